@@ -1,0 +1,36 @@
+/* shmv-app-types.h: the app's types, declared once so headers need not include each other
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _ShmvApplication    ShmvApplication;
+typedef struct _ShmvChannelChooser ShmvChannelChooser;
+typedef struct _ShmvChannelMonitor ShmvChannelMonitor;
+typedef struct _ShmvFramePool      ShmvFramePool;
+typedef struct _ShmvPublisher      ShmvPublisher;
+typedef struct _ShmvReaderPane     ShmvReaderPane;
+typedef struct _ShmvWindow         ShmvWindow;
+typedef struct _ShmvWriterPane     ShmvWriterPane;
+
+/**
+ * ShmvWindowMode:
+ * @SHMV_WINDOW_MODE_LOOPBACK: writer and reader side by side in one window
+ * @SHMV_WINDOW_MODE_WRITER: a writer pane only
+ * @SHMV_WINDOW_MODE_READER: a reader pane only
+ */
+typedef enum
+{
+  SHMV_WINDOW_MODE_LOOPBACK,
+  SHMV_WINDOW_MODE_WRITER,
+  SHMV_WINDOW_MODE_READER,
+} ShmvWindowMode;
+
+/* The key both shmview and shmview-ctl use when none is given. */
+#define SHMV_DEFAULT_KEY "shmview"
+
+G_END_DECLS

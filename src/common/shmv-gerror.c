@@ -1,0 +1,104 @@
+/* shmv-gerror.c: libshmview's error codes as GErrors with translated words
+ *
+ * The library never translates (it has no gettext); its strings are English
+ * details for logs and bug reports. What a user reads first comes from here.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "shmv-gerror"
+
+#include "config.h"
+
+#include "shmv-gerror.h"
+
+#include <glib/gi18n.h>
+
+G_DEFINE_QUARK (shmv-error-quark, shmv_gerror)
+
+const char *
+shmv_error_sentence (ShmvError code)
+{
+  switch (code)
+    {
+    case SHMV_ERROR_NONE:
+      return _("No error");
+    case SHMV_ERROR_PERMISSION_DENIED:
+      return _("Permission denied");
+    case SHMV_ERROR_INVALID_SIZE:
+      return _("Invalid size");
+    case SHMV_ERROR_KEY:
+      return _("Invalid key");
+    case SHMV_ERROR_ALREADY_EXISTS:
+      return _("Already in use by another process");
+    case SHMV_ERROR_NOT_FOUND:
+      return _("No such channel");
+    case SHMV_ERROR_LOCK:
+      return _("Cannot take the channel’s lock");
+    case SHMV_ERROR_OUT_OF_RESOURCES:
+      return _("Out of shared memory or file descriptors");
+    case SHMV_ERROR_TIMEOUT:
+      return _("Timed out");
+    case SHMV_ERROR_UNKNOWN:
+      return _("System error");
+    case SHMV_ERROR_CORRUPT:
+      return _("Corrupt channel");
+    case SHMV_ERROR_NO_FRAME:
+      return _("The channel holds no image yet");
+    case SHMV_ERROR_INVALID_ARGUMENT:
+      return _("Invalid argument");
+    case SHMV_ERROR_IMAGE:
+      return _("Invalid, unsupported or too large image");
+    case SHMV_ERROR_IO:
+      return _("Cannot read or write the file");
+    case SHMV_ERROR_CANCELLED:
+      return _("Cancelled");
+    default:
+      return _("Unknown error");
+    }
+}
+
+GError *
+shmv_gerror_new (ShmvError code, const char *detail)
+{
+  if (code == SHMV_ERROR_NONE)
+    code = SHMV_ERROR_UNKNOWN;
+
+  if (detail == NULL || detail[0] == '\0')
+    return g_error_new_literal (SHMV_GERROR, code, shmv_error_sentence (code));
+
+  /* TRANSLATORS: an error message: a translated sentence such as "No such
+   * channel", then the library's English explanation of the cause. */
+  return g_error_new (SHMV_GERROR, code, _("%s: %s"), shmv_error_sentence (code), detail);
+}
+
+GError *
+shmv_gerror_new_from_status (const ShmvStatus *status)
+{
+  return shmv_gerror_new (status->code, status->message);
+}
+
+GError *
+shmv_gerror_new_from_channel (const ShmvChannel *ch)
+{
+  return shmv_gerror_new (shmv_channel_error (ch), shmv_channel_error_string (ch));
+}
+
+GError *
+shmv_gerror_new_from_segment (const ShmvSegment *seg)
+{
+  return shmv_gerror_new (shmv_segment_error (seg), shmv_segment_error_string (seg));
+}
+
+gboolean
+shmv_propagate_status (const ShmvStatus *status, GError **error)
+{
+  g_propagate_error (error, shmv_gerror_new_from_status (status));
+  return FALSE;
+}
+
+gboolean
+shmv_propagate_channel_error (const ShmvChannel *ch, GError **error)
+{
+  g_propagate_error (error, shmv_gerror_new_from_channel (ch));
+  return FALSE;
+}

@@ -1,0 +1,35 @@
+/* ctl-commands.h: the commands of shmview-ctl, one function each
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "ctl-exit.h"
+
+G_BEGIN_DECLS
+
+#define CTL_DEFAULT_KEY "shmview"
+
+/* The parsed command line every command gets. */
+typedef struct
+{
+  const char *key;
+  gint64 max_pixels;
+  gboolean json;
+  int count;      /* frames to watch; < 0: until interrupted */
+  int timeout_ms; /* < 0: wait forever */
+} CtlOptions;
+
+/* @arg is the command's one argument (a file name) or NULL. Each returns the
+ * exit code and has printed any error itself. */
+CtlExit ctl_cmd_publish (const CtlOptions *options, const char *arg);
+CtlExit ctl_cmd_read (const CtlOptions *options, const char *arg);
+CtlExit ctl_cmd_info (const CtlOptions *options, const char *arg);
+CtlExit ctl_cmd_list (const CtlOptions *options, const char *arg);
+CtlExit ctl_cmd_rm (const CtlOptions *options, const char *arg);
+CtlExit ctl_cmd_gc (const CtlOptions *options, const char *arg);
+CtlExit ctl_cmd_watch (const CtlOptions *options, const char *arg);
+
+G_END_DECLS

@@ -1,0 +1,131 @@
+/* ctl-report.c: what shmview-ctl knows about a channel, for info and list
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "shmview-ctl"
+
+#include "config.h"
+
+#include "ctl-report.h"
+
+#include "shmv-autocleanups.h"
+#include "shmv-gerror.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void
+ctl_report_free (CtlReport *report)
+{
+  if (report == NULL)
+    return;
+  g_free (report->key);
+  g_free (report->native_key);
+  g_free (report->error_message);
+  g_free (report);
+}
+
+static CtlReport *
+report_new (const char *key, const char *native_key, const ShmvChannelEntry *entry)
+{
+  CtlReport *report = g_new0 (CtlReport, 1);
+
+  report->key = g_strdup (key);
+  report->native_key = g_strdup (native_key);
+  if (entry != NULL)
+    {
+      report->size = entry->size;
+      report->persistent = entry->persistent;
+      report->listed = TRUE;
+      report->in_use = entry->in_use;
+    }
+  return report;
+}
+
+CtlReport *
+ctl_report_new_from_channel (ShmvChannel *ch, const ShmvChannelEntry *entry, GError **error)
+{
+  g_autoptr (CtlReport) report = NULL;
+
+  report = report_new (shmv_channel_key (ch), shmv_channel_native_key (ch), entry);
+  report->state = CTL_REPORT_OPENED;
+  report->size = shmv_channel_segment_size (ch);
+
+  if (shmv_channel_get_info (ch, &report->frame))
+    report->has_frame = TRUE;
+  else if (shmv_channel_error (ch) != SHMV_ERROR_NO_FRAME)
+    {
+      shmv_propagate_channel_error (ch, error);
+      return NULL;
+    }
+  else
+    memset (&report->frame, 0, sizeof report->frame);
+
+  report->writer_alive = shmv_channel_writer_alive (ch);
+  report->withdrawn = report->has_frame && shmv_channel_is_withdrawn (ch);
+  return g_steal_pointer (&report);
+}
+
+CtlReport *
+ctl_report_new_stale (const ShmvChannelEntry *entry)
+{
+  CtlReport *report = report_new (entry->key, entry->native_key, entry);
+
+  report->state = CTL_REPORT_STALE;
+  return report;
+}
+
+CtlReport *
+ctl_report_new_from_entry (const ShmvChannelEntry *entry)
+{
+  g_autoptr (ShmvChannel) ch = NULL;
+  g_autoptr (GError) error = NULL;
+  CtlReport *report;
+
+  /* Nobody uses a stale channel: our reader would be its last user, and
+   * closing it would remove it. Listing must not garbage-collect. */
+  if (ctl_entry_is_stale (entry))
+    return ctl_report_new_stale (entry);
+
+  ch = shmv_channel_new (entry->key);
+  if (shmv_channel_open (ch, SHMV_CHANNEL_READER, 0))
+    {
+      report = ctl_report_new_from_channel (ch, entry, &error);
+      if (report != NULL)
+        return report;
+    }
+
+  g_debug ("cannot read channel %s: %s", entry->key, shmv_channel_error_string (ch));
+  report = report_new (entry->key, entry->native_key, entry);
+  report->state = CTL_REPORT_FAILED;
+  report->error = shmv_channel_error (ch);
+  report->error_message = g_strdup (shmv_channel_error_string (ch));
+  return report;
+}
+
+gboolean
+ctl_entry_is_stale (const ShmvChannelEntry *entry)
+{
+  return !entry->in_use && !entry->persistent;
+}
+
+gboolean
+ctl_find_entry (const char *key, ShmvChannelEntry *entry, GError **error)
+{
+  ShmvChannelEntry *entries = NULL;
+  ShmvStatus status;
+  int n = shmv_channel_list (&entries, &status);
+  gboolean found = FALSE;
+
+  if (n < 0)
+    return shmv_propagate_status (&status, error);
+
+  for (int i = 0; i < n && !found; i++)
+    if (strcmp (entries[i].key, key) == 0)
+      {
+        *entry = entries[i];
+        found = TRUE;
+      }
+  free (entries);
+  return found;
+}

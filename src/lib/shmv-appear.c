@@ -1,0 +1,108 @@
+/* shmv-appear.c: waiting for a name to appear in /dev/shm
+ *
+ * inotify tells us the moment a writer creates the channel, so readers that
+ * start first need not poll for it.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define _GNU_SOURCE
+#include "shmv-appear.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <time.h>
+#include <unistd.h>
+
+struct ShmvAppearWatch
+{
+  int fd;
+  char name[64];
+};
+
+ShmvAppearWatch *
+shmv_appear_watch_new (const char *native_name)
+{
+  ShmvAppearWatch *watch = calloc (1, sizeof *watch);
+
+  if (watch == NULL)
+    return NULL;
+  strncpy (watch->name, native_name + 1, sizeof watch->name - 1);
+  watch->fd = inotify_init1 (IN_CLOEXEC | IN_NONBLOCK);
+  if (watch->fd < 0 || inotify_add_watch (watch->fd, "/dev/shm", IN_CREATE | IN_MOVED_TO) < 0)
+    {
+      int err = errno;
+
+      shmv_appear_watch_free (watch);
+      errno = err;
+      return NULL;
+    }
+  return watch;
+}
+
+/* Reads pending events; true if one names our file. */
+static bool
+drain_events (ShmvAppearWatch *watch)
+{
+  char buf[4096] __attribute__ ((aligned (__alignof__ (struct inotify_event))));
+  bool seen = false;
+  ssize_t n;
+
+  while ((n = read (watch->fd, buf, sizeof buf)) > 0)
+    {
+      for (char *p = buf; p < buf + n;)
+        {
+          const struct inotify_event *ev = (const struct inotify_event *) p;
+
+          if (ev->len > 0 && strcmp (ev->name, watch->name) == 0)
+            seen = true;
+          p += sizeof *ev + ev->len;
+        }
+    }
+  return seen;
+}
+
+static int64_t
+now_ms (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int
+shmv_appear_watch_wait (ShmvAppearWatch *watch, int timeout_ms, int cancel_fd)
+{
+  int64_t deadline = now_ms () + timeout_ms;
+
+  for (;;)
+    {
+      struct pollfd fds[2] = { { watch->fd, POLLIN, 0 }, { cancel_fd, POLLIN, 0 } };
+      int left = timeout_ms < 0 ? -1 : (int) (deadline - now_ms ());
+      int n;
+
+      if (timeout_ms >= 0 && left <= 0)
+        return ETIMEDOUT;
+      n = poll (fds, cancel_fd >= 0 ? 2 : 1, left);
+      if (n < 0 && errno != EINTR)
+        return errno;
+      if (n > 0 && (fds[1].revents & POLLIN) != 0)
+        return ECANCELED;
+      if (n > 0 && drain_events (watch))
+        return 0;
+    }
+}
+
+void
+shmv_appear_watch_free (ShmvAppearWatch *watch)
+{
+  if (watch == NULL)
+    return;
+  if (watch->fd >= 0)
+    close (watch->fd);
+  free (watch);
+}

@@ -1,0 +1,11 @@
+/* shmv-channel-private.h: channel internals for the watch thread (private)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "shmv-channel-layout.h"
+
+/* The futex word readers sleep on, or NULL when the handle is closed. Valid
+ * until the handle is closed or read from again (the mapping may move). */
+const uint32_t *shmv_channel_generation_word (ShmvChannel *ch);

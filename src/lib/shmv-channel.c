@@ -1,0 +1,986 @@
+/* shmv-channel.c: one image at a time from writers to any number of readers
+ *
+ * Publishing (writers, under the segment lock, so writers take turns):
+ *   1. pick the slot that is neither current nor the one before it, and place
+ *      its pixels where they overlap neither of those two (growing the
+ *      segment if needed: a failure here changes nothing);
+ *   2. make its sequence number odd, fill pixels and descriptor, hash them;
+ *   3. make the sequence even, point `front` at the slot, bump `generation`
+ *      and wake every reader sleeping on it.
+ * A writer killed anywhere in 1-2 leaves `front` on the last complete frame.
+ *
+ * Reading takes no lock: a reader copies the front slot and then checks that
+ * its sequence number did not move; if it did, a writer reused the slot
+ * mid-copy and the reader copies again (after a few tries, under the lock).
+ * The checksum catches what sequence numbers cannot: bugs, hostile writers.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define _GNU_SOURCE
+#include "shmv-channel-private.h"
+
+#include "shmv-appear.h"
+#include "shmv-checksum.h"
+#include "shmv-futex.h"
+#include "shmv-ofd.h"
+#include "shmv-safe-copy.h"
+#include "shmv-segment-private.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* How long a writer waits for another writer's publish to finish. */
+#define LOCK_TIMEOUT_MS 10000
+/* Lock-free read attempts before a reader takes the lock. */
+#define LOCK_FREE_TRIES 4
+#define MAX_TRIES       8
+/* Frames larger than this are refused outright (1 TiB). */
+#define MAX_FRAME_BYTES (UINT64_C (1) << 40)
+
+struct ShmvChannel
+{
+  ShmvSegment *seg;
+  ShmvChannelRole role;
+  bool open;
+  uint32_t last_published; /* generation of this handle's last frame */
+
+  /* A frame begun in place (shmv_channel_begin_frame). */
+  bool in_frame;
+  uint32_t frame_slot;
+  ShmvHasher hasher;
+  uint64_t hashed_bytes;
+
+  ShmvStatus status;
+};
+
+typedef enum
+{
+  SNAP_OK,
+  SNAP_RETRY,
+  SNAP_FAILED,
+} SnapResult;
+
+static inline uint32_t
+load_u32 (const uint32_t *p)
+{
+  return __atomic_load_n (p, __ATOMIC_ACQUIRE);
+}
+
+static inline void
+store_u32 (uint32_t *p, uint32_t v)
+{
+  __atomic_store_n (p, v, __ATOMIC_RELEASE);
+}
+
+static bool
+fail (ShmvChannel *ch, ShmvError code, const char *what)
+{
+  shmv_status_set (&ch->status, code, "channel “%s”: %s", shmv_segment_key (ch->seg), what);
+  return false;
+}
+
+static bool
+fail_from_segment (ShmvChannel *ch)
+{
+  ch->status = *shmv_segment_status (ch->seg);
+  return false;
+}
+
+static bool
+succeed (ShmvChannel *ch)
+{
+  shmv_status_clear (&ch->status);
+  return true;
+}
+
+static ShmvChannelHeader *
+header_of (ShmvChannel *ch)
+{
+  return shmv_segment_data (ch->seg);
+}
+
+const char *
+shmv_format_name (ShmvFormat format)
+{
+  switch (format)
+    {
+    case SHMV_FORMAT_RGB8:
+      return "RGB8";
+    case SHMV_FORMAT_RGBA8:
+      return "RGBA8";
+    case SHMV_FORMAT_RGB16:
+      return "RGB16";
+    case SHMV_FORMAT_RGBA16:
+      return "RGBA16";
+    case SHMV_FORMAT_INVALID:
+    default:
+      return NULL;
+    }
+}
+
+ShmvFormat
+shmv_format_from_name (const char *name)
+{
+  for (ShmvFormat f = SHMV_FORMAT_RGB8; f <= SHMV_FORMAT_RGBA16; f++)
+    if (name != NULL && strcmp (name, shmv_format_name (f)) == 0)
+      return f;
+  return SHMV_FORMAT_INVALID;
+}
+
+unsigned
+shmv_format_bytes_per_pixel (ShmvFormat format)
+{
+  static const unsigned bpp[] = { 0, 3, 4, 6, 8 };
+
+  return (unsigned) format < sizeof bpp / sizeof bpp[0] ? bpp[format] : 0;
+}
+
+const char *
+shmv_channel_validate_header (const ShmvChannelHeader *header)
+{
+  if (memcmp (header->magic, SHMV_CHANNEL_MAGIC, sizeof header->magic) != 0)
+    return "not a shmview channel (bad magic)";
+  if (header->layout != SHMV_CHANNEL_LAYOUT)
+    return "unknown channel layout version";
+  if (header->header_size != SHMV_CHANNEL_HEADER_SIZE || header->n_slots != SHMV_CHANNEL_SLOTS)
+    return "inconsistent header size or slot count";
+  if (header->front >= SHMV_CHANNEL_SLOTS)
+    return "current slot out of range";
+  return NULL;
+}
+
+const char *
+shmv_channel_validate_slot (const ShmvSlot *slot, size_t channel_size)
+{
+  unsigned bpp = shmv_format_bytes_per_pixel (slot->format);
+
+  if (bpp == 0)
+    return "unknown pixel format";
+  if (slot->width == 0 || slot->height == 0)
+    return "empty image";
+  if ((uint64_t) slot->width * bpp != slot->stride)
+    return "row stride does not match width and format";
+  if ((uint64_t) slot->stride * slot->height != slot->bytes)
+    return "pixel byte count does not match the image size";
+  if (slot->offset < SHMV_CHANNEL_HEADER_SIZE || slot->offset > channel_size
+      || slot->bytes > channel_size - slot->offset)
+    return "pixels lie outside the segment";
+  if (memchr (slot->source_name, '\0', sizeof slot->source_name) == NULL)
+    return "source name is not terminated";
+  return NULL;
+}
+
+ShmvChannel *
+shmv_channel_new (const char *key)
+{
+  ShmvChannel *ch = calloc (1, sizeof *ch);
+
+  if (ch == NULL)
+    return NULL;
+  ch->seg = shmv_segment_new (key);
+  if (ch->seg == NULL)
+    {
+      free (ch);
+      return NULL;
+    }
+  ch->status = *shmv_segment_status (ch->seg);
+  return ch;
+}
+
+void
+shmv_channel_free (ShmvChannel *ch)
+{
+  if (ch == NULL)
+    return;
+  shmv_channel_close (ch);
+  shmv_segment_free (ch->seg);
+  free (ch);
+}
+
+static bool
+header_is_blank (const ShmvChannelHeader *header)
+{
+  static const char zero[sizeof (ShmvChannelHeader)];
+
+  return memcmp (header, zero, sizeof zero) == 0;
+}
+
+/* Under the lock: a fresh segment is all zeros; make it a channel. */
+static bool
+init_header (ShmvChannel *ch)
+{
+  ShmvChannelHeader *header = header_of (ch);
+  const char *reason;
+
+  if (header_is_blank (header))
+    {
+      header->layout = SHMV_CHANNEL_LAYOUT;
+      header->header_size = SHMV_CHANNEL_HEADER_SIZE;
+      header->n_slots = SHMV_CHANNEL_SLOTS;
+      __atomic_thread_fence (__ATOMIC_RELEASE);
+      memcpy (header->magic, SHMV_CHANNEL_MAGIC, sizeof header->magic);
+    }
+  reason = shmv_channel_validate_header (header);
+  return reason == NULL || fail (ch, SHMV_ERROR_CORRUPT, reason);
+}
+
+static bool
+attach_or_create (ShmvChannel *ch)
+{
+  for (int attempt = 0; attempt < 4; attempt++)
+    {
+      if (shmv_segment_attach (ch->seg, SHMV_ACCESS_READ_WRITE))
+        return true;
+      if (shmv_segment_error (ch->seg) != SHMV_ERROR_NOT_FOUND)
+        return fail_from_segment (ch);
+      if (shmv_segment_create (ch->seg, SHMV_CHANNEL_HEADER_SIZE, SHMV_ACCESS_READ_WRITE))
+        return true;
+      if (shmv_segment_error (ch->seg) != SHMV_ERROR_ALREADY_EXISTS)
+        return fail_from_segment (ch);
+    }
+  return fail_from_segment (ch);
+}
+
+static bool
+open_writer (ShmvChannel *ch)
+{
+  bool ok;
+  int err;
+
+  if (!attach_or_create (ch))
+    return false;
+  if (!shmv_segment_try_lock (ch->seg, LOCK_TIMEOUT_MS))
+    {
+      fail_from_segment (ch);
+      shmv_segment_detach (ch->seg);
+      return false;
+    }
+  ok = init_header (ch);
+  shmv_segment_unlock (ch->seg);
+  /* Writers hold a shared lock on their own byte: "is a writer alive?" is
+   * then a question the kernel answers, crash or not. */
+  err = ok ? shmv_ofd_lock (shmv_segment_fd (ch->seg), SHMV_OFD_WRITER_BYTE, F_RDLCK) : 0;
+  if (err != 0)
+    ok = fail (ch, SHMV_ERROR_UNKNOWN, "cannot register as writer");
+  if (!ok)
+    shmv_segment_detach (ch->seg);
+  return ok;
+}
+
+/* Copies the header out under the SIGBUS guard: a reader must survive a
+ * hostile peer that truncates the segment. */
+static bool
+read_header (ShmvChannel *ch, ShmvChannelHeader *copy)
+{
+  if (shmv_segment_size (ch->seg) < SHMV_CHANNEL_HEADER_SIZE
+      || !shmv_safe_memcpy (copy, header_of (ch), sizeof *copy))
+    return fail (ch, SHMV_ERROR_CORRUPT, "the segment is too small for a channel header");
+  return true;
+}
+
+static bool
+check_reader_header (ShmvChannel *ch)
+{
+  ShmvChannelHeader copy;
+  const char *reason;
+
+  /* A writer that just made the segment initialises the header a moment
+   * later, under the lock: wait for it rather than calling it corrupt. */
+  if (!read_header (ch, &copy))
+    return false;
+  if (header_is_blank (&copy) && shmv_segment_try_lock (ch->seg, 1000))
+    {
+      shmv_segment_unlock (ch->seg);
+      if (!read_header (ch, &copy))
+        return false;
+    }
+  if (header_is_blank (&copy))
+    return fail (ch, SHMV_ERROR_NOT_FOUND, "no such channel (its segment is still empty)");
+  reason = shmv_channel_validate_header (&copy);
+  return reason == NULL || fail (ch, SHMV_ERROR_CORRUPT, reason);
+}
+
+static int64_t
+now_ms (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static bool
+attach_reader (ShmvChannel *ch, int timeout_ms)
+{
+  ShmvAppearWatch *watch = NULL;
+  int64_t deadline = now_ms () + timeout_ms;
+  bool ok;
+
+  for (;;)
+    {
+      int left = timeout_ms < 0 ? -1 : (int) (deadline - now_ms ());
+      int err;
+
+      ok = shmv_segment_attach (ch->seg, SHMV_ACCESS_READ_ONLY);
+      if (ok || shmv_segment_error (ch->seg) != SHMV_ERROR_NOT_FOUND || timeout_ms == 0)
+        break;
+      if (timeout_ms > 0 && left <= 0)
+        {
+          shmv_appear_watch_free (watch);
+          return fail (ch, SHMV_ERROR_TIMEOUT, "timed out waiting for the channel to appear");
+        }
+      /* Watch first, then try again, then sleep: no creation slips between. */
+      if (watch == NULL)
+        {
+          watch = shmv_appear_watch_new (shmv_segment_native_key (ch->seg));
+          if (watch == NULL)
+            break;
+          continue;
+        }
+      err = shmv_appear_watch_wait (watch, left, -1);
+      if (err != 0 && err != ETIMEDOUT)
+        break;
+    }
+  shmv_appear_watch_free (watch);
+  return ok || fail_from_segment (ch);
+}
+
+static bool
+open_reader (ShmvChannel *ch, int timeout_ms)
+{
+  if (!attach_reader (ch, timeout_ms))
+    return false;
+  if (!check_reader_header (ch))
+    {
+      ShmvStatus saved = ch->status;
+
+      shmv_segment_detach (ch->seg);
+      ch->status = saved;
+      return false;
+    }
+  return true;
+}
+
+bool
+shmv_channel_open (ShmvChannel *ch, ShmvChannelRole role, int timeout_ms)
+{
+  bool ok;
+
+  if (ch->open)
+    return fail (ch, SHMV_ERROR_INVALID_ARGUMENT, "this handle is already open");
+  ch->role = role;
+  ok = role == SHMV_CHANNEL_WRITER ? open_writer (ch) : open_reader (ch, timeout_ms);
+  ch->open = ok;
+  return ok && succeed (ch);
+}
+
+void
+shmv_channel_close (ShmvChannel *ch)
+{
+  if (!ch->open)
+    return;
+  if (ch->in_frame)
+    shmv_channel_abort_frame (ch);
+  shmv_segment_detach (ch->seg);
+  ch->open = false;
+  ch->last_published = 0;
+}
+
+bool
+shmv_channel_is_open (const ShmvChannel *ch)
+{
+  return ch->open;
+}
+
+static bool
+check_writer (ShmvChannel *ch)
+{
+  if (!ch->open || ch->role != SHMV_CHANNEL_WRITER)
+    return fail (ch, SHMV_ERROR_INVALID_ARGUMENT, "not open as writer");
+  return true;
+}
+
+static bool
+check_reader (ShmvChannel *ch)
+{
+  if (!ch->open)
+    return fail (ch, SHMV_ERROR_INVALID_ARGUMENT, "not open");
+  return true;
+}
+
+bool
+shmv_channel_set_persistent (ShmvChannel *ch, bool persistent)
+{
+  if (!check_writer (ch))
+    return false;
+  return shmv_segment_set_persistent (ch->seg, persistent) ? succeed (ch)
+                                                           : fail_from_segment (ch);
+}
+
+/* The slot to fill: neither the current one nor the newest of the others,
+ * which a slow reader may still be copying. */
+static uint32_t
+pick_slot (const ShmvChannelHeader *header)
+{
+  uint32_t front = header->front % SHMV_CHANNEL_SLOTS;
+  uint32_t best = (front + 1) % SHMV_CHANNEL_SLOTS;
+
+  for (uint32_t i = 0; i < SHMV_CHANNEL_SLOTS; i++)
+    if (i != front && header->slots[i].generation < header->slots[best].generation)
+      best = i;
+  return best;
+}
+
+static uint64_t
+page_round (uint64_t n)
+{
+  return (n + 4095) & ~UINT64_C (4095);
+}
+
+static bool
+overlaps (uint64_t start, uint64_t bytes, const ShmvSlot *slot)
+{
+  if (slot->generation == 0 || slot->bytes == 0)
+    return false;
+  return start < slot->offset + slot->bytes && slot->offset < start + bytes;
+}
+
+/* The lowest page-aligned place after the header where @bytes overlap none
+ * of the slots we keep. Frames of a steady size alternate between two places;
+ * a larger frame goes past the end, and the segment grows. */
+static uint64_t
+place_pixels (const ShmvChannelHeader *header, uint32_t target, uint64_t bytes)
+{
+  uint64_t candidates[SHMV_CHANNEL_SLOTS + 1];
+  size_t n = 0;
+  uint64_t best = UINT64_MAX;
+
+  candidates[n++] = SHMV_CHANNEL_HEADER_SIZE;
+  for (uint32_t i = 0; i < SHMV_CHANNEL_SLOTS; i++)
+    if (i != target && header->slots[i].generation != 0)
+      candidates[n++] = page_round (header->slots[i].offset + header->slots[i].bytes);
+
+  for (size_t c = 0; c < n; c++)
+    {
+      bool free_here = candidates[c] >= SHMV_CHANNEL_HEADER_SIZE;
+
+      for (uint32_t i = 0; i < SHMV_CHANNEL_SLOTS && free_here; i++)
+        if (i != target && overlaps (candidates[c], bytes, &header->slots[i]))
+          free_here = false;
+      if (free_here && candidates[c] < best)
+        best = candidates[c];
+    }
+  return best;
+}
+
+static bool
+check_frame_size (ShmvChannel *ch, uint32_t width, uint32_t height, ShmvFormat format)
+{
+  unsigned bpp = shmv_format_bytes_per_pixel (format);
+
+  if (bpp == 0)
+    return fail (ch, SHMV_ERROR_INVALID_ARGUMENT, "unknown pixel format");
+  if (width == 0 || height == 0)
+    return fail (ch, SHMV_ERROR_INVALID_SIZE, "empty image");
+  if ((uint64_t) width * bpp * height > MAX_FRAME_BYTES)
+    return fail (ch, SHMV_ERROR_INVALID_SIZE, "image too large");
+  return true;
+}
+
+bool
+shmv_channel_begin_frame (ShmvChannel *ch,
+                          uint32_t width,
+                          uint32_t height,
+                          ShmvFormat format,
+                          void **pixels,
+                          size_t *stride)
+{
+  ShmvChannelHeader *header;
+  ShmvSlot *slot;
+  uint64_t row = (uint64_t) width * shmv_format_bytes_per_pixel (format);
+  uint64_t bytes = row * height;
+  uint64_t offset;
+  uint32_t target;
+
+  if (!check_writer (ch))
+    return false;
+  if (ch->in_frame)
+    return fail (ch, SHMV_ERROR_INVALID_ARGUMENT, "a frame is already in progress");
+  if (!check_frame_size (ch, width, height, format))
+    return false;
+  if (!shmv_segment_try_lock (ch->seg, LOCK_TIMEOUT_MS))
+    return fail_from_segment (ch);
+
+  header = header_of (ch);
+  target = pick_slot (header);
+  offset = place_pixels (header, target, bytes);
+  if (offset > SIZE_MAX - bytes || !shmv_segment_grow (ch->seg, offset + bytes))
+    {
+      ShmvStatus grow_status = *shmv_segment_status (ch->seg);
+
+      shmv_segment_unlock (ch->seg);
+      ch->status = grow_status;
+      return false;
+    }
+  header = header_of (ch); /* growing may have moved the mapping */
+  slot = &header->slots[target];
+
+  /* Odd and different from before, even if a dead writer left it odd. */
+  store_u32 (&slot->seq, (slot->seq + 1) | 1);
+  __atomic_thread_fence (__ATOMIC_RELEASE);
+  slot->format = format;
+  slot->width = width;
+  slot->height = height;
+  slot->stride = (uint32_t) row;
+  slot->offset = offset;
+  slot->bytes = bytes;
+
+  ch->in_frame = true;
+  ch->frame_slot = target;
+  ch->hashed_bytes = 0;
+  shmv_hasher_init (&ch->hasher);
+  *pixels = (uint8_t *) header + offset;
+  *stride = (size_t) row;
+  return succeed (ch);
+}
+
+void
+shmv_channel_rows_done (ShmvChannel *ch, uint32_t n_rows)
+{
+  ShmvChannelHeader *header = header_of (ch);
+  ShmvSlot *slot;
+  uint64_t upto;
+
+  if (!ch->in_frame)
+    return;
+  slot = &header->slots[ch->frame_slot];
+  upto = (uint64_t) slot->stride * (n_rows < slot->height ? n_rows : slot->height);
+  if (upto <= ch->hashed_bytes)
+    return;
+  shmv_hasher_update (&ch->hasher, (uint8_t *) header + slot->offset + ch->hashed_bytes,
+                      upto - ch->hashed_bytes);
+  ch->hashed_bytes = upto;
+}
+
+/* Cuts @name to fit, never inside a UTF-8 sequence. */
+static void
+copy_source_name (char *dest, const char *name)
+{
+  size_t len = name != NULL ? strlen (name) : 0;
+
+  if (len > SHMV_SOURCE_NAME_MAX)
+    {
+      len = SHMV_SOURCE_NAME_MAX;
+      while (len > 0 && ((unsigned char) name[len] & 0xC0) == 0x80)
+        len--;
+    }
+  memset (dest, 0, SHMV_SOURCE_NAME_MAX + 1);
+  if (len > 0)
+    memcpy (dest, name, len);
+}
+
+static int64_t
+realtime_ns (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_REALTIME, &ts);
+  return (int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static uint32_t
+next_generation (const ShmvChannelHeader *header)
+{
+  uint32_t generation = header->generation + 1;
+
+  return generation != 0 ? generation : 1; /* 0 means "nothing yet" */
+}
+
+/* Bumps the generation and wakes every sleeping reader. Under the lock. */
+static uint32_t
+announce (ShmvChannelHeader *header)
+{
+  uint32_t generation = next_generation (header);
+
+  store_u32 (&header->generation, generation);
+  shmv_futex_wake_all (&header->generation);
+  return generation;
+}
+
+static bool
+commit (ShmvChannel *ch, const char *source_name, const uint64_t *known_checksum)
+{
+  ShmvChannelHeader *header = header_of (ch);
+  ShmvSlot *slot = &header->slots[ch->frame_slot];
+
+  if (known_checksum != NULL)
+    slot->checksum = *known_checksum;
+  else
+    {
+      shmv_channel_rows_done (ch, slot->height);
+      slot->checksum = shmv_hasher_finish (&ch->hasher);
+    }
+  copy_source_name (slot->source_name, source_name);
+  slot->publish_time_ns = realtime_ns ();
+  slot->writer_pid = (int32_t) getpid ();
+  slot->generation = next_generation (header);
+  __atomic_thread_fence (__ATOMIC_RELEASE);
+  store_u32 (&slot->seq, slot->seq + 1);
+
+  store_u32 (&header->front, ch->frame_slot);
+  __atomic_fetch_and (&header->state, ~SHMV_CHANNEL_WITHDRAWN, __ATOMIC_RELEASE);
+  ch->last_published = announce (header);
+  ch->in_frame = false;
+  shmv_segment_unlock (ch->seg);
+  return succeed (ch);
+}
+
+bool
+shmv_channel_commit_frame (ShmvChannel *ch, const char *source_name)
+{
+  if (!ch->in_frame)
+    return fail (ch, SHMV_ERROR_INVALID_ARGUMENT, "no frame in progress");
+  return commit (ch, source_name, NULL);
+}
+
+void
+shmv_channel_abort_frame (ShmvChannel *ch)
+{
+  ShmvSlot *slot;
+
+  if (!ch->in_frame)
+    return;
+  /* The slot is not current; leaving its sequence odd marks it unusable
+   * until a writer fills it again. */
+  slot = &header_of (ch)->slots[ch->frame_slot];
+  slot->generation = 0;
+  ch->in_frame = false;
+  shmv_segment_unlock (ch->seg);
+}
+
+bool
+shmv_channel_publish (ShmvChannel *ch,
+                      const void *pixels,
+                      uint32_t width,
+                      uint32_t height,
+                      size_t stride,
+                      ShmvFormat format,
+                      const char *source_name)
+{
+  const uint8_t *src = pixels;
+  uint8_t *dest;
+  size_t dest_stride;
+  uint64_t checksum;
+
+  if (pixels == NULL || stride < (uint64_t) width * shmv_format_bytes_per_pixel (format))
+    return fail (ch, SHMV_ERROR_INVALID_ARGUMENT, "no pixels, or stride shorter than a row");
+  if (!shmv_channel_begin_frame (ch, width, height, format, (void **) &dest, &dest_stride))
+    return false;
+  if (stride == dest_stride)
+    {
+      checksum = shmv_copy_and_checksum (dest, src, dest_stride * height);
+      return commit (ch, source_name, &checksum);
+    }
+  for (uint32_t y = 0; y < height; y++)
+    {
+      memcpy (dest + (size_t) y * dest_stride, src + (size_t) y * stride, dest_stride);
+      shmv_channel_rows_done (ch, y + 1);
+    }
+  return commit (ch, source_name, NULL);
+}
+
+bool
+shmv_channel_withdraw (ShmvChannel *ch)
+{
+  ShmvChannelHeader *header;
+
+  if (!check_writer (ch))
+    return false;
+  if (!shmv_segment_try_lock (ch->seg, LOCK_TIMEOUT_MS))
+    return fail_from_segment (ch);
+  header = header_of (ch);
+  if (ch->last_published != 0 && header->slots[header->front].generation == ch->last_published)
+    {
+      __atomic_fetch_or (&header->state, SHMV_CHANNEL_WITHDRAWN, __ATOMIC_RELEASE);
+      announce (header);
+    }
+  shmv_segment_unlock (ch->seg);
+  return succeed (ch);
+}
+
+static void
+fill_info (ShmvFrameInfo *info, const ShmvSlot *slot)
+{
+  if (info == NULL)
+    return;
+  info->generation = slot->generation;
+  info->width = slot->width;
+  info->height = slot->height;
+  info->stride = slot->stride;
+  info->format = (ShmvFormat) slot->format;
+  info->checksum = slot->checksum;
+  info->publish_time_ns = slot->publish_time_ns;
+  info->writer_pid = slot->writer_pid;
+  memcpy (info->source_name, slot->source_name, sizeof info->source_name);
+}
+
+static bool
+ensure_capacity (ShmvChannel *ch, void **pixels, size_t *capacity, uint64_t bytes)
+{
+  void *grown;
+
+  if (*pixels != NULL && *capacity >= bytes)
+    return true;
+  grown = realloc (*pixels, (size_t) bytes);
+  if (grown == NULL)
+    return fail (ch, SHMV_ERROR_OUT_OF_RESOURCES, "out of memory for a copy of the frame");
+  *pixels = grown;
+  *capacity = (size_t) bytes;
+  return true;
+}
+
+/* The slot's sequence number, read under the SIGBUS guard. */
+static bool
+read_seq (ShmvChannel *ch, uint32_t index, uint32_t *seq)
+{
+  const ShmvChannelHeader *header = header_of (ch);
+
+  if (!shmv_safe_memcpy (seq, &header->slots[index].seq, sizeof *seq))
+    return false;
+  __atomic_thread_fence (__ATOMIC_ACQUIRE);
+  return true;
+}
+
+/* One attempt at copying the current frame (or just its header when @pixels
+ * is NULL). SNAP_RETRY means it raced with a writer. */
+static SnapResult
+try_snapshot (ShmvChannel *ch, void **pixels, size_t *capacity, ShmvFrameInfo *info, bool locked)
+{
+  ShmvChannelHeader header;
+  const char *reason;
+  uint32_t seq_after;
+  uint64_t checksum = 0;
+  ShmvSlot slot;
+
+  if (!read_header (ch, &header))
+    return SNAP_FAILED;
+  if ((reason = shmv_channel_validate_header (&header)) != NULL)
+    return fail (ch, SHMV_ERROR_CORRUPT, reason), SNAP_FAILED;
+  slot = header.slots[header.front];
+  if ((slot.seq & 1) != 0)
+    {
+      /* The current slot is never written to; an odd number there means a
+       * writer is between our reads of `front` and the slot, or a bug. */
+      if (locked)
+        return fail (ch, SHMV_ERROR_CORRUPT, "the current frame is marked as being written"),
+               SNAP_FAILED;
+      return SNAP_RETRY;
+    }
+  if (header.generation == 0 || slot.generation == 0)
+    return fail (ch, SHMV_ERROR_NO_FRAME, "no image has been published yet"), SNAP_FAILED;
+  if (slot.offset + slot.bytes > shmv_segment_size (ch->seg) && !shmv_segment_refresh (ch->seg))
+    return fail_from_segment (ch), SNAP_FAILED;
+  if ((reason = shmv_channel_validate_slot (&slot, shmv_segment_size (ch->seg))) != NULL)
+    {
+      if (read_seq (ch, header.front, &seq_after) && seq_after != slot.seq)
+        return SNAP_RETRY;
+      return fail (ch, SHMV_ERROR_CORRUPT, reason), SNAP_FAILED;
+    }
+
+  if (pixels != NULL)
+    {
+      const uint8_t *src = (const uint8_t *) header_of (ch) + slot.offset;
+
+      if (!ensure_capacity (ch, pixels, capacity, slot.bytes))
+        return SNAP_FAILED;
+      if (!shmv_safe_copy_and_checksum (*pixels, src, slot.bytes, &checksum))
+        {
+          /* Truncated under us: look at the new size next time. */
+          shmv_segment_refresh (ch->seg);
+          return SNAP_RETRY;
+        }
+    }
+  if (!read_seq (ch, header.front, &seq_after) || seq_after != slot.seq)
+    return SNAP_RETRY;
+  if (pixels != NULL && checksum != slot.checksum)
+    return fail (ch, SHMV_ERROR_CORRUPT, "the frame's checksum does not match its pixels"),
+           SNAP_FAILED;
+  fill_info (info, &slot);
+  return SNAP_OK;
+}
+
+static bool
+snapshot (ShmvChannel *ch, void **pixels, size_t *capacity, ShmvFrameInfo *info)
+{
+  if (!check_reader (ch))
+    return false;
+  for (int attempt = 0; attempt < MAX_TRIES; attempt++)
+    {
+      /* A reader that keeps losing the race to a fast writer takes the lock
+       * once: the writer waits for one copy, and the reader makes progress. */
+      bool locked = attempt >= LOCK_FREE_TRIES && shmv_segment_try_lock (ch->seg, LOCK_TIMEOUT_MS);
+      SnapResult result = try_snapshot (ch, pixels, capacity, info, locked);
+
+      if (locked)
+        shmv_segment_unlock (ch->seg);
+      if (result == SNAP_OK)
+        return succeed (ch);
+      if (result == SNAP_FAILED)
+        return false;
+    }
+  return fail (ch, SHMV_ERROR_TIMEOUT, "the frame kept changing while being read");
+}
+
+bool
+shmv_channel_get_info (ShmvChannel *ch, ShmvFrameInfo *info)
+{
+  return snapshot (ch, NULL, NULL, info);
+}
+
+bool
+shmv_channel_read (ShmvChannel *ch, void **pixels, size_t *capacity, ShmvFrameInfo *info)
+{
+  if (pixels == NULL || capacity == NULL)
+    return fail (ch, SHMV_ERROR_INVALID_ARGUMENT, "no buffer to read into");
+  return snapshot (ch, pixels, capacity, info);
+}
+
+static bool
+read_word (ShmvChannel *ch, size_t field_offset, uint32_t *value)
+{
+  if (!ch->open || shmv_segment_size (ch->seg) < SHMV_CHANNEL_HEADER_SIZE)
+    return false;
+  if (!shmv_safe_memcpy (value, (uint8_t *) header_of (ch) + field_offset, sizeof *value))
+    return false;
+  __atomic_thread_fence (__ATOMIC_ACQUIRE);
+  return true;
+}
+
+const uint32_t *
+shmv_channel_generation_word (ShmvChannel *ch)
+{
+  return ch->open ? &header_of (ch)->generation : NULL;
+}
+
+uint32_t
+shmv_channel_generation (ShmvChannel *ch)
+{
+  uint32_t generation = 0;
+
+  read_word (ch, offsetof (ShmvChannelHeader, generation), &generation);
+  return generation;
+}
+
+bool
+shmv_channel_wait (ShmvChannel *ch, uint32_t generation, int timeout_ms)
+{
+  int64_t deadline = now_ms () + timeout_ms;
+
+  if (!check_reader (ch))
+    return false;
+  for (;;)
+    {
+      uint32_t now_generation;
+      int left = timeout_ms < 0 ? -1 : (int) (deadline - now_ms ());
+      int err;
+
+      if (!read_word (ch, offsetof (ShmvChannelHeader, generation), &now_generation))
+        return fail (ch, SHMV_ERROR_CORRUPT, "the channel header is gone");
+      if (now_generation != generation)
+        return succeed (ch);
+      if (timeout_ms >= 0 && left <= 0)
+        return fail (ch, SHMV_ERROR_TIMEOUT, "no new frame in time");
+      err = shmv_futex_wait (&header_of (ch)->generation, generation, left);
+      if (err != 0 && err != ETIMEDOUT && err != EINTR)
+        return fail (ch, SHMV_ERROR_UNKNOWN, "cannot wait for the next frame");
+    }
+}
+
+bool
+shmv_channel_writer_alive (ShmvChannel *ch)
+{
+  return ch->open && shmv_ofd_is_held (shmv_segment_fd (ch->seg), SHMV_OFD_WRITER_BYTE, F_WRLCK);
+}
+
+static uint32_t
+state_of (ShmvChannel *ch)
+{
+  uint32_t state = 0;
+
+  read_word (ch, offsetof (ShmvChannelHeader, state), &state);
+  return state;
+}
+
+bool
+shmv_channel_is_withdrawn (ShmvChannel *ch)
+{
+  return (state_of (ch) & SHMV_CHANNEL_WITHDRAWN) != 0;
+}
+
+bool
+shmv_channel_is_removed (ShmvChannel *ch)
+{
+  return (state_of (ch) & SHMV_CHANNEL_REMOVED) != 0;
+}
+
+bool
+shmv_channel_remove (ShmvChannel *ch)
+{
+  ShmvSegment *seg = shmv_segment_new (shmv_segment_key (ch->seg));
+  bool removed;
+
+  if (seg == NULL)
+    return fail (ch, SHMV_ERROR_OUT_OF_RESOURCES, "out of memory");
+  /* Tell attached readers before the name goes, so they reopen. A corrupt
+   * channel (or one we can only read) is removed all the same. */
+  if (shmv_segment_attach (seg, SHMV_ACCESS_READ_WRITE)
+      && shmv_segment_size (seg) >= SHMV_CHANNEL_HEADER_SIZE)
+    {
+      ShmvChannelHeader *header = shmv_segment_data (seg);
+      bool locked = shmv_segment_try_lock (seg, 1000);
+
+      __atomic_fetch_or (&header->state, SHMV_CHANNEL_REMOVED, __ATOMIC_RELEASE);
+      announce (header);
+      if (locked)
+        shmv_segment_unlock (seg);
+    }
+  removed = shmv_segment_remove (seg);
+  if (!removed)
+    ch->status = *shmv_segment_status (seg);
+  shmv_segment_free (seg);
+  return removed && succeed (ch);
+}
+
+const char *
+shmv_channel_key (const ShmvChannel *ch)
+{
+  return shmv_segment_key (ch->seg);
+}
+
+const char *
+shmv_channel_native_key (const ShmvChannel *ch)
+{
+  return shmv_segment_native_key (ch->seg);
+}
+
+size_t
+shmv_channel_segment_size (const ShmvChannel *ch)
+{
+  return ch->open ? shmv_segment_file_size (ch->seg) : 0;
+}
+
+ShmvError
+shmv_channel_error (const ShmvChannel *ch)
+{
+  return ch->status.code;
+}
+
+const char *
+shmv_channel_error_string (const ShmvChannel *ch)
+{
+  return ch->status.message;
+}

@@ -1,0 +1,31 @@
+/* shmv-ofd.h: open-file-description locks on single bytes (private)
+ *
+ * OFD locks belong to an open file, not to a process: each handle gets its
+ * own, two handles in one process do not share them, and the kernel drops
+ * them when the descriptor is closed or its process dies, even by kill -9.
+ * That makes them exact, crash-proof counters of who is attached.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+/* Byte 0: every attached handle holds a shared lock; an exclusive lock means
+ * "nobody else is attached". Byte 1: channel writers hold a shared lock. */
+enum
+{
+  SHMV_OFD_USERS_BYTE = 0,
+  SHMV_OFD_WRITER_BYTE = 1,
+};
+
+/* Takes (F_RDLCK, F_WRLCK) or drops (F_UNLCK) a lock on @byte without
+ * waiting. Returns 0 or an errno value (EAGAIN: held by someone else). */
+int shmv_ofd_lock (int fd, off_t byte, short type);
+
+/* As shmv_ofd_lock(), retrying for up to @timeout_ms while the lock is busy. */
+int shmv_ofd_lock_timeout (int fd, off_t byte, short type, int timeout_ms);
+
+/* Whether another open file holds a lock on @byte that conflicts with @type. */
+bool shmv_ofd_is_held (int fd, off_t byte, short type);

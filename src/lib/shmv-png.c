@@ -1,0 +1,762 @@
+/* shmv-png.c: PNG files in and out (libpng), lossless
+ *
+ * One decoder serves shmv_png_load() and shmv_png_publish(): it reads the
+ * header, then decodes rows into whatever memory the caller provides (a
+ * malloc()ed buffer or a channel slot), so publishing costs no copy.
+ *
+ * libpng reports errors by longjmp(); png_guarded() is the only function that
+ * calls setjmp(), and the work runs in functions it calls, so nothing has to
+ * be volatile and -Wclobbered stays quiet.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <shmview/shmv-png.h>
+
+#include "shmv-status.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <png.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define SHMV_PNG_SWAP_16 1
+#else
+#define SHMV_PNG_SWAP_16 0
+#endif
+
+#define IO_BUFFER_SIZE (64 * 1024)
+
+/* Ancillary chunks (iCCP, zTXt) are compressed and could be bombs of their
+ * own; even the images we do take never need more than this per chunk. */
+#define CHUNK_MALLOC_MAX (8 * 1024 * 1024)
+#define CHUNK_CACHE_MAX  1000
+
+/* Rows handed to shmv_channel_rows_done() at a time: a few hundred KiB for a
+ * 4K image, still in the cache when the channel checksums them. */
+#define ROWS_DONE_BATCH 16
+
+/* Progress reports per image, so a callback that repaints stays cheap. */
+#define PROGRESS_STEPS 64
+
+/* The file under a libpng stream, read or written through a buffer of our own
+ * so that every system call is checked and its errno kept for the status. */
+typedef struct
+{
+  const char *path;
+  ShmvStatus *status;
+  int fd;
+  bool writing;
+  int sys_errno; /* set by the I/O callbacks before they raise a libpng error */
+  uint8_t *buf;
+  size_t fill;
+  size_t pos;
+} PngFile;
+
+typedef void (*RowsDoneFunc) (void *data, uint32_t n_rows);
+
+typedef struct
+{
+  PngFile file;
+  const ShmvPngOptions *options;
+  png_structp png;
+  png_infop info;
+  uint32_t width;
+  uint32_t height;
+  ShmvFormat format;
+  size_t row_bytes;
+  int passes;
+  /* where decoder_read() puts rows */
+  uint8_t *dest;
+  size_t dest_stride;
+  RowsDoneFunc rows_done;
+  void *rows_done_data;
+} PngDecoder;
+
+typedef struct
+{
+  PngFile file;
+  png_structp png;
+  png_infop info;
+  const uint8_t *pixels;
+  uint32_t width;
+  uint32_t height;
+  size_t stride;
+  ShmvFormat format;
+} PngEncoder;
+
+typedef bool (*PngStep) (void *data);
+
+static bool
+png_guarded (png_structp png, PngStep step, void *data)
+{
+  if (setjmp (png_jmpbuf (png)) != 0)
+    return false; /* png_file_error() has filled in the status */
+  return step (data);
+}
+
+static void
+png_file_set_errno (PngFile *file, int err, const char *what)
+{
+  ShmvStatus *status = file->status;
+
+  shmv_status_set_errno (status, err, "%s: %s", file->path, what);
+  if (status == NULL)
+    return;
+  /* Reading, any failure is an I/O error (the API promises it); writing, a
+   * full disk or a read-only directory is worth telling apart. */
+  if (!file->writing ||
+      (status->code != SHMV_ERROR_PERMISSION_DENIED && status->code != SHMV_ERROR_OUT_OF_RESOURCES))
+    status->code = SHMV_ERROR_IO;
+}
+
+static void
+png_file_error (png_structp png, png_const_charp reason)
+{
+  PngFile *file = png_get_error_ptr (png);
+
+  if (file->sys_errno != 0)
+    png_file_set_errno (file, file->sys_errno, file->writing ? "cannot write" : "cannot read");
+  else
+    shmv_status_set (file->status, SHMV_ERROR_IMAGE, "%s: %s", file->path, reason);
+  png_longjmp (png, 1);
+}
+
+static void
+png_file_warning (png_structp png, png_const_charp message)
+{
+  /* The library never prints; what libpng tolerates, we tolerate silently. */
+  (void) png;
+  (void) message;
+}
+
+static bool
+png_file_init (PngFile *file, const char *path, ShmvStatus *status, bool writing)
+{
+  memset (file, 0, sizeof *file);
+  file->path = path;
+  file->status = status;
+  file->fd = -1;
+  file->writing = writing;
+  file->buf = malloc (IO_BUFFER_SIZE);
+  if (file->buf != NULL)
+    return true;
+  shmv_status_set_errno (status, ENOMEM, "%s: cannot allocate a buffer", path);
+  return false;
+}
+
+static void
+png_file_clear (PngFile *file)
+{
+  if (file->fd >= 0)
+    close (file->fd);
+  file->fd = -1;
+  free (file->buf);
+  file->buf = NULL;
+}
+
+static bool
+png_file_open_read (PngFile *file)
+{
+  struct stat st;
+
+  do
+    file->fd = open (file->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  while (file->fd < 0 && errno == EINTR);
+  if (file->fd < 0)
+    {
+      png_file_set_errno (file, errno, "cannot open");
+      return false;
+    }
+  if (fstat (file->fd, &st) != 0)
+    {
+      png_file_set_errno (file, errno, "cannot open");
+      return false;
+    }
+  /* A directory opens fine and fails on read(); say so up front. */
+  if (S_ISDIR (st.st_mode))
+    {
+      png_file_set_errno (file, EISDIR, "cannot open");
+      return false;
+    }
+  return true;
+}
+
+static void
+png_file_read (png_structp png, png_bytep data, size_t length)
+{
+  PngFile *file = png_get_io_ptr (png);
+
+  while (length > 0)
+    {
+      size_t n;
+
+      if (file->pos == file->fill)
+        {
+          ssize_t got;
+
+          do
+            got = read (file->fd, file->buf, IO_BUFFER_SIZE);
+          while (got < 0 && errno == EINTR);
+          if (got < 0)
+            file->sys_errno = errno;
+          if (got <= 0)
+            png_error (png, "unexpected end of file");
+          file->fill = (size_t) got;
+          file->pos = 0;
+        }
+      n = file->fill - file->pos < length ? file->fill - file->pos : length;
+      memcpy (data, file->buf + file->pos, n);
+      file->pos += n;
+      data += n;
+      length -= n;
+    }
+}
+
+static bool
+write_all (int fd, const uint8_t *data, size_t length, int *err)
+{
+  while (length > 0)
+    {
+      ssize_t n = write (fd, data, length);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          *err = errno;
+          return false;
+        }
+      data += n;
+      length -= (size_t) n;
+    }
+  return true;
+}
+
+static void
+png_file_flush (png_structp png)
+{
+  PngFile *file = png_get_io_ptr (png);
+
+  if (!write_all (file->fd, file->buf, file->fill, &file->sys_errno))
+    png_error (png, "write error");
+  file->fill = 0;
+}
+
+static void
+png_file_write (png_structp png, png_bytep data, size_t length)
+{
+  PngFile *file = png_get_io_ptr (png);
+
+  if (file->fill + length > IO_BUFFER_SIZE)
+    png_file_flush (png);
+  if (length >= IO_BUFFER_SIZE)
+    {
+      if (!write_all (file->fd, data, length, &file->sys_errno))
+        png_error (png, "write error");
+      return;
+    }
+  memcpy (file->buf + file->fill, data, length);
+  file->fill += length;
+}
+
+/* Decoding */
+
+static uint64_t
+decoder_max_pixels (const PngDecoder *dec)
+{
+  if (dec->options == NULL || dec->options->max_pixels == 0)
+    return SHMV_PNG_DEFAULT_MAX_PIXELS;
+  return dec->options->max_pixels;
+}
+
+static void
+decoder_set_limits (PngDecoder *dec)
+{
+  /* We ignore colour management and text; skipping these chunks outright
+   * (their CRC is still checked) means never inflating them. */
+  static const png_byte skipped[] = "iCCP\0iTXt\0tEXt\0zTXt";
+  uint64_t max_pixels = decoder_max_pixels (dec);
+  uint32_t max_side = max_pixels < PNG_UINT_31_MAX ? (uint32_t) max_pixels : PNG_UINT_31_MAX;
+
+  /* No side can exceed the pixel budget; the product is checked on IHDR. */
+  png_set_user_limits (dec->png, max_side, max_side);
+  png_set_chunk_malloc_max (dec->png, CHUNK_MALLOC_MAX);
+  png_set_chunk_cache_max (dec->png, CHUNK_CACHE_MAX);
+  png_set_keep_unknown_chunks (dec->png, PNG_HANDLE_CHUNK_NEVER, skipped, 4);
+}
+
+static bool
+decoder_check_size (PngDecoder *dec)
+{
+  uint64_t pixels = (uint64_t) dec->width * dec->height;
+  uint64_t max_pixels = decoder_max_pixels (dec);
+
+  if (pixels <= max_pixels)
+    return true;
+  shmv_status_set (dec->file.status, SHMV_ERROR_IMAGE,
+                   "%s: %" PRIu32 "x%" PRIu32 " is %" PRIu64 " pixels, over the limit of %" PRIu64,
+                   dec->file.path, dec->width, dec->height, pixels, max_pixels);
+  return false;
+}
+
+static void
+decoder_set_transforms (PngDecoder *dec, int depth, int color)
+{
+  png_structp png = dec->png;
+
+  if (color == PNG_COLOR_TYPE_PALETTE)
+    png_set_palette_to_rgb (png);
+  if (color == PNG_COLOR_TYPE_GRAY && depth < 8)
+    png_set_expand_gray_1_2_4_to_8 (png);
+  /* tRNS is transparency whatever the colour type: a key colour in gray or
+   * RGB images, per-entry alpha in palettes. */
+  if (png_get_valid (png, dec->info, PNG_INFO_tRNS))
+    png_set_tRNS_to_alpha (png);
+  if (color == PNG_COLOR_TYPE_GRAY || color == PNG_COLOR_TYPE_GRAY_ALPHA)
+    png_set_gray_to_rgb (png);
+  if (depth == 16 && SHMV_PNG_SWAP_16)
+    png_set_swap (png);
+  dec->passes = png_set_interlace_handling (png);
+}
+
+static bool
+decoder_set_format (PngDecoder *dec)
+{
+  int channels = png_get_channels (dec->png, dec->info);
+  int depth = png_get_bit_depth (dec->png, dec->info);
+  size_t row_bytes = png_get_rowbytes (dec->png, dec->info);
+
+  if (depth == 8)
+    dec->format = channels == 4 ? SHMV_FORMAT_RGBA8 : SHMV_FORMAT_RGB8;
+  else
+    dec->format = channels == 4 ? SHMV_FORMAT_RGBA16 : SHMV_FORMAT_RGB16;
+  dec->row_bytes = (size_t) dec->width * shmv_format_bytes_per_pixel (dec->format);
+  /* The transforms above always yield one of our four layouts; anything else
+   * is a libpng we do not understand, and writing rows would overflow. */
+  if ((channels == 3 || channels == 4) && (depth == 8 || depth == 16) &&
+      row_bytes == dec->row_bytes)
+    return true;
+  shmv_status_set (dec->file.status, SHMV_ERROR_IMAGE,
+                   "%s: unexpected decoded layout (%d channels of %d bits)", dec->file.path,
+                   channels, depth);
+  return false;
+}
+
+static bool
+decoder_read_header_step (void *data)
+{
+  PngDecoder *dec = data;
+  png_uint_32 width, height;
+  int depth, color;
+
+  png_set_read_fn (dec->png, &dec->file, png_file_read);
+  decoder_set_limits (dec);
+  png_read_info (dec->png, dec->info);
+  png_get_IHDR (dec->png, dec->info, &width, &height, &depth, &color, NULL, NULL, NULL);
+  dec->width = width;
+  dec->height = height;
+  /* Before png_read_update_info(): it allocates the row buffers. */
+  if (!decoder_check_size (dec))
+    return false;
+  decoder_set_transforms (dec, depth, color);
+  png_read_update_info (dec->png, dec->info);
+  return decoder_set_format (dec);
+}
+
+/* Reads up to the first image data: size and format are known afterwards,
+ * no pixel memory is allocated yet. decoder_close() in every case. */
+static bool
+decoder_open (PngDecoder *dec, const char *path, const ShmvPngOptions *options, ShmvStatus *status)
+{
+  memset (dec, 0, sizeof *dec);
+  dec->options = options;
+  if (!png_file_init (&dec->file, path, status, false) || !png_file_open_read (&dec->file))
+    return false;
+  dec->png =
+      png_create_read_struct (PNG_LIBPNG_VER_STRING, &dec->file, png_file_error, png_file_warning);
+  if (dec->png != NULL)
+    dec->info = png_create_info_struct (dec->png);
+  if (dec->info == NULL)
+    {
+      shmv_status_set_errno (status, ENOMEM, "%s: cannot start decoding", path);
+      return false;
+    }
+  return png_guarded (dec->png, decoder_read_header_step, dec);
+}
+
+static void
+decoder_close (PngDecoder *dec)
+{
+  if (dec->png != NULL)
+    png_destroy_read_struct (&dec->png, dec->info != NULL ? &dec->info : NULL, NULL);
+  png_file_clear (&dec->file);
+}
+
+static bool
+decoder_report (PngDecoder *dec, uint64_t done, uint64_t total)
+{
+  const ShmvPngOptions *options = dec->options;
+
+  if (options == NULL || options->progress == NULL)
+    return true;
+  if (options->progress ((double) done / (double) total, options->user_data))
+    return true;
+  shmv_status_set (dec->file.status, SHMV_ERROR_CANCELLED, "%s: decoding cancelled",
+                   dec->file.path);
+  return false;
+}
+
+static bool
+decoder_read_rows_step (void *data)
+{
+  PngDecoder *dec = data;
+  uint64_t total = (uint64_t) dec->passes * dec->height;
+  uint64_t every = total / PROGRESS_STEPS > 0 ? total / PROGRESS_STEPS : 1;
+  uint64_t done = 0;
+
+  for (int pass = 0; pass < dec->passes; pass++)
+    {
+      /* Rows are final only once the last interlace pass has been over them. */
+      bool final = pass == dec->passes - 1;
+
+      for (uint32_t y = 0; y < dec->height; y++)
+        {
+          png_read_row (dec->png, dec->dest + y * dec->dest_stride, NULL);
+          done++;
+          if (final && dec->rows_done != NULL &&
+              ((y + 1) % ROWS_DONE_BATCH == 0 || y + 1 == dec->height))
+            dec->rows_done (dec->rows_done_data, y + 1);
+          if ((done % every == 0 || done == total) && !decoder_report (dec, done, total))
+            return false;
+        }
+    }
+  /* The chunks after the image data must be sound too (a bad IDAT CRC, a
+   * missing IEND) before we call the file good. */
+  png_read_end (dec->png, NULL);
+  return true;
+}
+
+/* Decodes the image into @dest, rows @stride bytes apart; @rows_done (if
+ * any) hears about every batch of final rows. */
+static bool
+decoder_read (
+    PngDecoder *dec, uint8_t *dest, size_t stride, RowsDoneFunc rows_done, void *rows_done_data)
+{
+  dec->dest = dest;
+  dec->dest_stride = stride;
+  dec->rows_done = rows_done;
+  dec->rows_done_data = rows_done_data;
+  return png_guarded (dec->png, decoder_read_rows_step, dec);
+}
+
+static bool
+check_load_args (const char *path, const void *target, ShmvStatus *status)
+{
+  if (path != NULL && target != NULL)
+    return true;
+  shmv_status_set (status, SHMV_ERROR_INVALID_ARGUMENT, "no %s given",
+                   path == NULL ? "path" : "destination");
+  return false;
+}
+
+bool
+shmv_png_load (const char *path,
+               const ShmvPngOptions *options,
+               ShmvImage *image,
+               ShmvStatus *status)
+{
+  PngDecoder dec;
+  uint8_t *pixels = NULL;
+  size_t size;
+  bool ok = false;
+
+  shmv_status_clear (status);
+  if (image != NULL)
+    memset (image, 0, sizeof *image);
+  if (!check_load_args (path, image, status))
+    return false;
+  if (!decoder_open (&dec, path, options, status))
+    goto out;
+  if (__builtin_mul_overflow (dec.row_bytes, (size_t) dec.height, &size) ||
+      (pixels = malloc (size)) == NULL)
+    {
+      shmv_status_set_errno (status, ENOMEM, "%s: cannot allocate %" PRIu32 "x%" PRIu32 " pixels",
+                             path, dec.width, dec.height);
+      goto out;
+    }
+  if (!decoder_read (&dec, pixels, dec.row_bytes, NULL, NULL))
+    goto out;
+  image->width = dec.width;
+  image->height = dec.height;
+  image->stride = dec.row_bytes;
+  image->format = dec.format;
+  image->pixels = pixels;
+  pixels = NULL;
+  ok = true;
+
+out:
+  free (pixels);
+  decoder_close (&dec);
+  return ok;
+}
+
+static void
+publish_rows_done (void *data, uint32_t n_rows)
+{
+  shmv_channel_rows_done (data, n_rows);
+}
+
+static void
+status_from_channel (ShmvStatus *status, const ShmvChannel *ch)
+{
+  const char *message = shmv_channel_error_string (ch);
+
+  shmv_status_set (status, shmv_channel_error (ch), "%s", message != NULL ? message : "");
+}
+
+static const char *
+path_basename (const char *path)
+{
+  const char *slash = strrchr (path, '/');
+
+  return slash != NULL ? slash + 1 : path;
+}
+
+bool
+shmv_png_publish (const char *path,
+                  const ShmvPngOptions *options,
+                  ShmvChannel *ch,
+                  ShmvStatus *status)
+{
+  PngDecoder dec;
+  void *slot = NULL;
+  size_t stride = 0;
+  bool ok = false;
+
+  shmv_status_clear (status);
+  if (!check_load_args (path, ch, status))
+    return false;
+  if (!decoder_open (&dec, path, options, status))
+    goto out;
+  if (!shmv_channel_begin_frame (ch, dec.width, dec.height, dec.format, &slot, &stride))
+    {
+      status_from_channel (status, ch);
+      goto out;
+    }
+  if (stride < dec.row_bytes)
+    {
+      shmv_channel_abort_frame (ch);
+      shmv_status_set (status, SHMV_ERROR_CORRUPT, "%s: channel rows of %zu bytes, need %zu", path,
+                       stride, dec.row_bytes);
+      goto out;
+    }
+  if (!decoder_read (&dec, slot, stride, publish_rows_done, ch))
+    {
+      shmv_channel_abort_frame (ch);
+      goto out;
+    }
+  ok = shmv_channel_commit_frame (ch, path_basename (path));
+  if (!ok)
+    status_from_channel (status, ch);
+
+out:
+  decoder_close (&dec);
+  return ok;
+}
+
+/* Encoding */
+
+static bool
+encoder_write_step (void *data)
+{
+  PngEncoder *enc = data;
+  png_structp png = enc->png;
+  bool alpha = enc->format == SHMV_FORMAT_RGBA8 || enc->format == SHMV_FORMAT_RGBA16;
+  bool wide = enc->format == SHMV_FORMAT_RGB16 || enc->format == SHMV_FORMAT_RGBA16;
+
+  png_set_write_fn (png, &enc->file, png_file_write, png_file_flush);
+  /* libpng's default write limit is 10^6 per side; PNG allows 2^31 - 1. */
+  png_set_user_limits (png, PNG_UINT_31_MAX, PNG_UINT_31_MAX);
+  png_set_IHDR (png, enc->info, enc->width, enc->height, wide ? 16 : 8,
+                alpha ? PNG_COLOR_TYPE_RGB_ALPHA : PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
+                PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  /* Speed over size: the fastest zlib level and one cheap filter save a 4K
+   * frame in a fraction of a second; libpng's adaptive filtering would try
+   * all five on every row. Large IDAT chunks mean fewer chunk headers. */
+  png_set_compression_level (png, 1);
+  png_set_filter (png, PNG_FILTER_TYPE_BASE, PNG_FILTER_SUB);
+  png_set_compression_buffer_size (png, 256 * 1024);
+  png_write_info (png, enc->info);
+  if (wide && SHMV_PNG_SWAP_16)
+    png_set_swap (png);
+  for (uint32_t y = 0; y < enc->height; y++)
+    png_write_row (png, enc->pixels + (size_t) y * enc->stride);
+  png_write_end (png, NULL);
+  png_file_flush (png);
+  return true;
+}
+
+static bool
+check_save_args (const char *path,
+                 const void *pixels,
+                 uint32_t width,
+                 uint32_t height,
+                 size_t stride,
+                 ShmvFormat format,
+                 ShmvStatus *status)
+{
+  unsigned bpp = shmv_format_bytes_per_pixel (format);
+  const char *what = NULL;
+
+  if (path == NULL || pixels == NULL)
+    what = "no path or no pixels given";
+  else if (bpp == 0)
+    what = "invalid pixel format";
+  else if (width == 0 || height == 0 || width > PNG_UINT_31_MAX || height > PNG_UINT_31_MAX)
+    what = "invalid image size";
+  else if (stride / bpp < width)
+    what = "stride shorter than a row";
+  if (what == NULL)
+    return true;
+  shmv_status_set (status, SHMV_ERROR_INVALID_ARGUMENT, "%s: %s", path != NULL ? path : "(null)",
+                   what);
+  return false;
+}
+
+/* Creates "<path>.XXXXXX" like mkostemp(), but with mode 0666 so the umask
+ * decides the final file's permissions as for any new file (mkostemp()
+ * would leave it 0600). Returns the fd, or -1 with errno set. */
+static int
+create_temp_beside (const char *path, char **temp_path)
+{
+  static const char digits[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  static unsigned counter;
+  size_t len = strlen (path);
+  char *temp = malloc (len + 8);
+  int saved_errno;
+
+  *temp_path = NULL;
+  if (temp == NULL)
+    return -1;
+  for (int attempt = 0; attempt < 100; attempt++)
+    {
+      struct timespec now;
+      uint64_t v;
+      int fd;
+
+      clock_gettime (CLOCK_REALTIME, &now);
+      v = ((uint64_t) now.tv_nsec << 16) ^ (uint64_t) getpid () ^ ((uint64_t) counter++ << 40) ^
+          (uint64_t) now.tv_sec;
+      memcpy (temp, path, len);
+      temp[len] = '.';
+      for (int i = 1; i <= 6; i++, v /= 62)
+        temp[len + i] = digits[v % 62];
+      temp[len + 7] = '\0';
+      do
+        fd = open (temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0666);
+      while (fd < 0 && errno == EINTR);
+      if (fd >= 0)
+        {
+          *temp_path = temp;
+          return fd;
+        }
+      if (errno != EEXIST)
+        break;
+    }
+  saved_errno = errno;
+  free (temp);
+  errno = saved_errno;
+  return -1;
+}
+
+static bool
+encoder_write (PngEncoder *enc)
+{
+  enc->png =
+      png_create_write_struct (PNG_LIBPNG_VER_STRING, &enc->file, png_file_error, png_file_warning);
+  if (enc->png != NULL)
+    enc->info = png_create_info_struct (enc->png);
+  if (enc->info == NULL)
+    {
+      shmv_status_set_errno (enc->file.status, ENOMEM, "%s: cannot start encoding", enc->file.path);
+      return false;
+    }
+  return png_guarded (enc->png, encoder_write_step, enc);
+}
+
+static bool
+close_checked (PngFile *file)
+{
+  int fd = file->fd;
+
+  file->fd = -1;
+  /* No retry on EINTR: Linux has closed the descriptor either way. A failed
+   * close() can be the first news of a failed write (NFS, quotas). */
+  if (close (fd) == 0 || errno == EINTR)
+    return true;
+  png_file_set_errno (file, errno, "cannot write");
+  return false;
+}
+
+bool
+shmv_png_save (const char *path,
+               const void *pixels,
+               uint32_t width,
+               uint32_t height,
+               size_t stride,
+               ShmvFormat format,
+               ShmvStatus *status)
+{
+  PngEncoder enc = {
+    .pixels = pixels, .width = width, .height = height, .stride = stride, .format = format
+  };
+  char *temp_path = NULL;
+  bool ok = false;
+
+  shmv_status_clear (status);
+  if (!check_save_args (path, pixels, width, height, stride, format, status) ||
+      !png_file_init (&enc.file, path, status, true))
+    return false;
+  enc.file.fd = create_temp_beside (path, &temp_path);
+  if (enc.file.fd < 0)
+    {
+      png_file_set_errno (&enc.file, errno, "cannot create a file beside it");
+      goto out;
+    }
+  /* No fsync(): rename() makes the replacement atomic for other processes,
+   * which is what readers of the file see; durability across a power cut is
+   * not worth its latency for frames saved from a viewer. */
+  if (!encoder_write (&enc) || !close_checked (&enc.file))
+    goto out;
+  if (rename (temp_path, path) != 0)
+    {
+      png_file_set_errno (&enc.file, errno, "cannot replace");
+      goto out;
+    }
+  ok = true;
+
+out:
+  if (enc.png != NULL)
+    png_destroy_write_struct (&enc.png, enc.info != NULL ? &enc.info : NULL);
+  png_file_clear (&enc.file);
+  if (!ok && temp_path != NULL)
+    unlink (temp_path);
+  free (temp_path);
+  return ok;
+}
+
+void
+shmv_image_clear (ShmvImage *image)
+{
+  if (image == NULL)
+    return;
+  free (image->pixels);
+  memset (image, 0, sizeof *image);
+}

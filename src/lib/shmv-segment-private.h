@@ -1,0 +1,49 @@
+/* shmv-segment-private.h: what the channel needs from a segment (private)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <shmview/shmv-segment.h>
+
+#include "shmv-status.h"
+
+/* A segment file is a one-page prefix followed by the user's data:
+ *
+ *   0     ShmvSegmentPrefix (magic, flags, lock key, the key itself)
+ *   4096  data: shmv_segment_data() points here, shmv_segment_size() bytes
+ *
+ * The prefix holds what every attacher must agree on and nothing that changes
+ * while the segment is in use, except the persistent flag. */
+#define SHMV_SEGMENT_MAGIC       "SHMVSEG1"
+#define SHMV_SEGMENT_LAYOUT      1
+#define SHMV_SEGMENT_DATA_OFFSET 4096
+#define SHMV_SEGMENT_PERSISTENT  (1u << 0)
+
+typedef struct
+{
+  char magic[8];
+  uint32_t layout;
+  uint32_t flags;   /* SHMV_SEGMENT_PERSISTENT; read and written atomically */
+  int32_t lock_key; /* System V key of the segment's lock */
+  uint32_t key_len;
+  char key[SHMV_KEY_MAX + 1];
+} ShmvSegmentPrefix;
+
+/* The descriptor of an attached segment, -1 otherwise. */
+int shmv_segment_fd (const ShmvSegment *seg);
+
+/* The handle's status, to pass errors on. */
+const ShmvStatus *shmv_segment_status (const ShmvSegment *seg);
+
+/* Writers: makes the data at least @data_size bytes, reserving the memory
+ * (OUT_OF_RESOURCES when /dev/shm is full; nothing changes then). The data
+ * pointer may move. Never shrinks: others may be reading. */
+bool shmv_segment_grow (ShmvSegment *seg, size_t data_size);
+
+/* Readers: maps the segment at its current size, if another process grew (or
+ * truncated) it. The data pointer may move. */
+bool shmv_segment_refresh (ShmvSegment *seg);
+
+/* The current size of the segment file, without remapping (0 on error). */
+size_t shmv_segment_file_size (const ShmvSegment *seg);

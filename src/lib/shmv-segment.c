@@ -1,0 +1,719 @@
+/* shmv-segment.c: named shared-memory segments
+ *
+ * The rules that make segments leak-free and crash-safe, in one place:
+ * - every attached handle holds a shared OFD lock on byte 0 of its own open
+ *   file (shmv-ofd.h); the kernel drops it when the process dies;
+ * - whoever gets an exclusive lock on that byte is alone: a detaching handle
+ *   that gets it removes the segment, create() that gets it on an existing
+ *   segment reclaims it (the users all died), unless it is persistent;
+ * - a segment is made under an exclusive lock, so attachers, who wait for a
+ *   shared one, never see it half-initialised;
+ * - after locking, an attacher checks that the name still points at the file
+ *   it opened: it may have been removed, and made again, meanwhile.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define _GNU_SOURCE
+#include "shmv-segment-private.h"
+
+#include "shmv-names.h"
+#include "shmv-ofd.h"
+#include "shmv-syslock.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* How long attach() waits for a creator or remover that holds byte 0. */
+#define INIT_WAIT_MS 2000
+
+struct ShmvSegment
+{
+  char *key; /* "" when none */
+  char native_key[SHMV_NATIVE_NAME_SIZE];
+  int fd;
+  bool fd_writable;
+  ShmvAccess access;
+  uint8_t *map; /* the whole file, prefix included */
+  size_t map_size;
+  ShmvSysLock lock;
+  ShmvStatus status;
+};
+
+static size_t
+page_round (size_t size)
+{
+  size_t page = (size_t) sysconf (_SC_PAGESIZE);
+
+  return (size + page - 1) / page * page;
+}
+
+static bool
+fail (ShmvSegment *seg, ShmvError code, const char *what)
+{
+  shmv_status_set (&seg->status, code, "segment “%s”: %s", seg->key, what);
+  return false;
+}
+
+static bool
+fail_errno (ShmvSegment *seg, int err, const char *what)
+{
+  shmv_status_set_errno (&seg->status, err, "segment “%s”: %s", seg->key, what);
+  return false;
+}
+
+static bool
+succeed (ShmvSegment *seg)
+{
+  shmv_status_clear (&seg->status);
+  return true;
+}
+
+ShmvSegment *
+shmv_segment_new (const char *key)
+{
+  ShmvSegment *seg = calloc (1, sizeof *seg);
+
+  if (seg == NULL)
+    return NULL;
+  seg->fd = -1;
+  seg->lock = (ShmvSysLock) SHMV_SYSLOCK_INIT;
+  seg->key = strdup ("");
+  if (seg->key == NULL)
+    {
+      free (seg);
+      return NULL;
+    }
+  shmv_segment_set_key (seg, key);
+  return seg;
+}
+
+void
+shmv_segment_free (ShmvSegment *seg)
+{
+  if (seg == NULL)
+    return;
+  shmv_segment_detach (seg);
+  free (seg->key);
+  free (seg);
+}
+
+bool
+shmv_segment_set_key (ShmvSegment *seg, const char *key)
+{
+  char *copy;
+
+  shmv_segment_detach (seg);
+  if (key == NULL)
+    key = "";
+  if (key[0] != '\0' && !shmv_key_is_valid (key))
+    {
+      shmv_status_set (&seg->status, SHMV_ERROR_KEY,
+                       "invalid key: it must be UTF-8 of at most %d bytes", SHMV_KEY_MAX);
+      return false;
+    }
+  copy = strdup (key);
+  if (copy == NULL)
+    return fail_errno (seg, ENOMEM, "cannot store the key");
+  free (seg->key);
+  seg->key = copy;
+  seg->native_key[0] = '\0';
+  if (key[0] != '\0')
+    shmv_native_name (seg->native_key, SHMV_SEGMENT_PREFIX, key, geteuid ());
+  return succeed (seg);
+}
+
+const char *
+shmv_segment_key (const ShmvSegment *seg)
+{
+  return seg->key;
+}
+
+const char *
+shmv_segment_native_key (const ShmvSegment *seg)
+{
+  return seg->native_key;
+}
+
+static bool
+check_key (ShmvSegment *seg)
+{
+  if (seg->key[0] == '\0')
+    {
+      shmv_status_set (&seg->status, SHMV_ERROR_KEY, "no key set");
+      return false;
+    }
+  return true;
+}
+
+static int
+open_name (const char *name, int flags)
+{
+  int fd;
+
+  do
+    fd = shm_open (name, flags | O_CLOEXEC | O_NOFOLLOW, 0600);
+  while (fd < 0 && errno == EINTR);
+  return fd;
+}
+
+/* Whether @name still names the file open as @fd. */
+static bool
+name_is_fd (const char *name, int fd)
+{
+  struct stat a, b;
+  int other = open_name (name, O_RDONLY);
+  bool same;
+
+  if (other < 0)
+    return false;
+  same = fstat (fd, &a) == 0 && fstat (other, &b) == 0 && a.st_dev == b.st_dev
+         && a.st_ino == b.st_ino;
+  close (other);
+  return same;
+}
+
+/* Refuses files that are not ours or that others could write: a name
+ * squatter must never get our data. */
+static bool
+check_owner (ShmvSegment *seg, const struct stat *st)
+{
+  if (st->st_uid != geteuid ())
+    return fail (seg, SHMV_ERROR_PERMISSION_DENIED,
+                 "the object of that name belongs to another user");
+  if ((st->st_mode & 0077) != 0 || !S_ISREG (st->st_mode))
+    return fail (seg, SHMV_ERROR_PERMISSION_DENIED,
+                 "the object of that name is open to other users (mode too wide)");
+  return true;
+}
+
+static bool
+read_prefix (int fd, ShmvSegmentPrefix *prefix)
+{
+  ssize_t n;
+
+  do
+    n = pread (fd, prefix, sizeof *prefix, 0);
+  while (n < 0 && errno == EINTR);
+  return n == (ssize_t) sizeof *prefix
+         && memcmp (prefix->magic, SHMV_SEGMENT_MAGIC, sizeof prefix->magic) == 0;
+}
+
+/* Removes the segment open as @fd, if @name still points at it, and its lock. */
+static void
+remove_if_current (const char *name, int fd)
+{
+  ShmvSegmentPrefix prefix;
+
+  if (!name_is_fd (name, fd))
+    return;
+  if (read_prefix (fd, &prefix))
+    shmv_syslock_remove (prefix.lock_key);
+  shm_unlink (name);
+}
+
+static bool
+map_fd (ShmvSegment *seg, size_t size, ShmvAccess access)
+{
+  int prot = access == SHMV_ACCESS_READ_ONLY ? PROT_READ : PROT_READ | PROT_WRITE;
+  void *map = mmap (NULL, size, prot, MAP_SHARED, seg->fd, 0);
+
+  if (map == MAP_FAILED)
+    return fail_errno (seg, errno, "cannot map it");
+  seg->map = map;
+  seg->map_size = size;
+  seg->access = access;
+  return true;
+}
+
+static void
+close_fd (ShmvSegment *seg)
+{
+  if (seg->fd >= 0)
+    close (seg->fd);
+  seg->fd = -1;
+}
+
+static bool
+open_lock (ShmvSegment *seg, key_t *key, bool probe)
+{
+  int err = shmv_syslock_open (&seg->lock, key, probe);
+
+  if (err == EACCES)
+    return fail (seg, SHMV_ERROR_PERMISSION_DENIED,
+                 "its lock semaphore belongs to another user");
+  if (err != 0)
+    return fail_errno (seg, err, "cannot open its lock semaphore");
+  return true;
+}
+
+/* create() found @fd under our name: reclaims it when nobody uses it.
+ * Returns true when the name is free again. */
+static bool
+try_reclaim (ShmvSegment *seg)
+{
+  ShmvSegmentPrefix prefix;
+  struct stat st;
+  int fd = open_name (seg->native_key, O_RDWR);
+  bool reclaimed = false;
+
+  if (fd < 0)
+    return errno == ENOENT || fail_errno (seg, errno, "cannot open the existing segment");
+  if (fstat (fd, &st) < 0)
+    fail_errno (seg, errno, "cannot inspect the existing segment");
+  else if (!check_owner (seg, &st))
+    ;
+  else if (shmv_ofd_lock (fd, SHMV_OFD_USERS_BYTE, F_WRLCK) != 0)
+    fail (seg, SHMV_ERROR_ALREADY_EXISTS, "a segment of that key is in use");
+  else if (read_prefix (fd, &prefix) && (prefix.flags & SHMV_SEGMENT_PERSISTENT) != 0)
+    fail (seg, SHMV_ERROR_ALREADY_EXISTS, "a persistent segment of that key exists");
+  else if (read_prefix (fd, &prefix) && strcmp (prefix.key, seg->key) != 0)
+    fail (seg, SHMV_ERROR_KEY, "its native name is taken by another key");
+  else
+    {
+      /* Every user died without detaching: the segment is stale. */
+      remove_if_current (seg->native_key, fd);
+      reclaimed = true;
+    }
+  close (fd);
+  return reclaimed;
+}
+
+static bool
+init_new (ShmvSegment *seg, size_t total, ShmvAccess access)
+{
+  ShmvSegmentPrefix *prefix;
+  key_t lock_key = shmv_sysv_key_for (seg->native_key);
+  int err;
+
+  /* Reserve the pages now: ftruncate alone "succeeds" past what /dev/shm
+   * holds, and the first touch of a missing page is a SIGBUS. */
+  do
+    err = posix_fallocate (seg->fd, 0, (off_t) total);
+  while (err == EINTR);
+  if (err != 0)
+    return fail_errno (seg, err, "cannot reserve its memory");
+  if (!map_fd (seg, total, SHMV_ACCESS_READ_WRITE))
+    return false;
+  if (!open_lock (seg, &lock_key, true))
+    return false;
+
+  prefix = (ShmvSegmentPrefix *) seg->map;
+  prefix->layout = SHMV_SEGMENT_LAYOUT;
+  prefix->lock_key = lock_key;
+  prefix->key_len = (uint32_t) strlen (seg->key);
+  memcpy (prefix->key, seg->key, prefix->key_len + 1);
+  memcpy (prefix->magic, SHMV_SEGMENT_MAGIC, sizeof prefix->magic);
+
+  if (access == SHMV_ACCESS_READ_ONLY
+      && mprotect (seg->map, seg->map_size, PROT_READ) < 0)
+    return fail_errno (seg, errno, "cannot make it read-only");
+  seg->access = access;
+  /* Downgrading is atomic: attachers waiting for a shared lock get in now. */
+  err = shmv_ofd_lock (seg->fd, SHMV_OFD_USERS_BYTE, F_RDLCK);
+  if (err != 0)
+    return fail_errno (seg, err, "cannot register as a user");
+  return true;
+}
+
+static void
+undo_attach (ShmvSegment *seg)
+{
+  shmv_syslock_close (&seg->lock);
+  if (seg->map != NULL)
+    munmap (seg->map, seg->map_size);
+  seg->map = NULL;
+  seg->map_size = 0;
+  close_fd (seg);
+}
+
+bool
+shmv_segment_create (ShmvSegment *seg, size_t size, ShmvAccess access)
+{
+  size_t total;
+
+  if (!check_key (seg))
+    return false;
+  if (seg->map != NULL)
+    return fail (seg, SHMV_ERROR_INVALID_ARGUMENT, "this handle is already attached");
+  if (size == 0 || size > SIZE_MAX / 2 - SHMV_SEGMENT_DATA_OFFSET)
+    return fail (seg, SHMV_ERROR_INVALID_SIZE, "invalid size");
+  total = SHMV_SEGMENT_DATA_OFFSET + page_round (size);
+
+  for (int attempt = 0; attempt < 4; attempt++)
+    {
+      seg->fd = open_name (seg->native_key, O_RDWR | O_CREAT | O_EXCL);
+      if (seg->fd >= 0)
+        break;
+      if (errno != EEXIST)
+        return fail_errno (seg, errno, "cannot create it");
+      if (!try_reclaim (seg))
+        return false;
+    }
+  if (seg->fd < 0)
+    return fail (seg, SHMV_ERROR_ALREADY_EXISTS, "its name keeps being taken");
+  seg->fd_writable = true;
+
+  /* Nobody else can have a lock on a file we just made, except an attacher
+   * that opened it a moment ago; it lets go as soon as it sees no magic. */
+  if (shmv_ofd_lock_timeout (seg->fd, SHMV_OFD_USERS_BYTE, F_WRLCK, INIT_WAIT_MS) != 0
+      || !init_new (seg, total, access))
+    {
+      if (seg->status.code == SHMV_ERROR_NONE)
+        fail (seg, SHMV_ERROR_UNKNOWN, "cannot initialise it");
+      shm_unlink (seg->native_key);
+      undo_attach (seg);
+      return false;
+    }
+  return succeed (seg);
+}
+
+/* Opens the segment, waits for a shared lock on byte 0 and makes sure the
+ * name still points at it. Returns false with the error set, or true with
+ * seg->fd ready and *@retry false; *@retry true means "raced, try again". */
+static bool
+open_registered (ShmvSegment *seg, ShmvAccess access, bool *retry)
+{
+  int err;
+
+  *retry = false;
+  seg->fd = open_name (seg->native_key, O_RDWR);
+  seg->fd_writable = seg->fd >= 0;
+  if (seg->fd < 0 && errno == EACCES && access == SHMV_ACCESS_READ_ONLY)
+    seg->fd = open_name (seg->native_key, O_RDONLY);
+  if (seg->fd < 0)
+    {
+      if (errno == ENOENT)
+        return fail (seg, SHMV_ERROR_NOT_FOUND, "no such segment");
+      return fail_errno (seg, errno, "cannot open it");
+    }
+
+  err = shmv_ofd_lock_timeout (seg->fd, SHMV_OFD_USERS_BYTE, F_RDLCK, INIT_WAIT_MS);
+  if (err == EAGAIN)
+    {
+      close_fd (seg);
+      return fail (seg, SHMV_ERROR_TIMEOUT, "it stayed locked by its creator");
+    }
+  if (err != 0)
+    {
+      close_fd (seg);
+      return fail_errno (seg, err, "cannot register as a user");
+    }
+  if (!name_is_fd (seg->native_key, seg->fd))
+    {
+      close_fd (seg);
+      *retry = true;
+      return fail (seg, SHMV_ERROR_NOT_FOUND, "no such segment (it was just removed)");
+    }
+  return true;
+}
+
+static bool
+validate_and_map (ShmvSegment *seg, ShmvAccess access)
+{
+  ShmvSegmentPrefix prefix;
+  struct stat st;
+  key_t lock_key;
+
+  if (fstat (seg->fd, &st) < 0)
+    return fail_errno (seg, errno, "cannot inspect it");
+  if (!check_owner (seg, &st))
+    return false;
+  if ((size_t) st.st_size < SHMV_SEGMENT_DATA_OFFSET || !read_prefix (seg->fd, &prefix))
+    return fail (seg, SHMV_ERROR_NOT_FOUND,
+                 "no such segment (an object of that name is incomplete: its creator died)");
+  prefix.key[SHMV_KEY_MAX] = '\0';
+  if (strcmp (prefix.key, seg->key) != 0)
+    return fail (seg, SHMV_ERROR_KEY, "its native name is taken by another key");
+  if (!map_fd (seg, (size_t) st.st_size, access))
+    return false;
+  lock_key = prefix.lock_key;
+  return open_lock (seg, &lock_key, false);
+}
+
+bool
+shmv_segment_attach (ShmvSegment *seg, ShmvAccess access)
+{
+  if (!check_key (seg))
+    return false;
+  if (seg->map != NULL)
+    return fail (seg, SHMV_ERROR_INVALID_ARGUMENT, "this handle is already attached");
+
+  for (int attempt = 0; attempt < 8; attempt++)
+    {
+      bool retry;
+
+      if (open_registered (seg, access, &retry))
+        {
+          if (validate_and_map (seg, access))
+            return succeed (seg);
+          undo_attach (seg);
+          return false;
+        }
+      if (!retry)
+        return false;
+    }
+  return false;
+}
+
+bool
+shmv_segment_detach (ShmvSegment *seg)
+{
+  bool persistent;
+
+  if (seg->map == NULL)
+    {
+      shmv_status_set (&seg->status, SHMV_ERROR_NOT_FOUND, "segment “%s”: not attached",
+                       seg->key);
+      return false;
+    }
+  persistent = shmv_segment_is_persistent (seg);
+  shmv_syslock_close (&seg->lock);
+  munmap (seg->map, seg->map_size);
+  seg->map = NULL;
+  seg->map_size = 0;
+
+  /* Drop our shared lock, then ask for an exclusive one: of several handles
+   * detaching at once, the last to let go always gets it, so exactly one
+   * of them removes the segment. */
+  if (seg->fd_writable && !persistent)
+    {
+      shmv_ofd_lock (seg->fd, SHMV_OFD_USERS_BYTE, F_UNLCK);
+      if (shmv_ofd_lock (seg->fd, SHMV_OFD_USERS_BYTE, F_WRLCK) == 0)
+        remove_if_current (seg->native_key, seg->fd);
+    }
+  close_fd (seg);
+  return succeed (seg);
+}
+
+bool
+shmv_segment_is_attached (const ShmvSegment *seg)
+{
+  return seg->map != NULL;
+}
+
+void *
+shmv_segment_data (ShmvSegment *seg)
+{
+  return seg->map != NULL ? seg->map + SHMV_SEGMENT_DATA_OFFSET : NULL;
+}
+
+size_t
+shmv_segment_size (const ShmvSegment *seg)
+{
+  return seg->map != NULL ? seg->map_size - SHMV_SEGMENT_DATA_OFFSET : 0;
+}
+
+static bool
+lock_with_timeout (ShmvSegment *seg, int timeout_ms)
+{
+  int err;
+
+  if (seg->map == NULL)
+    return fail (seg, SHMV_ERROR_LOCK, "cannot lock: not attached");
+  err = shmv_syslock_acquire (&seg->lock, timeout_ms);
+  if (err == EIDRM || err == EINVAL)
+    {
+      /* Someone removed the lock under us (shmv_segment_remove): make it anew. */
+      key_t key = seg->lock.key;
+
+      if (!open_lock (seg, &key, false))
+        return false;
+      err = shmv_syslock_acquire (&seg->lock, timeout_ms);
+    }
+  if (err == ETIMEDOUT)
+    return fail (seg, SHMV_ERROR_TIMEOUT, "the lock stayed taken");
+  if (err != 0)
+    {
+      fail_errno (seg, err, "cannot lock");
+      seg->status.code = SHMV_ERROR_LOCK;
+      return false;
+    }
+  return succeed (seg);
+}
+
+bool
+shmv_segment_lock (ShmvSegment *seg)
+{
+  return lock_with_timeout (seg, -1);
+}
+
+bool
+shmv_segment_try_lock (ShmvSegment *seg, int timeout_ms)
+{
+  return lock_with_timeout (seg, timeout_ms);
+}
+
+bool
+shmv_segment_unlock (ShmvSegment *seg)
+{
+  int err;
+
+  if (seg->map == NULL || !seg->lock.held)
+    return fail (seg, SHMV_ERROR_LOCK, "cannot unlock: this handle does not hold the lock");
+  err = shmv_syslock_release (&seg->lock);
+  if (err != 0)
+    {
+      fail_errno (seg, err, "cannot unlock");
+      seg->status.code = SHMV_ERROR_LOCK;
+      return false;
+    }
+  return succeed (seg);
+}
+
+bool
+shmv_segment_lock_owner_died (const ShmvSegment *seg)
+{
+  return seg->lock.owner_died;
+}
+
+bool
+shmv_segment_set_persistent (ShmvSegment *seg, bool persistent)
+{
+  _Atomic uint32_t *flags;
+
+  if (seg->map == NULL)
+    return fail (seg, SHMV_ERROR_NOT_FOUND, "not attached");
+  if (seg->access != SHMV_ACCESS_READ_WRITE)
+    return fail (seg, SHMV_ERROR_PERMISSION_DENIED, "attached read-only");
+  flags = (_Atomic uint32_t *) &((ShmvSegmentPrefix *) seg->map)->flags;
+  if (persistent)
+    atomic_fetch_or (flags, SHMV_SEGMENT_PERSISTENT);
+  else
+    atomic_fetch_and (flags, ~SHMV_SEGMENT_PERSISTENT);
+  return succeed (seg);
+}
+
+bool
+shmv_segment_is_persistent (const ShmvSegment *seg)
+{
+  ShmvSegmentPrefix prefix;
+
+  /* pread, not the mapping: a peer may have truncated the file, and reading
+   * a vanished page would be a SIGBUS. */
+  return seg->fd >= 0 && read_prefix (seg->fd, &prefix)
+         && (prefix.flags & SHMV_SEGMENT_PERSISTENT) != 0;
+}
+
+int
+shmv_segment_has_other_users (ShmvSegment *seg)
+{
+  if (seg->map == NULL)
+    {
+      fail (seg, SHMV_ERROR_NOT_FOUND, "not attached");
+      return -1;
+    }
+  succeed (seg);
+  return shmv_ofd_is_held (seg->fd, SHMV_OFD_USERS_BYTE, F_WRLCK) ? 1 : 0;
+}
+
+bool
+shmv_segment_remove (ShmvSegment *seg)
+{
+  struct stat st;
+  int fd;
+
+  if (!check_key (seg))
+    return false;
+  fd = open_name (seg->native_key, O_RDONLY);
+  if (fd < 0)
+    {
+      if (errno == ENOENT)
+        return fail (seg, SHMV_ERROR_NOT_FOUND, "no such segment");
+      return fail_errno (seg, errno, "cannot open it");
+    }
+  if (fstat (fd, &st) < 0 || st.st_uid != geteuid ())
+    {
+      close (fd);
+      return fail (seg, SHMV_ERROR_PERMISSION_DENIED, "it belongs to another user");
+    }
+  remove_if_current (seg->native_key, fd);
+  close (fd);
+  return succeed (seg);
+}
+
+ShmvError
+shmv_segment_error (const ShmvSegment *seg)
+{
+  return seg->status.code;
+}
+
+const char *
+shmv_segment_error_string (const ShmvSegment *seg)
+{
+  return seg->status.message;
+}
+
+int
+shmv_segment_fd (const ShmvSegment *seg)
+{
+  return seg->fd;
+}
+
+const ShmvStatus *
+shmv_segment_status (const ShmvSegment *seg)
+{
+  return &seg->status;
+}
+
+size_t
+shmv_segment_file_size (const ShmvSegment *seg)
+{
+  struct stat st;
+
+  if (seg->fd < 0 || fstat (seg->fd, &st) < 0 || st.st_size < 0)
+    return 0;
+  return (size_t) st.st_size;
+}
+
+static bool
+remap (ShmvSegment *seg, size_t size)
+{
+  void *map = mremap (seg->map, seg->map_size, size, MREMAP_MAYMOVE);
+
+  if (map == MAP_FAILED)
+    return fail_errno (seg, errno, "cannot map its new size");
+  seg->map = map;
+  seg->map_size = size;
+  return true;
+}
+
+bool
+shmv_segment_grow (ShmvSegment *seg, size_t data_size)
+{
+  size_t total;
+  int err;
+
+  if (seg->map == NULL)
+    return fail (seg, SHMV_ERROR_NOT_FOUND, "not attached");
+  if (data_size > SIZE_MAX / 2 - SHMV_SEGMENT_DATA_OFFSET)
+    return fail (seg, SHMV_ERROR_INVALID_SIZE, "invalid size");
+  total = SHMV_SEGMENT_DATA_OFFSET + page_round (data_size);
+  if (total <= shmv_segment_file_size (seg))
+    return shmv_segment_refresh (seg);
+  do
+    err = posix_fallocate (seg->fd, 0, (off_t) total);
+  while (err == EINTR);
+  if (err != 0)
+    return fail_errno (seg, err, "cannot grow it");
+  return remap (seg, total) && succeed (seg);
+}
+
+bool
+shmv_segment_refresh (ShmvSegment *seg)
+{
+  size_t size = shmv_segment_file_size (seg);
+
+  if (seg->map == NULL)
+    return fail (seg, SHMV_ERROR_NOT_FOUND, "not attached");
+  if (size < SHMV_SEGMENT_DATA_OFFSET)
+    return fail (seg, SHMV_ERROR_CORRUPT, "it was truncated");
+  if (size == seg->map_size)
+    return succeed (seg);
+  return remap (seg, size) && succeed (seg);
+}

@@ -1,0 +1,175 @@
+/* shmv-syslock.c: a mutex between processes that survives its holder's death
+ *
+ * A System V semaphore set of two:
+ *   [0] the lock: 0 free, 1 held; taken with SEM_UNDO, so the kernel gives it
+ *       back the moment its holder dies, kill -9 included;
+ *   [1] a "held" mark taken without SEM_UNDO, so it stays at 1 when a holder
+ *       dies. The next locker finds it at 2 after its own increment and
+ *       learns that the previous owner died holding the lock.
+ * Taking the lock is one atomic semop {wait [0] == 0, [0] += 1, [1] += 1}:
+ * new sets start at zero, so there is no initialisation race. POSIX named
+ * semaphores have no undo: a holder killed by SIGKILL blocks every other
+ * process forever (Qt's POSIX deadlock).
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define _GNU_SOURCE
+#include "shmv-syslock.h"
+
+#include <errno.h>
+#include <sys/ipc.h>
+#include <sys/sem.h>
+#include <time.h>
+#include <unistd.h>
+
+enum
+{
+  SEM_LOCK = 0,
+  SEM_HELD = 1,
+  N_SEMS = 2,
+};
+
+/* How many neighbouring keys to try when another user owns ours. */
+#define MAX_PROBES 16
+
+static int
+open_one (key_t key)
+{
+  struct semid_ds ds;
+  int semid = semget (key, N_SEMS, IPC_CREAT | 0600);
+
+  if (semid < 0)
+    return -errno;
+  if (semctl (semid, 0, IPC_STAT, &ds) < 0)
+    return -errno;
+  /* Never use a set that another user planted under our key. */
+  if (ds.sem_perm.uid != geteuid () || ds.sem_nsems != N_SEMS || (ds.sem_perm.mode & 0077) != 0)
+    return -EACCES;
+  return semid;
+}
+
+int
+shmv_syslock_open (ShmvSysLock *lock, key_t *key, bool probe)
+{
+  int n_tries = probe ? MAX_PROBES : 1;
+  int semid = -EACCES;
+
+  for (int i = 0; i < n_tries; i++)
+    {
+      semid = open_one (*key + i);
+      if (semid >= 0)
+        {
+          *key += i;
+          lock->key = *key;
+          lock->semid = semid;
+          lock->held = false;
+          lock->owner_died = false;
+          return 0;
+        }
+      if (semid != -EACCES)
+        break;
+    }
+  return -semid;
+}
+
+static int
+semop_timeout (int semid, struct sembuf *ops, size_t n_ops, int timeout_ms)
+{
+  struct timespec deadline, now, left;
+
+  if (timeout_ms < 0)
+    {
+      while (semop (semid, ops, n_ops) < 0)
+        if (errno != EINTR)
+          return errno;
+      return 0;
+    }
+
+  clock_gettime (CLOCK_MONOTONIC, &deadline);
+  deadline.tv_sec += timeout_ms / 1000;
+  deadline.tv_nsec += (long) (timeout_ms % 1000) * 1000000;
+  if (deadline.tv_nsec >= 1000000000)
+    deadline.tv_sec++, deadline.tv_nsec -= 1000000000;
+
+  for (;;)
+    {
+      clock_gettime (CLOCK_MONOTONIC, &now);
+      left.tv_sec = deadline.tv_sec - now.tv_sec;
+      left.tv_nsec = deadline.tv_nsec - now.tv_nsec;
+      if (left.tv_nsec < 0)
+        left.tv_sec--, left.tv_nsec += 1000000000;
+      if (left.tv_sec < 0)
+        left.tv_sec = 0, left.tv_nsec = 0;
+
+      if (semtimedop (semid, ops, n_ops, &left) == 0)
+        return 0;
+      if (errno == EAGAIN)
+        return ETIMEDOUT;
+      if (errno != EINTR)
+        return errno;
+    }
+}
+
+int
+shmv_syslock_acquire (ShmvSysLock *lock, int timeout_ms)
+{
+  struct sembuf take[] = {
+    { SEM_LOCK, 0, 0 },
+    { SEM_LOCK, 1, SEM_UNDO },
+    { SEM_HELD, 1, 0 },
+  };
+  struct sembuf clear_mark = { SEM_HELD, -1, 0 };
+  int err;
+
+  if (lock->semid < 0)
+    return EINVAL;
+  if (lock->held)
+    return 0;
+
+  err = semop_timeout (lock->semid, take, 3, timeout_ms);
+  if (err != 0)
+    return err;
+  lock->held = true;
+  lock->owner_died = semctl (lock->semid, SEM_HELD, GETVAL) > 1;
+  /* Only the holder touches the mark, so this cannot race. */
+  if (lock->owner_died)
+    while (semop (lock->semid, &clear_mark, 1) < 0 && errno == EINTR)
+      ;
+  return 0;
+}
+
+int
+shmv_syslock_release (ShmvSysLock *lock)
+{
+  struct sembuf give[] = {
+    { SEM_LOCK, -1, SEM_UNDO | IPC_NOWAIT },
+    { SEM_HELD, -1, IPC_NOWAIT },
+  };
+
+  if (lock->semid < 0 || !lock->held)
+    return EINVAL;
+  lock->held = false;
+  while (semop (lock->semid, give, 2) < 0)
+    if (errno != EINTR)
+      return errno;
+  return 0;
+}
+
+void
+shmv_syslock_close (ShmvSysLock *lock)
+{
+  if (lock->held)
+    shmv_syslock_release (lock);
+  lock->semid = -1;
+}
+
+void
+shmv_syslock_remove (key_t key)
+{
+  struct semid_ds ds;
+  int semid = semget (key, 0, 0);
+
+  if (semid < 0 || semctl (semid, 0, IPC_STAT, &ds) < 0 || ds.sem_perm.uid != geteuid ())
+    return;
+  semctl (semid, 0, IPC_RMID);
+}

@@ -1,0 +1,34 @@
+/* shmv-syslock.h: a mutex between processes that survives its holder's death (private)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+typedef struct
+{
+  key_t key;
+  int semid;        /* -1 when not open */
+  bool held;        /* by this handle */
+  bool owner_died;  /* the last acquire found the previous holder dead */
+} ShmvSysLock;
+
+#define SHMV_SYSLOCK_INIT { 0, -1, false, false }
+
+/* Opens the lock at @key, creating it free. If @key belongs to another user
+ * and @probe is true, tries the next keys and stores the one it got in
+ * *@key. Returns 0 or an errno value (EACCES: owned by another user). */
+int shmv_syslock_open (ShmvSysLock *lock, key_t *key, bool probe);
+
+/* Waits up to @timeout_ms (< 0: forever). Returns 0, ETIMEDOUT or an errno. */
+int shmv_syslock_acquire (ShmvSysLock *lock, int timeout_ms);
+
+int shmv_syslock_release (ShmvSysLock *lock);
+
+/* Releases if held and forgets the semaphore (it stays in the system). */
+void shmv_syslock_close (ShmvSysLock *lock);
+
+/* Removes the semaphore set at @key if it is ours. */
+void shmv_syslock_remove (key_t key);

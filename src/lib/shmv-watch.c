@@ -1,0 +1,216 @@
+/* shmv-watch.c: a channel's changes as a readable file descriptor
+ *
+ * A main loop cannot sleep on a futex, so a thread does it and signals an
+ * eventfd. The thread follows the key: while no channel exists it sleeps on
+ * inotify for one to appear; when the channel is removed it goes back to
+ * waiting. Once a second it also checks whether the writer is still alive,
+ * since a writer killed by SIGKILL cannot tell anyone.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define _GNU_SOURCE
+#include "shmv-channel-private.h"
+
+#include "shmv-appear.h"
+#include "shmv-futex.h"
+#include "shmv-status.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+/* How often a sleeping watch looks at the writer's liveness. */
+#define LIVENESS_PERIOD_MS 1000
+
+struct ShmvWatch
+{
+  char *key;
+  int event_fd; /* readable for the user */
+  int stop_fd;  /* wakes the thread out of an inotify wait */
+  pthread_t thread;
+  atomic_bool stop;
+  atomic_bool exited;
+  _Atomic (const uint32_t *) sleeping_on;
+};
+
+static void
+notify (ShmvWatch *watch)
+{
+  uint64_t one = 1;
+
+  while (write (watch->event_fd, &one, sizeof one) < 0 && errno == EINTR)
+    ;
+}
+
+/* Waits for the channel to exist and opens it. False when stopped. */
+static bool
+open_when_present (ShmvWatch *watch, ShmvChannel *ch)
+{
+  ShmvAppearWatch *appear = NULL;
+  bool opened = false;
+
+  while (!atomic_load (&watch->stop))
+    {
+      int err;
+
+      if (shmv_channel_open (ch, SHMV_CHANNEL_READER, 0))
+        {
+          opened = true;
+          break;
+        }
+      if (appear == NULL)
+        {
+          /* Watch before the next try, so a creation in between is seen. */
+          appear = shmv_appear_watch_new (shmv_channel_native_key (ch));
+          if (appear != NULL)
+            continue;
+        }
+      /* Not there (or not yet a valid channel): sleep until a name appears;
+       * without inotify, look again after a while. */
+      err = appear != NULL ? shmv_appear_watch_wait (appear, LIVENESS_PERIOD_MS, watch->stop_fd)
+                           : ETIMEDOUT;
+      if (err == ETIMEDOUT && appear == NULL)
+        {
+          struct timespec pause = { LIVENESS_PERIOD_MS / 1000, 0 };
+          nanosleep (&pause, NULL);
+        }
+      if (err == ECANCELED)
+        break;
+    }
+  shmv_appear_watch_free (appear);
+  return opened;
+}
+
+/* Sleeps on the open channel until something changes. False when stopped. */
+static bool
+follow (ShmvWatch *watch, ShmvChannel *ch)
+{
+  uint32_t seen = shmv_channel_generation (ch);
+  bool alive = shmv_channel_writer_alive (ch);
+
+  while (!atomic_load (&watch->stop))
+    {
+      bool now_alive;
+
+      atomic_store (&watch->sleeping_on, shmv_channel_generation_word (ch));
+      if (atomic_load (&watch->stop))
+        break;
+      shmv_channel_wait (ch, seen, LIVENESS_PERIOD_MS);
+      atomic_store (&watch->sleeping_on, NULL);
+      if (shmv_channel_is_removed (ch))
+        return true;
+      now_alive = shmv_channel_writer_alive (ch);
+      if (shmv_channel_generation (ch) != seen || now_alive != alive)
+        {
+          seen = shmv_channel_generation (ch);
+          alive = now_alive;
+          notify (watch);
+        }
+    }
+  return false;
+}
+
+static void *
+watch_thread (void *data)
+{
+  ShmvWatch *watch = data;
+  ShmvChannel *ch = shmv_channel_new (watch->key);
+
+  while (ch != NULL && open_when_present (watch, ch))
+    {
+      notify (watch);
+      if (!follow (watch, ch))
+        break;
+      shmv_channel_close (ch);
+      notify (watch); /* removed: the user reopens */
+    }
+  shmv_channel_free (ch);
+  atomic_store (&watch->exited, true);
+  return NULL;
+}
+
+ShmvWatch *
+shmv_watch_new (const char *key, ShmvStatus *status)
+{
+  ShmvWatch *watch = calloc (1, sizeof *watch);
+  int err;
+
+  shmv_status_clear (status);
+  if (watch == NULL)
+    {
+      shmv_status_set (status, SHMV_ERROR_OUT_OF_RESOURCES, "out of memory");
+      return NULL;
+    }
+  watch->event_fd = eventfd (0, EFD_CLOEXEC | EFD_NONBLOCK);
+  watch->stop_fd = eventfd (0, EFD_CLOEXEC | EFD_NONBLOCK);
+  watch->key = strdup (key != NULL ? key : "");
+  if (watch->event_fd < 0 || watch->stop_fd < 0 || watch->key == NULL)
+    {
+      shmv_status_set_errno (status, errno, "watch of channel “%s”: cannot set up", key);
+      shmv_watch_free (watch);
+      return NULL;
+    }
+  err = pthread_create (&watch->thread, NULL, watch_thread, watch);
+  if (err != 0)
+    {
+      shmv_status_set_errno (status, err, "watch of channel “%s”: cannot start a thread", key);
+      watch->exited = true;
+      shmv_watch_free (watch);
+      return NULL;
+    }
+  return watch;
+}
+
+int
+shmv_watch_fd (const ShmvWatch *watch)
+{
+  return watch->event_fd;
+}
+
+void
+shmv_watch_drain (ShmvWatch *watch)
+{
+  uint64_t count;
+
+  while (read (watch->event_fd, &count, sizeof count) < 0 && errno == EINTR)
+    ;
+}
+
+void
+shmv_watch_free (ShmvWatch *watch)
+{
+  const struct timespec pause = { 0, 1000000 };
+  uint64_t one = 1;
+
+  if (watch == NULL)
+    return;
+  if (watch->thread != 0 && !atomic_load (&watch->exited))
+    {
+      atomic_store (&watch->stop, true);
+      while (write (watch->stop_fd, &one, sizeof one) < 0 && errno == EINTR)
+        ;
+      /* The thread may be about to sleep on the futex: keep waking it until
+       * it has seen the stop flag. */
+      while (!atomic_load (&watch->exited))
+        {
+          const uint32_t *word = atomic_load (&watch->sleeping_on);
+
+          if (word != NULL)
+            shmv_futex_wake_all (word);
+          nanosleep (&pause, NULL);
+        }
+    }
+  if (watch->thread != 0)
+    pthread_join (watch->thread, NULL);
+  if (watch->event_fd >= 0)
+    close (watch->event_fd);
+  if (watch->stop_fd >= 0)
+    close (watch->stop_fd);
+  free (watch->key);
+  free (watch);
+}

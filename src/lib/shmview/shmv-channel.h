@@ -1,0 +1,280 @@
+/* shmv-channel.h: one image at a time from writers to any number of readers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <shmview/shmv-error.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum
+{
+  SHMV_FORMAT_INVALID = 0,
+  SHMV_FORMAT_RGB8 = 1,   /* 3 bytes a pixel */
+  SHMV_FORMAT_RGBA8 = 2,  /* 4 bytes a pixel, straight alpha */
+  SHMV_FORMAT_RGB16 = 3,  /* 6 bytes a pixel, native-endian 16-bit samples */
+  SHMV_FORMAT_RGBA16 = 4, /* 8 bytes a pixel, native-endian 16-bit samples */
+} ShmvFormat;
+
+/** shmv_format_name: "RGB8", "RGBA8", "RGB16" or "RGBA16"; NULL for anything else. */
+SHMV_API const char *shmv_format_name (ShmvFormat format);
+
+/** shmv_format_from_name: the inverse of shmv_format_name(); SHMV_FORMAT_INVALID if unknown. */
+SHMV_API ShmvFormat shmv_format_from_name (const char *name);
+
+/** shmv_format_bytes_per_pixel: 3, 4, 6 or 8; 0 for an invalid format. */
+SHMV_API unsigned shmv_format_bytes_per_pixel (ShmvFormat format);
+
+/**
+ * shmv_checksum:
+ *
+ * The checksum frames carry: XXH64 with seed 0 of @len bytes. It runs several
+ * times faster than memory bandwidth, so it costs nothing on a copy.
+ */
+SHMV_API uint64_t shmv_checksum (const void *data, size_t len);
+
+#define SHMV_SOURCE_NAME_MAX 255
+
+/**
+ * ShmvFrameInfo:
+ *
+ * The header of one published frame. Rows are @stride bytes apart,
+ * @stride == @width * bytes per pixel: pixels are packed.
+ */
+typedef struct
+{
+  uint32_t generation;     /* 1 for the first frame, +1 for each publish */
+  uint32_t width;
+  uint32_t height;
+  uint32_t stride;
+  ShmvFormat format;
+  uint64_t checksum;       /* shmv_checksum() of the height * stride pixel bytes */
+  int64_t publish_time_ns; /* CLOCK_REALTIME when the frame was committed */
+  int32_t writer_pid;      /* the publishing process, as it saw itself */
+  char source_name[SHMV_SOURCE_NAME_MAX + 1]; /* file name it came from, or "" */
+} ShmvFrameInfo;
+
+typedef enum
+{
+  SHMV_CHANNEL_READER, /* attach read-only; the channel must exist */
+  SHMV_CHANNEL_WRITER  /* attach read-write, creating the channel if needed */
+} ShmvChannelRole;
+
+/**
+ * ShmvChannel:
+ *
+ * A handle on an image channel: a segment holding a self-describing header and
+ * three pixel slots. Writers fill a slot nobody is showing, then flip the
+ * current-frame index and bump the generation under the segment lock, so a
+ * reader never sees a half-written image, even if a writer is killed mid-copy.
+ * Readers take no lock: each slot carries a sequence number that tells a
+ * reader its copy raced with a writer, and it copies again. Readers wait for
+ * new frames on a futex, in the kernel, without polling.
+ *
+ * A handle is not thread-safe; use one per thread.
+ */
+typedef struct ShmvChannel ShmvChannel;
+
+/** shmv_channel_new: a closed handle on @key (see shmv_segment_new() for keys). */
+SHMV_API ShmvChannel *shmv_channel_new (const char *key);
+
+/** shmv_channel_free: closes and frees; NULL-safe. A writer does not withdraw its image. */
+SHMV_API void shmv_channel_free (ShmvChannel *ch);
+
+/**
+ * shmv_channel_open:
+ * @timeout_ms: for a reader, how long to wait for the channel to appear
+ *   (0: do not wait, < 0: forever); ignored for writers.
+ *
+ * Readers fail with SHMV_ERROR_NOT_FOUND (or SHMV_ERROR_TIMEOUT after
+ * waiting) when no channel has the key, SHMV_ERROR_CORRUPT when the segment
+ * of that name is no channel. Writers create the channel when it is missing.
+ */
+SHMV_API bool shmv_channel_open (ShmvChannel *ch, ShmvChannelRole role, int timeout_ms);
+
+/** shmv_channel_close: detaches; the channel disappears with its last user unless persistent. */
+SHMV_API void shmv_channel_close (ShmvChannel *ch);
+
+SHMV_API bool shmv_channel_is_open (const ShmvChannel *ch);
+
+/**
+ * shmv_channel_set_persistent:
+ *
+ * Writers only. A persistent channel keeps its image after every process has
+ * left, until shmv_channel_remove() (shmview-ctl publish uses this).
+ */
+SHMV_API bool shmv_channel_set_persistent (ShmvChannel *ch, bool persistent);
+
+/**
+ * shmv_channel_publish:
+ * @stride: bytes between rows of @pixels (>= width * bytes per pixel)
+ * @source_name: (nullable): a file name to show readers; truncated to
+ *   SHMV_SOURCE_NAME_MAX bytes
+ *
+ * Copies an image into the channel and makes it the current frame, growing
+ * the segment if needed. On failure the previous frame stays current.
+ */
+SHMV_API bool shmv_channel_publish (ShmvChannel *ch,
+                                    const void *pixels,
+                                    uint32_t width,
+                                    uint32_t height,
+                                    size_t stride,
+                                    ShmvFormat format,
+                                    const char *source_name);
+
+/**
+ * shmv_channel_begin_frame:
+ * @pixels: (out): where to write height rows of *@stride bytes
+ *
+ * Starts a frame in place, for producers that can write straight into shared
+ * memory (a PNG decoder). Takes the channel lock until commit or abort.
+ */
+SHMV_API bool shmv_channel_begin_frame (ShmvChannel *ch,
+                                        uint32_t width,
+                                        uint32_t height,
+                                        ShmvFormat format,
+                                        void **pixels,
+                                        size_t *stride);
+
+/**
+ * shmv_channel_rows_done:
+ *
+ * Optional: tells the channel that rows [0, @n_rows) are final, so it can
+ * checksum them while they are still in the cache.
+ */
+SHMV_API void shmv_channel_rows_done (ShmvChannel *ch, uint32_t n_rows);
+
+/** shmv_channel_commit_frame: publishes the frame begun in place. */
+SHMV_API bool shmv_channel_commit_frame (ShmvChannel *ch, const char *source_name);
+
+/** shmv_channel_abort_frame: drops the frame begun in place; the previous one stays. */
+SHMV_API void shmv_channel_abort_frame (ShmvChannel *ch);
+
+/**
+ * shmv_channel_withdraw:
+ *
+ * Writers: marks the channel as left by its writer if the current frame is
+ * this handle's own, and wakes readers. The image stays readable.
+ */
+SHMV_API bool shmv_channel_withdraw (ShmvChannel *ch);
+
+/**
+ * shmv_channel_get_info:
+ *
+ * The header of the current frame, every field checked against the segment.
+ * SHMV_ERROR_NO_FRAME when nothing was published yet, SHMV_ERROR_CORRUPT when
+ * the header is inconsistent.
+ */
+SHMV_API bool shmv_channel_get_info (ShmvChannel *ch, ShmvFrameInfo *info);
+
+/**
+ * shmv_channel_read:
+ * @pixels: (inout): a malloc()ed buffer or NULL, grown with realloc() as needed
+ * @capacity: (inout): its size in bytes
+ *
+ * Copies the current frame into *@pixels and verifies its checksum. Buffers
+ * are reused across calls, so a steady stream allocates nothing. The caller
+ * frees *@pixels with free(). SHMV_ERROR_CORRUPT when the frame does not
+ * verify.
+ */
+SHMV_API bool shmv_channel_read (ShmvChannel *ch,
+                                 void **pixels,
+                                 size_t *capacity,
+                                 ShmvFrameInfo *info);
+
+/** shmv_channel_generation: the generation of the newest frame, 0 before the first. */
+SHMV_API uint32_t shmv_channel_generation (ShmvChannel *ch);
+
+/**
+ * shmv_channel_wait:
+ * @timeout_ms: < 0 waits forever
+ *
+ * Sleeps in the kernel until the channel's generation differs from
+ * @generation (a new frame, a withdrawal or a removal), waking every waiting
+ * reader. Returns false with SHMV_ERROR_TIMEOUT when the time ran out.
+ */
+SHMV_API bool shmv_channel_wait (ShmvChannel *ch, uint32_t generation, int timeout_ms);
+
+/** shmv_channel_writer_alive: whether a process has the channel open as writer now. */
+SHMV_API bool shmv_channel_writer_alive (ShmvChannel *ch);
+
+/** shmv_channel_is_withdrawn: whether the writer of the current frame left. */
+SHMV_API bool shmv_channel_is_withdrawn (ShmvChannel *ch);
+
+/**
+ * shmv_channel_is_removed:
+ *
+ * Whether the channel this handle is on was removed (shmv_channel_remove());
+ * a reader should close and open again to follow a new channel of the key.
+ */
+SHMV_API bool shmv_channel_is_removed (ShmvChannel *ch);
+
+/**
+ * shmv_channel_remove:
+ *
+ * Removes the channel of this key from the system and tells its readers.
+ * Works with the handle open or closed.
+ */
+SHMV_API bool shmv_channel_remove (ShmvChannel *ch);
+
+SHMV_API const char *shmv_channel_key (const ShmvChannel *ch);
+SHMV_API const char *shmv_channel_native_key (const ShmvChannel *ch);
+
+/** shmv_channel_segment_size: bytes of the segment in /dev/shm, 0 when closed. */
+SHMV_API size_t shmv_channel_segment_size (const ShmvChannel *ch);
+
+SHMV_API ShmvError shmv_channel_error (const ShmvChannel *ch);
+SHMV_API const char *shmv_channel_error_string (const ShmvChannel *ch);
+
+/**
+ * ShmvChannelEntry:
+ *
+ * One channel found by shmv_channel_list().
+ */
+typedef struct
+{
+  char key[256];
+  char native_key[32];
+  size_t size;     /* bytes in /dev/shm */
+  bool persistent;
+  bool in_use;     /* some process has it attached */
+} ShmvChannelEntry;
+
+/**
+ * shmv_channel_list:
+ * @entries: (out): a malloc()ed array, free with free()
+ *
+ * Every channel of the effective user on this machine, sorted by key.
+ * Returns the count, or -1 with @status set.
+ */
+SHMV_API int shmv_channel_list (ShmvChannelEntry **entries, ShmvStatus *status);
+
+/**
+ * ShmvWatch:
+ *
+ * Turns a channel's changes into a readable file descriptor, for main loops
+ * (g_unix_fd_add(), poll()). A thread sleeps on the channel's futex (or, while
+ * the channel does not exist, on inotify for it to appear) and signals an
+ * eventfd. It follows the key: when the channel is removed and made again,
+ * the watch moves to the new one. No polling.
+ */
+typedef struct ShmvWatch ShmvWatch;
+
+/** shmv_watch_new: starts watching @key. NULL with @status set on failure. */
+SHMV_API ShmvWatch *shmv_watch_new (const char *key, ShmvStatus *status);
+
+/** shmv_watch_fd: readable when something happened since the last shmv_watch_drain(). */
+SHMV_API int shmv_watch_fd (const ShmvWatch *watch);
+
+/** shmv_watch_drain: consumes the readiness of the fd. */
+SHMV_API void shmv_watch_drain (ShmvWatch *watch);
+
+/** shmv_watch_free: stops the thread and frees; NULL-safe. */
+SHMV_API void shmv_watch_free (ShmvWatch *watch);
+
+#ifdef __cplusplus
+}
+#endif

@@ -1,0 +1,90 @@
+/* shmv-png.h: PNG files in and out (libpng), lossless
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <shmview/shmv-channel.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** The default pixel limit: 2^28 pixels (16384 x 16384). */
+#define SHMV_PNG_DEFAULT_MAX_PIXELS (UINT64_C (1) << 28)
+
+/**
+ * ShmvImage:
+ *
+ * Packed pixels in one of the channel formats; @pixels is malloc()ed and owned
+ * by the image (shmv_image_clear() frees it).
+ */
+typedef struct
+{
+  uint32_t width;
+  uint32_t height;
+  size_t stride;
+  ShmvFormat format;
+  uint8_t *pixels;
+} ShmvImage;
+
+SHMV_API void shmv_image_clear (ShmvImage *image);
+
+/**
+ * ShmvPngOptions:
+ *
+ * Zero-initialise, then set what you need.
+ */
+typedef struct
+{
+  uint64_t max_pixels; /* refuse larger images before allocating; 0: SHMV_PNG_DEFAULT_MAX_PIXELS */
+  /* called now and then with the fraction decoded; return false to cancel */
+  bool (*progress) (double fraction, void *user_data);
+  void *user_data;
+} ShmvPngOptions;
+
+/**
+ * shmv_png_load:
+ * @options: (nullable)
+ *
+ * Decodes any valid PNG: gray becomes RGB, palette RGB or RGBA (tRNS gives
+ * alpha), 16-bit samples stay 16-bit (native-endian). Corrupt files fail with
+ * SHMV_ERROR_IMAGE and libpng's reason, images over the limit with
+ * SHMV_ERROR_IMAGE before any pixel memory is allocated, unreadable files with
+ * SHMV_ERROR_IO.
+ */
+SHMV_API bool shmv_png_load (const char *path,
+                             const ShmvPngOptions *options,
+                             ShmvImage *image,
+                             ShmvStatus *status);
+
+/**
+ * shmv_png_publish:
+ *
+ * Decodes @path straight into @ch's next slot (no intermediate copy) and
+ * publishes it with the file's base name as source. On any failure the
+ * previous frame stays current.
+ */
+SHMV_API bool shmv_png_publish (const char *path,
+                                const ShmvPngOptions *options,
+                                ShmvChannel *ch,
+                                ShmvStatus *status);
+
+/**
+ * shmv_png_save:
+ *
+ * Writes @width x @height pixels as a PNG (8 or 16 bits, RGB or RGBA as the
+ * format says). Writes a temporary file beside @path and renames it, so a
+ * failed save leaves no partial file and an old @path intact.
+ */
+SHMV_API bool shmv_png_save (const char *path,
+                             const void *pixels,
+                             uint32_t width,
+                             uint32_t height,
+                             size_t stride,
+                             ShmvFormat format,
+                             ShmvStatus *status);
+
+#ifdef __cplusplus
+}
+#endif

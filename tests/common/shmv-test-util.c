@@ -1,0 +1,100 @@
+/* shmv-test-util.c: helpers every test uses
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "shmv-test-util.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+char *
+shmv_test_unique_key (const char *what)
+{
+  static gint counter;
+
+  return g_strdup_printf ("test-%d-%d-%s", (int) getpid (), g_atomic_int_add (&counter, 1), what);
+}
+
+const char *
+shmv_test_pngsuite_dir (void)
+{
+  static char *dir;
+  const char *env = g_getenv ("SHMV_PNGSUITE_DIR");
+
+  if (dir != NULL)
+    return dir;
+  if (env != NULL && g_file_test (env, G_FILE_TEST_IS_DIR))
+    dir = g_strdup (env);
+  return dir;
+}
+
+int
+shmv_test_run (const char *const *argv, char **out, char **err)
+{
+  g_autoptr (GError) error = NULL;
+  int status = -1;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, err, &status,
+                     &error))
+    g_error ("cannot run %s: %s", argv[0], error->message);
+  return status;
+}
+
+GPid
+shmv_test_spawn (const char *const *argv, int *stdin_fd, int *stdout_fd)
+{
+  g_autoptr (GError) error = NULL;
+  GPid pid = 0;
+
+  if (!g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                 &pid, stdin_fd, stdout_fd, NULL, &error))
+    g_error ("cannot start %s: %s", argv[0], error->message);
+  return pid;
+}
+
+char *
+shmv_test_read_line (int fd, int timeout_ms)
+{
+  GString *line = g_string_new (NULL);
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  for (;;)
+    {
+      struct pollfd pfd = { .fd = fd, .events = POLLIN };
+      int left = (int) ((deadline - g_get_monotonic_time ()) / 1000);
+      char c;
+      ssize_t n;
+
+      if (left < 0 || poll (&pfd, 1, left) <= 0)
+        break;
+      n = read (fd, &c, 1);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      if (c == '\n')
+        return g_string_free (line, FALSE);
+      g_string_append_c (line, c);
+    }
+  g_string_free (line, TRUE);
+  return NULL;
+}
+
+gboolean
+shmv_test_shm_exists (const char *native_key)
+{
+  g_autoptr (GDir) dir = g_dir_open ("/dev/shm", 0, NULL);
+  const char *name;
+  const char *needle = native_key[0] == '/' ? native_key + 1 : native_key;
+
+  if (dir == NULL)
+    return FALSE;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (strstr (name, needle) != NULL)
+      return TRUE;
+  return FALSE;
+}
