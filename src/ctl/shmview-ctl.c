@@ -35,24 +35,18 @@ typedef struct
 } CtlCommand;
 
 static const CtlCommand commands[] = {
-  { "publish", N_("FILE"),
-    N_("Load a PNG file and publish it on the channel; it stays published after exit, until rm or "
-       "a newer publish"),
+  { "publish", N_("FILE"), N_("Publish a PNG file; it stays until rm or a newer publish"),
     CTL_OPT_MAX_PIXELS, ctl_cmd_publish },
-  { "read", N_("OUT.png"), N_("Save the channel’s current image as a PNG file, losslessly"), 0,
+  { "read", N_("OUT.png"), N_("Save the current image as a PNG file, losslessly"), 0,
     ctl_cmd_read },
-  { "info", NULL,
-    N_("Describe the channel: size, image, generation, writer; a channel with no image yet has "
-       "generation 0"),
-    CTL_OPT_JSON, ctl_cmd_info },
+  { "info", NULL, N_("Describe the channel (generation 0: no image yet)"), CTL_OPT_JSON,
+    ctl_cmd_info },
   { "list", NULL, N_("List every channel of this user"), CTL_OPT_JSON, ctl_cmd_list },
   { "rm", NULL, N_("Remove the channel"), 0, ctl_cmd_rm },
-  { "watch", NULL,
-    N_("Wait for the channel to appear, then print a line for each new frame; without --count, "
-       "until interrupted (Ctrl+C exits with status 0)"),
+  { "watch", NULL, N_("Print a line for each new frame, until --count or Ctrl+C"),
     CTL_OPT_JSON | CTL_OPT_COUNT | CTL_OPT_TIMEOUT, ctl_cmd_watch },
-  { "gc", NULL, N_("Remove every channel whose users all exited, unless it is persistent"),
-    CTL_OPT_JSON, ctl_cmd_gc },
+  { "gc", NULL, N_("Remove channels whose users all exited, unless persistent"), CTL_OPT_JSON,
+    ctl_cmd_gc },
 };
 
 /* Values no user can give, to tell "not given" from a default. */
@@ -117,8 +111,10 @@ exit_codes_description (void)
   for (int code = CTL_EXIT_OK; code <= CTL_EXIT_SYSTEM; code++)
     g_string_append_printf (out, "  %d  %s\n", code, ctl_exit_description ((CtlExit) code));
   g_string_append_c (out, '\n');
-  g_string_append (out, _("Options may appear anywhere on the command line. Channels are named "
-                          "shared-memory segments of this user in /dev/shm; see shmview-ctl(1)."));
+  g_string_append (out, _("Options may appear anywhere on the command line. A channel is a\n"
+                          "shared-memory segment of this user in /dev/shm, named by its key.\n"
+                          "watch waits for the channel to appear and follows it when it is\n"
+                          "removed and made again; Ctrl+C ends it with exit status 0."));
   g_string_append_c (out, '\n');
   return g_string_free (out, FALSE);
 }
@@ -186,6 +182,8 @@ main (int argc, char **argv)
 
   shmv_i18n_init ();
   g_set_prgname ("shmview-ctl");
+  /* stdout carries data (JSON, one line per frame): diagnostics go elsewhere. */
+  g_log_writer_default_set_use_stderr (TRUE);
 
   context = g_option_context_new (_("COMMAND [FILE]"));
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);

@@ -542,8 +542,8 @@ png_test_spec_expected (const PngTestSpec *spec, PngTestPixels *out)
     {
       const guint16 *s = spec->samples + i * channels;
       guint16 *q = out->rgba + i * 4;
-      gboolean keyed = spec->trns && !palette
-                       && memcmp (s, spec->trns_key, (gsize) MIN (channels, 3) * 2) == 0;
+      gboolean keyed =
+          spec->trns && !palette && memcmp (s, spec->trns_key, (gsize) MIN (channels, 3) * 2) == 0;
 
       if (palette)
         {

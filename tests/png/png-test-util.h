@@ -33,7 +33,8 @@ void png_test_pixels_from_image (const ShmvImage *image, PngTestPixels *out);
 
 /* Asserts @a and @b hold the same image; names @what and the first
  * difference on failure. */
-void png_test_assert_pixels_equal (const PngTestPixels *a, const PngTestPixels *b, const char *what);
+void
+png_test_assert_pixels_equal (const PngTestPixels *a, const PngTestPixels *b, const char *what);
 
 /* A PNG described sample by sample, written with libpng without transforms. */
 typedef struct
@@ -43,8 +44,8 @@ typedef struct
   int bit_depth;  /* 1, 2, 4, 8 or 16 as the colour type allows */
   int color_type; /* PNG_COLOR_TYPE_* */
   gboolean interlaced;
-  gboolean trns;       /* write a tRNS chunk */
-  guint16 *samples;    /* width * height * channels, each < 2^bit_depth */
+  gboolean trns;    /* write a tRNS chunk */
+  guint16 *samples; /* width * height * channels, each < 2^bit_depth */
   guint8 palette[256][3];
   guint8 palette_alpha[256];
   int palette_size;

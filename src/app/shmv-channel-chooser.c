@@ -1,0 +1,414 @@
+/* shmv-channel-chooser.c: a button listing this user's channels, to pick one
+ *
+ * Like the source lists of Syphon or NDI: the popover lists every channel of
+ * this user with its image size and whether a writer stands behind it. Finding
+ * out means opening each channel, so the listing runs in a worker thread each
+ * time the popover opens. A key can also be typed, for a writer that has not
+ * started yet.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "shmv-channel-chooser"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <shmview/shmview.h>
+#include <stdlib.h>
+
+#include "shmv-app-resources.h"
+#include "shmv-channel-chooser.h"
+#include "shmv-status-text.h"
+
+struct _ShmvChannelChooser
+{
+  GtkWidget     parent_instance;
+
+  /* Template widgets */
+  GtkEntry     *key_entry;
+  GtkLabel     *key_label;
+  GtkListBox   *list_box;
+  GtkMenuButton *menu_button;
+  GtkPopover   *popover;
+
+  /* Owned */
+  char         *key;
+  GCancellable *cancellable; /* of the running listing */
+  guint         n_channels;
+};
+
+G_DEFINE_FINAL_TYPE (ShmvChannelChooser, shmv_channel_chooser, GTK_TYPE_WIDGET)
+
+enum
+{
+  PROP_0,
+  PROP_KEY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* What the listing found out about one channel. */
+typedef struct
+{
+  char         *key;
+  gsize         size;
+  gboolean      readable; /* opened, and its header made sense */
+  gboolean      has_frame;
+  gboolean      writer_alive;
+  gboolean      persistent;
+  ShmvFrameInfo info;
+} ChannelRow;
+
+static void
+channel_row_free (gpointer data)
+{
+  ChannelRow *row = data;
+
+  g_free (row->key);
+  g_free (row);
+}
+
+static void
+probe_channel (ChannelRow *row)
+{
+  ShmvChannel *ch = shmv_channel_new (row->key);
+
+  if (shmv_channel_open (ch, SHMV_CHANNEL_READER, 0))
+    {
+      row->readable = TRUE;
+      row->has_frame = shmv_channel_get_info (ch, &row->info);
+      row->writer_alive = shmv_channel_writer_alive (ch) && !shmv_channel_is_withdrawn (ch);
+      if (shmv_channel_error (ch) == SHMV_ERROR_CORRUPT)
+        row->readable = FALSE;
+    }
+  shmv_channel_free (ch);
+}
+
+static void
+list_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func (channel_row_free);
+  ShmvChannelEntry *entries = NULL;
+  ShmvStatus status = { 0 };
+  int n = shmv_channel_list (&entries, &status);
+
+  if (n < 0)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", status.message);
+      return;
+    }
+  for (int i = 0; i < n && !g_cancellable_is_cancelled (cancellable); i++)
+    {
+      ChannelRow *row = g_new0 (ChannelRow, 1);
+
+      row->key = g_strdup (entries[i].key);
+      row->size = entries[i].size;
+      row->persistent = entries[i].persistent;
+      probe_channel (row);
+      g_ptr_array_add (rows, row);
+    }
+  free (entries);
+  g_task_return_pointer (task, g_steal_pointer (&rows), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static char *
+row_details (const ChannelRow *row)
+{
+  g_autofree char *bytes = g_format_size (row->size);
+  g_autofree char *image = NULL;
+  const char *writer = NULL;
+
+  if (!row->readable)
+    return g_strjoin (C_("status line", " · "), bytes, _("not readable"), NULL);
+
+  if (row->writer_alive)
+    writer = _("writer running");
+  else if (row->persistent)
+    writer = _("kept without a writer");
+  else
+    writer = _("writer left");
+
+  if (!row->has_frame)
+    return g_strjoin (C_("status line", " · "), _("no image yet"), bytes, writer, NULL);
+
+  image = shmv_status_text_size (&row->info);
+  return g_strjoin (C_("status line", " · "), image, shmv_format_name (row->info.format), bytes,
+                    writer, NULL);
+}
+
+static GtkWidget *
+row_new (ShmvChannelChooser *self,
+         const ChannelRow   *row)
+{
+  g_autofree char *details = row_details (row);
+  GtkWidget *list_row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *title = gtk_label_new (row->key);
+  GtkWidget *subtitle = gtk_label_new (details);
+  GtkWidget *check = gtk_image_new_from_icon_name ("object-select-symbolic");
+
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (title, "heading");
+  gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
+  gtk_widget_add_css_class (subtitle, "dim-label");
+  gtk_widget_add_css_class (subtitle, "caption");
+  gtk_widget_set_hexpand (text, TRUE);
+  gtk_box_append (GTK_BOX (text), title);
+  gtk_box_append (GTK_BOX (text), subtitle);
+  gtk_box_append (GTK_BOX (box), text);
+  gtk_widget_set_visible (check, g_strcmp0 (row->key, self->key) == 0);
+  gtk_box_append (GTK_BOX (box), check);
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_widget_set_margin_start (box, 6);
+  gtk_widget_set_margin_end (box, 6);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (list_row), box);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (list_row), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  row->key, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, details, -1);
+  g_object_set_data_full (G_OBJECT (list_row), "shmv-key", g_strdup (row->key), g_free);
+  return list_row;
+}
+
+static void
+clear_list (ShmvChannelChooser *self)
+{
+  GtkWidget *child = NULL;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list_box))) != NULL)
+    gtk_list_box_remove (self->list_box, child);
+}
+
+static void
+on_list_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr (ShmvChannelChooser) self = user_data;
+  g_autoptr (GPtrArray) rows = NULL;
+  g_autoptr (GError) error = NULL;
+
+  rows = g_task_propagate_pointer (G_TASK (result), &error);
+  if (rows == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("listing channels failed: %s", error->message);
+      return;
+    }
+  g_clear_object (&self->cancellable);
+
+  clear_list (self);
+  for (guint i = 0; i < rows->len; i++)
+    gtk_list_box_append (self->list_box, row_new (self, g_ptr_array_index (rows, i)));
+  self->n_channels = rows->len;
+  g_debug ("%u channels", rows->len);
+}
+
+/**
+ * shmv_channel_chooser_refresh:
+ *
+ * Lists the channels again, in a worker thread.
+ */
+void
+shmv_channel_chooser_refresh (ShmvChannelChooser *self)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (SHMV_IS_CHANNEL_CHOOSER (self));
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+
+  task = g_task_new (NULL, self->cancellable, on_list_done, g_object_ref (self));
+  g_task_set_source_tag (task, shmv_channel_chooser_refresh);
+  g_task_set_name (task, "[shmview] list channels");
+  g_task_run_in_thread (task, list_thread);
+}
+
+static void
+choose_key (ShmvChannelChooser *self,
+            const char         *key)
+{
+  if (key == NULL || key[0] == '\0')
+    return;
+  gtk_popover_popdown (self->popover);
+  shmv_channel_chooser_set_key (self, key);
+}
+
+static void
+on_row_activated (ShmvChannelChooser *self,
+                  GtkListBoxRow      *row)
+{
+  choose_key (self, g_object_get_data (G_OBJECT (row), "shmv-key"));
+}
+
+static void
+on_key_entry_activate (ShmvChannelChooser *self)
+{
+  g_autofree char *key = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->key_entry)));
+
+  g_strstrip (key);
+  choose_key (self, key);
+  gtk_editable_set_text (GTK_EDITABLE (self->key_entry), "");
+}
+
+static void
+on_popover_show (ShmvChannelChooser *self)
+{
+  shmv_channel_chooser_refresh (self);
+}
+
+static void
+shmv_channel_chooser_dispose (GObject *object)
+{
+  ShmvChannelChooser *self = SHMV_CHANNEL_CHOOSER (object);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), SHMV_TYPE_CHANNEL_CHOOSER);
+
+  G_OBJECT_CLASS (shmv_channel_chooser_parent_class)->dispose (object);
+}
+
+static void
+shmv_channel_chooser_finalize (GObject *object)
+{
+  ShmvChannelChooser *self = SHMV_CHANNEL_CHOOSER (object);
+
+  g_clear_pointer (&self->key, g_free);
+
+  G_OBJECT_CLASS (shmv_channel_chooser_parent_class)->finalize (object);
+}
+
+static void
+shmv_channel_chooser_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  ShmvChannelChooser *self = SHMV_CHANNEL_CHOOSER (object);
+
+  switch (prop_id)
+    {
+    case PROP_KEY:
+      g_value_set_string (value, self->key);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+shmv_channel_chooser_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  ShmvChannelChooser *self = SHMV_CHANNEL_CHOOSER (object);
+
+  switch (prop_id)
+    {
+    case PROP_KEY:
+      shmv_channel_chooser_set_key (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+shmv_channel_chooser_class_init (ShmvChannelChooserClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = shmv_channel_chooser_dispose;
+  object_class->finalize = shmv_channel_chooser_finalize;
+  object_class->get_property = shmv_channel_chooser_get_property;
+  object_class->set_property = shmv_channel_chooser_set_property;
+
+  /**
+   * ShmvChannelChooser:key:
+   *
+   * The chosen channel's key; changes when the user picks another.
+   */
+  properties[PROP_KEY] =
+    g_param_spec_string ("key", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  shmv_app_resources_ensure ();
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               SHMV_RESOURCE_PATH "ui/shmv-channel-chooser.ui");
+  gtk_widget_class_bind_template_child (widget_class, ShmvChannelChooser, key_entry);
+  gtk_widget_class_bind_template_child (widget_class, ShmvChannelChooser, key_label);
+  gtk_widget_class_bind_template_child (widget_class, ShmvChannelChooser, list_box);
+  gtk_widget_class_bind_template_child (widget_class, ShmvChannelChooser, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, ShmvChannelChooser, popover);
+  gtk_widget_class_bind_template_callback (widget_class, on_key_entry_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_popover_show);
+  gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "shmv-channel-chooser");
+}
+
+static void
+shmv_channel_chooser_init (ShmvChannelChooser *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+ShmvChannelChooser *
+shmv_channel_chooser_new (void)
+{
+  return g_object_new (SHMV_TYPE_CHANNEL_CHOOSER, NULL);
+}
+
+const char *
+shmv_channel_chooser_get_key (ShmvChannelChooser *self)
+{
+  g_return_val_if_fail (SHMV_IS_CHANNEL_CHOOSER (self), NULL);
+
+  return self->key;
+}
+
+void
+shmv_channel_chooser_set_key (ShmvChannelChooser *self,
+                              const char         *key)
+{
+  g_autofree char *tooltip = NULL;
+
+  g_return_if_fail (SHMV_IS_CHANNEL_CHOOSER (self));
+
+  if (g_strcmp0 (self->key, key) == 0)
+    return;
+  g_free (self->key);
+  self->key = g_strdup (key);
+
+  gtk_label_set_label (self->key_label, key != NULL ? key : "");
+  tooltip = g_strdup_printf (_("Channel “%s”: choose another"), key != NULL ? key : "");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->menu_button), tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->menu_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEY]);
+}
+
+/** shmv_channel_chooser_get_n_channels: how many channels the last listing found. */
+guint
+shmv_channel_chooser_get_n_channels (ShmvChannelChooser *self)
+{
+  g_return_val_if_fail (SHMV_IS_CHANNEL_CHOOSER (self), 0);
+
+  return self->n_channels;
+}

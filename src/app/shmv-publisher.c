@@ -1,0 +1,370 @@
+/* shmv-publisher.c: a writer's channel, fed by image files loaded in a worker thread
+ *
+ * A ShmvChannel handle is not thread-safe, so ownership of it moves: while a
+ * load runs, only the worker thread touches the channel; otherwise only the
+ * main thread does. The busy flag is that hand-over.
+ *
+ * Closing must never lose the withdrawal, even when the window goes away in
+ * the middle of a load (Ctrl+Q, SIGTERM): close() then only asks, and the
+ * channel is withdrawn and closed on the main thread as soon as the worker
+ * gives it back. Meanwhile the application is held, so the process does not
+ * exit with the channel still attached.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "shmv-publisher"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdlib.h>
+
+#include "shmv-app-error.h"
+#include "shmv-gerror.h"
+#include "shmv-image-loader.h"
+#include "shmv-publisher.h"
+
+struct _ShmvPublisher
+{
+  GObject       parent_instance;
+
+  char         *key;
+  ShmvChannel  *channel;
+  guint64       max_pixels;
+  GApplication *held_app; /* while busy */
+  guint         busy : 1;
+  guint         published : 1;
+  guint         close_when_idle : 1;
+  guint         closed : 1;
+};
+
+G_DEFINE_FINAL_TYPE (ShmvPublisher, shmv_publisher, G_TYPE_OBJECT)
+
+enum
+{
+  PROGRESS,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* Progress crosses from the worker to the main thread through this: the
+ * worker stores the newest fraction and schedules at most one idle at a time,
+ * so a fast decoder cannot flood the main loop. */
+typedef struct
+{
+  ShmvPublisher *publisher;
+  GMainContext  *context;
+  gint           permille;
+  gint           idle_pending;
+} Progress;
+
+static void
+progress_clear (gpointer data)
+{
+  Progress *progress = data;
+
+  g_clear_object (&progress->publisher);
+  g_clear_pointer (&progress->context, g_main_context_unref);
+}
+
+static void
+progress_unref (gpointer data)
+{
+  g_atomic_rc_box_release_full (data, progress_clear);
+}
+
+void
+shmv_published_free (ShmvPublished *published)
+{
+  if (published == NULL)
+    return;
+  g_clear_pointer (&published->pixels, g_bytes_unref);
+  g_free (published);
+}
+
+static void
+shmv_publisher_finalize (GObject *object)
+{
+  ShmvPublisher *self = SHMV_PUBLISHER (object);
+
+  g_assert (!self->busy);
+
+  shmv_publisher_close (self);
+  g_clear_pointer (&self->channel, shmv_channel_free);
+  g_clear_pointer (&self->key, g_free);
+
+  G_OBJECT_CLASS (shmv_publisher_parent_class)->finalize (object);
+}
+
+static void
+shmv_publisher_class_init (ShmvPublisherClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = shmv_publisher_finalize;
+
+  /**
+   * ShmvPublisher::progress:
+   * @fraction: between 0 and 1
+   *
+   * Emitted on the main thread while a file loads.
+   */
+  signals[PROGRESS] = g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                    NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_DOUBLE);
+}
+
+static void
+shmv_publisher_init (ShmvPublisher *self)
+{
+  self->max_pixels = SHMV_PNG_DEFAULT_MAX_PIXELS;
+}
+
+/**
+ * shmv_publisher_new:
+ *
+ * A publisher for @key; the channel is created by shmv_publisher_open() or
+ * by the first publish.
+ */
+ShmvPublisher *
+shmv_publisher_new (const char *key)
+{
+  ShmvPublisher *self = NULL;
+
+  g_return_val_if_fail (key != NULL, NULL);
+
+  self = g_object_new (SHMV_TYPE_PUBLISHER, NULL);
+  self->key = g_strdup (key);
+  self->channel = shmv_channel_new (key);
+  return self;
+}
+
+const char *
+shmv_publisher_get_key (ShmvPublisher *self)
+{
+  g_return_val_if_fail (SHMV_IS_PUBLISHER (self), NULL);
+
+  return self->key;
+}
+
+gboolean
+shmv_publisher_is_busy (ShmvPublisher *self)
+{
+  g_return_val_if_fail (SHMV_IS_PUBLISHER (self), FALSE);
+
+  return self->busy;
+}
+
+void
+shmv_publisher_set_max_pixels (ShmvPublisher *self,
+                               guint64        max_pixels)
+{
+  g_return_if_fail (SHMV_IS_PUBLISHER (self));
+
+  self->max_pixels = max_pixels > 0 ? max_pixels : SHMV_PNG_DEFAULT_MAX_PIXELS;
+}
+
+/* Runs on whichever thread owns the channel at the time. */
+static gboolean
+ensure_open (ShmvPublisher *self,
+             GError       **error)
+{
+  if (shmv_channel_is_open (self->channel))
+    return TRUE;
+  if (!shmv_channel_open (self->channel, SHMV_CHANNEL_WRITER, 0))
+    return shmv_propagate_channel_error (self->channel, error);
+  g_debug ("writing on “%s” (%s)", self->key, shmv_channel_native_key (self->channel));
+  return TRUE;
+}
+
+/**
+ * shmv_publisher_open:
+ *
+ * Creates the channel (or joins it) now, so that readers and channel lists
+ * see the writer before its first image.
+ */
+gboolean
+shmv_publisher_open (ShmvPublisher *self,
+                     GError       **error)
+{
+  g_return_val_if_fail (SHMV_IS_PUBLISHER (self), FALSE);
+  g_return_val_if_fail (!self->busy, FALSE);
+  g_return_val_if_fail (!self->closed, FALSE);
+
+  return ensure_open (self, error);
+}
+
+static void
+do_close (ShmvPublisher *self)
+{
+  self->closed = TRUE;
+  if (!shmv_channel_is_open (self->channel))
+    return;
+  /* Readers keep the image but learn that nobody stands behind it any more. */
+  if (self->published && !shmv_channel_withdraw (self->channel))
+    g_debug ("withdrawing from “%s” failed: %s", self->key,
+             shmv_channel_error_string (self->channel));
+  shmv_channel_close (self->channel);
+  g_debug ("closed “%s”", self->key);
+}
+
+/**
+ * shmv_publisher_close:
+ *
+ * Withdraws this writer's image and detaches from the channel, now or, while
+ * a load runs, as soon as it ends (cancel it to make that soon).
+ */
+void
+shmv_publisher_close (ShmvPublisher *self)
+{
+  g_return_if_fail (SHMV_IS_PUBLISHER (self));
+
+  if (self->busy)
+    self->close_when_idle = TRUE;
+  else if (!self->closed)
+    do_close (self);
+}
+
+static gboolean
+emit_progress_idle (gpointer data)
+{
+  Progress *progress = data;
+
+  g_atomic_int_set (&progress->idle_pending, 0);
+  g_signal_emit (progress->publisher, signals[PROGRESS], 0,
+                 g_atomic_int_get (&progress->permille) / 1000.0);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_load_progress (double   fraction,
+                  gpointer user_data)
+{
+  Progress *progress = user_data;
+
+  g_atomic_int_set (&progress->permille, (gint) (fraction * 1000));
+  if (g_atomic_int_compare_and_exchange (&progress->idle_pending, 0, 1))
+    g_main_context_invoke_full (progress->context, G_PRIORITY_DEFAULT, emit_progress_idle,
+                                g_atomic_rc_box_acquire (progress), progress_unref);
+  return TRUE;
+}
+
+/* The preview shows what readers get: the frame as the channel holds it. */
+static ShmvPublished *
+read_back (ShmvPublisher *self)
+{
+  g_autoptr (ShmvPublished) published = g_new0 (ShmvPublished, 1);
+  void *pixels = NULL;
+  size_t capacity = 0;
+
+  if (shmv_channel_read (self->channel, &pixels, &capacity, &published->info))
+    published->pixels = g_bytes_new_with_free_func (
+      pixels, (gsize) published->info.height * published->info.stride, free, pixels);
+  else
+    {
+      g_debug ("reading back “%s” failed: %s", self->key,
+               shmv_channel_error_string (self->channel));
+      free (pixels);
+      shmv_channel_get_info (self->channel, &published->info);
+    }
+  published->segment_size = shmv_channel_segment_size (self->channel);
+  return g_steal_pointer (&published);
+}
+
+static void
+publish_file_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  ShmvPublisher *self = source_object;
+  GFile *file = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  Progress *progress = g_atomic_rc_box_new0 (Progress);
+
+  progress->publisher = g_object_ref (self);
+  progress->context = g_main_context_ref (g_task_get_context (task));
+
+  if (!ensure_open (self, &error) ||
+      !shmv_image_loader_publish (self->channel, file, self->max_pixels, on_load_progress,
+                                  progress, cancellable, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    {
+      self->published = TRUE;
+      g_task_return_pointer (task, read_back (self), (GDestroyNotify) shmv_published_free);
+    }
+  /* From here on the channel belongs to the main thread again. */
+  progress_unref (progress);
+}
+
+static void
+on_task_completed (GTask         *task,
+                   GParamSpec    *pspec,
+                   ShmvPublisher *self)
+{
+  g_autoptr (GApplication) app = g_steal_pointer (&self->held_app);
+
+  self->busy = FALSE;
+  if (self->close_when_idle)
+    do_close (self);
+  if (app != NULL)
+    g_application_release (app);
+}
+
+/**
+ * shmv_publisher_publish_file_async:
+ *
+ * Loads @file in a worker thread and publishes it, reporting ::progress.
+ * Cancelling @cancellable stops the decoder at its next progress report.
+ * One load at a time: a second one fails with SHMV_APP_ERROR_BUSY.
+ */
+void
+shmv_publisher_publish_file_async (ShmvPublisher      *self,
+                                   GFile              *file,
+                                   GCancellable       *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer            user_data)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (SHMV_IS_PUBLISHER (self));
+  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, shmv_publisher_publish_file_async);
+  g_task_set_name (task, "[shmview] publish file");
+  g_task_set_return_on_cancel (task, FALSE);
+
+  if (self->busy || self->closed)
+    {
+      g_task_return_new_error (task, SHMV_APP_ERROR, SHMV_APP_ERROR_BUSY, "%s",
+                               _("Another image is still loading"));
+      return;
+    }
+
+  self->busy = TRUE;
+  self->held_app = g_application_get_default ();
+  if (self->held_app != NULL)
+    g_application_hold (g_object_ref (self->held_app));
+  g_signal_connect_object (task, "notify::completed", G_CALLBACK (on_task_completed), self, 0);
+  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+  g_task_run_in_thread (task, publish_file_thread);
+}
+
+/**
+ * shmv_publisher_publish_file_finish:
+ *
+ * Returns: (transfer full): what was published, or NULL with @error set.
+ */
+ShmvPublished *
+shmv_publisher_publish_file_finish (ShmvPublisher *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  g_return_val_if_fail (SHMV_IS_PUBLISHER (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -1,0 +1,81 @@
+/* shmv-status-text.c: the panes' status lines
+ *
+ * One place builds them, so both panes say the same things the same way and
+ * translators see each phrase once.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "shmv-status-text.h"
+
+/* TRANSLATORS: separates the parts of a status line */
+#define SEPARATOR C_("status line", " · ")
+
+/** shmv_status_text_size: "640 × 400", in pixels. */
+char *
+shmv_status_text_size (const ShmvFrameInfo *info)
+{
+  /* TRANSLATORS: an image size in pixels, width × height */
+  return g_strdup_printf (_("%u × %u"), info->width, info->height);
+}
+
+static char *
+key_text (const char *key)
+{
+  /* TRANSLATORS: the channel's key, as in "Key “shmview”" */
+  return g_strdup_printf (_("Key “%s”"), key);
+}
+
+static char *
+generation_text (guint32 generation)
+{
+  /* TRANSLATORS: the number of the frame on the channel: 1 for the first image published */
+  return g_strdup_printf (_("generation %u"), generation);
+}
+
+char *
+shmv_status_text_writer_idle (const char *key)
+{
+  g_autofree char *key_part = key_text (key);
+
+  return g_strjoin (SEPARATOR, key_part, _("nothing published yet"), NULL);
+}
+
+char *
+shmv_status_text_writer (const char          *key,
+                         const ShmvFrameInfo *info,
+                         gsize                segment_size)
+{
+  g_autofree char *key_part = key_text (key);
+  g_autofree char *size = shmv_status_text_size (info);
+  g_autofree char *generation = generation_text (info->generation);
+  g_autofree char *bytes = g_format_size (segment_size);
+  /* TRANSLATORS: how much shared memory the channel uses, e.g. "1.0 MB in /dev/shm" */
+  g_autofree char *memory = g_strdup_printf (_("%s in /dev/shm"), bytes);
+
+  return g_strjoin (SEPARATOR, key_part, size, shmv_format_name (info->format), generation,
+                    memory, NULL);
+}
+
+char *
+shmv_status_text_reader (const ShmvFrameInfo *info,
+                         double               latency_ms,
+                         gboolean             checksum_ok)
+{
+  g_autofree char *size = shmv_status_text_size (info);
+  g_autofree char *generation = generation_text (info->generation);
+  g_autofree char *latency = NULL;
+  const char *checksum = checksum_ok ? _("checksum OK") : _("checksum not verified");
+
+  if (latency_ms < 0)
+    return g_strjoin (SEPARATOR, size, shmv_format_name (info->format), generation, checksum,
+                      NULL);
+
+  /* TRANSLATORS: time from the writer's publish to this window's display */
+  latency = g_strdup_printf (_("%.1f ms to screen"), latency_ms);
+  return g_strjoin (SEPARATOR, size, shmv_format_name (info->format), generation, latency,
+                    checksum, NULL);
+}

@@ -1,0 +1,526 @@
+/* shmv-writer-pane.c: loads image files and publishes them on a channel
+ *
+ * The pane owns a ShmvPublisher, which owns the writer's channel handle.
+ * Loads run in a worker thread; the pane shows their progress, what was
+ * published (read back from the channel, so the preview is what readers
+ * get), and failures, which never touch the image already published.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "shmv-writer-pane"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "shmv-app-resources.h"
+#include "shmv-frame-pool.h"
+#include "shmv-gerror.h"
+#include "shmv-publisher.h"
+#include "shmv-status-text.h"
+#include "shmv-writer-pane.h"
+
+/* Loads shorter than this show no progress bar: it would only flash. */
+#define PROGRESS_DELAY_MS 150
+
+struct _ShmvWriterPane
+{
+  GtkWidget             parent_instance;
+
+  /* Template widgets */
+  GtkLabel             *empty_label;
+  GtkLabel             *error_label;
+  GtkRevealer          *error_revealer;
+  GtkPicture           *picture;
+  GtkProgressBar       *progress_bar;
+  GtkRevealer          *progress_revealer;
+  GtkStack             *stack;
+  GtkLabel             *status_label;
+
+  /* Owned */
+  char                 *key;
+  ShmvPublisher        *publisher;
+  GCancellable         *cancellable; /* of the running load */
+  GtkFileChooserNative *chooser;
+  char                 *error_message;
+  ShmvFrameInfo         info; /* of the last publish; generation 0 before */
+  gsize                 segment_size;
+  guint                 progress_delay_id;
+};
+
+G_DEFINE_FINAL_TYPE (ShmvWriterPane, shmv_writer_pane, GTK_TYPE_WIDGET)
+
+enum
+{
+  PROP_0,
+  PROP_KEY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+update_status (ShmvWriterPane *self)
+{
+  g_autofree char *status = NULL;
+
+  if (self->info.generation == 0)
+    status = shmv_status_text_writer_idle (self->key);
+  else
+    status = shmv_status_text_writer (self->key, &self->info, self->segment_size);
+  gtk_label_set_label (self->status_label, status);
+}
+
+static void
+show_error (ShmvWriterPane *self,
+            const char     *message)
+{
+  g_free (self->error_message);
+  self->error_message = g_strdup (message);
+  gtk_label_set_label (self->error_label, message != NULL ? message : "");
+  gtk_revealer_set_reveal_child (self->error_revealer, message != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "writer.dismiss-error", message != NULL);
+  if (message != NULL)
+    g_debug ("error on “%s”: %s", self->key, message);
+}
+
+static gboolean
+reveal_progress_cb (gpointer user_data)
+{
+  ShmvWriterPane *self = user_data;
+
+  self->progress_delay_id = 0;
+  gtk_revealer_set_reveal_child (self->progress_revealer, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+set_loading (ShmvWriterPane *self,
+             GFile          *file)
+{
+  gboolean loading = file != NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "writer.load", !loading);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "writer.cancel", loading);
+  g_clear_handle_id (&self->progress_delay_id, g_source_remove);
+
+  if (loading)
+    {
+      g_autofree char *name = g_file_get_basename (file);
+      g_autofree char *text = g_strdup_printf (_("Loading “%s”…"), name);
+
+      gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
+      gtk_progress_bar_set_text (self->progress_bar, text);
+      self->progress_delay_id = g_timeout_add (PROGRESS_DELAY_MS, reveal_progress_cb, self);
+    }
+  else
+    gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
+}
+
+static void
+on_publisher_progress (ShmvWriterPane *self,
+                       double          fraction)
+{
+  if (self->cancellable != NULL)
+    gtk_progress_bar_set_fraction (self->progress_bar, fraction);
+}
+
+static void
+show_published (ShmvWriterPane *self,
+                ShmvPublished  *published)
+{
+  self->info = published->info;
+  self->segment_size = published->segment_size;
+
+  if (published->pixels != NULL)
+    {
+      g_autoptr (GdkTexture) texture = shmv_frame_texture_new (&published->info,
+                                                               published->pixels);
+
+      gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (texture));
+      gtk_stack_set_visible_child_name (self->stack, "image");
+    }
+  update_status (self);
+  g_debug ("published generation %u on “%s”", self->info.generation, self->key);
+}
+
+static void
+on_publish_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr (ShmvWriterPane) self = user_data;
+  g_autoptr (ShmvPublished) published = NULL;
+  g_autoptr (GError) error = NULL;
+
+  published = shmv_publisher_publish_file_finish (SHMV_PUBLISHER (source), result, &error);
+  g_clear_object (&self->cancellable);
+  set_loading (self, NULL);
+
+  if (published != NULL)
+    show_published (self, published);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    show_error (self, error->message);
+}
+
+/**
+ * shmv_writer_pane_load_file:
+ *
+ * Loads @file in the background and publishes it. A failure is shown in the
+ * pane; the image published before stays published.
+ */
+void
+shmv_writer_pane_load_file (ShmvWriterPane *self,
+                            GFile          *file)
+{
+  g_return_if_fail (SHMV_IS_WRITER_PANE (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  if (self->cancellable != NULL)
+    {
+      show_error (self, _("Another image is still loading"));
+      return;
+    }
+
+  show_error (self, NULL);
+  self->cancellable = g_cancellable_new ();
+  set_loading (self, file);
+  shmv_publisher_publish_file_async (self->publisher, file, self->cancellable, on_publish_done,
+                                     g_object_ref (self));
+}
+
+void
+shmv_writer_pane_cancel (ShmvWriterPane *self)
+{
+  g_return_if_fail (SHMV_IS_WRITER_PANE (self));
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+}
+
+static void
+on_chooser_response (ShmvWriterPane       *self,
+                     int                   response,
+                     GtkFileChooserNative *chooser)
+{
+  g_autoptr (GtkFileChooserNative) owned = g_steal_pointer (&self->chooser);
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+      if (file != NULL)
+        shmv_writer_pane_load_file (self, file);
+    }
+}
+
+static GtkFileFilter *
+image_filter_new (void)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, _("Images"));
+  gtk_file_filter_add_mime_type (filter, "image/png");
+  gtk_file_filter_add_pixbuf_formats (filter);
+  return filter;
+}
+
+static void
+load_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  ShmvWriterPane *self = SHMV_WRITER_PANE (widget);
+  g_autoptr (GtkFileFilter) filter = image_filter_new ();
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (self->chooser != NULL)
+    return;
+
+  /* GTK does not keep native choosers alive: we hold it until "response". */
+  self->chooser = gtk_file_chooser_native_new (_("Load Image"),
+                                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Load"),
+                                               _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+  g_signal_connect_object (self->chooser, "response", G_CALLBACK (on_chooser_response), self,
+                           G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+cancel_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  shmv_writer_pane_cancel (SHMV_WRITER_PANE (widget));
+}
+
+static void
+dismiss_error_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  show_error (SHMV_WRITER_PANE (widget), NULL);
+}
+
+static gboolean
+on_drop (ShmvWriterPane *self,
+         const GValue   *value,
+         double          x,
+         double          y)
+{
+  g_autoptr (GSList) files = NULL;
+  GFile *file = NULL;
+
+  if (G_VALUE_HOLDS (value, G_TYPE_FILE))
+    file = g_value_get_object (value);
+  else if (G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    {
+      files = gdk_file_list_get_files (g_value_get_boxed (value));
+      file = files != NULL ? files->data : NULL;
+    }
+  if (file == NULL || self->cancellable != NULL)
+    return FALSE;
+
+  shmv_writer_pane_load_file (self, file);
+  return TRUE;
+}
+
+static void
+setup_drop_target (ShmvWriterPane *self)
+{
+  GtkDropTarget *target = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
+
+  gtk_drop_target_set_gtypes (target, (GType[2]){ GDK_TYPE_FILE_LIST, G_TYPE_FILE }, 2);
+  g_signal_connect_object (target, "drop", G_CALLBACK (on_drop), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
+}
+
+static void
+open_channel (ShmvWriterPane *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *hint = NULL;
+
+  self->publisher = shmv_publisher_new (self->key);
+  g_signal_connect_object (self->publisher, "progress", G_CALLBACK (on_publisher_progress), self,
+                           G_CONNECT_SWAPPED);
+
+  /* A failure here is not final: every load tries to open the channel again. */
+  if (!shmv_publisher_open (self->publisher, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Cannot open the channel “%s”: %s"),
+                                                  self->key, error->message);
+      show_error (self, message);
+    }
+
+  hint = g_strdup_printf (_("Load an image from a file, or drop one here, to publish it on the "
+                            "key “%s”."),
+                          self->key);
+  gtk_label_set_label (self->empty_label, hint);
+  update_status (self);
+}
+
+static void
+shmv_writer_pane_constructed (GObject *object)
+{
+  ShmvWriterPane *self = SHMV_WRITER_PANE (object);
+
+  G_OBJECT_CLASS (shmv_writer_pane_parent_class)->constructed (object);
+
+  if (self->key == NULL)
+    self->key = g_strdup (SHMV_DEFAULT_KEY);
+  open_channel (self);
+}
+
+/* Leaving the window (closing it, quitting) stops a load at once; the
+ * publisher withdraws and closes when the worker hands the channel back. */
+static void
+shmv_writer_pane_unroot (GtkWidget *widget)
+{
+  ShmvWriterPane *self = SHMV_WRITER_PANE (widget);
+
+  shmv_writer_pane_cancel (self);
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+
+  GTK_WIDGET_CLASS (shmv_writer_pane_parent_class)->unroot (widget);
+}
+
+static void
+shmv_writer_pane_dispose (GObject *object)
+{
+  ShmvWriterPane *self = SHMV_WRITER_PANE (object);
+
+  g_clear_handle_id (&self->progress_delay_id, g_source_remove);
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->publisher != NULL)
+    shmv_publisher_close (self->publisher);
+  g_clear_object (&self->publisher);
+  g_clear_object (&self->chooser);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), SHMV_TYPE_WRITER_PANE);
+
+  G_OBJECT_CLASS (shmv_writer_pane_parent_class)->dispose (object);
+}
+
+static void
+shmv_writer_pane_finalize (GObject *object)
+{
+  ShmvWriterPane *self = SHMV_WRITER_PANE (object);
+
+  g_clear_pointer (&self->key, g_free);
+  g_clear_pointer (&self->error_message, g_free);
+
+  G_OBJECT_CLASS (shmv_writer_pane_parent_class)->finalize (object);
+}
+
+static void
+shmv_writer_pane_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  ShmvWriterPane *self = SHMV_WRITER_PANE (object);
+
+  switch (prop_id)
+    {
+    case PROP_KEY:
+      g_value_set_string (value, self->key);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+shmv_writer_pane_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  ShmvWriterPane *self = SHMV_WRITER_PANE (object);
+
+  switch (prop_id)
+    {
+    case PROP_KEY:
+      self->key = g_value_dup_string (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+shmv_writer_pane_class_init (ShmvWriterPaneClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = shmv_writer_pane_constructed;
+  object_class->dispose = shmv_writer_pane_dispose;
+  object_class->finalize = shmv_writer_pane_finalize;
+  object_class->get_property = shmv_writer_pane_get_property;
+  object_class->set_property = shmv_writer_pane_set_property;
+
+  widget_class->unroot = shmv_writer_pane_unroot;
+
+  properties[PROP_KEY] =
+    g_param_spec_string ("key", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  shmv_app_resources_ensure ();
+  gtk_widget_class_set_template_from_resource (widget_class, SHMV_RESOURCE_PATH "ui/shmv-writer-pane.ui");
+  gtk_widget_class_bind_template_child (widget_class, ShmvWriterPane, empty_label);
+  gtk_widget_class_bind_template_child (widget_class, ShmvWriterPane, error_label);
+  gtk_widget_class_bind_template_child (widget_class, ShmvWriterPane, error_revealer);
+  gtk_widget_class_bind_template_child (widget_class, ShmvWriterPane, picture);
+  gtk_widget_class_bind_template_child (widget_class, ShmvWriterPane, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, ShmvWriterPane, progress_revealer);
+  gtk_widget_class_bind_template_child (widget_class, ShmvWriterPane, stack);
+  gtk_widget_class_bind_template_child (widget_class, ShmvWriterPane, status_label);
+
+  gtk_widget_class_install_action (widget_class, "writer.load", NULL, load_action);
+  gtk_widget_class_install_action (widget_class, "writer.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "writer.dismiss-error", NULL,
+                                   dismiss_error_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "writer.cancel", NULL);
+
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+  gtk_widget_class_set_css_name (widget_class, "shmv-writer-pane");
+}
+
+static void
+shmv_writer_pane_init (ShmvWriterPane *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "writer.cancel", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "writer.dismiss-error", FALSE);
+  setup_drop_target (self);
+}
+
+ShmvWriterPane *
+shmv_writer_pane_new (const char *key)
+{
+  return g_object_new (SHMV_TYPE_WRITER_PANE, "key", key, NULL);
+}
+
+const char *
+shmv_writer_pane_get_key (ShmvWriterPane *self)
+{
+  g_return_val_if_fail (SHMV_IS_WRITER_PANE (self), NULL);
+
+  return self->key;
+}
+
+ShmvPublisher *
+shmv_writer_pane_get_publisher (ShmvWriterPane *self)
+{
+  g_return_val_if_fail (SHMV_IS_WRITER_PANE (self), NULL);
+
+  return self->publisher;
+}
+
+gboolean
+shmv_writer_pane_is_loading (ShmvWriterPane *self)
+{
+  g_return_val_if_fail (SHMV_IS_WRITER_PANE (self), FALSE);
+
+  return self->cancellable != NULL;
+}
+
+/**
+ * shmv_writer_pane_get_generation:
+ *
+ * The generation of this pane's last publish, 0 before the first.
+ */
+guint
+shmv_writer_pane_get_generation (ShmvWriterPane *self)
+{
+  g_return_val_if_fail (SHMV_IS_WRITER_PANE (self), 0);
+
+  return self->info.generation;
+}
+
+/** shmv_writer_pane_get_error_message: the error shown in the pane, or NULL. */
+const char *
+shmv_writer_pane_get_error_message (ShmvWriterPane *self)
+{
+  g_return_val_if_fail (SHMV_IS_WRITER_PANE (self), NULL);
+
+  return self->error_message;
+}
+
+GdkPaintable *
+shmv_writer_pane_get_preview (ShmvWriterPane *self)
+{
+  g_return_val_if_fail (SHMV_IS_WRITER_PANE (self), NULL);
+
+  return gtk_picture_get_paintable (self->picture);
+}

@@ -1,0 +1,28 @@
+/* shmv-writer-pane.h: loads image files and publishes them on a channel
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "shmv-app-types.h"
+
+G_BEGIN_DECLS
+
+#define SHMV_TYPE_WRITER_PANE (shmv_writer_pane_get_type ())
+
+G_DECLARE_FINAL_TYPE (ShmvWriterPane, shmv_writer_pane, SHMV, WRITER_PANE, GtkWidget)
+
+ShmvWriterPane *shmv_writer_pane_new               (const char     *key);
+const char     *shmv_writer_pane_get_key           (ShmvWriterPane *self);
+ShmvPublisher  *shmv_writer_pane_get_publisher     (ShmvWriterPane *self);
+void            shmv_writer_pane_load_file         (ShmvWriterPane *self,
+                                                    GFile          *file);
+void            shmv_writer_pane_cancel            (ShmvWriterPane *self);
+gboolean        shmv_writer_pane_is_loading        (ShmvWriterPane *self);
+guint           shmv_writer_pane_get_generation    (ShmvWriterPane *self);
+const char     *shmv_writer_pane_get_error_message (ShmvWriterPane *self);
+GdkPaintable   *shmv_writer_pane_get_preview       (ShmvWriterPane *self);
+
+G_END_DECLS

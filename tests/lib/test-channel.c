@@ -1,0 +1,679 @@
+/* test-channel.c: the image channel
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define _GNU_SOURCE
+#include <shmview/shmview.h>
+
+#include "shmv-channel-layout.h"
+#include "shmv-segment-private.h"
+#include "shmv-test-util.h"
+
+#include <glib.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Pixels whose every 32-bit word is derived from @seed and the word's
+ * position, so a copy mixing two frames is caught without a checksum. */
+static guint8 *
+make_pixels (guint32 width, guint32 height, ShmvFormat format, guint32 seed, gsize *len)
+{
+  gsize bytes = (gsize) width * height * shmv_format_bytes_per_pixel (format);
+  guint8 *pixels = g_malloc (bytes);
+
+  for (gsize i = 0; i < bytes; i++)
+    pixels[i] = (guint8) (seed * 31 + i * 7 + (i >> 8));
+  *len = bytes;
+  return pixels;
+}
+
+static gboolean
+pixels_match_seed (const guint8 *pixels, gsize bytes, guint32 seed)
+{
+  for (gsize i = 0; i < bytes; i++)
+    if (pixels[i] != (guint8) (seed * 31 + i * 7 + (i >> 8)))
+      return FALSE;
+  return TRUE;
+}
+
+static ShmvChannel *
+open_channel (const char *key, ShmvChannelRole role)
+{
+  ShmvChannel *ch = shmv_channel_new (key);
+
+  if (!shmv_channel_open (ch, role, 0))
+    g_error ("cannot open channel %s: %s", key, shmv_channel_error_string (ch));
+  return ch;
+}
+
+static void
+publish_seed (ShmvChannel *ch, guint32 width, guint32 height, ShmvFormat format, guint32 seed)
+{
+  gsize len;
+  g_autofree guint8 *pixels = make_pixels (width, height, format, seed, &len);
+
+  if (!shmv_channel_publish (ch, pixels, width, height,
+                             (gsize) width * shmv_format_bytes_per_pixel (format), format,
+                             "seed.png"))
+    g_error ("publish failed: %s", shmv_channel_error_string (ch));
+}
+
+static void
+remove_channel (const char *key)
+{
+  ShmvChannel *ch = shmv_channel_new (key);
+
+  shmv_channel_remove (ch);
+  shmv_channel_free (ch);
+}
+
+static void
+test_roundtrip_every_format (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("roundtrip");
+  ShmvChannel *writer = open_channel (key, SHMV_CHANNEL_WRITER);
+  ShmvChannel *reader = open_channel (key, SHMV_CHANNEL_READER);
+  g_autofree char *native = g_strdup (shmv_channel_native_key (writer));
+  gpointer buf = NULL;
+  gsize cap = 0;
+
+  for (ShmvFormat f = SHMV_FORMAT_RGB8; f <= SHMV_FORMAT_RGBA16; f++)
+    {
+      ShmvFrameInfo info;
+      gsize len;
+      g_autofree guint8 *pixels = make_pixels (33, 17, f, f, &len);
+
+      g_assert_true (shmv_channel_publish (writer, pixels, 33, 17, len / 17, f, "a.png"));
+      g_assert_true (shmv_channel_read (reader, &buf, &cap, &info));
+      g_assert_cmpuint (info.width, ==, 33);
+      g_assert_cmpuint (info.height, ==, 17);
+      g_assert_cmpint (info.format, ==, f);
+      g_assert_cmpuint (info.stride, ==, 33 * shmv_format_bytes_per_pixel (f));
+      g_assert_cmpint (info.writer_pid, ==, getpid ());
+      g_assert_cmpstr (info.source_name, ==, "a.png");
+      g_assert_cmphex (info.checksum, ==, shmv_checksum (pixels, len));
+      g_assert_cmpuint (info.generation, ==, shmv_channel_generation (reader));
+      g_assert_cmpmem (buf, len, pixels, len);
+    }
+  g_free (buf);
+  shmv_channel_free (reader);
+  shmv_channel_free (writer);
+  g_assert_false (shmv_test_shm_exists (native)); /* gone with its last user */
+}
+
+static void
+test_no_frame_before_publish (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("noframe");
+  ShmvChannel *writer = open_channel (key, SHMV_CHANNEL_WRITER);
+  ShmvChannel *reader = open_channel (key, SHMV_CHANNEL_READER);
+  ShmvFrameInfo info;
+
+  g_assert_cmpuint (shmv_channel_generation (reader), ==, 0);
+  g_assert_false (shmv_channel_get_info (reader, &info));
+  g_assert_cmpint (shmv_channel_error (reader), ==, SHMV_ERROR_NO_FRAME);
+  shmv_channel_free (reader);
+  shmv_channel_free (writer);
+}
+
+static void
+test_reader_of_missing_channel (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("missing");
+  ShmvChannel *reader = shmv_channel_new (key);
+
+  g_assert_false (shmv_channel_open (reader, SHMV_CHANNEL_READER, 0));
+  g_assert_cmpint (shmv_channel_error (reader), ==, SHMV_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (shmv_channel_error_string (reader), key));
+  g_assert_false (shmv_channel_open (reader, SHMV_CHANNEL_READER, 100));
+  g_assert_cmpint (shmv_channel_error (reader), ==, SHMV_ERROR_TIMEOUT);
+  shmv_channel_free (reader);
+}
+
+static void
+test_reader_waits_for_channel (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("appear");
+  ShmvChannel *reader = shmv_channel_new (key);
+  int status;
+  pid_t pid = fork ();
+
+  if (pid == 0)
+    {
+      ShmvChannel *writer = shmv_channel_new (key);
+
+      g_usleep (200 * 1000);
+      if (!shmv_channel_open (writer, SHMV_CHANNEL_WRITER, 0))
+        _exit (1);
+      publish_seed (writer, 8, 8, SHMV_FORMAT_RGBA8, 1);
+      g_usleep (500 * 1000);
+      shmv_channel_free (writer);
+      _exit (0);
+    }
+  g_assert_true (shmv_channel_open (reader, SHMV_CHANNEL_READER, 5000));
+  g_assert_true (shmv_channel_wait (reader, 0, 5000));
+  g_assert_cmpuint (shmv_channel_generation (reader), >, 0);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  shmv_channel_free (reader);
+}
+
+static void
+test_larger_image_grows_and_reader_follows (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("grow");
+  ShmvChannel *writer = open_channel (key, SHMV_CHANNEL_WRITER);
+  ShmvChannel *reader = open_channel (key, SHMV_CHANNEL_READER);
+  gpointer buf = NULL;
+  gsize cap = 0;
+  ShmvFrameInfo info;
+  guint32 sizes[] = { 16, 64, 300, 40, 1024, 8, 500 };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      publish_seed (writer, sizes[i], sizes[i] / 2 + 1, SHMV_FORMAT_RGBA16, (guint32) i);
+      g_assert_true (shmv_channel_read (reader, &buf, &cap, &info));
+      g_assert_cmpuint (info.width, ==, sizes[i]);
+      g_assert_true (pixels_match_seed (buf, (gsize) info.stride * info.height, (guint32) i));
+    }
+  /* Steady sizes reuse space: at most the header plus the largest frames. */
+  g_assert_cmpuint (shmv_channel_segment_size (writer), <=,
+                    SHMV_SEGMENT_DATA_OFFSET + SHMV_CHANNEL_HEADER_SIZE
+                      + 3 * (1024 * 513 * 8 + 4096));
+  g_free (buf);
+  shmv_channel_free (reader);
+  shmv_channel_free (writer);
+}
+
+static void
+test_padded_stride (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("stride");
+  ShmvChannel *ch = open_channel (key, SHMV_CHANNEL_WRITER);
+  guint8 src[4][16];
+  gpointer buf = NULL;
+  gsize cap = 0;
+  ShmvFrameInfo info;
+
+  for (int y = 0; y < 4; y++)
+    for (int x = 0; x < 16; x++)
+      src[y][x] = (guint8) (x < 9 ? y * 16 + x : 0xEE); /* 3 RGB pixels + padding */
+  g_assert_true (shmv_channel_publish (ch, src, 3, 4, 16, SHMV_FORMAT_RGB8, NULL));
+  g_assert_true (shmv_channel_read (ch, &buf, &cap, &info));
+  g_assert_cmpuint (info.stride, ==, 9);
+  for (int y = 0; y < 4; y++)
+    g_assert_cmpmem ((guint8 *) buf + y * 9, 9, src[y], 9);
+  g_assert_cmpstr (info.source_name, ==, "");
+  g_free (buf);
+  shmv_channel_free (ch);
+}
+
+static void
+test_failed_publish_keeps_previous (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("keepprev");
+  ShmvChannel *writer = open_channel (key, SHMV_CHANNEL_WRITER);
+  ShmvChannel *reader = open_channel (key, SHMV_CHANNEL_READER);
+  gpointer buf = NULL, big;
+  gsize cap = 0;
+  ShmvFrameInfo info;
+  guint32 generation;
+
+  publish_seed (writer, 32, 32, SHMV_FORMAT_RGB8, 5);
+  generation = shmv_channel_generation (reader);
+  g_assert_false (shmv_channel_publish (writer, NULL, 32, 32, 96, SHMV_FORMAT_RGB8, NULL));
+  g_assert_cmpint (shmv_channel_error (writer), ==, SHMV_ERROR_INVALID_ARGUMENT);
+  g_assert_false (shmv_channel_publish (writer, &info, 0, 32, 96, SHMV_FORMAT_RGB8, NULL));
+  g_assert_false (shmv_channel_publish (writer, &info, 1, 1, 3, SHMV_FORMAT_INVALID, NULL));
+  /* 100000 x 100000 RGBA16 is 80 GB: more than /dev/shm; nothing is touched. */
+  big = g_malloc (8);
+  g_assert_false (shmv_channel_begin_frame (writer, 100000, 100000, SHMV_FORMAT_RGBA16, &big,
+                                            &cap));
+  g_assert_cmpint (shmv_channel_error (writer), ==, SHMV_ERROR_OUT_OF_RESOURCES);
+  cap = 0;
+  g_assert_cmpuint (shmv_channel_generation (reader), ==, generation);
+  g_assert_true (shmv_channel_read (reader, &buf, &cap, &info));
+  g_assert_true (pixels_match_seed (buf, 32 * 32 * 3, 5));
+  /* An aborted in-place frame changes nothing either. */
+  g_assert_true (shmv_channel_begin_frame (writer, 8, 8, SHMV_FORMAT_RGB8, &big, &cap));
+  memset (big, 0xAB, 8 * 8 * 3);
+  shmv_channel_abort_frame (writer);
+  g_assert_cmpuint (shmv_channel_generation (reader), ==, generation);
+  cap = 0;
+  g_free (buf);
+  buf = NULL;
+  g_assert_true (shmv_channel_read (reader, &buf, &cap, &info));
+  g_assert_true (pixels_match_seed (buf, 32 * 32 * 3, 5));
+  g_free (buf);
+  shmv_channel_free (reader);
+  shmv_channel_free (writer);
+}
+
+static void
+test_in_place_frame (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("inplace");
+  ShmvChannel *ch = open_channel (key, SHMV_CHANNEL_WRITER);
+  guint8 *dest;
+  gsize stride, len;
+  g_autofree guint8 *expect = make_pixels (50, 20, SHMV_FORMAT_RGBA8, 9, &len);
+  gpointer buf = NULL;
+  gsize cap = 0;
+  ShmvFrameInfo info;
+
+  g_assert_true (shmv_channel_begin_frame (ch, 50, 20, SHMV_FORMAT_RGBA8, (void **) &dest, &stride));
+  for (int y = 0; y < 20; y++)
+    {
+      memcpy (dest + y * stride, expect + y * stride, stride);
+      if (y % 3 == 0)
+        shmv_channel_rows_done (ch, y + 1);
+    }
+  g_assert_true (shmv_channel_commit_frame (ch, "in-place.png"));
+  g_assert_true (shmv_channel_read (ch, &buf, &cap, &info));
+  g_assert_cmpmem (buf, len, expect, len);
+  g_assert_cmphex (info.checksum, ==, shmv_checksum (expect, len));
+  g_free (buf);
+  shmv_channel_free (ch);
+}
+
+/* Child: publishes frames of seed = its own frame count, forever or @n times. */
+static int
+publish_loop (const char *key, guint32 first_seed, int n, guint32 width)
+{
+  ShmvChannel *ch = shmv_channel_new (key);
+
+  if (!shmv_channel_open (ch, SHMV_CHANNEL_WRITER, 0))
+    return 1;
+  for (int i = 0; n < 0 || i < n; i++)
+    publish_seed (ch, width, width, SHMV_FORMAT_RGBA8, first_seed + (guint32) i);
+  shmv_channel_free (ch);
+  return 0;
+}
+
+static guint32
+seed_of (const guint8 *pixels)
+{
+  /* pixel[0] = seed * 31 (mod 256): 31 is odd, so it has an inverse, 223. */
+  return (guint32) (pixels[0] * 223u) & 0xFF;
+}
+
+static void
+test_killed_writer_never_tears_frames (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("torn");
+  ShmvChannel *keeper = open_channel (key, SHMV_CHANNEL_WRITER);
+  ShmvChannel *reader = open_channel (key, SHMV_CHANNEL_READER);
+  GRand *rand = g_rand_new_with_seed (7);
+  gpointer buf = NULL;
+  gsize cap = 0;
+  int frames_checked = 0;
+
+  publish_seed (keeper, 512, 512, SHMV_FORMAT_RGBA8, 0);
+  for (int round = 0; round < 12; round++)
+    {
+      pid_t pid = fork ();
+      gint64 until = g_get_monotonic_time () + g_rand_int_range (rand, 5, 60) * 1000;
+
+      if (pid == 0)
+        _exit (publish_loop (key, (guint32) round * 16, -1, 512));
+      /* Read while it writes, then kill it at a random moment mid-stream. */
+      while (g_get_monotonic_time () < until)
+        {
+          ShmvFrameInfo info;
+
+          g_assert_true (shmv_channel_read (reader, &buf, &cap, &info));
+          g_assert_true (pixels_match_seed (buf, 512 * 512 * 4, seed_of (buf)));
+          frames_checked++;
+        }
+      kill (pid, SIGKILL);
+      waitpid (pid, NULL, 0);
+      /* The survivor's frame is whole, and a new writer takes over at once. */
+      g_assert_true (shmv_channel_read (reader, &buf, &cap, NULL));
+      g_assert_true (pixels_match_seed (buf, 512 * 512 * 4, seed_of (buf)));
+      publish_seed (keeper, 512, 512, SHMV_FORMAT_RGBA8, 200);
+    }
+  g_test_message ("%d frames checked across 12 kills", frames_checked);
+  g_rand_free (rand);
+  g_free (buf);
+  shmv_channel_free (reader);
+  shmv_channel_free (keeper);
+}
+
+static void
+test_two_writers_serialize (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("twowriters");
+  ShmvChannel *reader;
+  ShmvChannel *keeper = open_channel (key, SHMV_CHANNEL_WRITER);
+  pid_t a, b;
+  int status;
+  gpointer buf = NULL;
+  gsize cap = 0;
+  ShmvFrameInfo info;
+  guint32 last = 0;
+
+  reader = open_channel (key, SHMV_CHANNEL_READER);
+  a = fork ();
+  if (a == 0)
+    _exit (publish_loop (key, 0, 150, 64));
+  b = fork ();
+  if (b == 0)
+    _exit (publish_loop (key, 100, 150, 64));
+  for (int i = 0; i < 300; i++)
+    if (shmv_channel_read (reader, &buf, &cap, &info))
+      {
+        g_assert_true (pixels_match_seed (buf, 64 * 64 * 4, seed_of (buf)));
+        g_assert_cmpuint (info.generation, >=, last); /* never backwards */
+        last = info.generation;
+      }
+    else
+      g_assert_cmpint (shmv_channel_error (reader), ==, SHMV_ERROR_NO_FRAME);
+  g_assert_cmpint (waitpid (a, &status, 0), ==, a);
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  g_assert_cmpint (waitpid (b, &status, 0), ==, b);
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  g_assert_cmpuint (shmv_channel_generation (reader), ==, 300);
+  g_free (buf);
+  shmv_channel_free (reader);
+  shmv_channel_free (keeper);
+}
+
+static void
+test_wait_wakes_and_times_out (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("wait");
+  ShmvChannel *writer = open_channel (key, SHMV_CHANNEL_WRITER);
+  int fds[2], status;
+  pid_t pid;
+
+  g_assert_no_errno (pipe (fds));
+  pid = fork ();
+  if (pid == 0)
+    {
+      ShmvChannel *reader = open_channel (key, SHMV_CHANNEL_READER);
+      guint32 seen = shmv_channel_generation (reader);
+
+      if (write (fds[1], "R\n", 2) != 2 || !shmv_channel_wait (reader, seen, 5000))
+        _exit (1);
+      if (write (fds[1], "W\n", 2) != 2)
+        _exit (2);
+      shmv_channel_free (reader);
+      _exit (0);
+    }
+  close (fds[1]);
+  g_assert_cmpstr (shmv_test_read_line (fds[0], 5000), ==, "R");
+  g_assert_null (shmv_test_read_line (fds[0], 100)); /* asleep, not spinning past */
+  publish_seed (writer, 4, 4, SHMV_FORMAT_RGB8, 1);
+  g_assert_cmpstr (shmv_test_read_line (fds[0], 5000), ==, "W");
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  close (fds[0]);
+
+  g_assert_false (shmv_channel_wait (writer, shmv_channel_generation (writer), 50));
+  g_assert_cmpint (shmv_channel_error (writer), ==, SHMV_ERROR_TIMEOUT);
+  shmv_channel_free (writer);
+}
+
+static void
+test_hostile_header_never_crashes (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("hostile");
+  ShmvChannel *writer = open_channel (key, SHMV_CHANNEL_WRITER);
+  ShmvChannel *reader = open_channel (key, SHMV_CHANNEL_READER);
+  ShmvSegment *seg = shmv_segment_new (key);
+  GRand *rand = g_rand_new_with_seed (99);
+  gpointer buf = NULL;
+  gsize cap = 0;
+  guint8 *header;
+  int corrupt = 0, ok = 0;
+
+  g_assert_true (shmv_segment_attach (seg, SHMV_ACCESS_READ_WRITE));
+  for (int i = 0; i < 3000; i++)
+    {
+      ShmvFrameInfo info;
+      gsize n = (gsize) g_rand_int_range (rand, 1, 6);
+
+      publish_seed (writer, 16, 16, SHMV_FORMAT_RGB8, (guint32) i);
+      header = shmv_segment_data (seg);
+      /* Scribble a few random bytes, mostly over the fields that matter. */
+      for (gsize k = 0; k < n; k++)
+        header[g_rand_int_range (rand, 0, (gint32) sizeof (ShmvChannelHeader))]
+          = (guint8) g_rand_int (rand);
+      if (shmv_channel_read (reader, &buf, &cap, &info))
+        {
+          /* Whatever it accepted must verify. */
+          g_assert_cmphex (shmv_checksum (buf, (gsize) info.stride * info.height), ==,
+                           info.checksum);
+          ok++;
+        }
+      else
+        {
+          corrupt++;
+          g_assert_cmpstr (shmv_channel_error_string (reader), !=, "");
+        }
+      shmv_channel_get_info (reader, &info);
+      /* Put a sane header back so the writer can carry on. */
+      shmv_channel_free (writer);
+      shmv_channel_free (reader);
+      shmv_segment_free (seg);
+      remove_channel (key);
+      writer = open_channel (key, SHMV_CHANNEL_WRITER);
+      reader = open_channel (key, SHMV_CHANNEL_READER);
+      seg = shmv_segment_new (key);
+      g_assert_true (shmv_segment_attach (seg, SHMV_ACCESS_READ_WRITE));
+    }
+  g_test_message ("%d reads refused, %d accepted (and verified)", corrupt, ok);
+  g_assert_cmpint (corrupt, >, 0);
+  g_rand_free (rand);
+  g_free (buf);
+  shmv_segment_free (seg);
+  shmv_channel_free (reader);
+  shmv_channel_free (writer);
+}
+
+static void
+test_corrupt_pixels_caught_by_checksum (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("badpixels");
+  ShmvChannel *writer = open_channel (key, SHMV_CHANNEL_WRITER);
+  ShmvChannel *reader = open_channel (key, SHMV_CHANNEL_READER);
+  ShmvSegment *seg = shmv_segment_new (key);
+  ShmvChannelHeader *header;
+  gpointer buf = NULL;
+  gsize cap = 0;
+
+  publish_seed (writer, 16, 16, SHMV_FORMAT_RGB8, 3);
+  g_assert_true (shmv_segment_attach (seg, SHMV_ACCESS_READ_WRITE));
+  header = shmv_segment_data (seg);
+  ((guint8 *) header)[header->slots[header->front].offset + 5] ^= 1;
+  g_assert_false (shmv_channel_read (reader, &buf, &cap, NULL));
+  g_assert_cmpint (shmv_channel_error (reader), ==, SHMV_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (shmv_channel_error_string (reader), "checksum"));
+  g_free (buf);
+  shmv_segment_free (seg);
+  shmv_channel_free (reader);
+  shmv_channel_free (writer);
+}
+
+static void
+test_truncated_segment_no_sigbus (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("truncate");
+  ShmvChannel *writer = open_channel (key, SHMV_CHANNEL_WRITER);
+  ShmvChannel *reader = open_channel (key, SHMV_CHANNEL_READER);
+  ShmvSegment *seg = shmv_segment_new (key);
+  gpointer buf = NULL;
+  gsize cap = 0;
+  ShmvFrameInfo info;
+
+  publish_seed (writer, 256, 256, SHMV_FORMAT_RGBA8, 3);
+  g_assert_true (shmv_channel_read (reader, &buf, &cap, &info));
+  g_assert_true (shmv_segment_attach (seg, SHMV_ACCESS_READ_WRITE));
+  /* A hostile peer shrinks the file under the reader's mapping. */
+  g_assert_no_errno (ftruncate (shmv_segment_fd (seg), SHMV_SEGMENT_DATA_OFFSET + 8192));
+  g_assert_false (shmv_channel_read (reader, &buf, &cap, &info));
+  g_assert_cmpint (shmv_channel_error (reader), ==, SHMV_ERROR_CORRUPT);
+  g_assert_no_errno (ftruncate (shmv_segment_fd (seg), 100));
+  g_assert_false (shmv_channel_read (reader, &buf, &cap, &info));
+  g_assert_false (shmv_channel_wait (reader, 12345, 10));
+  g_free (buf);
+  shmv_segment_free (seg);
+  shmv_channel_free (reader);
+  shmv_channel_free (writer);
+}
+
+static void
+test_writer_liveness_and_withdraw (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("alive");
+  ShmvChannel *reader;
+  int fds[2];
+  pid_t pid;
+  gpointer buf = NULL;
+  gsize cap = 0;
+
+  g_assert_no_errno (pipe (fds));
+  pid = fork ();
+  if (pid == 0)
+    {
+      ShmvChannel *writer = open_channel (key, SHMV_CHANNEL_WRITER);
+
+      publish_seed (writer, 8, 8, SHMV_FORMAT_RGB8, 1);
+      if (write (fds[1], "P\n", 2) != 2)
+        _exit (1);
+      for (;;)
+        pause ();
+    }
+  close (fds[1]);
+  g_assert_cmpstr (shmv_test_read_line (fds[0], 5000), ==, "P");
+  reader = open_channel (key, SHMV_CHANNEL_READER);
+  g_assert_true (shmv_channel_writer_alive (reader));
+  kill (pid, SIGKILL);
+  waitpid (pid, NULL, 0);
+  g_assert_false (shmv_channel_writer_alive (reader));
+  g_assert_true (shmv_channel_read (reader, &buf, &cap, NULL)); /* image kept */
+  close (fds[0]);
+
+  {
+    ShmvChannel *writer = open_channel (key, SHMV_CHANNEL_WRITER);
+    guint32 before;
+
+    publish_seed (writer, 8, 8, SHMV_FORMAT_RGB8, 2);
+    g_assert_false (shmv_channel_is_withdrawn (reader));
+    before = shmv_channel_generation (reader);
+    g_assert_true (shmv_channel_withdraw (writer));
+    g_assert_true (shmv_channel_is_withdrawn (reader));
+    g_assert_cmpuint (shmv_channel_generation (reader), >, before);
+    g_assert_true (shmv_channel_read (reader, &buf, &cap, NULL));
+    g_assert_true (pixels_match_seed (buf, 8 * 8 * 3, 2));
+    shmv_channel_free (writer);
+  }
+  g_free (buf);
+  shmv_channel_free (reader);
+}
+
+static void
+test_remove_tells_readers (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("remove");
+  ShmvChannel *writer = open_channel (key, SHMV_CHANNEL_WRITER);
+  ShmvChannel *reader = open_channel (key, SHMV_CHANNEL_READER);
+  ShmvChannel *remover = shmv_channel_new (key);
+  g_autofree char *native = g_strdup (shmv_channel_native_key (writer));
+
+  g_assert_true (shmv_channel_set_persistent (writer, true));
+  publish_seed (writer, 8, 8, SHMV_FORMAT_RGB8, 1);
+  shmv_channel_free (writer);
+  g_assert_true (shmv_test_shm_exists (native));
+  g_assert_false (shmv_channel_is_removed (reader));
+  g_assert_true (shmv_channel_remove (remover));
+  g_assert_true (shmv_channel_is_removed (reader));
+  g_assert_false (shmv_test_shm_exists (native));
+  g_assert_false (shmv_channel_remove (remover));
+  g_assert_cmpint (shmv_channel_error (remover), ==, SHMV_ERROR_NOT_FOUND);
+  shmv_channel_free (remover);
+  shmv_channel_free (reader);
+}
+
+static void
+test_persistent_channel_outlives_writer (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("persist");
+  ShmvChannel *ch = open_channel (key, SHMV_CHANNEL_WRITER);
+  ShmvChannelEntry *entries = NULL;
+  ShmvStatus status;
+  gboolean listed = FALSE;
+  int n;
+
+  g_assert_true (shmv_channel_set_persistent (ch, true));
+  publish_seed (ch, 8, 8, SHMV_FORMAT_RGB8, 4);
+  shmv_channel_free (ch);
+
+  n = shmv_channel_list (&entries, &status);
+  g_assert_cmpint (n, >=, 1);
+  for (int i = 0; i < n; i++)
+    if (strcmp (entries[i].key, key) == 0)
+      {
+        listed = TRUE;
+        g_assert_true (entries[i].persistent);
+        g_assert_false (entries[i].in_use);
+        g_assert_cmpuint (entries[i].size, >, SHMV_CHANNEL_HEADER_SIZE);
+      }
+  g_assert_true (listed);
+  free (entries);
+
+  ch = open_channel (key, SHMV_CHANNEL_READER);
+  g_assert_true (shmv_channel_get_info (ch, NULL));
+  g_assert_false (shmv_channel_writer_alive (ch));
+  g_assert_true (shmv_channel_remove (ch));
+  shmv_channel_free (ch);
+}
+
+static void
+test_not_a_channel (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("notchannel");
+  ShmvSegment *seg = shmv_segment_new (key);
+  ShmvChannel *ch = shmv_channel_new (key);
+
+  g_assert_true (shmv_segment_create (seg, 8192, SHMV_ACCESS_READ_WRITE));
+  memcpy (shmv_segment_data (seg), "garbage!garbage!", 16);
+  g_assert_false (shmv_channel_open (ch, SHMV_CHANNEL_READER, 0));
+  g_assert_cmpint (shmv_channel_error (ch), ==, SHMV_ERROR_CORRUPT);
+  g_assert_false (shmv_channel_open (ch, SHMV_CHANNEL_WRITER, 0));
+  g_assert_cmpint (shmv_channel_error (ch), ==, SHMV_ERROR_CORRUPT);
+  shmv_channel_free (ch);
+  shmv_segment_free (seg);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/channel/publish-read/roundtrip-every-format", test_roundtrip_every_format);
+  g_test_add_func ("/channel/read/no-frame-before-publish", test_no_frame_before_publish);
+  g_test_add_func ("/channel/open/reader-of-missing-channel", test_reader_of_missing_channel);
+  g_test_add_func ("/channel/open/reader-waits-for-channel", test_reader_waits_for_channel);
+  g_test_add_func ("/channel/publish/larger-image-grows-reader-follows",
+                   test_larger_image_grows_and_reader_follows);
+  g_test_add_func ("/channel/publish/padded-stride", test_padded_stride);
+  g_test_add_func ("/channel/publish/failure-keeps-previous", test_failed_publish_keeps_previous);
+  g_test_add_func ("/channel/publish/in-place-frame", test_in_place_frame);
+  g_test_add_func ("/channel/torn/killed-writer-never-tears-frames",
+                   test_killed_writer_never_tears_frames);
+  g_test_add_func ("/channel/writers/two-writers-serialize", test_two_writers_serialize);
+  g_test_add_func ("/channel/wait/wakes-and-times-out", test_wait_wakes_and_times_out);
+  g_test_add_func ("/channel/hostile/header-scribbles-never-crash",
+                   test_hostile_header_never_crashes);
+  g_test_add_func ("/channel/hostile/pixel-corruption-caught",
+                   test_corrupt_pixels_caught_by_checksum);
+  g_test_add_func ("/channel/hostile/truncation-no-sigbus", test_truncated_segment_no_sigbus);
+  g_test_add_func ("/channel/liveness/writer-alive-and-withdraw",
+                   test_writer_liveness_and_withdraw);
+  g_test_add_func ("/channel/remove/tells-readers", test_remove_tells_readers);
+  g_test_add_func ("/channel/persistent/outlives-writer", test_persistent_channel_outlives_writer);
+  g_test_add_func ("/channel/open/not-a-channel-is-corrupt", test_not_a_channel);
+  return g_test_run ();
+}

@@ -1,0 +1,150 @@
+/* test-names.c: native names and checksums
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <shmview/shmview.h>
+
+#include "shmv-checksum.h"
+#include "shmv-names.h"
+
+#include <glib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char *
+native_of (const char *key)
+{
+  ShmvSegment *seg = shmv_segment_new (key);
+  char *name = g_strdup (shmv_segment_native_key (seg));
+
+  shmv_segment_free (seg);
+  return name;
+}
+
+static void
+test_distinct_keys_distinct_names (void)
+{
+  const char *pairs[][2] = {
+    { "Noël", "Nol" }, { "a/b", "a_b" }, { "key", "key1" }, { "ke1y", "key1" },
+    { "key1", "key2" }, { "shmview", "Shmview" }, { " ", "  " },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (pairs); i++)
+    {
+      g_autofree char *a = native_of (pairs[i][0]);
+      g_autofree char *b = native_of (pairs[i][1]);
+
+      g_assert_cmpstr (a, !=, b);
+    }
+}
+
+static void
+test_same_key_same_name (void)
+{
+  g_autofree char *a = native_of ("shmview");
+  g_autofree char *b = native_of ("shmview");
+
+  g_assert_cmpstr (a, ==, b);
+}
+
+static void
+test_names_are_short_and_per_user (void)
+{
+  g_autofree char *long_key = g_strnfill (SHMV_KEY_MAX, 'x');
+  g_autofree char *name = native_of (long_key);
+  g_autofree char *uid_part = g_strdup_printf ("-%08x-", (unsigned) geteuid ());
+  char other_user[SHMV_NATIVE_NAME_SIZE];
+
+  /* macOS allows 31 bytes with the NUL: the scheme must port. */
+  g_assert_cmpuint (strlen (name), <=, 30);
+  g_assert_true (name[0] == '/');
+  g_assert_null (strchr (name + 1, '/'));
+  g_assert_nonnull (strstr (name, uid_part));
+  shmv_native_name (other_user, SHMV_SEGMENT_PREFIX, long_key, geteuid () + 1);
+  g_assert_cmpstr (name, !=, other_user);
+}
+
+static void
+test_no_key_gives_empty_names (void)
+{
+  ShmvSegment *seg = shmv_segment_new (NULL);
+
+  g_assert_cmpstr (shmv_segment_key (seg), ==, "");
+  g_assert_cmpstr (shmv_segment_native_key (seg), ==, "");
+  shmv_segment_free (seg);
+}
+
+static void
+test_invalid_keys_rejected (void)
+{
+  g_autofree char *too_long = g_strnfill (SHMV_KEY_MAX + 1, 'x');
+  const char *bad[] = { too_long, "\xff\xfe", "abc\xc3", "\xed\xa0\x80" /* surrogate */ };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      ShmvSegment *seg = shmv_segment_new ("fine");
+
+      g_assert_false (shmv_segment_set_key (seg, bad[i]));
+      g_assert_cmpint (shmv_segment_error (seg), ==, SHMV_ERROR_KEY);
+      g_assert_cmpstr (shmv_segment_error_string (seg), !=, "");
+      shmv_segment_free (seg);
+    }
+}
+
+static void
+test_xxh64_reference_values (void)
+{
+  /* From xxhsum -H1 (Debian's xxhash package). */
+  g_assert_cmphex (shmv_checksum ("", 0), ==, G_GUINT64_CONSTANT (0xef46db3751d8e999));
+  g_assert_cmphex (shmv_checksum ("abc", 3), ==, G_GUINT64_CONSTANT (0x44bc2cf5ad770999));
+}
+
+static void
+test_fused_copy_matches_plain_hash (void)
+{
+  guint8 src[777], dst[777];
+  GRand *rand = g_rand_new_with_seed (42);
+
+  for (gsize i = 0; i < sizeof src; i++)
+    src[i] = (guint8) g_rand_int (rand);
+  for (gsize len = 0; len <= sizeof src; len += 1 + len / 7)
+    {
+      ShmvHasher hasher;
+
+      memset (dst, 0, sizeof dst);
+      g_assert_cmphex (shmv_copy_and_checksum (dst, src, len), ==, shmv_checksum (src, len));
+      g_assert_cmpmem (dst, len, src, len);
+      /* Streaming in uneven pieces gives the same value. */
+      shmv_hasher_init (&hasher);
+      for (gsize off = 0; off < len; off += 13)
+        shmv_hasher_update (&hasher, src + off, MIN (13, len - off));
+      g_assert_cmphex (shmv_hasher_finish (&hasher), ==, shmv_checksum (src, len));
+    }
+  g_rand_free (rand);
+}
+
+static void
+test_formats (void)
+{
+  for (ShmvFormat f = SHMV_FORMAT_RGB8; f <= SHMV_FORMAT_RGBA16; f++)
+    g_assert_cmpint (shmv_format_from_name (shmv_format_name (f)), ==, f);
+  g_assert_cmpuint (shmv_format_bytes_per_pixel (SHMV_FORMAT_RGBA16), ==, 8);
+  g_assert_cmpint (shmv_format_from_name ("BGR8"), ==, SHMV_FORMAT_INVALID);
+  g_assert_null (shmv_format_name (SHMV_FORMAT_INVALID));
+  g_assert_cmpstr (shmv_error_name (SHMV_ERROR_CORRUPT), ==, "SHMV_ERROR_CORRUPT");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/names/distinct-keys-give-distinct-names", test_distinct_keys_distinct_names);
+  g_test_add_func ("/names/same-key-same-name", test_same_key_same_name);
+  g_test_add_func ("/names/short-and-per-user", test_names_are_short_and_per_user);
+  g_test_add_func ("/names/no-key-gives-empty-names", test_no_key_gives_empty_names);
+  g_test_add_func ("/names/invalid-keys-rejected", test_invalid_keys_rejected);
+  g_test_add_func ("/checksum/xxh64-reference-values", test_xxh64_reference_values);
+  g_test_add_func ("/checksum/fused-copy-matches-plain-hash", test_fused_copy_matches_plain_hash);
+  g_test_add_func ("/format/names-and-sizes", test_formats);
+  return g_test_run ();
+}
