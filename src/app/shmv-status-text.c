@@ -61,6 +61,14 @@ shmv_status_text_writer (const char          *key,
 }
 
 char *
+shmv_status_text_reader_idle (const char *key)
+{
+  g_autofree char *key_part = key_text (key);
+
+  return g_strjoin (SEPARATOR, key_part, _("no image yet"), NULL);
+}
+
+char *
 shmv_status_text_reader (const ShmvFrameInfo *info,
                          double               latency_ms,
                          gboolean             checksum_ok)

@@ -204,16 +204,17 @@ read_prefix (int fd, ShmvSegmentPrefix *prefix)
          && memcmp (prefix->magic, SHMV_SEGMENT_MAGIC, sizeof prefix->magic) == 0;
 }
 
-/* Removes the segment open as @fd, if @name still points at it, and its lock. */
+/* Removes the segment open as @fd, if @name still points at it, and its
+ * lock: the one named in its prefix, or @lock_key if the prefix is gone (a
+ * peer truncated the file). */
 static void
-remove_if_current (const char *name, int fd)
+remove_if_current (const char *name, int fd, key_t lock_key)
 {
   ShmvSegmentPrefix prefix;
 
   if (!name_is_fd (name, fd))
     return;
-  if (read_prefix (fd, &prefix))
-    shmv_syslock_remove (prefix.lock_key);
+  shmv_syslock_remove (read_prefix (fd, &prefix) ? prefix.lock_key : lock_key);
   shm_unlink (name);
 }
 
@@ -277,7 +278,7 @@ try_reclaim (ShmvSegment *seg)
   else
     {
       /* Every user died without detaching: the segment is stale. */
-      remove_if_current (seg->native_key, fd);
+      remove_if_current (seg->native_key, fd, shmv_sysv_key_for (seg->native_key));
       reclaimed = true;
     }
   close (fd);
@@ -485,7 +486,7 @@ shmv_segment_detach (ShmvSegment *seg)
     {
       shmv_ofd_lock (seg->fd, SHMV_OFD_USERS_BYTE, F_UNLCK);
       if (shmv_ofd_lock (seg->fd, SHMV_OFD_USERS_BYTE, F_WRLCK) == 0)
-        remove_if_current (seg->native_key, seg->fd);
+        remove_if_current (seg->native_key, seg->fd, seg->lock.key);
     }
   close_fd (seg);
   return succeed (seg);
@@ -632,7 +633,7 @@ shmv_segment_remove (ShmvSegment *seg)
       close (fd);
       return fail (seg, SHMV_ERROR_PERMISSION_DENIED, "it belongs to another user");
     }
-  remove_if_current (seg->native_key, fd);
+  remove_if_current (seg->native_key, fd, shmv_sysv_key_for (seg->native_key));
   close (fd);
   return succeed (seg);
 }
