@@ -4,6 +4,8 @@
  */
 #include "ctl-test-util.h"
 
+#include "shmv-test-util.h"
+
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <poll.h>
@@ -247,9 +249,11 @@ ctl_assert_member (const CtlJson *object, const char *name, CtlJsonType type)
   CtlJson *member = ctl_json_member (object, name);
 
   if (member == NULL)
-    g_error ("JSON member “%s” is missing", name);
+    g_test_message ("JSON member “%s” is missing", name);
+  g_assert_nonnull (member);
   if (member->type != type)
-    g_error ("JSON member “%s” is a %s, not a %s", name, ctl_json_type_name (member->type),
-             ctl_json_type_name (type));
+    g_test_message ("JSON member “%s” is a %s, not a %s", name, ctl_json_type_name (member->type),
+                    ctl_json_type_name (type));
+  g_assert_cmpstr (ctl_json_type_name (member->type), ==, ctl_json_type_name (type));
   return member;
 }

@@ -340,8 +340,9 @@ test_oversize_header_fails_fast (void)
       write_temp_file (dir, "huge.png", g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
   start = g_get_monotonic_time ();
   ok = shmv_png_load (path, NULL, &image, &status);
-  /* 30 GB of pixels: anything but an early refusal takes far longer. */
-  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC / 2);
+  /* 30 GB of pixels: anything but an early refusal takes far longer. The
+   * bound is loose enough for valgrind. */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
   assert_failed_with (ok, &status, SHMV_ERROR_IMAGE, &image);
   g_assert_nonnull (strstr (status.message, "100000x100000"));
   g_assert_nonnull (strstr (status.message, limit));

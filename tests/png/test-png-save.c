@@ -201,7 +201,6 @@ test_failed_write_keeps_old (void)
   g_assert_true (g_file_set_contents (path, old_content, -1, NULL));
   g_setenv ("SHMV_TEST_SAVE_PATH", path, TRUE);
   g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
-  g_unsetenv ("SHMV_TEST_SAVE_PATH");
   g_test_trap_assert_passed ();
   g_assert_true (g_file_get_contents (path, &after, NULL, NULL));
   g_assert_cmpstr (after, ==, old_content);
@@ -339,7 +338,9 @@ test_4k_is_fast (void)
       shmv_png_save (path, pixels, width, height, (gsize) width * 4, SHMV_FORMAT_RGBA8, &status));
   elapsed = g_get_monotonic_time () - start;
   g_test_message ("saved 3840x2160 RGBA8 in %" G_GINT64_FORMAT " ms", elapsed / 1000);
-  g_assert_cmpint (elapsed, <, 3 * G_USEC_PER_SEC);
+  /* Under valgrind everything is 20 times slower; time nothing there. */
+  if (strstr (g_getenv ("LD_PRELOAD") ? g_getenv ("LD_PRELOAD") : "", "vgpreload") == NULL)
+    g_assert_cmpint (elapsed, <, 3 * G_USEC_PER_SEC);
   png_test_tmpdir_remove (dir);
 }
 

@@ -1,0 +1,45 @@
+#!/bin/sh
+# Builds shmview and runs every test, under Xvfb so the GUI tests run too.
+#   tools/run-tests.sh             the whole suite (warnings are errors)
+#   tools/run-tests.sh --sanitize  the same under AddressSanitizer + UBSan
+# Ends with the line "N passed, N failed, N skipped" and exits non-zero on any
+# failure.
+set -eu
+cd "$(dirname "$0")/.."
+sh tools/install-deps.sh
+
+builddir=build-tests
+setup="-Dwerror=true"
+if [ "${1:-}" = "--sanitize" ]; then
+  builddir=build-sanitize
+  setup="$setup -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug"
+  # A segfault must stay a segfault (one test expects SIGSEGV), and the
+  # library's own SIGBUS guard must see SIGBUS first.
+  export ASAN_OPTIONS="handle_segv=0:handle_sigbus=0:detect_leaks=1:abort_on_error=0"
+  export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
+fi
+
+if [ ! -d "$builddir" ]; then
+  # shellcheck disable=SC2086
+  meson setup "$builddir" $setup
+fi
+meson compile -C "$builddir"
+
+export SHMV_STRICT_LEFTOVERS="${CI:+1}"
+status=0
+run() {
+  xvfb-run -a -s "-screen 0 1280x1024x24" meson test -C "$builddir" --print-errorlogs "$@" || status=1
+  cp "$builddir/meson-logs/testlog.json" "$builddir/meson-logs/testlog-$#-$(date +%s%N).json"
+}
+if [ "${1:-}" = "--sanitize" ]; then
+  # GTK and fontconfig keep caches for the life of the process: leak reports
+  # there are noise, so the GUI suite runs without leak detection.
+  run --no-suite gui --no-suite stress
+  ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" run --suite gui
+else
+  run --no-suite stress
+fi
+
+python3 tools/count-tests.py "$builddir"/meson-logs/testlog-*.json
+rm -f "$builddir"/meson-logs/testlog-*.json
+exit $status
