@@ -517,8 +517,10 @@ static void
 status_from_channel (ShmvStatus *status, const ShmvChannel *ch)
 {
   const char *message = shmv_channel_error_string (ch);
+  ShmvError code = shmv_channel_error (ch);
 
-  shmv_status_set (status, shmv_channel_error (ch), "%s", message != NULL ? message : "");
+  shmv_status_set (status, code != SHMV_ERROR_NONE ? code : SHMV_ERROR_UNKNOWN, "%s",
+                   message != NULL ? message : "");
 }
 
 static const char *

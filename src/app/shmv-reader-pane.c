@@ -1,0 +1,1022 @@
+/* shmv-reader-pane.c: shows the image on a channel, live
+ *
+ * The pane follows its key through a ShmvChannelMonitor: the channel's futex
+ * wakes a libshmview thread, which wakes the main loop, which schedules one
+ * read for the next display frame (a tick callback), so a writer publishing
+ * faster than the screen costs one copy per displayed frame, not per publish.
+ * A read is a lock-free copy into a pooled buffer plus a checksum, short
+ * enough for the main thread; nothing here waits on the writer.
+ *
+ * The channel handle is opened lazily and reopened when the channel was
+ * removed, which is how the pane follows a writer that restarts.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "shmv-reader-pane"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "shmv-app-resources.h"
+#include "shmv-channel-chooser.h"
+#include "shmv-channel-monitor.h"
+#include "shmv-frame-pool.h"
+#include "shmv-gerror.h"
+#include "shmv-reader-pane.h"
+#include "shmv-status-text.h"
+
+/* A writer killed with SIGKILL cannot wake anyone, so while a live writer is
+ * shown the pane asks once a second whether it is still there. The question
+ * is a lock probe, not a read; frames themselves are never polled for. */
+#define LIVENESS_INTERVAL_S 1
+#define NOTICE_TIMEOUT_S    5
+
+struct _ShmvReaderPane
+{
+  GtkWidget             parent_instance;
+
+  /* Template widgets */
+  GtkToggleButton      *actual_size_button;
+  GtkButton            *banner_dismiss;
+  GtkWidget            *banner_box;
+  GtkImage             *banner_icon;
+  GtkLabel             *banner_label;
+  GtkRevealer          *banner_revealer;
+  ShmvChannelChooser   *chooser;
+  GtkSwitch            *live_switch;
+  GtkPicture           *picture;
+  GtkScrolledWindow    *scroller;
+  GtkSpinner           *spinner;
+  GtkStack             *stack;
+  GtkLabel             *status_label;
+  GtkLabel             *waiting_label;
+
+  /* Owned */
+  char                 *key;
+  ShmvChannel          *channel; /* NULL until the channel exists */
+  ShmvChannelMonitor   *monitor;
+  ShmvFramePool        *pool;
+  GBytes               *pixels;  /* of the frame on screen */
+  ShmvFrameInfo         info;    /* generation 0: nothing on screen */
+  guint32               newest_generation;
+  ShmvReaderState       state;
+  char                 *problem; /* why the state is ERROR */
+  char                 *notice;  /* a message the user may dismiss */
+  gboolean              notice_is_error;
+  double                latency_ms;
+  GtkFileChooserNative *save_chooser;
+  GCancellable         *cancellable;
+
+  /* Borrowed while realized */
+  GdkFrameClock        *frame_clock;
+  gulong                after_paint_id;
+
+  guint                 tick_id;
+  guint                 liveness_id;
+  guint                 notice_timeout_id;
+  guint                 live : 1;
+  guint                 sync_when_mapped : 1;
+  guint                 latency_pending : 1;
+};
+
+G_DEFINE_FINAL_TYPE (ShmvReaderPane, shmv_reader_pane, GTK_TYPE_WIDGET)
+
+enum
+{
+  PROP_0,
+  PROP_KEY,
+  PROP_STATE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void queue_sync (ShmvReaderPane *self);
+
+static const char *
+state_name (ShmvReaderState state)
+{
+  switch (state)
+    {
+    case SHMV_READER_STATE_WAITING:
+      return "waiting";
+    case SHMV_READER_STATE_LIVE:
+      return "live";
+    case SHMV_READER_STATE_WRITER_LEFT:
+      return "writer-left";
+    case SHMV_READER_STATE_ERROR:
+      return "error";
+    default:
+      return "?";
+    }
+}
+
+static void
+update_status (ShmvReaderPane *self)
+{
+  g_autofree char *status = NULL;
+
+  if (self->info.generation == 0)
+    status = shmv_status_text_reader_idle (self->key);
+  else
+    status = shmv_status_text_reader (&self->info, self->latency_ms, TRUE);
+
+  if (self->info.generation != 0 && self->newest_generation != self->info.generation)
+    {
+      /* TRANSLATORS: appended to the status line when live updates are off */
+      g_autofree char *newer = g_strdup_printf (_("generation %u is waiting"),
+                                                self->newest_generation);
+      g_autofree char *joined = g_strjoin (C_("status line", " · "), status, newer, NULL);
+
+      g_free (status);
+      status = g_steal_pointer (&joined);
+    }
+  gtk_label_set_label (self->status_label, status);
+}
+
+static void
+set_banner_style (ShmvReaderPane *self,
+                  const char     *style,
+                  const char     *icon_name)
+{
+  gtk_widget_remove_css_class (self->banner_box, "error");
+  gtk_widget_remove_css_class (self->banner_box, "warning");
+  gtk_widget_remove_css_class (self->banner_box, "info");
+  gtk_widget_add_css_class (self->banner_box, style);
+  gtk_image_set_from_icon_name (self->banner_icon, icon_name);
+}
+
+/* One banner, the most important message first: a failure, then what the
+ * user did (a save), then the writer's absence. */
+static void
+update_banner (ShmvReaderPane *self)
+{
+  const char *text = NULL;
+
+  if (self->state == SHMV_READER_STATE_ERROR && self->problem != NULL)
+    {
+      text = self->problem;
+      set_banner_style (self, "error", "dialog-error-symbolic");
+    }
+  else if (self->notice != NULL)
+    {
+      text = self->notice;
+      if (self->notice_is_error)
+        set_banner_style (self, "error", "dialog-error-symbolic");
+      else
+        set_banner_style (self, "info", "document-save-symbolic");
+    }
+  else if (self->state == SHMV_READER_STATE_WRITER_LEFT && self->info.generation != 0)
+    {
+      text = _("Writer left — showing the last image");
+      set_banner_style (self, "warning", "dialog-warning-symbolic");
+    }
+
+  if (text != NULL)
+    gtk_label_set_label (self->banner_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->banner_dismiss), text == self->notice && text != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "reader.dismiss-notice", self->notice != NULL);
+  gtk_revealer_set_reveal_child (self->banner_revealer, text != NULL);
+}
+
+static void
+update_placeholder (ShmvReaderPane *self)
+{
+  g_autofree char *text = NULL;
+  gboolean waiting = self->state == SHMV_READER_STATE_WAITING;
+
+  if (self->info.generation != 0)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "image");
+      gtk_spinner_stop (self->spinner);
+      return;
+    }
+
+  if (waiting)
+    text = g_strdup_printf (_("Waiting for a writer on key “%s”…"), self->key);
+  else
+    text = g_strdup_printf (_("Cannot show the channel “%s”"), self->key);
+  gtk_label_set_label (self->waiting_label, text);
+  gtk_spinner_set_spinning (self->spinner, waiting);
+  gtk_stack_set_visible_child_name (self->stack, "waiting");
+}
+
+static gboolean
+liveness_cb (gpointer user_data)
+{
+  ShmvReaderPane *self = user_data;
+
+  if (self->channel != NULL && !shmv_channel_writer_alive (self->channel))
+    {
+      g_debug ("the writer of “%s” died", self->key);
+      queue_sync (self);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+set_state (ShmvReaderPane *self,
+           ShmvReaderState state,
+           const char     *problem)
+{
+  gboolean changed = state != self->state;
+
+  if (changed)
+    g_debug ("“%s”: %s → %s", self->key, state_name (self->state), state_name (state));
+  self->state = state;
+  g_free (self->problem);
+  self->problem = g_strdup (problem);
+
+  if (state == SHMV_READER_STATE_LIVE && self->liveness_id == 0)
+    self->liveness_id = g_timeout_add_seconds (LIVENESS_INTERVAL_S, liveness_cb, self);
+  else if (state != SHMV_READER_STATE_LIVE)
+    g_clear_handle_id (&self->liveness_id, g_source_remove);
+
+  update_banner (self);
+  update_placeholder (self);
+  update_status (self);
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+static void
+show_frame (ShmvReaderPane      *self,
+            const ShmvFrameInfo *info,
+            GBytes              *pixels)
+{
+  g_autoptr (GdkTexture) texture = shmv_frame_texture_new (info, pixels);
+  g_autofree char *size = shmv_status_text_size (info);
+  g_autofree char *alt = g_strdup_printf (_("Image on key “%s”, %s pixels"), self->key, size);
+
+  gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (texture));
+  gtk_picture_set_alternative_text (self->picture, alt);
+  g_clear_pointer (&self->pixels, g_bytes_unref);
+  self->pixels = g_bytes_ref (pixels);
+  self->info = *info;
+  self->latency_ms = -1;
+  self->latency_pending = TRUE;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "reader.save-as", TRUE);
+  g_debug ("showing generation %u of “%s”: %ux%u %s, checksum OK", info->generation, self->key,
+           info->width, info->height, shmv_format_name (info->format));
+}
+
+static void
+forget_frame (ShmvReaderPane *self)
+{
+  gtk_picture_set_paintable (self->picture, NULL);
+  gtk_picture_set_alternative_text (self->picture, NULL);
+  g_clear_pointer (&self->pixels, g_bytes_unref);
+  memset (&self->info, 0, sizeof self->info);
+  self->newest_generation = 0;
+  self->latency_pending = FALSE;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "reader.save-as", FALSE);
+}
+
+static void
+close_channel (ShmvReaderPane *self)
+{
+  if (self->channel == NULL)
+    return;
+  g_debug ("closing “%s”", self->key);
+  shmv_channel_free (self->channel);
+  self->channel = NULL;
+}
+
+/* Opens the channel when it exists; reopens it when it was removed (a writer
+ * that restarted, `shmview-ctl rm`), so the pane follows the key. */
+static gboolean
+ensure_channel (ShmvReaderPane *self,
+                GError        **error)
+{
+  ShmvChannel *channel = NULL;
+
+  if (self->channel != NULL && shmv_channel_is_removed (self->channel))
+    close_channel (self);
+  if (self->channel != NULL)
+    return TRUE;
+
+  channel = shmv_channel_new (self->key);
+  if (!shmv_channel_open (channel, SHMV_CHANNEL_READER, 0))
+    {
+      g_propagate_error (error, shmv_gerror_new_from_channel (channel));
+      shmv_channel_free (channel);
+      return FALSE;
+    }
+  g_debug ("reading “%s” (%s)", self->key, shmv_channel_native_key (channel));
+  self->channel = channel;
+  return TRUE;
+}
+
+static gboolean
+is_absent (const GError *error)
+{
+  return g_error_matches (error, SHMV_GERROR, SHMV_ERROR_NOT_FOUND) ||
+         g_error_matches (error, SHMV_GERROR, SHMV_ERROR_TIMEOUT) ||
+         g_error_matches (error, SHMV_GERROR, SHMV_ERROR_NO_FRAME);
+}
+
+static void
+set_failure (ShmvReaderPane *self,
+             const GError   *error)
+{
+  if (is_absent (error))
+    set_state (self,
+               self->info.generation != 0 ? SHMV_READER_STATE_WRITER_LEFT
+                                          : SHMV_READER_STATE_WAITING,
+               NULL);
+  else
+    set_state (self, SHMV_READER_STATE_ERROR, error->message);
+}
+
+static gboolean
+read_frame (ShmvReaderPane *self,
+            GError        **error)
+{
+  g_autoptr (GBytes) pixels = NULL;
+  ShmvFrameInfo info = { 0 };
+
+  pixels = shmv_frame_pool_read (self->pool, self->channel, &info, error);
+  if (pixels == NULL)
+    return FALSE;
+  show_frame (self, &info, pixels);
+  return TRUE;
+}
+
+/* Brings the pane up to date with the channel; reads the newest frame when
+ * live (or when @force_read: the one-shot button). */
+static void
+sync_channel (ShmvReaderPane *self,
+              gboolean        force_read)
+{
+  g_autoptr (GError) error = NULL;
+  gboolean writer_left;
+
+  if (!ensure_channel (self, &error))
+    return set_failure (self, error);
+
+  self->newest_generation = shmv_channel_generation (self->channel);
+  if (self->newest_generation == 0)
+    {
+      g_set_error_literal (&error, SHMV_GERROR, SHMV_ERROR_NO_FRAME, "");
+      return set_failure (self, error);
+    }
+
+  if (self->newest_generation != self->info.generation && (self->live || force_read) &&
+      !read_frame (self, &error))
+    return set_failure (self, error);
+
+  writer_left = shmv_channel_is_withdrawn (self->channel) ||
+                !shmv_channel_writer_alive (self->channel);
+  set_state (self, writer_left ? SHMV_READER_STATE_WRITER_LEFT : SHMV_READER_STATE_LIVE, NULL);
+}
+
+static gboolean
+sync_tick_cb (GtkWidget     *widget,
+              GdkFrameClock *frame_clock,
+              gpointer       user_data)
+{
+  ShmvReaderPane *self = SHMV_READER_PANE (widget);
+
+  self->tick_id = 0;
+  sync_channel (self, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+/* Folds every change until the next frame into one read; a hidden pane reads
+ * nothing until it is shown again. */
+static void
+queue_sync (ShmvReaderPane *self)
+{
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    self->sync_when_mapped = TRUE;
+  else if (self->tick_id == 0)
+    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), sync_tick_cb, NULL, NULL);
+}
+
+static void
+on_after_paint (ShmvReaderPane *self,
+                GdkFrameClock  *frame_clock)
+{
+  gint64 now_ns;
+
+  if (!self->latency_pending)
+    return;
+  self->latency_pending = FALSE;
+  now_ns = g_get_real_time () * 1000;
+  self->latency_ms = MAX (0, now_ns - self->info.publish_time_ns) / 1e6;
+  g_debug ("generation %u on screen %.2f ms after its publish", self->info.generation,
+           self->latency_ms);
+  update_status (self);
+}
+
+static void
+set_notice (ShmvReaderPane *self,
+            const char     *notice,
+            gboolean        is_error);
+
+static gboolean
+notice_timeout_cb (gpointer user_data)
+{
+  ShmvReaderPane *self = user_data;
+
+  self->notice_timeout_id = 0;
+  set_notice (self, NULL, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+/* Errors stay until dismissed; confirmations go away by themselves. */
+static void
+set_notice (ShmvReaderPane *self,
+            const char     *notice,
+            gboolean        is_error)
+{
+  g_free (self->notice);
+  self->notice = g_strdup (notice);
+  self->notice_is_error = is_error;
+  g_clear_handle_id (&self->notice_timeout_id, g_source_remove);
+  if (notice != NULL && !is_error)
+    self->notice_timeout_id = g_timeout_add_seconds (NOTICE_TIMEOUT_S, notice_timeout_cb, self);
+  update_banner (self);
+}
+
+/* --- Saving ------------------------------------------------------------ */
+
+typedef struct
+{
+  GBytes       *pixels;
+  ShmvFrameInfo info;
+  char         *path;
+} SaveData;
+
+static void
+save_data_free (gpointer data)
+{
+  SaveData *save = data;
+
+  g_bytes_unref (save->pixels);
+  g_free (save->path);
+  g_free (save);
+}
+
+static void
+save_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  SaveData *save = task_data;
+  ShmvStatus status = { 0 };
+
+  if (shmv_png_save (save->path, g_bytes_get_data (save->pixels, NULL), save->info.width,
+                     save->info.height, save->info.stride, save->info.format, &status))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, shmv_gerror_new_from_status (&status));
+}
+
+/**
+ * shmv_reader_pane_save_async:
+ *
+ * Writes the image on screen to @file as PNG, in a worker thread. The file is
+ * replaced only once complete.
+ */
+void
+shmv_reader_pane_save_async (ShmvReaderPane     *self,
+                             GFile              *file,
+                             GCancellable       *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer            user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  SaveData *save = NULL;
+
+  g_return_if_fail (SHMV_IS_READER_PANE (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, shmv_reader_pane_save_async);
+  g_task_set_name (task, "[shmview] save PNG");
+
+  if (self->pixels == NULL)
+    {
+      g_task_return_new_error (task, SHMV_GERROR, SHMV_ERROR_NO_FRAME, "%s",
+                               _("There is no image to save"));
+      return;
+    }
+  if (!g_file_is_native (file))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "%s",
+                               _("Images can only be saved to local folders"));
+      return;
+    }
+
+  save = g_new0 (SaveData, 1);
+  save->pixels = g_bytes_ref (self->pixels);
+  save->info = self->info;
+  save->path = g_file_get_path (file);
+  g_task_set_task_data (task, save, save_data_free);
+  g_task_run_in_thread (task, save_thread);
+}
+
+gboolean
+shmv_reader_pane_save_finish (ShmvReaderPane *self,
+                              GAsyncResult   *result,
+                              GError        **error)
+{
+  g_return_val_if_fail (SHMV_IS_READER_PANE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+on_save_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  ShmvReaderPane *self = SHMV_READER_PANE (source);
+  g_autoptr (GFile) file = user_data;
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *message = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (shmv_reader_pane_save_finish (self, result, &error))
+    message = g_strdup_printf (_("Saved as “%s”"), name);
+  else
+    message = g_strdup_printf (_("Could not save “%s”: %s"), name, error->message);
+  set_notice (self, message, error != NULL);
+}
+
+static void
+on_save_chooser_response (ShmvReaderPane       *self,
+                          int                   response,
+                          GtkFileChooserNative *chooser)
+{
+  g_autoptr (GtkFileChooserNative) owned = g_steal_pointer (&self->save_chooser);
+  g_autoptr (GFile) file = NULL;
+
+  if (response != GTK_RESPONSE_ACCEPT)
+    return;
+  file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  if (file != NULL)
+    shmv_reader_pane_save_async (self, file, self->cancellable, on_save_done,
+                                 g_object_ref (file));
+}
+
+static char *
+suggested_file_name (ShmvReaderPane *self)
+{
+  const char *source = self->info.source_name;
+  const char *dot = strrchr (source, '.');
+  g_autofree char *stem = NULL;
+
+  if (source[0] == '\0')
+    return g_strdup_printf ("%s-%u.png", self->key, self->info.generation);
+  stem = dot != NULL && dot != source ? g_strndup (source, (gsize) (dot - source))
+                                      : g_strdup (source);
+  return g_strdup_printf ("%s.png", stem);
+}
+
+static void
+save_as_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  ShmvReaderPane *self = SHMV_READER_PANE (widget);
+  g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autofree char *name = NULL;
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (self->pixels == NULL || self->save_chooser != NULL)
+    return;
+
+  self->save_chooser = gtk_file_chooser_native_new (
+    _("Save Image"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+    GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->save_chooser), TRUE);
+  gtk_file_filter_set_name (filter, _("PNG images"));
+  gtk_file_filter_add_mime_type (filter, "image/png");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->save_chooser), filter);
+  name = suggested_file_name (self);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->save_chooser), name);
+  g_signal_connect_object (self->save_chooser, "response", G_CALLBACK (on_save_chooser_response),
+                           self, G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->save_chooser));
+}
+
+/* --- Other actions and callbacks ---------------------------------------- */
+
+static void
+display_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  shmv_reader_pane_display_once (SHMV_READER_PANE (widget));
+}
+
+static void
+dismiss_notice_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  set_notice (SHMV_READER_PANE (widget), NULL, FALSE);
+}
+
+static void
+on_live_changed (ShmvReaderPane *self)
+{
+  shmv_reader_pane_set_live (self, gtk_switch_get_active (self->live_switch));
+}
+
+static void
+on_actual_size_changed (ShmvReaderPane *self)
+{
+  shmv_reader_pane_set_actual_size (self, gtk_toggle_button_get_active (self->actual_size_button));
+}
+
+static void
+on_chooser_key_changed (ShmvReaderPane *self)
+{
+  shmv_reader_pane_set_key (self, shmv_channel_chooser_get_key (self->chooser));
+}
+
+static void
+on_monitor_changed (ShmvReaderPane *self)
+{
+  queue_sync (self);
+}
+
+/* --- GObject and GtkWidget ---------------------------------------------- */
+
+static void
+shmv_reader_pane_map (GtkWidget *widget)
+{
+  ShmvReaderPane *self = SHMV_READER_PANE (widget);
+
+  GTK_WIDGET_CLASS (shmv_reader_pane_parent_class)->map (widget);
+
+  if (self->sync_when_mapped)
+    {
+      self->sync_when_mapped = FALSE;
+      sync_channel (self, FALSE);
+    }
+}
+
+static void
+shmv_reader_pane_realize (GtkWidget *widget)
+{
+  ShmvReaderPane *self = SHMV_READER_PANE (widget);
+
+  GTK_WIDGET_CLASS (shmv_reader_pane_parent_class)->realize (widget);
+
+  self->frame_clock = gtk_widget_get_frame_clock (widget);
+  self->after_paint_id = g_signal_connect_swapped (self->frame_clock, "after-paint",
+                                                   G_CALLBACK (on_after_paint), self);
+}
+
+static void
+shmv_reader_pane_unrealize (GtkWidget *widget)
+{
+  ShmvReaderPane *self = SHMV_READER_PANE (widget);
+
+  g_clear_signal_handler (&self->after_paint_id, self->frame_clock);
+  self->frame_clock = NULL;
+
+  GTK_WIDGET_CLASS (shmv_reader_pane_parent_class)->unrealize (widget);
+}
+
+static void
+shmv_reader_pane_unroot (GtkWidget *widget)
+{
+  ShmvReaderPane *self = SHMV_READER_PANE (widget);
+
+  if (self->save_chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->save_chooser));
+  g_clear_object (&self->save_chooser);
+
+  GTK_WIDGET_CLASS (shmv_reader_pane_parent_class)->unroot (widget);
+}
+
+static void
+shmv_reader_pane_constructed (GObject *object)
+{
+  ShmvReaderPane *self = SHMV_READER_PANE (object);
+
+  G_OBJECT_CLASS (shmv_reader_pane_parent_class)->constructed (object);
+
+  if (self->key == NULL)
+    shmv_reader_pane_set_key (self, SHMV_DEFAULT_KEY);
+}
+
+static void
+shmv_reader_pane_dispose (GObject *object)
+{
+  ShmvReaderPane *self = SHMV_READER_PANE (object);
+
+  if (self->tick_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
+  self->tick_id = 0;
+  g_clear_handle_id (&self->liveness_id, g_source_remove);
+  g_clear_handle_id (&self->notice_timeout_id, g_source_remove);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->monitor);
+  close_channel (self);
+  g_clear_object (&self->save_chooser);
+  g_clear_pointer (&self->pixels, g_bytes_unref);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), SHMV_TYPE_READER_PANE);
+
+  G_OBJECT_CLASS (shmv_reader_pane_parent_class)->dispose (object);
+}
+
+static void
+shmv_reader_pane_finalize (GObject *object)
+{
+  ShmvReaderPane *self = SHMV_READER_PANE (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->pool, shmv_frame_pool_unref);
+  g_clear_pointer (&self->key, g_free);
+  g_clear_pointer (&self->problem, g_free);
+  g_clear_pointer (&self->notice, g_free);
+
+  G_OBJECT_CLASS (shmv_reader_pane_parent_class)->finalize (object);
+}
+
+static void
+shmv_reader_pane_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  ShmvReaderPane *self = SHMV_READER_PANE (object);
+
+  switch (prop_id)
+    {
+    case PROP_KEY:
+      g_value_set_string (value, self->key);
+      break;
+    case PROP_STATE:
+      g_value_set_int (value, self->state);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+shmv_reader_pane_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  ShmvReaderPane *self = SHMV_READER_PANE (object);
+
+  switch (prop_id)
+    {
+    case PROP_KEY:
+      shmv_reader_pane_set_key (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+shmv_reader_pane_class_init (ShmvReaderPaneClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = shmv_reader_pane_constructed;
+  object_class->dispose = shmv_reader_pane_dispose;
+  object_class->finalize = shmv_reader_pane_finalize;
+  object_class->get_property = shmv_reader_pane_get_property;
+  object_class->set_property = shmv_reader_pane_set_property;
+
+  widget_class->map = shmv_reader_pane_map;
+  widget_class->realize = shmv_reader_pane_realize;
+  widget_class->unrealize = shmv_reader_pane_unrealize;
+  widget_class->unroot = shmv_reader_pane_unroot;
+
+  properties[PROP_KEY] =
+    g_param_spec_string ("key", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* An int, not an enum GType: nothing outside C needs to introspect it. */
+  properties[PROP_STATE] =
+    g_param_spec_int ("state", NULL, NULL, SHMV_READER_STATE_WAITING, SHMV_READER_STATE_ERROR,
+                      SHMV_READER_STATE_WAITING,
+                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (SHMV_TYPE_CHANNEL_CHOOSER);
+  shmv_app_resources_ensure ();
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               SHMV_RESOURCE_PATH "ui/shmv-reader-pane.ui");
+  gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, actual_size_button);
+  gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, banner_box);
+  gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, banner_dismiss);
+  gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, banner_icon);
+  gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, banner_revealer);
+  gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, chooser);
+  gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, live_switch);
+  gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, picture);
+  gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, scroller);
+  gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, spinner);
+  gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, stack);
+  gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, status_label);
+  gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, waiting_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_actual_size_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_chooser_key_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_live_changed);
+
+  gtk_widget_class_install_action (widget_class, "reader.save-as", NULL, save_as_action);
+  gtk_widget_class_install_action (widget_class, "reader.display", NULL, display_action);
+  gtk_widget_class_install_action (widget_class, "reader.dismiss-notice", NULL,
+                                   dismiss_notice_action);
+
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+  gtk_widget_class_set_css_name (widget_class, "shmv-reader-pane");
+}
+
+static void
+shmv_reader_pane_init (ShmvReaderPane *self)
+{
+  self->live = TRUE;
+  self->latency_ms = -1;
+  self->pool = shmv_frame_pool_new ();
+  self->cancellable = g_cancellable_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "reader.save-as", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "reader.display", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "reader.dismiss-notice", FALSE);
+}
+
+ShmvReaderPane *
+shmv_reader_pane_new (const char *key)
+{
+  return g_object_new (SHMV_TYPE_READER_PANE, "key", key, NULL);
+}
+
+const char *
+shmv_reader_pane_get_key (ShmvReaderPane *self)
+{
+  g_return_val_if_fail (SHMV_IS_READER_PANE (self), NULL);
+
+  return self->key;
+}
+
+/**
+ * shmv_reader_pane_set_key:
+ *
+ * Follows another channel: the image on screen is dropped and the pane waits
+ * for the new key's writer.
+ */
+void
+shmv_reader_pane_set_key (ShmvReaderPane *self,
+                          const char     *key)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_return_if_fail (SHMV_IS_READER_PANE (self));
+
+  if (key == NULL || key[0] == '\0')
+    key = SHMV_DEFAULT_KEY;
+  if (g_strcmp0 (self->key, key) == 0)
+    return;
+
+  g_clear_object (&self->monitor);
+  close_channel (self);
+  forget_frame (self);
+  g_free (self->key);
+  self->key = g_strdup (key);
+  shmv_channel_chooser_set_key (self->chooser, key);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEY]);
+
+  self->monitor = shmv_channel_monitor_new (key, &error);
+  if (self->monitor == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Cannot follow the key “%s”: %s"), key,
+                                                  error->message);
+      set_state (self, SHMV_READER_STATE_ERROR, message);
+      return;
+    }
+  g_signal_connect_object (self->monitor, "changed", G_CALLBACK (on_monitor_changed), self,
+                           G_CONNECT_SWAPPED);
+  sync_channel (self, TRUE);
+}
+
+gboolean
+shmv_reader_pane_get_live (ShmvReaderPane *self)
+{
+  g_return_val_if_fail (SHMV_IS_READER_PANE (self), FALSE);
+
+  return self->live;
+}
+
+/**
+ * shmv_reader_pane_set_live:
+ *
+ * Live, the pane shows each new frame as it is published; otherwise it reads
+ * only when asked (shmv_reader_pane_display_once()).
+ */
+void
+shmv_reader_pane_set_live (ShmvReaderPane *self,
+                           gboolean        live)
+{
+  g_return_if_fail (SHMV_IS_READER_PANE (self));
+
+  live = !!live;
+  if (self->live == (guint) live)
+    return;
+  self->live = live;
+  gtk_switch_set_active (self->live_switch, live);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "reader.display", !live);
+  if (live)
+    sync_channel (self, FALSE);
+}
+
+/** shmv_reader_pane_display_once: reads the channel's current image now. */
+void
+shmv_reader_pane_display_once (ShmvReaderPane *self)
+{
+  g_return_if_fail (SHMV_IS_READER_PANE (self));
+
+  sync_channel (self, TRUE);
+}
+
+/**
+ * shmv_reader_pane_set_actual_size:
+ *
+ * Shows the image 1:1 (scrolling when larger than the pane) instead of
+ * scaled to fit.
+ */
+void
+shmv_reader_pane_set_actual_size (ShmvReaderPane *self,
+                                  gboolean        actual_size)
+{
+  g_return_if_fail (SHMV_IS_READER_PANE (self));
+
+  gtk_toggle_button_set_active (self->actual_size_button, actual_size);
+  /* Fitting lets the picture shrink and grow with the pane; 1:1 makes it ask
+   * for its full size, which the scrolled window then scrolls. */
+  gtk_picture_set_can_shrink (self->picture, !actual_size);
+  gtk_picture_set_content_fit (self->picture,
+                               actual_size ? GTK_CONTENT_FIT_SCALE_DOWN : GTK_CONTENT_FIT_CONTAIN);
+  gtk_widget_set_halign (GTK_WIDGET (self->picture), actual_size ? GTK_ALIGN_CENTER : GTK_ALIGN_FILL);
+  gtk_widget_set_valign (GTK_WIDGET (self->picture), actual_size ? GTK_ALIGN_CENTER : GTK_ALIGN_FILL);
+}
+
+ShmvReaderState
+shmv_reader_pane_get_state (ShmvReaderPane *self)
+{
+  g_return_val_if_fail (SHMV_IS_READER_PANE (self), SHMV_READER_STATE_WAITING);
+
+  return self->state;
+}
+
+/** shmv_reader_pane_get_texture: (transfer none): the image on screen, or NULL. */
+GdkTexture *
+shmv_reader_pane_get_texture (ShmvReaderPane *self)
+{
+  GdkPaintable *paintable = NULL;
+
+  g_return_val_if_fail (SHMV_IS_READER_PANE (self), NULL);
+
+  paintable = gtk_picture_get_paintable (self->picture);
+  return GDK_IS_TEXTURE (paintable) ? GDK_TEXTURE (paintable) : NULL;
+}
+
+/** shmv_reader_pane_get_frame_info: the header of the frame on screen; FALSE if none. */
+gboolean
+shmv_reader_pane_get_frame_info (ShmvReaderPane *self,
+                                 ShmvFrameInfo  *info)
+{
+  g_return_val_if_fail (SHMV_IS_READER_PANE (self), FALSE);
+
+  if (info != NULL)
+    *info = self->info;
+  return self->info.generation != 0;
+}
+
+/** shmv_reader_pane_get_message: the text of the banner, or NULL when it is hidden. */
+const char *
+shmv_reader_pane_get_message (ShmvReaderPane *self)
+{
+  g_return_val_if_fail (SHMV_IS_READER_PANE (self), NULL);
+
+  if (!gtk_revealer_get_reveal_child (self->banner_revealer))
+    return NULL;
+  return gtk_label_get_label (self->banner_label);
+}
+
+const char *
+shmv_reader_pane_get_status (ShmvReaderPane *self)
+{
+  g_return_val_if_fail (SHMV_IS_READER_PANE (self), NULL);
+
+  return gtk_label_get_label (self->status_label);
+}
