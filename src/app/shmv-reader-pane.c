@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "shmv-app-resources.h"
 #include "shmv-channel-chooser.h"
@@ -59,7 +60,8 @@ struct _ShmvReaderPane
   ShmvFramePool        *pool;
   GBytes               *pixels;  /* of the frame on screen */
   ShmvFrameInfo         info;    /* generation 0: nothing on screen */
-  guint32               newest_generation;
+  guint32               newest_generation;  /* on the channel */
+  guint32               handle_generation;  /* read through this handle; 0 after a reopen */
   ShmvReaderState       state;
   char                 *problem; /* why the state is ERROR */
   char                 *notice;  /* a message the user may dismiss */
@@ -122,7 +124,8 @@ update_status (ShmvReaderPane *self)
   else
     status = shmv_status_text_reader (&self->info, self->latency_ms, TRUE);
 
-  if (self->info.generation != 0 && self->newest_generation != self->info.generation)
+  if (self->info.generation != 0 && self->newest_generation != 0 &&
+      self->newest_generation != self->handle_generation)
     {
       /* TRANSLATORS: appended to the status line when live updates are off */
       g_autofree char *newer = g_strdup_printf (_("generation %u is waiting"),
@@ -281,6 +284,8 @@ close_channel (ShmvReaderPane *self)
   g_debug ("closing “%s”", self->key);
   shmv_channel_free (self->channel);
   self->channel = NULL;
+  /* A channel made anew counts from 1 again. */
+  self->handle_generation = 0;
 }
 
 /* Opens the channel when it exists; reopens it when it was removed (a writer
@@ -340,6 +345,7 @@ read_frame (ShmvReaderPane *self,
   if (pixels == NULL)
     return FALSE;
   show_frame (self, &info, pixels);
+  self->handle_generation = info.generation;
   return TRUE;
 }
 
@@ -353,18 +359,25 @@ sync_channel (ShmvReaderPane *self,
   gboolean writer_left;
 
   if (!ensure_channel (self, &error))
-    return set_failure (self, error);
+    {
+      set_failure (self, error);
+      return;
+    }
 
   self->newest_generation = shmv_channel_generation (self->channel);
   if (self->newest_generation == 0)
     {
       g_set_error_literal (&error, SHMV_GERROR, SHMV_ERROR_NO_FRAME, "");
-      return set_failure (self, error);
+      set_failure (self, error);
+      return;
     }
 
-  if (self->newest_generation != self->info.generation && (self->live || force_read) &&
+  if (self->newest_generation != self->handle_generation && (self->live || force_read) &&
       !read_frame (self, &error))
-    return set_failure (self, error);
+    {
+      set_failure (self, error);
+      return;
+    }
 
   writer_left = shmv_channel_is_withdrawn (self->channel) ||
                 !shmv_channel_writer_alive (self->channel);
