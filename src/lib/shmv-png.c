@@ -4,7 +4,7 @@
  * header, then decodes rows into whatever memory the caller provides (a
  * malloc()ed buffer or a channel slot), so publishing costs no copy.
  *
- * libpng reports errors by longjmp(); png_guarded() is the only function that
+ * libpng reports errors by longjmp(); run_guarded() is the only function that
  * calls setjmp(), and the work runs in functions it calls, so nothing has to
  * be volatile and -Wclobbered stays quiet.
  *
@@ -57,13 +57,13 @@ typedef struct
   uint8_t *buf;
   size_t fill;
   size_t pos;
-} PngFile;
+} FileIo;
 
 typedef void (*RowsDoneFunc) (void *data, uint32_t n_rows);
 
 typedef struct
 {
-  PngFile file;
+  FileIo file;
   const ShmvPngOptions *options;
   png_structp png;
   png_infop info;
@@ -81,7 +81,7 @@ typedef struct
 
 typedef struct
 {
-  PngFile file;
+  FileIo file;
   png_structp png;
   png_infop info;
   const uint8_t *pixels;
@@ -94,15 +94,15 @@ typedef struct
 typedef bool (*PngStep) (void *data);
 
 static bool
-png_guarded (png_structp png, PngStep step, void *data)
+run_guarded (png_structp png, PngStep step, void *data)
 {
   if (setjmp (png_jmpbuf (png)) != 0)
-    return false; /* png_file_error() has filled in the status */
+    return false; /* io_error() has filled in the status */
   return step (data);
 }
 
 static void
-png_file_set_errno (PngFile *file, int err, const char *what)
+io_set_errno (FileIo *file, int err, const char *what)
 {
   ShmvStatus *status = file->status;
 
@@ -117,19 +117,19 @@ png_file_set_errno (PngFile *file, int err, const char *what)
 }
 
 static void
-png_file_error (png_structp png, png_const_charp reason)
+io_error (png_structp png, png_const_charp reason)
 {
-  PngFile *file = png_get_error_ptr (png);
+  FileIo *file = png_get_error_ptr (png);
 
   if (file->sys_errno != 0)
-    png_file_set_errno (file, file->sys_errno, file->writing ? "cannot write" : "cannot read");
+    io_set_errno (file, file->sys_errno, file->writing ? "cannot write" : "cannot read");
   else
     shmv_status_set (file->status, SHMV_ERROR_IMAGE, "%s: %s", file->path, reason);
   png_longjmp (png, 1);
 }
 
 static void
-png_file_warning (png_structp png, png_const_charp message)
+io_warning (png_structp png, png_const_charp message)
 {
   /* The library never prints; what libpng tolerates, we tolerate silently. */
   (void) png;
@@ -137,7 +137,7 @@ png_file_warning (png_structp png, png_const_charp message)
 }
 
 static bool
-png_file_init (PngFile *file, const char *path, ShmvStatus *status, bool writing)
+io_init (FileIo *file, const char *path, ShmvStatus *status, bool writing)
 {
   memset (file, 0, sizeof *file);
   file->path = path;
@@ -152,7 +152,7 @@ png_file_init (PngFile *file, const char *path, ShmvStatus *status, bool writing
 }
 
 static void
-png_file_clear (PngFile *file)
+io_clear (FileIo *file)
 {
   if (file->fd >= 0)
     close (file->fd);
@@ -162,7 +162,7 @@ png_file_clear (PngFile *file)
 }
 
 static bool
-png_file_open_read (PngFile *file)
+io_open_read (FileIo *file)
 {
   struct stat st;
 
@@ -171,27 +171,27 @@ png_file_open_read (PngFile *file)
   while (file->fd < 0 && errno == EINTR);
   if (file->fd < 0)
     {
-      png_file_set_errno (file, errno, "cannot open");
+      io_set_errno (file, errno, "cannot open");
       return false;
     }
   if (fstat (file->fd, &st) != 0)
     {
-      png_file_set_errno (file, errno, "cannot open");
+      io_set_errno (file, errno, "cannot open");
       return false;
     }
   /* A directory opens fine and fails on read(); say so up front. */
   if (S_ISDIR (st.st_mode))
     {
-      png_file_set_errno (file, EISDIR, "cannot open");
+      io_set_errno (file, EISDIR, "cannot open");
       return false;
     }
   return true;
 }
 
 static void
-png_file_read (png_structp png, png_bytep data, size_t length)
+io_read (png_structp png, png_bytep data, size_t length)
 {
-  PngFile *file = png_get_io_ptr (png);
+  FileIo *file = png_get_io_ptr (png);
 
   while (length > 0)
     {
@@ -240,9 +240,9 @@ write_all (int fd, const uint8_t *data, size_t length, int *err)
 }
 
 static void
-png_file_flush (png_structp png)
+io_flush (png_structp png)
 {
-  PngFile *file = png_get_io_ptr (png);
+  FileIo *file = png_get_io_ptr (png);
 
   if (!write_all (file->fd, file->buf, file->fill, &file->sys_errno))
     png_error (png, "write error");
@@ -250,12 +250,12 @@ png_file_flush (png_structp png)
 }
 
 static void
-png_file_write (png_structp png, png_bytep data, size_t length)
+io_write (png_structp png, png_bytep data, size_t length)
 {
-  PngFile *file = png_get_io_ptr (png);
+  FileIo *file = png_get_io_ptr (png);
 
   if (file->fill + length > IO_BUFFER_SIZE)
-    png_file_flush (png);
+    io_flush (png);
   if (length >= IO_BUFFER_SIZE)
     {
       if (!write_all (file->fd, data, length, &file->sys_errno))
@@ -356,7 +356,7 @@ decoder_read_header_step (void *data)
   png_uint_32 width, height;
   int depth, color;
 
-  png_set_read_fn (dec->png, &dec->file, png_file_read);
+  png_set_read_fn (dec->png, &dec->file, io_read);
   decoder_set_limits (dec);
   png_read_info (dec->png, dec->info);
   png_get_IHDR (dec->png, dec->info, &width, &height, &depth, &color, NULL, NULL, NULL);
@@ -377,10 +377,9 @@ decoder_open (PngDecoder *dec, const char *path, const ShmvPngOptions *options, 
 {
   memset (dec, 0, sizeof *dec);
   dec->options = options;
-  if (!png_file_init (&dec->file, path, status, false) || !png_file_open_read (&dec->file))
+  if (!io_init (&dec->file, path, status, false) || !io_open_read (&dec->file))
     return false;
-  dec->png =
-      png_create_read_struct (PNG_LIBPNG_VER_STRING, &dec->file, png_file_error, png_file_warning);
+  dec->png = png_create_read_struct (PNG_LIBPNG_VER_STRING, &dec->file, io_error, io_warning);
   if (dec->png != NULL)
     dec->info = png_create_info_struct (dec->png);
   if (dec->info == NULL)
@@ -388,7 +387,7 @@ decoder_open (PngDecoder *dec, const char *path, const ShmvPngOptions *options, 
       shmv_status_set_errno (status, ENOMEM, "%s: cannot start decoding", path);
       return false;
     }
-  return png_guarded (dec->png, decoder_read_header_step, dec);
+  return run_guarded (dec->png, decoder_read_header_step, dec);
 }
 
 static void
@@ -396,7 +395,7 @@ decoder_close (PngDecoder *dec)
 {
   if (dec->png != NULL)
     png_destroy_read_struct (&dec->png, dec->info != NULL ? &dec->info : NULL, NULL);
-  png_file_clear (&dec->file);
+  io_clear (&dec->file);
 }
 
 static bool
@@ -453,7 +452,7 @@ decoder_read (
   dec->dest_stride = stride;
   dec->rows_done = rows_done;
   dec->rows_done_data = rows_done_data;
-  return png_guarded (dec->png, decoder_read_rows_step, dec);
+  return run_guarded (dec->png, decoder_read_rows_step, dec);
 }
 
 static bool
@@ -583,7 +582,7 @@ encoder_write_step (void *data)
   bool alpha = enc->format == SHMV_FORMAT_RGBA8 || enc->format == SHMV_FORMAT_RGBA16;
   bool wide = enc->format == SHMV_FORMAT_RGB16 || enc->format == SHMV_FORMAT_RGBA16;
 
-  png_set_write_fn (png, &enc->file, png_file_write, png_file_flush);
+  png_set_write_fn (png, &enc->file, io_write, io_flush);
   /* libpng's default write limit is 10^6 per side; PNG allows 2^31 - 1. */
   png_set_user_limits (png, PNG_UINT_31_MAX, PNG_UINT_31_MAX);
   png_set_IHDR (png, enc->info, enc->width, enc->height, wide ? 16 : 8,
@@ -601,7 +600,7 @@ encoder_write_step (void *data)
   for (uint32_t y = 0; y < enc->height; y++)
     png_write_row (png, enc->pixels + (size_t) y * enc->stride);
   png_write_end (png, NULL);
-  png_file_flush (png);
+  io_flush (png);
   return true;
 }
 
@@ -632,6 +631,24 @@ check_save_args (const char *path,
   return false;
 }
 
+/* Unpredictable enough for a temporary name that O_EXCL guards anyway. */
+static uint64_t
+temp_name_bits (void)
+{
+  static uint64_t counter;
+  struct timespec now;
+  uint64_t x;
+
+  clock_gettime (CLOCK_REALTIME, &now);
+  x = (uint64_t) now.tv_sec * 1000000000u + (uint64_t) now.tv_nsec;
+  x ^= (uint64_t) getpid () << 32;
+  x += __atomic_add_fetch (&counter, 1, __ATOMIC_RELAXED) * UINT64_C (0x9E3779B97F4A7C15);
+  /* splitmix64's finaliser: every input bit reaches every output bit. */
+  x = (x ^ (x >> 30)) * UINT64_C (0xBF58476D1CE4E5B9);
+  x = (x ^ (x >> 27)) * UINT64_C (0x94D049BB133111EB);
+  return x ^ (x >> 31);
+}
+
 /* Creates "<path>.XXXXXX" like mkostemp(), but with mode 0666 so the umask
  * decides the final file's permissions as for any new file (mkostemp()
  * would leave it 0600). Returns the fd, or -1 with errno set. */
@@ -639,7 +656,6 @@ static int
 create_temp_beside (const char *path, char **temp_path)
 {
   static const char digits[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-  static unsigned counter;
   size_t len = strlen (path);
   char *temp = malloc (len + 8);
   int saved_errno;
@@ -649,13 +665,9 @@ create_temp_beside (const char *path, char **temp_path)
     return -1;
   for (int attempt = 0; attempt < 100; attempt++)
     {
-      struct timespec now;
-      uint64_t v;
+      uint64_t v = temp_name_bits ();
       int fd;
 
-      clock_gettime (CLOCK_REALTIME, &now);
-      v = ((uint64_t) now.tv_nsec << 16) ^ (uint64_t) getpid () ^ ((uint64_t) counter++ << 40) ^
-          (uint64_t) now.tv_sec;
       memcpy (temp, path, len);
       temp[len] = '.';
       for (int i = 1; i <= 6; i++, v /= 62)
@@ -681,8 +693,7 @@ create_temp_beside (const char *path, char **temp_path)
 static bool
 encoder_write (PngEncoder *enc)
 {
-  enc->png =
-      png_create_write_struct (PNG_LIBPNG_VER_STRING, &enc->file, png_file_error, png_file_warning);
+  enc->png = png_create_write_struct (PNG_LIBPNG_VER_STRING, &enc->file, io_error, io_warning);
   if (enc->png != NULL)
     enc->info = png_create_info_struct (enc->png);
   if (enc->info == NULL)
@@ -690,11 +701,11 @@ encoder_write (PngEncoder *enc)
       shmv_status_set_errno (enc->file.status, ENOMEM, "%s: cannot start encoding", enc->file.path);
       return false;
     }
-  return png_guarded (enc->png, encoder_write_step, enc);
+  return run_guarded (enc->png, encoder_write_step, enc);
 }
 
 static bool
-close_checked (PngFile *file)
+close_checked (FileIo *file)
 {
   int fd = file->fd;
 
@@ -703,7 +714,7 @@ close_checked (PngFile *file)
    * close() can be the first news of a failed write (NFS, quotas). */
   if (close (fd) == 0 || errno == EINTR)
     return true;
-  png_file_set_errno (file, errno, "cannot write");
+  io_set_errno (file, errno, "cannot write");
   return false;
 }
 
@@ -724,12 +735,12 @@ shmv_png_save (const char *path,
 
   shmv_status_clear (status);
   if (!check_save_args (path, pixels, width, height, stride, format, status) ||
-      !png_file_init (&enc.file, path, status, true))
+      !io_init (&enc.file, path, status, true))
     return false;
   enc.file.fd = create_temp_beside (path, &temp_path);
   if (enc.file.fd < 0)
     {
-      png_file_set_errno (&enc.file, errno, "cannot create a file beside it");
+      io_set_errno (&enc.file, errno, "cannot create a file beside it");
       goto out;
     }
   /* No fsync(): rename() makes the replacement atomic for other processes,
@@ -739,7 +750,7 @@ shmv_png_save (const char *path,
     goto out;
   if (rename (temp_path, path) != 0)
     {
-      png_file_set_errno (&enc.file, errno, "cannot replace");
+      io_set_errno (&enc.file, errno, "cannot replace");
       goto out;
     }
   ok = true;
@@ -747,7 +758,7 @@ shmv_png_save (const char *path,
 out:
   if (enc.png != NULL)
     png_destroy_write_struct (&enc.png, enc.info != NULL ? &enc.info : NULL);
-  png_file_clear (&enc.file);
+  io_clear (&enc.file);
   if (!ok && temp_path != NULL)
     unlink (temp_path);
   free (temp_path);

@@ -1,0 +1,303 @@
+/* shmv-window.c: a window holding a writer pane, a reader pane, or both
+ *
+ * In the loopback mode the writer sits left and the reader right; they share
+ * nothing but the key: every image goes through the real channel in
+ * /dev/shm, exactly as between two processes.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "shmv-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "shmv-app-resources.h"
+#include "shmv-reader-pane.h"
+#include "shmv-window.h"
+#include "shmv-writer-pane.h"
+
+#define PANE_MARGIN 18
+
+struct _ShmvWindow
+{
+  GtkApplicationWindow parent_instance;
+
+  /* Template widgets */
+  GtkBox              *panes_box;
+  GtkLabel            *subtitle_label;
+  GtkLabel            *title_label;
+
+  /* Owned */
+  char                *key;
+  ShmvWindowMode       mode;
+  GtkSizeGroup        *size_group;
+
+  /* Borrowed: children of panes_box */
+  ShmvWriterPane      *writer;
+  ShmvReaderPane      *reader;
+};
+
+G_DEFINE_FINAL_TYPE (ShmvWindow, shmv_window, GTK_TYPE_APPLICATION_WINDOW)
+
+enum
+{
+  PROP_0,
+  PROP_KEY,
+  PROP_MODE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+update_titles (ShmvWindow *self)
+{
+  const char *key = self->reader != NULL ? shmv_reader_pane_get_key (self->reader) : self->key;
+  const char *title = NULL;
+  g_autofree char *subtitle = NULL;
+  g_autofree char *window_title = NULL;
+
+  switch (self->mode)
+    {
+    case SHMV_WINDOW_MODE_WRITER:
+      title = _("Shmview Writer");
+      subtitle = g_strdup_printf (_("Key “%s”"), key);
+      break;
+    case SHMV_WINDOW_MODE_READER:
+      title = _("Shmview Reader");
+      subtitle = g_strdup_printf (_("Key “%s”"), key);
+      break;
+    case SHMV_WINDOW_MODE_LOOPBACK:
+    default:
+      title = _("Shmview");
+      /* TRANSLATORS: the loopback window's subtitle: writer and reader talk through this key */
+      subtitle = g_strdup_printf (_("Loopback through key “%s”"), key);
+      break;
+    }
+
+  gtk_label_set_label (self->title_label, title);
+  gtk_label_set_label (self->subtitle_label, subtitle);
+  /* TRANSLATORS: the window title the desktop shows: "Shmview Reader — shmview" */
+  window_title = g_strdup_printf (_("%s — %s"), title, key);
+  gtk_window_set_title (GTK_WINDOW (self), window_title);
+}
+
+static void
+add_pane (ShmvWindow *self,
+          GtkWidget  *pane)
+{
+  gtk_widget_set_margin_top (pane, PANE_MARGIN);
+  gtk_widget_set_margin_bottom (pane, PANE_MARGIN);
+  gtk_widget_set_margin_start (pane, PANE_MARGIN);
+  gtk_widget_set_margin_end (pane, PANE_MARGIN);
+  gtk_widget_set_hexpand (pane, TRUE);
+  gtk_size_group_add_widget (self->size_group, pane);
+  gtk_box_append (self->panes_box, pane);
+}
+
+static void
+add_panes (ShmvWindow *self)
+{
+  gboolean loopback = self->mode == SHMV_WINDOW_MODE_LOOPBACK;
+
+  /* The writer first: it creates the channel the reader then finds. */
+  if (loopback || self->mode == SHMV_WINDOW_MODE_WRITER)
+    {
+      self->writer = shmv_writer_pane_new (self->key);
+      add_pane (self, GTK_WIDGET (self->writer));
+    }
+  if (loopback)
+    gtk_box_append (self->panes_box, gtk_separator_new (GTK_ORIENTATION_VERTICAL));
+  if (loopback || self->mode == SHMV_WINDOW_MODE_READER)
+    {
+      self->reader = shmv_reader_pane_new (self->key);
+      add_pane (self, GTK_WIDGET (self->reader));
+      g_signal_connect_object (self->reader, "notify::key", G_CALLBACK (update_titles), self,
+                               G_CONNECT_SWAPPED);
+    }
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.load", self->writer != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-as", self->reader != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.display", self->reader != NULL);
+  gtk_window_set_default_size (GTK_WINDOW (self), loopback ? 1120 : 600, 660);
+}
+
+/* Window-wide shortcuts reach the pane wherever the focus is. */
+static void
+forward_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  ShmvWindow *self = SHMV_WINDOW (widget);
+
+  if (g_str_equal (action_name, "win.load") && self->writer != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self->writer), "writer.load", NULL);
+  else if (g_str_equal (action_name, "win.save-as") && self->reader != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self->reader), "reader.save-as", NULL);
+  else if (g_str_equal (action_name, "win.display") && self->reader != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self->reader), "reader.display", NULL);
+}
+
+static void
+shmv_window_constructed (GObject *object)
+{
+  ShmvWindow *self = SHMV_WINDOW (object);
+
+  G_OBJECT_CLASS (shmv_window_parent_class)->constructed (object);
+
+  if (self->key == NULL)
+    self->key = g_strdup (SHMV_DEFAULT_KEY);
+  add_panes (self);
+  update_titles (self);
+}
+
+static void
+shmv_window_dispose (GObject *object)
+{
+  ShmvWindow *self = SHMV_WINDOW (object);
+
+  self->writer = NULL;
+  self->reader = NULL;
+  gtk_widget_dispose_template (GTK_WIDGET (self), SHMV_TYPE_WINDOW);
+  g_clear_object (&self->size_group);
+
+  G_OBJECT_CLASS (shmv_window_parent_class)->dispose (object);
+}
+
+static void
+shmv_window_finalize (GObject *object)
+{
+  ShmvWindow *self = SHMV_WINDOW (object);
+
+  g_clear_pointer (&self->key, g_free);
+
+  G_OBJECT_CLASS (shmv_window_parent_class)->finalize (object);
+}
+
+static void
+shmv_window_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  ShmvWindow *self = SHMV_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_KEY:
+      g_value_set_string (value, self->key);
+      break;
+    case PROP_MODE:
+      g_value_set_int (value, self->mode);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+shmv_window_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  ShmvWindow *self = SHMV_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_KEY:
+      self->key = g_value_dup_string (value);
+      break;
+    case PROP_MODE:
+      self->mode = g_value_get_int (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+shmv_window_class_init (ShmvWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = shmv_window_constructed;
+  object_class->dispose = shmv_window_dispose;
+  object_class->finalize = shmv_window_finalize;
+  object_class->get_property = shmv_window_get_property;
+  object_class->set_property = shmv_window_set_property;
+
+  properties[PROP_KEY] =
+    g_param_spec_string ("key", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MODE] =
+    g_param_spec_int ("mode", NULL, NULL, SHMV_WINDOW_MODE_LOOPBACK, SHMV_WINDOW_MODE_READER,
+                      SHMV_WINDOW_MODE_LOOPBACK,
+                      G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  shmv_app_resources_ensure ();
+  gtk_widget_class_set_template_from_resource (widget_class, SHMV_RESOURCE_PATH "ui/shmv-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, ShmvWindow, panes_box);
+  gtk_widget_class_bind_template_child (widget_class, ShmvWindow, subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, ShmvWindow, title_label);
+
+  gtk_widget_class_install_action (widget_class, "win.load", NULL, forward_action);
+  gtk_widget_class_install_action (widget_class, "win.save-as", NULL, forward_action);
+  gtk_widget_class_install_action (widget_class, "win.display", NULL, forward_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.load", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "win.save-as",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.display", NULL);
+
+  g_type_ensure (SHMV_TYPE_READER_PANE);
+  g_type_ensure (SHMV_TYPE_WRITER_PANE);
+}
+
+static void
+shmv_window_init (ShmvWindow *self)
+{
+  self->size_group = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+/**
+ * shmv_window_new:
+ * @application: (nullable): tests make windows without one
+ */
+ShmvWindow *
+shmv_window_new (GtkApplication *application,
+                 ShmvWindowMode  mode,
+                 const char     *key)
+{
+  return g_object_new (SHMV_TYPE_WINDOW, "application", application, "mode", mode, "key", key,
+                       NULL);
+}
+
+ShmvWindowMode
+shmv_window_get_mode (ShmvWindow *self)
+{
+  g_return_val_if_fail (SHMV_IS_WINDOW (self), SHMV_WINDOW_MODE_LOOPBACK);
+
+  return self->mode;
+}
+
+/** shmv_window_get_writer_pane: (nullable): NULL in a reader window */
+ShmvWriterPane *
+shmv_window_get_writer_pane (ShmvWindow *self)
+{
+  g_return_val_if_fail (SHMV_IS_WINDOW (self), NULL);
+
+  return self->writer;
+}
+
+/** shmv_window_get_reader_pane: (nullable): NULL in a writer window */
+ShmvReaderPane *
+shmv_window_get_reader_pane (ShmvWindow *self)
+{
+  g_return_val_if_fail (SHMV_IS_WINDOW (self), NULL);
+
+  return self->reader;
+}

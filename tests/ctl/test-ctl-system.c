@@ -1,0 +1,251 @@
+/* test-ctl-system.c: shmview-ctl commands that look at every channel of the
+ * user (list, gc). meson runs this program alone: gc removes any stale
+ * channel, and list opens every live one.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "ctl-test-util.h"
+#include "shmv-test-util.h"
+
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const uint8_t pixels_2x2_rgb8[12] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 };
+
+/* A channel whose only user, its writer, was killed with SIGKILL. */
+static void
+make_stale_channel (const char *key)
+{
+  int fds[2];
+  int status;
+  pid_t pid;
+  char c;
+
+  g_assert_cmpint (pipe (fds), ==, 0);
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      ShmvChannel *ch = shmv_channel_new (key);
+
+      close (fds[0]);
+      if (!shmv_channel_open (ch, SHMV_CHANNEL_WRITER, 0)
+          || !shmv_channel_publish (ch, pixels_2x2_rgb8, 2, 2, 6, SHMV_FORMAT_RGB8, "stale"))
+        _exit (1);
+      if (write (fds[1], "x", 1) != 1)
+        _exit (1);
+      for (;;)
+        pause ();
+    }
+  close (fds[1]);
+  g_assert_cmpint (read (fds[0], &c, 1), ==, 1);
+  close (fds[0]);
+  g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFSIGNALED (status));
+}
+
+static char *
+publish_file (const char *dir, const char *key)
+{
+  g_autofree char *err = NULL;
+  char *png = ctl_make_png (dir, "p.png", 6, 5, SHMV_FORMAT_RGBA8, 3);
+
+  ctl_assert_exit (ctl_run (NULL, &err, "publish", png, "-k", key, NULL), 0, err);
+  return png;
+}
+
+/* The element of a JSON array of channels with @key, or NULL. */
+static CtlJson *
+find_channel (const CtlJson *array, const char *key)
+{
+  g_assert_cmpint (array->type, ==, CTL_JSON_ARRAY);
+  for (guint i = 0; i < array->items->len; i++)
+    {
+      CtlJson *item = array->items->pdata[i];
+
+      g_assert_cmpint (item->type, ==, CTL_JSON_OBJECT);
+      if (g_strcmp0 (ctl_assert_member (item, "key", CTL_JSON_STRING)->string, key) == 0)
+        return item;
+    }
+  return NULL;
+}
+
+static void
+test_list (void)
+{
+  g_autofree char *dir = ctl_make_tmpdir ();
+  g_autofree char *published = shmv_test_unique_key ("list-published");
+  g_autofree char *live = shmv_test_unique_key ("list-live");
+  g_autofree char *png = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (CtlJson) json = NULL;
+  ShmvChannel *writer = shmv_channel_new (live);
+  CtlJson *item;
+
+  png = publish_file (dir, published);
+  g_assert_true (shmv_channel_open (writer, SHMV_CHANNEL_WRITER, 0));
+
+  ctl_assert_exit (ctl_run (&out, &err, "list", "--json", NULL), 0, err);
+  json = ctl_parse_json (out);
+
+  item = find_channel (json, published);
+  g_assert_nonnull (item);
+  g_assert_cmpint (ctl_assert_member (item, "width", CTL_JSON_NUMBER)->integer, ==, 6);
+  g_assert_cmpint (ctl_assert_member (item, "height", CTL_JSON_NUMBER)->integer, ==, 5);
+  g_assert_cmpstr (ctl_assert_member (item, "format", CTL_JSON_STRING)->string, ==, "RGBA8");
+  g_assert_cmpint (ctl_assert_member (item, "generation", CTL_JSON_NUMBER)->integer, ==, 1);
+  g_assert_true (ctl_assert_member (item, "persistent", CTL_JSON_BOOL)->boolean);
+  g_assert_false (ctl_assert_member (item, "writer_alive", CTL_JSON_BOOL)->boolean);
+  ctl_assert_member (item, "native_key", CTL_JSON_STRING);
+  ctl_assert_member (item, "size", CTL_JSON_NUMBER);
+  ctl_assert_member (item, "writer_pid", CTL_JSON_NUMBER);
+  ctl_assert_member (item, "checksum", CTL_JSON_STRING);
+
+  item = find_channel (json, live);
+  g_assert_nonnull (item);
+  g_assert_cmpint (ctl_assert_member (item, "generation", CTL_JSON_NUMBER)->integer, ==, 0);
+  g_assert_true (ctl_assert_member (item, "writer_alive", CTL_JSON_BOOL)->boolean);
+  g_assert_true (ctl_assert_member (item, "in_use", CTL_JSON_BOOL)->boolean);
+  g_assert_false (ctl_assert_member (item, "persistent", CTL_JSON_BOOL)->boolean);
+  ctl_assert_member (item, "width", CTL_JSON_NULL);
+
+  /* The same channels as a table. */
+  g_clear_pointer (&out, g_free);
+  ctl_assert_exit (ctl_run (&out, NULL, "list", NULL), 0, NULL);
+  g_assert_true (g_str_has_prefix (out, "KEY"));
+  g_assert_nonnull (strstr (out, published));
+  g_assert_nonnull (strstr (out, live));
+  g_assert_nonnull (strstr (out, "6 × 5 RGBA8"));
+
+  shmv_channel_free (writer);
+  ctl_forget_key (published);
+  ctl_remove_tmpdir (dir);
+}
+
+/* A corrupt channel is an entry with an error; the rest of the list stands. */
+static void
+test_list_corrupt (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("list-corrupt");
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (CtlJson) json = NULL;
+  ShmvChannel *writer = shmv_channel_new (key);
+  ShmvSegment *seg = shmv_segment_new (key);
+  CtlJson *item;
+
+  g_assert_true (shmv_channel_open (writer, SHMV_CHANNEL_WRITER, 0));
+  g_assert_true (
+      shmv_channel_publish (writer, pixels_2x2_rgb8, 2, 2, 6, SHMV_FORMAT_RGB8, "corrupt"));
+  g_assert_true (shmv_segment_attach (seg, SHMV_ACCESS_READ_WRITE));
+  /* Keep the magic, so that it still looks like a channel; break the rest. */
+  memset ((char *) shmv_segment_data (seg) + 8, 0xab, 4096 - 8);
+
+  ctl_assert_exit (ctl_run (&out, &err, "list", "--json", NULL), 0, err);
+  json = ctl_parse_json (out);
+  item = find_channel (json, key);
+  g_assert_nonnull (item);
+  g_assert_cmpstr (ctl_assert_member (item, "error", CTL_JSON_STRING)->string, ==,
+                   "SHMV_ERROR_CORRUPT");
+  ctl_assert_member (item, "error_message", CTL_JSON_STRING);
+  ctl_assert_member (item, "width", CTL_JSON_NULL);
+
+  g_clear_pointer (&out, g_free);
+  ctl_assert_exit (ctl_run (&out, NULL, "list", NULL), 0, NULL);
+  g_assert_nonnull (strstr (out, "Corrupt channel"));
+
+  shmv_segment_free (seg);
+  shmv_channel_free (writer);
+  ctl_forget_key (key);
+}
+
+static void
+test_gc (void)
+{
+  g_autofree char *dir = ctl_make_tmpdir ();
+  g_autofree char *stale = shmv_test_unique_key ("gc-stale");
+  g_autofree char *persistent = shmv_test_unique_key ("gc-persistent");
+  g_autofree char *live = shmv_test_unique_key ("gc-live");
+  g_autofree char *png = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (CtlJson) json = NULL;
+  ShmvChannel *writer = shmv_channel_new (live);
+  ShmvChannel *stale_ch = shmv_channel_new (stale);
+  CtlJson *item;
+
+  make_stale_channel (stale);
+  png = publish_file (dir, persistent);
+  g_assert_true (shmv_channel_open (writer, SHMV_CHANNEL_WRITER, 0));
+
+  /* list shows the stale channel without opening it (which would remove it). */
+  ctl_assert_exit (ctl_run (&out, &err, "list", "--json", NULL), 0, err);
+  json = ctl_parse_json (out);
+  item = find_channel (json, stale);
+  g_assert_nonnull (item);
+  g_assert_true (ctl_assert_member (item, "stale", CTL_JSON_BOOL)->boolean);
+  g_assert_false (ctl_assert_member (item, "in_use", CTL_JSON_BOOL)->boolean);
+  g_assert_false (ctl_assert_member (item, "writer_alive", CTL_JSON_BOOL)->boolean);
+  g_assert_false (ctl_assert_member (item, "persistent", CTL_JSON_BOOL)->boolean);
+  g_assert_false (ctl_assert_member (find_channel (json, persistent), "stale", CTL_JSON_BOOL)
+                      ->boolean);
+  g_assert_false (ctl_assert_member (find_channel (json, live), "stale", CTL_JSON_BOOL)->boolean);
+  g_assert_true (shmv_test_shm_exists (shmv_channel_native_key (stale_ch)));
+  g_clear_pointer (&json, ctl_json_free);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  ctl_assert_exit (ctl_run (&out, &err, "gc", "--json", NULL), 0, err);
+  json = ctl_parse_json (out);
+  item = find_channel (json, stale);
+  g_assert_nonnull (item);
+  g_assert_cmpstr (ctl_assert_member (item, "native_key", CTL_JSON_STRING)->string, ==,
+                   shmv_channel_native_key (stale_ch));
+  g_assert_null (find_channel (json, persistent));
+  g_assert_null (find_channel (json, live));
+  g_assert_false (shmv_test_shm_exists (shmv_channel_native_key (stale_ch)));
+
+  ctl_assert_exit (ctl_run (NULL, NULL, "info", "-k", stale, NULL), 2, NULL);
+  ctl_assert_exit (ctl_run (NULL, NULL, "info", "-k", persistent, NULL), 0, NULL);
+  ctl_assert_exit (ctl_run (NULL, NULL, "info", "-k", live, NULL), 0, NULL);
+
+  /* Nothing stale is left: a second run removes nothing. */
+  g_clear_pointer (&out, g_free);
+  ctl_assert_exit (ctl_run (&out, NULL, "gc", NULL), 0, NULL);
+  g_assert_cmpstr (out, ==, "No stale channels.\n");
+
+  shmv_channel_free (stale_ch);
+  shmv_channel_free (writer);
+  ctl_forget_key (persistent);
+  ctl_remove_tmpdir (dir);
+}
+
+static void
+test_gc_text (void)
+{
+  g_autofree char *stale = shmv_test_unique_key ("gc-text");
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  make_stale_channel (stale);
+  ctl_assert_exit (ctl_run (&out, &err, "gc", NULL), 0, err);
+  g_assert_nonnull (strstr (out, stale));
+  g_assert_nonnull (strstr (out, "Removed 1 stale channel."));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/ctl/list/json-and-table-show-every-channel", test_list);
+  g_test_add_func ("/ctl/list/corrupt-channel-gets-error-field", test_list_corrupt);
+  g_test_add_func ("/ctl/gc/removes-stale-keeps-persistent-and-live", test_gc);
+  g_test_add_func ("/ctl/gc/reports-what-it-removed", test_gc_text);
+
+  return g_test_run ();
+}
