@@ -97,10 +97,15 @@ follow (ShmvWatch *watch, ShmvChannel *ch)
     {
       bool now_alive;
 
-      atomic_store (&watch->sleeping_on, shmv_channel_generation_word (ch));
+      const uint32_t *word = shmv_channel_generation_word (ch);
+
+      /* One sleep per turn of the loop, not shmv_channel_wait(), which would
+       * swallow the wake-up that shmv_watch_free() sends to stop us. */
+      atomic_store (&watch->sleeping_on, word);
       if (atomic_load (&watch->stop))
         break;
-      shmv_channel_wait (ch, seen, LIVENESS_PERIOD_MS);
+      if (shmv_channel_generation (ch) == seen)
+        shmv_futex_wait (word, seen, LIVENESS_PERIOD_MS);
       atomic_store (&watch->sleeping_on, NULL);
       if (shmv_channel_is_removed (ch))
         return true;

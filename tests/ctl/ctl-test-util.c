@@ -64,11 +64,19 @@ ctl_runv (const char *const *args, char **out, char **err)
   g_auto (GStrv) env = child_env (FALSE);
   g_autoptr (GError) error = NULL;
   g_autofree char *joined = g_strjoinv (" ", argv);
+  g_autofree char *child_out = NULL;
+  g_autofree char *child_err = NULL;
   int status = -1;
 
+  /* Always capture: output left to the inherited stdout would corrupt TAP. */
   g_test_message ("running %s", joined);
-  if (!g_spawn_sync (NULL, argv, env, G_SPAWN_DEFAULT, NULL, NULL, out, err, &status, &error))
+  if (!g_spawn_sync (NULL, argv, env, G_SPAWN_DEFAULT, NULL, NULL, &child_out, &child_err,
+                     &status, &error))
     g_error ("cannot run %s: %s", argv[0], error->message);
+  if (out != NULL)
+    *out = g_steal_pointer (&child_out);
+  if (err != NULL)
+    *err = g_steal_pointer (&child_err);
   return exit_code (status);
 }
 

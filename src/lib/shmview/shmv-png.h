@@ -47,11 +47,12 @@ typedef struct
  * shmv_png_load:
  * @options: (nullable)
  *
- * Decodes any valid PNG: gray becomes RGB, palette RGB or RGBA (tRNS gives
- * alpha), 16-bit samples stay 16-bit (native-endian). Corrupt files fail with
+ * Decodes any valid PNG: gray becomes RGB, palette RGB, and a tRNS chunk
+ * (on palette, gray or RGB images) gives RGBA, so no transparency is lost;
+ * 16-bit samples stay 16-bit (native-endian). Corrupt files fail with
  * SHMV_ERROR_IMAGE and libpng's reason, images over the limit with
- * SHMV_ERROR_IMAGE before any pixel memory is allocated, unreadable files with
- * SHMV_ERROR_IO.
+ * SHMV_ERROR_IMAGE before any pixel memory is allocated, missing or
+ * unreadable files with SHMV_ERROR_IO (and status->sys_errno set).
  */
 SHMV_API bool shmv_png_load (const char *path,
                              const ShmvPngOptions *options,
