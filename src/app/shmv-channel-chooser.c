@@ -18,7 +18,7 @@
 
 #include "shmv-app-resources.h"
 #include "shmv-channel-chooser.h"
-#include "shmv-status-text.h"
+#include "shmv-frame-text.h"
 
 struct _ShmvChannelChooser
 {
@@ -135,9 +135,8 @@ row_details (const ChannelRow *row)
   if (!row->has_frame)
     return g_strjoin (C_("status line", " · "), _("no image yet"), bytes, writer, NULL);
 
-  image = shmv_status_text_size (&row->info);
-  return g_strjoin (C_("status line", " · "), image, shmv_format_name (row->info.format), bytes,
-                    writer, NULL);
+  image = shmv_frame_dimensions (&row->info);
+  return g_strjoin (C_("status line", " · "), image, bytes, writer, NULL);
 }
 
 static GtkWidget *

@@ -23,6 +23,7 @@
 #include "shmv-channel-chooser.h"
 #include "shmv-channel-monitor.h"
 #include "shmv-frame-pool.h"
+#include "shmv-frame-text.h"
 #include "shmv-gerror.h"
 #include "shmv-reader-pane.h"
 #include "shmv-status-text.h"
@@ -411,13 +412,10 @@ static void
 on_after_paint (ShmvReaderPane *self,
                 GdkFrameClock  *frame_clock)
 {
-  gint64 now_ns;
-
   if (!self->latency_pending)
     return;
   self->latency_pending = FALSE;
-  now_ns = g_get_real_time () * 1000;
-  self->latency_ms = MAX (0, now_ns - self->info.publish_time_ns) / 1e6;
+  self->latency_ms = MAX (0.0, shmv_frame_age_ms (&self->info));
   g_debug ("generation %u on screen %.2f ms after its publish", self->info.generation,
            self->latency_ms);
   update_status (self);

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "shmv-frame-text.h"
 #include "shmv-status-text.h"
 
 /* TRANSLATORS: separates the parts of a status line */
@@ -50,14 +51,13 @@ shmv_status_text_writer (const char          *key,
                          gsize                segment_size)
 {
   g_autofree char *key_part = key_text (key);
-  g_autofree char *size = shmv_status_text_size (info);
+  g_autofree char *dimensions = shmv_frame_dimensions (info);
   g_autofree char *generation = generation_text (info->generation);
   g_autofree char *bytes = g_format_size (segment_size);
   /* TRANSLATORS: how much shared memory the channel uses, e.g. "1.0 MB in /dev/shm" */
   g_autofree char *memory = g_strdup_printf (_("%s in /dev/shm"), bytes);
 
-  return g_strjoin (SEPARATOR, key_part, size, shmv_format_name (info->format), generation,
-                    memory, NULL);
+  return g_strjoin (SEPARATOR, key_part, dimensions, generation, memory, NULL);
 }
 
 char *
@@ -73,17 +73,15 @@ shmv_status_text_reader (const ShmvFrameInfo *info,
                          double               latency_ms,
                          gboolean             checksum_ok)
 {
-  g_autofree char *size = shmv_status_text_size (info);
+  g_autofree char *dimensions = shmv_frame_dimensions (info);
   g_autofree char *generation = generation_text (info->generation);
   g_autofree char *latency = NULL;
   const char *checksum = checksum_ok ? _("checksum OK") : _("checksum not verified");
 
   if (latency_ms < 0)
-    return g_strjoin (SEPARATOR, size, shmv_format_name (info->format), generation, checksum,
-                      NULL);
+    return g_strjoin (SEPARATOR, dimensions, generation, checksum, NULL);
 
   /* TRANSLATORS: time from the writer's publish to this window's display */
   latency = g_strdup_printf (_("%.1f ms to screen"), latency_ms);
-  return g_strjoin (SEPARATOR, size, shmv_format_name (info->format), generation, latency,
-                    checksum, NULL);
+  return g_strjoin (SEPARATOR, dimensions, generation, latency, checksum, NULL);
 }

@@ -18,8 +18,9 @@ shmv_frame_dimensions (const ShmvFrameInfo *info)
 {
   const char *format = shmv_format_name (info->format);
 
-  /* TRANSLATORS: width × height and pixel format (RGB8, RGBA8, RGB16, RGBA16), e.g. "640 × 480 RGBA8" */
-  return g_strdup_printf (_("%u × %u %s"), info->width, info->height, format ? format : "?");
+  /* TRANSLATORS: width × height and pixel format (RGB8, RGBA8, RGB16, RGBA16), e.g. "640 × 480
+   * RGBA8" */
+  return g_strdup_printf (_ ("%u × %u %s"), info->width, info->height, format ? format : "?");
 }
 
 char *
@@ -28,7 +29,7 @@ shmv_frame_summary (const ShmvFrameInfo *info)
   g_autofree char *dimensions = shmv_frame_dimensions (info);
 
   /* TRANSLATORS: "640 × 480 RGBA8, generation 3"; the generation counts publishes */
-  return g_strdup_printf (_("%s, generation %u"), dimensions, info->generation);
+  return g_strdup_printf (_ ("%s, generation %u"), dimensions, info->generation);
 }
 
 double

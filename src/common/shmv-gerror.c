@@ -13,7 +13,9 @@
 
 #include <glib/gi18n.h>
 
+/* clang-format off */
 G_DEFINE_QUARK (shmv-error-quark, shmv_gerror)
+/* clang-format on */
 
 const char *
 shmv_error_sentence (ShmvError code)
@@ -21,39 +23,39 @@ shmv_error_sentence (ShmvError code)
   switch (code)
     {
     case SHMV_ERROR_NONE:
-      return _("No error");
+      return _ ("No error");
     case SHMV_ERROR_PERMISSION_DENIED:
-      return _("Permission denied");
+      return _ ("Permission denied");
     case SHMV_ERROR_INVALID_SIZE:
-      return _("Invalid size");
+      return _ ("Invalid size");
     case SHMV_ERROR_KEY:
-      return _("Invalid key");
+      return _ ("Invalid key");
     case SHMV_ERROR_ALREADY_EXISTS:
-      return _("Already in use by another process");
+      return _ ("Already in use by another process");
     case SHMV_ERROR_NOT_FOUND:
-      return _("No such channel");
+      return _ ("No such channel");
     case SHMV_ERROR_LOCK:
-      return _("Cannot take the channel’s lock");
+      return _ ("Cannot take the channel’s lock");
     case SHMV_ERROR_OUT_OF_RESOURCES:
-      return _("Out of shared memory or file descriptors");
+      return _ ("Out of shared memory or file descriptors");
     case SHMV_ERROR_TIMEOUT:
-      return _("Timed out");
+      return _ ("Timed out");
     case SHMV_ERROR_UNKNOWN:
-      return _("System error");
+      return _ ("System error");
     case SHMV_ERROR_CORRUPT:
-      return _("Corrupt channel");
+      return _ ("Corrupt channel");
     case SHMV_ERROR_NO_FRAME:
-      return _("The channel holds no image yet");
+      return _ ("The channel holds no image yet");
     case SHMV_ERROR_INVALID_ARGUMENT:
-      return _("Invalid argument");
+      return _ ("Invalid argument");
     case SHMV_ERROR_IMAGE:
-      return _("Invalid, unsupported or too large image");
+      return _ ("Invalid, unsupported or too large image");
     case SHMV_ERROR_IO:
-      return _("Cannot read or write the file");
+      return _ ("Cannot read or write the file");
     case SHMV_ERROR_CANCELLED:
-      return _("Cancelled");
+      return _ ("Cancelled");
     default:
-      return _("Unknown error");
+      return _ ("Unknown error");
     }
 }
 
@@ -68,7 +70,7 @@ shmv_gerror_new (ShmvError code, const char *detail)
 
   /* TRANSLATORS: an error message: a translated sentence such as "No such
    * channel", then the library's English explanation of the cause. */
-  return g_error_new (SHMV_GERROR, code, _("%s: %s"), shmv_error_sentence (code), detail);
+  return g_error_new (SHMV_GERROR, code, _ ("%s: %s"), shmv_error_sentence (code), detail);
 }
 
 GError *

@@ -57,8 +57,8 @@ ctl_cmd_publish (const CtlOptions *options, const char *path)
 
   if (!shmv_channel_open (ch, SHMV_CHANNEL_WRITER, 0))
     {
-      g_autofree char *doing = g_strdup_printf (_("Cannot open channel “%s” for writing"),
-                                                options->key);
+      g_autofree char *doing =
+          g_strdup_printf (_ ("Cannot open channel “%s” for writing"), options->key);
       return fail_channel (ch, doing);
     }
 
@@ -66,15 +66,15 @@ ctl_cmd_publish (const CtlOptions *options, const char *path)
    * command just made is not persistent yet, so it goes away with us. */
   if (!shmv_png_publish (path, &png_options, ch, &status))
     {
-      g_autofree char *doing = g_strdup_printf (_("Cannot publish “%s” on channel “%s”"), display,
-                                                options->key);
+      g_autofree char *doing =
+          g_strdup_printf (_ ("Cannot publish “%s” on channel “%s”"), display, options->key);
       return fail_status (&status, doing, CTL_SUBJECT_INPUT_FILE);
     }
 
   if (!shmv_channel_set_persistent (ch, true))
     {
-      g_autofree char *doing = g_strdup_printf (_("Cannot keep channel “%s” after exit"),
-                                                options->key);
+      g_autofree char *doing =
+          g_strdup_printf (_ ("Cannot keep channel “%s” after exit"), options->key);
       return fail_channel (ch, doing);
     }
 
@@ -83,7 +83,7 @@ ctl_cmd_publish (const CtlOptions *options, const char *path)
       g_autofree char *summary = shmv_frame_summary (&info);
 
       /* TRANSLATORS: file name, key, then "640 × 480 RGBA8, generation 3" */
-      g_print (_("Published “%s” on channel “%s”: %s"), display, options->key, summary);
+      g_print (_ ("Published “%s” on channel “%s”: %s"), display, options->key, summary);
       g_print ("\n");
     }
   return CTL_EXIT_OK;
@@ -103,13 +103,13 @@ ctl_cmd_read (const CtlOptions *options, const char *path)
 
   if (!shmv_channel_open (ch, SHMV_CHANNEL_READER, 0))
     {
-      g_autofree char *doing = g_strdup_printf (_("Cannot open channel “%s”"), options->key);
+      g_autofree char *doing = g_strdup_printf (_ ("Cannot open channel “%s”"), options->key);
       return fail_channel (ch, doing);
     }
 
   if (!shmv_channel_read (ch, &pixels, &capacity, &info))
     {
-      g_autofree char *doing = g_strdup_printf (_("Cannot read channel “%s”"), options->key);
+      g_autofree char *doing = g_strdup_printf (_ ("Cannot read channel “%s”"), options->key);
       free (pixels);
       return fail_channel (ch, doing);
     }
@@ -118,13 +118,13 @@ ctl_cmd_read (const CtlOptions *options, const char *path)
   free (pixels);
   if (!saved)
     {
-      g_autofree char *doing = g_strdup_printf (_("Cannot save “%s”"), display);
+      g_autofree char *doing = g_strdup_printf (_ ("Cannot save “%s”"), display);
       return fail_status (&status, doing, CTL_SUBJECT_OUTPUT_FILE);
     }
 
   summary = shmv_frame_summary (&info);
   /* TRANSLATORS: key, "640 × 480 RGBA8, generation 3", then a file name */
-  g_print (_("Saved channel “%s” (%s) to “%s”"), options->key, summary, display);
+  g_print (_ ("Saved channel “%s” (%s) to “%s”"), options->key, summary, display);
   g_print ("\n");
   return CTL_EXIT_OK;
 }
@@ -148,7 +148,7 @@ ctl_cmd_info (const CtlOptions *options, const char *arg)
     report = ctl_report_new_stale (&entry);
   else if (!shmv_channel_open (ch, SHMV_CHANNEL_READER, 0))
     {
-      g_autofree char *doing = g_strdup_printf (_("Cannot open channel “%s”"), options->key);
+      g_autofree char *doing = g_strdup_printf (_ ("Cannot open channel “%s”"), options->key);
       return fail_channel (ch, doing);
     }
   else
@@ -156,7 +156,7 @@ ctl_cmd_info (const CtlOptions *options, const char *arg)
       report = ctl_report_new_from_channel (ch, listed ? &entry : NULL, &error);
       if (report == NULL)
         {
-          g_autofree char *doing = g_strdup_printf (_("Cannot read channel “%s”"), options->key);
+          g_autofree char *doing = g_strdup_printf (_ ("Cannot read channel “%s”"), options->key);
 
           g_prefix_error (&error, "%s: ", doing);
           return ctl_fail (g_steal_pointer (&error), CTL_SUBJECT_CHANNEL);
@@ -187,7 +187,7 @@ list_entries (GError **error)
   if (n < 0)
     {
       shmv_propagate_status (&status, error);
-      g_prefix_error (error, "%s: ", _("Cannot list channels"));
+      g_prefix_error (error, "%s: ", _ ("Cannot list channels"));
       return NULL;
     }
   array = g_array_sized_new (FALSE, FALSE, sizeof (ShmvChannelEntry), (guint) n);
@@ -209,7 +209,8 @@ ctl_cmd_list (const CtlOptions *options, const char *arg)
 
   /* A channel that cannot be read is reported as such; it does not fail the list. */
   for (guint i = 0; i < entries->len; i++)
-    g_ptr_array_add (reports, ctl_report_new_from_entry (&g_array_index (entries, ShmvChannelEntry, i)));
+    g_ptr_array_add (reports,
+                     ctl_report_new_from_entry (&g_array_index (entries, ShmvChannelEntry, i)));
 
   if (options->json)
     {
@@ -222,7 +223,7 @@ ctl_cmd_list (const CtlOptions *options, const char *arg)
       print_json (json);
     }
   else if (reports->len == 0)
-    g_print ("%s\n", _("No channels."));
+    g_print ("%s\n", _ ("No channels."));
   else
     ctl_text_print_table (reports);
   return CTL_EXIT_OK;
@@ -235,10 +236,10 @@ ctl_cmd_rm (const CtlOptions *options, const char *arg)
 
   if (!shmv_channel_remove (ch))
     {
-      g_autofree char *doing = g_strdup_printf (_("Cannot remove channel “%s”"), options->key);
+      g_autofree char *doing = g_strdup_printf (_ ("Cannot remove channel “%s”"), options->key);
       return fail_channel (ch, doing);
     }
-  g_print (_("Removed channel “%s”."), options->key);
+  g_print (_ ("Removed channel “%s”."), options->key);
   g_print ("\n");
   return CTL_EXIT_OK;
 }
@@ -279,7 +280,7 @@ ctl_cmd_gc (const CtlOptions *options, const char *arg)
 
           if (shmv_channel_error (ch) == SHMV_ERROR_NOT_FOUND)
             continue; /* someone else collected it first */
-          doing = g_strdup_printf (_("Cannot remove stale channel “%s”"), entry->key);
+          doing = g_strdup_printf (_ ("Cannot remove stale channel “%s”"), entry->key);
           result = MAX (result, fail_channel (ch, doing));
           continue;
         }
@@ -298,7 +299,7 @@ ctl_cmd_gc (const CtlOptions *options, const char *arg)
           g_autofree char *size = g_format_size (entry->size);
 
           /* TRANSLATORS: key, name in /dev/shm, size */
-          g_print (_("Removed stale channel “%s” (%s, %s)"), entry->key, entry->native_key, size);
+          g_print (_ ("Removed stale channel “%s” (%s, %s)"), entry->key, entry->native_key, size);
           g_print ("\n");
         }
     }
@@ -309,7 +310,7 @@ ctl_cmd_gc (const CtlOptions *options, const char *arg)
       print_json (g_steal_pointer (&json));
     }
   else if (removed == 0)
-    g_print ("%s\n", _("No stale channels."));
+    g_print ("%s\n", _ ("No stale channels."));
   else
     {
       g_print (g_dngettext (GETTEXT_PACKAGE, "Removed %u stale channel.",

@@ -64,22 +64,22 @@ ctl_exit_description (CtlExit code)
   switch (code)
     {
     case CTL_EXIT_OK:
-      return _("success");
+      return _ ("success");
     case CTL_EXIT_USAGE:
-      return _("usage error: unknown command or option, missing or extra argument");
+      return _ ("usage error: unknown command or option, missing or extra argument");
     case CTL_EXIT_NO_CHANNEL:
-      return _("no such channel, or it holds no image yet");
+      return _ ("no such channel, or it holds no image yet");
     case CTL_EXIT_INPUT:
-      return _("input image missing, unreadable, invalid or too large");
+      return _ ("input image missing, unreadable, invalid or too large");
     case CTL_EXIT_PERMISSION:
-      return _("permission denied, or output file not writable");
+      return _ ("permission denied, or output file not writable");
     case CTL_EXIT_TIMEOUT:
-      return _("timed out");
+      return _ ("timed out");
     case CTL_EXIT_CORRUPT:
-      return _("corrupt channel");
+      return _ ("corrupt channel");
     case CTL_EXIT_SYSTEM:
     default:
-      return _("other system error");
+      return _ ("other system error");
     }
 }
 
@@ -124,6 +124,6 @@ ctl_usage_error (const char *format, ...)
   va_start (args, format);
   vwarn (format, args);
   va_end (args);
-  g_printerr (_("Try “%s --help” for more information.\n"), "shmview-ctl");
+  g_printerr (_ ("Try “%s --help” for more information.\n"), "shmview-ctl");
   return CTL_EXIT_USAGE;
 }

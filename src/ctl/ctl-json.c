@@ -15,7 +15,8 @@
 static void
 add_frame (ShmvJson *json, const ShmvFrameInfo *frame)
 {
-  g_autofree char *checksum = g_strdup_printf ("%016" G_GINT64_MODIFIER "x", (guint64) frame->checksum);
+  g_autofree char *checksum =
+      g_strdup_printf ("%016" G_GINT64_MODIFIER "x", (guint64) frame->checksum);
   g_autofree char *time = shmv_time_ns_to_iso8601 (frame->publish_time_ns);
 
   shmv_json_add_uint (json, "width", frame->width);

@@ -23,6 +23,9 @@ G_BEGIN_DECLS
 void ctl_json_add_report (ShmvJson *json, const CtlReport *report);
 
 /** ctl_json_print_frame: one watched frame as a line of JSON on stdout. */
-void ctl_json_print_frame (const char *key, const ShmvFrameInfo *frame, guint skipped, double latency_ms);
+void ctl_json_print_frame (const char *key,
+                           const ShmvFrameInfo *frame,
+                           guint skipped,
+                           double latency_ms);
 
 G_END_DECLS

@@ -23,14 +23,14 @@ typedef struct
   char *native_key;
   guint64 size;
   gboolean persistent;
-  gboolean listed;       /* found in a listing: persistent and in_use are known */
-  gboolean in_use;       /* another process had it open */
-  gboolean has_frame;    /* false: generation 0, no image yet */
+  gboolean listed;    /* found in a listing: persistent and in_use are known */
+  gboolean in_use;    /* another process had it open */
+  gboolean has_frame; /* false: generation 0, no image yet */
   ShmvFrameInfo frame;
   gboolean writer_alive;
   gboolean withdrawn;
-  ShmvError error;       /* CTL_REPORT_FAILED only */
-  char *error_message;   /* the library's English detail */
+  ShmvError error;     /* CTL_REPORT_FAILED only */
+  char *error_message; /* the library's English detail */
 } CtlReport;
 
 void ctl_report_free (CtlReport *report);
@@ -43,9 +43,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CtlReport, ctl_report_free)
  *
  * Describes open channel @ch. NULL with @error set when its header is corrupt.
  */
-CtlReport *ctl_report_new_from_channel (ShmvChannel *ch,
-                                        const ShmvChannelEntry *entry,
-                                        GError **error);
+CtlReport *
+ctl_report_new_from_channel (ShmvChannel *ch, const ShmvChannelEntry *entry, GError **error);
 
 /**
  * ctl_report_new_from_entry:

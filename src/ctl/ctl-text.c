@@ -46,7 +46,7 @@ append_padded (GString *out, const char *s, gsize width)
 static const char *
 yes_no (gboolean value)
 {
-  return value ? _("yes") : _("no");
+  return value ? _ ("yes") : _ ("no");
 }
 
 /* Rows of a two-column block; labels are aligned when printed. */
@@ -87,13 +87,13 @@ describe_state (const CtlReport *report)
   switch (report->state)
     {
     case CTL_REPORT_STALE:
-      return g_strdup (_("stale: every user exited (shmview-ctl gc removes it)"));
+      return g_strdup (_ ("stale: every user exited (shmview-ctl gc removes it)"));
     case CTL_REPORT_FAILED:
       /* TRANSLATORS: "unreadable: Corrupt channel: <English detail>" */
-      return g_strdup_printf (_("unreadable: %s"), shmv_error_sentence (report->error));
+      return g_strdup_printf (_ ("unreadable: %s"), shmv_error_sentence (report->error));
     case CTL_REPORT_OPENED:
     default:
-      return g_strdup (_("ok"));
+      return g_strdup (_ ("ok"));
     }
 }
 
@@ -103,39 +103,42 @@ ctl_text_print_report (const CtlReport *report)
   Block block = { g_ptr_array_new (), g_ptr_array_new_with_free_func (g_free) };
   const ShmvFrameInfo *frame = &report->frame;
 
-  block_add (&block, _("Key:"), g_strdup (report->key));
-  block_add (&block, _("Native key:"), g_strdup (report->native_key));
-  block_add (&block, _("Segment size:"), g_format_size_full (report->size, G_FORMAT_SIZE_LONG_FORMAT));
+  block_add (&block, _ ("Key:"), g_strdup (report->key));
+  block_add (&block, _ ("Native key:"), g_strdup (report->native_key));
+  block_add (&block, _ ("Segment size:"),
+             g_format_size_full (report->size, G_FORMAT_SIZE_LONG_FORMAT));
   if (report->state != CTL_REPORT_OPENED)
-    block_add (&block, _("State:"), describe_state (report));
+    block_add (&block, _ ("State:"), describe_state (report));
 
   if (report->state == CTL_REPORT_OPENED && report->has_frame)
     {
       g_autofree char *when = shmv_time_ns_to_local (frame->publish_time_ns);
 
-      block_add (&block, _("Image:"), shmv_frame_dimensions (frame));
-      block_add (&block, _("Generation:"), g_strdup_printf ("%u", frame->generation));
-      /* TRANSLATORS: a date and time, then how long ago, e.g. "2024-05-01 14:00:00.123 (2.5 s ago)" */
-      block_add (&block, _("Published:"),
-                 g_strdup_printf (_("%s (%.1f s ago)"), when, shmv_frame_age_ms (frame) / 1000.0));
-      block_add (&block, _("Source:"), g_strdup (frame->source_name[0] ? frame->source_name : "—"));
-      block_add (&block, _("Checksum:"),
+      block_add (&block, _ ("Image:"), shmv_frame_dimensions (frame));
+      block_add (&block, _ ("Generation:"), g_strdup_printf ("%u", frame->generation));
+      /* TRANSLATORS: a date and time, then how long ago, e.g. "2024-05-01 14:00:00.123 (2.5 s ago)"
+       */
+      block_add (&block, _ ("Published:"),
+                 g_strdup_printf (_ ("%s (%.1f s ago)"), when, shmv_frame_age_ms (frame) / 1000.0));
+      block_add (&block, _ ("Source:"),
+                 g_strdup (frame->source_name[0] ? frame->source_name : "—"));
+      block_add (&block, _ ("Checksum:"),
                  g_strdup_printf ("%016" G_GINT64_MODIFIER "x", (guint64) frame->checksum));
-      block_add (&block, _("Writer PID:"), g_strdup_printf ("%d", (int) frame->writer_pid));
+      block_add (&block, _ ("Writer PID:"), g_strdup_printf ("%d", (int) frame->writer_pid));
     }
   else if (report->state == CTL_REPORT_OPENED)
     {
-      block_add (&block, _("Image:"), g_strdup (_("none published yet")));
-      block_add (&block, _("Generation:"), g_strdup ("0"));
+      block_add (&block, _ ("Image:"), g_strdup (_ ("none published yet")));
+      block_add (&block, _ ("Generation:"), g_strdup ("0"));
     }
 
   if (report->state == CTL_REPORT_OPENED)
     {
-      block_add (&block, _("Writer alive:"), g_strdup (yes_no (report->writer_alive)));
-      block_add (&block, _("Withdrawn:"), g_strdup (yes_no (report->withdrawn)));
+      block_add (&block, _ ("Writer alive:"), g_strdup (yes_no (report->writer_alive)));
+      block_add (&block, _ ("Withdrawn:"), g_strdup (yes_no (report->withdrawn)));
     }
   if (report->listed)
-    block_add (&block, _("Persistent:"), g_strdup (yes_no (report->persistent)));
+    block_add (&block, _ ("Persistent:"), g_strdup (yes_no (report->persistent)));
 
   block_print (&block);
   g_ptr_array_unref (block.labels);
@@ -169,19 +172,19 @@ fill_row (const CtlReport *report, char **row)
     row[COL_WRITER] = g_strdup ("—");
   else if (report->writer_alive)
     /* TRANSLATORS: a writer process with this pid has the channel open now */
-    row[COL_WRITER] = framed ? g_strdup_printf (_("%d, alive"), (int) report->frame.writer_pid)
-                             : g_strdup (_("alive"));
+    row[COL_WRITER] = framed ? g_strdup_printf (_ ("%d, alive"), (int) report->frame.writer_pid)
+                             : g_strdup (_ ("alive"));
   else
     /* TRANSLATORS: the writer process with this pid has left */
-    row[COL_WRITER] = framed ? g_strdup_printf (_("%d, gone"), (int) report->frame.writer_pid)
-                             : g_strdup (_("gone"));
+    row[COL_WRITER] = framed ? g_strdup_printf (_ ("%d, gone"), (int) report->frame.writer_pid)
+                             : g_strdup (_ ("gone"));
 
   if (report->persistent)
-    g_ptr_array_add (notes, _("persistent"));
+    g_ptr_array_add (notes, _ ("persistent"));
   if (report->withdrawn)
-    g_ptr_array_add (notes, _("withdrawn"));
+    g_ptr_array_add (notes, _ ("withdrawn"));
   if (report->state == CTL_REPORT_STALE)
-    g_ptr_array_add (notes, _("stale"));
+    g_ptr_array_add (notes, _ ("stale"));
   if (report->state == CTL_REPORT_FAILED)
     g_ptr_array_add (notes, (gpointer) shmv_error_sentence (report->error));
   g_ptr_array_add (notes, NULL);
@@ -192,7 +195,7 @@ void
 ctl_text_print_table (GPtrArray *reports)
 {
   const char *headers[N_COLUMNS + 1] = {
-    _("KEY"), _("IMAGE"), _("GENERATION"), _("SIZE"), _("WRITER"), _("NOTES"), NULL,
+    _ ("KEY"), _ ("IMAGE"), _ ("GENERATION"), _ ("SIZE"), _ ("WRITER"), _ ("NOTES"), NULL,
   };
   g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
   g_autoptr (GString) out = g_string_new (NULL);
@@ -232,13 +235,14 @@ ctl_text_print_frame (const ShmvFrameInfo *frame, guint skipped, double latency_
   g_autofree char *dimensions = shmv_frame_dimensions (frame);
 
   if (skipped > 0)
-    /* TRANSLATORS: generation, "640 × 480 RGBA8", latency in ms, frames published too fast to show */
+    /* TRANSLATORS: generation, "640 × 480 RGBA8", latency in ms, frames published too fast to show
+     */
     g_print (g_dngettext (GETTEXT_PACKAGE, "generation %u: %s, latency %.1f ms (%u frame skipped)",
                           "generation %u: %s, latency %.1f ms (%u frames skipped)", skipped),
              frame->generation, dimensions, latency_ms, skipped);
   else
     /* TRANSLATORS: generation, "640 × 480 RGBA8", latency from publish to reception in ms */
-    g_print (_("generation %u: %s, latency %.1f ms"), frame->generation, dimensions, latency_ms);
+    g_print (_ ("generation %u: %s, latency %.1f ms"), frame->generation, dimensions, latency_ms);
   g_print ("\n");
   fflush (stdout);
 }

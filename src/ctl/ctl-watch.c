@@ -38,10 +38,10 @@ typedef struct
 {
   const CtlOptions *options;
   ShmvChannel *ch;
-  gint64 deadline_us;  /* monotonic; < 0: none */
-  gboolean ever_open;  /* for the timeout message */
-  guint32 floor;       /* channel generations up to this one are accounted for */
-  guint32 last_frame;  /* generation of the frame last shown (or on show at start) */
+  gint64 deadline_us; /* monotonic; < 0: none */
+  gboolean ever_open; /* for the timeout message */
+  guint32 floor;      /* channel generations up to this one are accounted for */
+  guint32 last_frame; /* generation of the frame last shown (or on show at start) */
   int frames_seen;
 } Watch;
 
@@ -61,10 +61,10 @@ static CtlExit
 timed_out (const Watch *w)
 {
   if (!w->ever_open)
-    ctl_warn (_("Timed out after %d ms waiting for channel “%s” to appear"),
+    ctl_warn (_ ("Timed out after %d ms waiting for channel “%s” to appear"),
               w->options->timeout_ms, w->options->key);
   else
-    ctl_warn (_("Timed out after %d ms waiting for a new frame on channel “%s”"),
+    ctl_warn (_ ("Timed out after %d ms waiting for a new frame on channel “%s”"),
               w->options->timeout_ms, w->options->key);
   return CTL_EXIT_TIMEOUT;
 }
@@ -72,7 +72,7 @@ timed_out (const Watch *w)
 static CtlExit
 fail_with (const Watch *w, GError *error)
 {
-  g_autofree char *doing = g_strdup_printf (_("Cannot watch channel “%s”"), w->options->key);
+  g_autofree char *doing = g_strdup_printf (_ ("Cannot watch channel “%s”"), w->options->key);
 
   g_prefix_error (&error, "%s: ", doing);
   return ctl_fail (error, CTL_SUBJECT_CHANNEL);
@@ -126,8 +126,7 @@ look (Watch *w)
   guint32 generation;
   CtlExit result;
 
-  for (int reopens = 0; !shmv_channel_is_open (w->ch) || shmv_channel_is_removed (w->ch);
-       reopens++)
+  for (int reopens = 0; !shmv_channel_is_open (w->ch) || shmv_channel_is_removed (w->ch); reopens++)
     {
       if (reopens == MAX_REOPENS)
         return CTL_EXIT_OK;
@@ -174,8 +173,8 @@ catch_stop_signals (GError **error)
   sigemptyset (&mask);
   sigaddset (&mask, SIGINT);
   sigaddset (&mask, SIGTERM);
-  if (sigprocmask (SIG_BLOCK, &mask, NULL) < 0
-      || (fd = signalfd (-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) < 0)
+  if (sigprocmask (SIG_BLOCK, &mask, NULL) < 0 ||
+      (fd = signalfd (-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) < 0)
     {
       int err = errno;
 

@@ -35,68 +35,87 @@ typedef struct
 } CtlCommand;
 
 static const CtlCommand commands[] = {
-  { "publish", N_("FILE"), N_("Publish a PNG file; it stays until rm or a newer publish"),
+  { "publish", N_ ("FILE"), N_ ("Publish a PNG file; it stays until rm or a newer publish"),
     CTL_OPT_MAX_PIXELS, ctl_cmd_publish },
-  { "read", N_("OUT.png"), N_("Save the current image as a PNG file, losslessly"), 0,
+  { "read", N_ ("OUT.png"), N_ ("Save the current image as a PNG file, losslessly"), 0,
     ctl_cmd_read },
-  { "info", NULL, N_("Describe the channel (generation 0: no image yet)"), CTL_OPT_JSON,
+  { "info", NULL, N_ ("Describe the channel (generation 0: no image yet)"), CTL_OPT_JSON,
     ctl_cmd_info },
-  { "list", NULL, N_("List every channel of this user"), CTL_OPT_JSON, ctl_cmd_list },
-  { "rm", NULL, N_("Remove the channel"), 0, ctl_cmd_rm },
-  { "watch", NULL, N_("Print a line for each new frame, until --count or Ctrl+C"),
+  { "list", NULL, N_ ("List every channel of this user"), CTL_OPT_JSON, ctl_cmd_list },
+  { "rm", NULL, N_ ("Remove the channel"), 0, ctl_cmd_rm },
+  { "watch", NULL, N_ ("Print a line for each new frame, until --count or Ctrl+C"),
     CTL_OPT_JSON | CTL_OPT_COUNT | CTL_OPT_TIMEOUT, ctl_cmd_watch },
-  { "gc", NULL, N_("Remove channels whose users all exited, unless persistent"), CTL_OPT_JSON,
+  { "gc", NULL, N_ ("Remove channels whose users all exited, unless persistent"), CTL_OPT_JSON,
     ctl_cmd_gc },
 };
 
 /* Values no user can give, to tell "not given" from a default. */
-#define UNSET_INT G_MININT
+#define UNSET_INT   G_MININT
 #define UNSET_INT64 G_MININT64
 
-static char *opt_key = NULL;
-static gint64 opt_max_pixels = UNSET_INT64;
-static gboolean opt_json = FALSE;
-static int opt_count = UNSET_INT;
-static int opt_timeout = UNSET_INT;
-static gboolean opt_version = FALSE;
+/* The command line as GOption leaves it, before checks and defaults. */
+typedef struct
+{
+  char *key;
+  gint64 max_pixels;
+  gboolean json;
+  int count;
+  int timeout;
+  gboolean version;
+} CtlRawOptions;
 
-static const GOptionEntry option_entries[] = {
-  { "key", 'k', 0, G_OPTION_ARG_STRING, &opt_key,
-    N_("The channel’s key (default: “shmview”)"), N_("KEY") },
-  { "max-pixels", 0, 0, G_OPTION_ARG_INT64, &opt_max_pixels,
-    N_("publish: refuse images of more pixels than N (default: 268435456, 2^28)"), N_("N") },
-  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json,
-    N_("info, list, watch, gc: print JSON instead of text"), NULL },
-  { "count", 0, 0, G_OPTION_ARG_INT, &opt_count,
-    N_("watch: exit after N new frames (default: until interrupted)"), N_("N") },
-  { "timeout", 0, 0, G_OPTION_ARG_INT, &opt_timeout,
-    N_("watch: give up after MS milliseconds in all, with exit status 5 (default: never)"),
-    N_("MS") },
-  { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version, N_("Show the version and exit"), NULL },
-  { NULL }
-};
+static void
+raw_options_clear (CtlRawOptions *raw)
+{
+  g_clear_pointer (&raw->key, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CtlRawOptions, raw_options_clear)
+
+static GOptionGroup *
+option_group_new (CtlRawOptions *raw)
+{
+  const GOptionEntry entries[] = {
+    { "key", 'k', 0, G_OPTION_ARG_STRING, &raw->key, N_ ("The channel’s key (default: “shmview”)"),
+      N_ ("KEY") },
+    { "max-pixels", 0, 0, G_OPTION_ARG_INT64, &raw->max_pixels,
+      N_ ("publish: refuse images of more pixels than N (default: 268435456, 2^28)"), N_ ("N") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &raw->json,
+      N_ ("info, list, watch, gc: print JSON instead of text"), NULL },
+    { "count", 0, 0, G_OPTION_ARG_INT, &raw->count,
+      N_ ("watch: exit after N new frames (default: until interrupted)"), N_ ("N") },
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &raw->timeout,
+      N_ ("watch: give up after MS milliseconds in all, with exit status 5 (default: never)"),
+      N_ ("MS") },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &raw->version, N_ ("Show the version and exit"), NULL },
+    { NULL }
+  };
+  GOptionGroup *group = g_option_group_new (NULL, NULL, NULL, NULL, NULL);
+
+  g_option_group_add_entries (group, entries);
+  g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
+  return group;
+}
 
 static char *
 commands_summary (void)
 {
-  GString *out = g_string_new (_("Moves images between processes through shared memory."));
+  GString *out = g_string_new (_ ("Moves images between processes through shared memory."));
   gsize width = 0;
 
-  g_string_append_printf (out, "\n\n%s\n", _("Commands:"));
+  g_string_append_printf (out, "\n\n%s\n", _ ("Commands:"));
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
     {
-      g_autofree char *usage = g_strjoin (" ", commands[i].name,
-                                          commands[i].argument ? _(commands[i].argument) : NULL,
-                                          NULL);
+      g_autofree char *usage = g_strjoin (
+          " ", commands[i].name, commands[i].argument ? _ (commands[i].argument) : NULL, NULL);
       width = MAX (width, ctl_text_width (usage));
     }
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
     {
-      g_autofree char *usage = g_strjoin (" ", commands[i].name,
-                                          commands[i].argument ? _(commands[i].argument) : NULL,
-                                          NULL);
-      g_string_append_printf (out, "  %s%*s  %s\n", usage, (int) (width - ctl_text_width (usage)), "",
-                              _(commands[i].help));
+      g_autofree char *usage = g_strjoin (
+          " ", commands[i].name, commands[i].argument ? _ (commands[i].argument) : NULL, NULL);
+      g_string_append_printf (out, "  %s%*s  %s\n", usage, (int) (width - ctl_text_width (usage)),
+                              "", _ (commands[i].help));
     }
   g_string_truncate (out, out->len - 1);
   return g_string_free (out, FALSE);
@@ -105,16 +124,16 @@ commands_summary (void)
 static char *
 exit_codes_description (void)
 {
-  GString *out = g_string_new (_("Exit status:"));
+  GString *out = g_string_new (_ ("Exit status:"));
 
   g_string_append_c (out, '\n');
   for (int code = CTL_EXIT_OK; code <= CTL_EXIT_SYSTEM; code++)
     g_string_append_printf (out, "  %d  %s\n", code, ctl_exit_description ((CtlExit) code));
   g_string_append_c (out, '\n');
-  g_string_append (out, _("Options may appear anywhere on the command line. A channel is a\n"
-                          "shared-memory segment of this user in /dev/shm, named by its key.\n"
-                          "watch waits for the channel to appear and follows it when it is\n"
-                          "removed and made again; Ctrl+C ends it with exit status 0."));
+  g_string_append (out, _ ("Options may appear anywhere on the command line. A channel is a\n"
+                           "shared-memory segment of this user in /dev/shm, named by its key.\n"
+                           "watch waits for the channel to appear and follows it when it is\n"
+                           "removed and made again; Ctrl+C ends it with exit status 0."));
   g_string_append_c (out, '\n');
   return g_string_free (out, FALSE);
 }
@@ -130,7 +149,7 @@ find_command (const char *name)
 
 /* Refuses an option the command does not take, and impossible values. */
 static CtlExit
-check_options (const CtlCommand *command, CtlOptions *options)
+check_options (const CtlCommand *command, const CtlRawOptions *raw, CtlOptions *options)
 {
   static const struct
   {
@@ -142,35 +161,41 @@ check_options (const CtlCommand *command, CtlOptions *options)
     { CTL_OPT_COUNT, "--count" },
     { CTL_OPT_TIMEOUT, "--timeout" },
   };
-  CtlOptionFlags given = (opt_max_pixels != UNSET_INT64 ? CTL_OPT_MAX_PIXELS : 0)
-                         | (opt_json ? CTL_OPT_JSON : 0) | (opt_count != UNSET_INT ? CTL_OPT_COUNT : 0)
-                         | (opt_timeout != UNSET_INT ? CTL_OPT_TIMEOUT : 0);
+  CtlOptionFlags given = (raw->max_pixels != UNSET_INT64 ? CTL_OPT_MAX_PIXELS : 0) |
+                         (raw->json ? CTL_OPT_JSON : 0) |
+                         (raw->count != UNSET_INT ? CTL_OPT_COUNT : 0) |
+                         (raw->timeout != UNSET_INT ? CTL_OPT_TIMEOUT : 0);
 
   for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
     if ((given & names[i].flag) && !(command->accepts & names[i].flag))
-      return ctl_usage_error (_("Option %s does not apply to “%s”"), names[i].name, command->name);
+      return ctl_usage_error (_ ("Option %s does not apply to “%s”"), names[i].name, command->name);
 
-  if (opt_key != NULL && opt_key[0] == '\0')
-    return ctl_usage_error (_("The key must not be empty"));
-  if (opt_max_pixels != UNSET_INT64 && opt_max_pixels <= 0)
-    return ctl_usage_error (_("--max-pixels needs a number above 0"));
-  if (opt_count != UNSET_INT && opt_count <= 0)
-    return ctl_usage_error (_("--count needs a number above 0"));
-  if (opt_timeout != UNSET_INT && opt_timeout < 0)
-    return ctl_usage_error (_("--timeout needs a number of milliseconds, 0 or more"));
+  if (raw->key != NULL && raw->key[0] == '\0')
+    return ctl_usage_error (_ ("The key must not be empty"));
+  if (raw->max_pixels != UNSET_INT64 && raw->max_pixels <= 0)
+    return ctl_usage_error (_ ("--max-pixels needs a number above 0"));
+  if (raw->count != UNSET_INT && raw->count <= 0)
+    return ctl_usage_error (_ ("--count needs a number above 0"));
+  if (raw->timeout != UNSET_INT && raw->timeout < 0)
+    return ctl_usage_error (_ ("--timeout needs a number of milliseconds, 0 or more"));
 
-  options->key = opt_key != NULL ? opt_key : CTL_DEFAULT_KEY;
-  options->max_pixels = opt_max_pixels != UNSET_INT64 ? opt_max_pixels
-                                                      : (gint64) SHMV_PNG_DEFAULT_MAX_PIXELS;
-  options->json = opt_json;
-  options->count = opt_count != UNSET_INT ? opt_count : -1;
-  options->timeout_ms = opt_timeout != UNSET_INT ? opt_timeout : -1;
+  options->key = raw->key != NULL ? raw->key : CTL_DEFAULT_KEY;
+  options->max_pixels =
+      raw->max_pixels != UNSET_INT64 ? raw->max_pixels : (gint64) SHMV_PNG_DEFAULT_MAX_PIXELS;
+  options->json = raw->json;
+  options->count = raw->count != UNSET_INT ? raw->count : -1;
+  options->timeout_ms = raw->timeout != UNSET_INT ? raw->timeout : -1;
   return CTL_EXIT_OK;
 }
 
 int
 main (int argc, char **argv)
 {
+  g_auto (CtlRawOptions) raw = {
+    .max_pixels = UNSET_INT64,
+    .count = UNSET_INT,
+    .timeout = UNSET_INT,
+  };
   g_autoptr (GOptionContext) context = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *summary = NULL;
@@ -185,9 +210,9 @@ main (int argc, char **argv)
   /* stdout carries data (JSON, one line per frame): diagnostics go elsewhere. */
   g_log_writer_default_set_use_stderr (TRUE);
 
-  context = g_option_context_new (_("COMMAND [FILE]"));
+  context = g_option_context_new (_ ("COMMAND [FILE]"));
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_add_main_entries (context, option_entries, GETTEXT_PACKAGE);
+  g_option_context_set_main_group (context, option_group_new (&raw));
   summary = commands_summary ();
   description = exit_codes_description ();
   g_option_context_set_summary (context, summary);
@@ -196,7 +221,7 @@ main (int argc, char **argv)
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return ctl_usage_error ("%s", error->message);
 
-  if (opt_version)
+  if (raw.version)
     {
       g_print ("shmview-ctl %s (libshmview %s)\n", PACKAGE_VERSION, shmv_version_string ());
       return CTL_EXIT_OK;
@@ -206,21 +231,19 @@ main (int argc, char **argv)
   if (first < argc && g_str_equal (argv[first], "--"))
     first++;
   if (first >= argc)
-    return ctl_usage_error (_("No command given"));
+    return ctl_usage_error (_ ("No command given"));
 
   command = find_command (argv[first]);
   if (command == NULL)
-    return ctl_usage_error (_("Unknown command “%s”"), argv[first]);
+    return ctl_usage_error (_ ("Unknown command “%s”"), argv[first]);
 
   if (command->argument != NULL && argc - first < 2)
-    return ctl_usage_error (_("“%s” needs an argument: %s"), command->name, _(command->argument));
+    return ctl_usage_error (_ ("“%s” needs an argument: %s"), command->name, _ (command->argument));
   if (argc - first > (command->argument != NULL ? 2 : 1))
-    return ctl_usage_error (_("Too many arguments for “%s”"), command->name);
+    return ctl_usage_error (_ ("Too many arguments for “%s”"), command->name);
 
-  if ((result = check_options (command, &options)) != CTL_EXIT_OK)
+  if ((result = check_options (command, &raw, &options)) != CTL_EXIT_OK)
     return result;
 
-  result = command->run (&options, command->argument != NULL ? argv[first + 1] : NULL);
-  g_free (opt_key);
-  return result;
+  return command->run (&options, command->argument != NULL ? argv[first + 1] : NULL);
 }

@@ -378,6 +378,20 @@ shmv_channel_open (ShmvChannel *ch, ShmvChannelRole role, int timeout_ms)
   return ok && succeed (ch);
 }
 
+bool
+shmv_channel_set_sharing (ShmvChannel *ch, ShmvSharing sharing)
+{
+  return shmv_segment_set_sharing (ch->seg, sharing) ? succeed (ch) : fail_from_segment (ch);
+}
+
+bool
+shmv_channel_set_owner (ShmvChannel *ch, uid_t owner)
+{
+  if (ch->open)
+    return fail (ch, SHMV_ERROR_INVALID_ARGUMENT, "this handle is open");
+  return shmv_segment_set_owner (ch->seg, owner) ? succeed (ch) : fail_from_segment (ch);
+}
+
 void
 shmv_channel_close (ShmvChannel *ch)
 {

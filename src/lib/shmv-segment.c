@@ -36,6 +36,8 @@ struct ShmvSegment
 {
   char *key; /* "" when none */
   char native_key[SHMV_NATIVE_NAME_SIZE];
+  uid_t owner;          /* whose segment: the effective uid unless set */
+  ShmvSharing sharing;  /* for create() */
   int fd;
   bool fd_writable;
   ShmvAccess access;
@@ -82,6 +84,7 @@ shmv_segment_new (const char *key)
   if (seg == NULL)
     return NULL;
   seg->fd = -1;
+  seg->owner = geteuid ();
   seg->lock = (ShmvSysLock) SHMV_SYSLOCK_INIT;
   seg->key = strdup ("");
   if (seg->key == NULL)
@@ -124,7 +127,36 @@ shmv_segment_set_key (ShmvSegment *seg, const char *key)
   seg->key = copy;
   seg->native_key[0] = '\0';
   if (key[0] != '\0')
-    shmv_native_name (seg->native_key, SHMV_SEGMENT_PREFIX, key, geteuid ());
+    shmv_native_name (seg->native_key, SHMV_SEGMENT_PREFIX, key, seg->owner);
+  return succeed (seg);
+}
+
+bool
+shmv_segment_set_owner (ShmvSegment *seg, uid_t owner)
+{
+  char *key = strdup (seg->key);
+  bool ok;
+
+  if (key == NULL)
+    return fail_errno (seg, ENOMEM, "cannot store the key");
+  seg->owner = owner;
+  ok = shmv_segment_set_key (seg, key); /* detaches, renames */
+  free (key);
+  return ok;
+}
+
+uid_t
+shmv_segment_owner (const ShmvSegment *seg)
+{
+  return seg->owner;
+}
+
+bool
+shmv_segment_set_sharing (ShmvSegment *seg, ShmvSharing sharing)
+{
+  if (sharing != SHMV_SHARING_USER && sharing != SHMV_SHARING_GROUP)
+    return fail (seg, SHMV_ERROR_INVALID_ARGUMENT, "unknown sharing mode");
+  seg->sharing = sharing;
   return succeed (seg);
 }
 
@@ -178,15 +210,16 @@ name_is_fd (const char *name, int fd)
   return same;
 }
 
-/* Refuses files that are not ours or that others could write: a name
- * squatter must never get our data. */
+/* Refuses files that are not the owner's, or that anyone but the owner
+ * could write: a name squatter must never get our data. Group read access is
+ * allowed (SHMV_SHARING_GROUP). */
 static bool
 check_owner (ShmvSegment *seg, const struct stat *st)
 {
-  if (st->st_uid != geteuid ())
+  if (st->st_uid != seg->owner)
     return fail (seg, SHMV_ERROR_PERMISSION_DENIED,
                  "the object of that name belongs to another user");
-  if ((st->st_mode & 0077) != 0 || !S_ISREG (st->st_mode))
+  if ((st->st_mode & 0777 & ~0640) != 0 || !S_ISREG (st->st_mode))
     return fail (seg, SHMV_ERROR_PERMISSION_DENIED,
                  "the object of that name is open to other users (mode too wide)");
   return true;
@@ -344,6 +377,8 @@ shmv_segment_create (ShmvSegment *seg, size_t size, ShmvAccess access)
     return fail (seg, SHMV_ERROR_INVALID_ARGUMENT, "this handle is already attached");
   if (size == 0 || size > SIZE_MAX / 2 - SHMV_SEGMENT_DATA_OFFSET)
     return fail (seg, SHMV_ERROR_INVALID_SIZE, "invalid size");
+  if (seg->owner != geteuid ())
+    return fail (seg, SHMV_ERROR_PERMISSION_DENIED, "cannot create a segment for another user");
   total = SHMV_SEGMENT_DATA_OFFSET + page_round (size);
 
   for (int attempt = 0; attempt < 4; attempt++)
@@ -359,6 +394,15 @@ shmv_segment_create (ShmvSegment *seg, size_t size, ShmvAccess access)
   if (seg->fd < 0)
     return fail (seg, SHMV_ERROR_ALREADY_EXISTS, "its name keeps being taken");
   seg->fd_writable = true;
+  /* Widened after O_EXCL made it ours, and only to group read: the umask
+   * cannot interfere, and no one else ever gets write access. */
+  if (seg->sharing == SHMV_SHARING_GROUP && fchmod (seg->fd, 0640) < 0)
+    {
+      fail_errno (seg, errno, "cannot share it with the group");
+      shm_unlink (seg->native_key);
+      close_fd (seg);
+      return false;
+    }
 
   /* Nobody else can have a lock on a file we just made, except an attacher
    * that opened it a moment ago; it lets go as soon as it sees no magic. */
@@ -433,6 +477,10 @@ validate_and_map (ShmvSegment *seg, ShmvAccess access)
     return fail (seg, SHMV_ERROR_KEY, "its native name is taken by another key");
   if (!map_fd (seg, (size_t) st.st_size, access))
     return false;
+  /* Another user's lock semaphore is theirs (mode 0600): group readers take
+   * no lock, which channel readers never need. */
+  if (seg->owner != geteuid ())
+    return true;
   lock_key = prefix.lock_key;
   return open_lock (seg, &lock_key, false);
 }
@@ -517,6 +565,8 @@ lock_with_timeout (ShmvSegment *seg, int timeout_ms)
 
   if (seg->map == NULL)
     return fail (seg, SHMV_ERROR_LOCK, "cannot lock: not attached");
+  if (seg->owner != geteuid ())
+    return fail (seg, SHMV_ERROR_LOCK, "cannot lock another user's segment");
   err = shmv_syslock_acquire (&seg->lock, timeout_ms);
   if (err == EIDRM || err == EINVAL)
     {
@@ -628,7 +678,7 @@ shmv_segment_remove (ShmvSegment *seg)
         return fail (seg, SHMV_ERROR_NOT_FOUND, "no such segment");
       return fail_errno (seg, errno, "cannot open it");
     }
-  if (fstat (fd, &st) < 0 || st.st_uid != geteuid ())
+  if (fstat (fd, &st) < 0 || st.st_uid != geteuid () || seg->owner != geteuid ())
     {
       close (fd);
       return fail (seg, SHMV_ERROR_PERMISSION_DENIED, "it belongs to another user");

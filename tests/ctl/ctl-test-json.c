@@ -173,8 +173,8 @@ parse_number (Parser *ps, CtlJson *json)
   text = g_strndup (begin, (gsize) (ps->p - begin));
   json->type = CTL_JSON_NUMBER;
   json->number = g_ascii_strtod (text, NULL);
-  json->is_integer = integer && g_ascii_string_to_signed (text, 10, G_MININT64, G_MAXINT64,
-                                                          &json->integer, NULL);
+  json->is_integer =
+      integer && g_ascii_string_to_signed (text, 10, G_MININT64, G_MAXINT64, &json->integer, NULL);
   return TRUE;
 }
 

@@ -21,13 +21,13 @@ typedef struct CtlJson CtlJson;
 struct CtlJson
 {
   CtlJsonType type;
-  char *name;          /* the member name, inside an object */
+  char *name; /* the member name, inside an object */
   gboolean boolean;
   double number;
   gboolean is_integer; /* a number without fraction or exponent that fits gint64 */
   gint64 integer;
   char *string;
-  GPtrArray *items;    /* CtlJson: array elements, or object members in order */
+  GPtrArray *items; /* CtlJson: array elements, or object members in order */
 };
 
 /* Parses @text, which must hold exactly one JSON value (RFC 8259: strict,

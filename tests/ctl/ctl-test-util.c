@@ -70,8 +70,8 @@ ctl_runv (const char *const *args, char **out, char **err)
 
   /* Always capture: output left to the inherited stdout would corrupt TAP. */
   g_test_message ("running %s", joined);
-  if (!g_spawn_sync (NULL, argv, env, G_SPAWN_DEFAULT, NULL, NULL, &child_out, &child_err,
-                     &status, &error))
+  if (!g_spawn_sync (NULL, argv, env, G_SPAWN_DEFAULT, NULL, NULL, &child_out, &child_err, &status,
+                     &error))
     g_error ("cannot run %s: %s", argv[0], error->message);
   if (out != NULL)
     *out = g_steal_pointer (&child_out);
@@ -103,8 +103,8 @@ ctl_spawn (const char *const *args, int *out_fd, int *err_fd)
   g_autoptr (GError) error = NULL;
   GPid pid = 0;
 
-  if (!g_spawn_async_with_pipes (NULL, argv, env, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid,
-                                 NULL, out_fd, err_fd, &error))
+  if (!g_spawn_async_with_pipes (NULL, argv, env, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, NULL,
+                                 out_fd, err_fd, &error))
     g_error ("cannot start %s: %s", argv[0], error->message);
   return pid;
 }

@@ -31,8 +31,8 @@ make_stale_channel (const char *key)
       ShmvChannel *ch = shmv_channel_new (key);
 
       close (fds[0]);
-      if (!shmv_channel_open (ch, SHMV_CHANNEL_WRITER, 0)
-          || !shmv_channel_publish (ch, pixels_2x2_rgb8, 2, 2, 6, SHMV_FORMAT_RGB8, "stale"))
+      if (!shmv_channel_open (ch, SHMV_CHANNEL_WRITER, 0) ||
+          !shmv_channel_publish (ch, pixels_2x2_rgb8, 2, 2, 6, SHMV_FORMAT_RGB8, "stale"))
         _exit (1);
       if (write (fds[1], "x", 1) != 1)
         _exit (1);
@@ -191,8 +191,8 @@ test_gc (void)
   g_assert_false (ctl_assert_member (item, "in_use", CTL_JSON_BOOL)->boolean);
   g_assert_false (ctl_assert_member (item, "writer_alive", CTL_JSON_BOOL)->boolean);
   g_assert_false (ctl_assert_member (item, "persistent", CTL_JSON_BOOL)->boolean);
-  g_assert_false (ctl_assert_member (find_channel (json, persistent), "stale", CTL_JSON_BOOL)
-                      ->boolean);
+  g_assert_false (
+      ctl_assert_member (find_channel (json, persistent), "stale", CTL_JSON_BOOL)->boolean);
   g_assert_false (ctl_assert_member (find_channel (json, live), "stale", CTL_JSON_BOOL)->boolean);
   g_assert_true (shmv_test_shm_exists (shmv_channel_native_key (stale_ch)));
   g_clear_pointer (&json, ctl_json_free);

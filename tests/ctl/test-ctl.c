@@ -77,10 +77,10 @@ assert_channel_holds (Fixture *f, const char *expected_png)
 static void
 test_help (void)
 {
-  static const char *const words[] = { "publish", "read",         "info",      "list",
-                                       "rm",      "watch",        "gc",        "--key",
-                                       "-k",      "--max-pixels", "--json",    "--count",
-                                       "--timeout", "--version",  "--help" };
+  static const char *const words[] = { "publish",   "read",         "info",   "list",
+                                       "rm",        "watch",        "gc",     "--key",
+                                       "-k",        "--max-pixels", "--json", "--count",
+                                       "--timeout", "--version",    "--help" };
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
 
@@ -265,16 +265,14 @@ test_publish_max_pixels (Fixture *f, gconstpointer data)
   g_autofree char *err = NULL;
 
   publish_ok (f, good);
-  ctl_assert_exit (ctl_run (NULL, &err, "publish", big, "--max-pixels", "4095", "-k", f->key,
-                            NULL),
+  ctl_assert_exit (ctl_run (NULL, &err, "publish", big, "--max-pixels", "4095", "-k", f->key, NULL),
                    3, err);
   g_assert_nonnull (strstr (err, "big.png"));
   assert_channel_holds (f, good);
 
   /* The limit itself is allowed. */
   g_clear_pointer (&err, g_free);
-  ctl_assert_exit (ctl_run (NULL, &err, "-k", f->key, "--max-pixels", "4096", "publish", big,
-                            NULL),
+  ctl_assert_exit (ctl_run (NULL, &err, "-k", f->key, "--max-pixels", "4096", "publish", big, NULL),
                    0, err);
   assert_channel_holds (f, big);
 }
@@ -436,9 +434,9 @@ test_info_no_frame (Fixture *f, gconstpointer data)
   g_autofree char *err = NULL;
   g_autoptr (CtlJson) json = NULL;
   ShmvChannel *writer = shmv_channel_new (f->key);
-  static const char *const nulls[] = { "width",   "height",          "format",       "stride",
-                                       "writer_pid", "checksum",    "publish_time", "publish_time_ns",
-                                       "source" };
+  static const char *const nulls[] = { "width",        "height",          "format",
+                                       "stride",       "writer_pid",      "checksum",
+                                       "publish_time", "publish_time_ns", "source" };
 
   g_assert_true (shmv_channel_open (writer, SHMV_CHANNEL_WRITER, 0));
   ctl_assert_exit (ctl_run (&out, &err, "info", "--json", "-k", f->key, NULL), 0, err);
@@ -735,7 +733,8 @@ add_pngsuite_tests (void)
     }
 }
 
-#define ADD(path, func, data) g_test_add (path, Fixture, data, fixture_set_up, func, fixture_tear_down)
+#define ADD(path, func, data)                                                                      \
+  g_test_add (path, Fixture, data, fixture_set_up, func, fixture_tear_down)
 
 int
 main (int argc, char **argv)

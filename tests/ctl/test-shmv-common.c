@@ -20,7 +20,9 @@ test_json_writer (void)
   g_autofree char *text = NULL;
 
   shmv_json_begin_object (json, NULL);
-  shmv_json_add_string (json, "s", "a\"b\\c\nd\te\x01" "f/Noël");
+  shmv_json_add_string (json, "s",
+                        "a\"b\\c\nd\te\x01"
+                        "f/Noël");
   shmv_json_add_string (json, "bad utf-8", "x\xffy");
   shmv_json_add_string (json, "none", NULL);
   shmv_json_add_int (json, "i", G_MININT64);
@@ -69,6 +71,7 @@ test_gerror (void)
   g_autoptr (GError) from_status = shmv_gerror_new_from_status (&status);
   g_autoptr (GError) propagated = NULL;
 
+  g_assert_cmpstr (g_quark_to_string (SHMV_GERROR), ==, "shmv-error-quark");
   g_assert_error (error, SHMV_GERROR, SHMV_ERROR_NOT_FOUND);
   g_assert_cmpstr (error->message, ==, "No such channel: segment “k”: no such segment");
   g_assert_error (bare, SHMV_GERROR, SHMV_ERROR_CORRUPT);
@@ -117,7 +120,11 @@ static void
 test_frame_text (void)
 {
   ShmvFrameInfo info = {
-    .generation = 3, .width = 640, .height = 480, .stride = 640 * 4, .format = SHMV_FORMAT_RGBA8,
+    .generation = 3,
+    .width = 640,
+    .height = 480,
+    .stride = 640 * 4,
+    .format = SHMV_FORMAT_RGBA8,
   };
   g_autofree char *dimensions = shmv_frame_dimensions (&info);
   g_autofree char *summary = shmv_frame_summary (&info);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <shmview/shmv-error.h>
+#include <shmview/shmv-segment.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -94,6 +95,22 @@ SHMV_API void shmv_channel_free (ShmvChannel *ch);
  * of that name is no channel. Writers create the channel when it is missing.
  */
 SHMV_API bool shmv_channel_open (ShmvChannel *ch, ShmvChannelRole role, int timeout_ms);
+
+/**
+ * shmv_channel_set_sharing:
+ *
+ * Before a writer's open: SHMV_SHARING_GROUP makes a channel it creates
+ * readable by the owner's group (mode 0640). See shmv_segment_set_sharing().
+ */
+SHMV_API bool shmv_channel_set_sharing (ShmvChannel *ch, ShmvSharing sharing);
+
+/**
+ * shmv_channel_set_owner:
+ *
+ * Before a reader's open: follow user @owner's channel of this key (it must
+ * have been published with SHMV_SHARING_GROUP, and we must be in its group).
+ */
+SHMV_API bool shmv_channel_set_owner (ShmvChannel *ch, uid_t owner);
 
 /** shmv_channel_close: detaches; the channel disappears with its last user unless persistent. */
 SHMV_API void shmv_channel_close (ShmvChannel *ch);

@@ -6,6 +6,8 @@
 
 #include <shmview/shmv-error.h>
 
+#include <sys/types.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -15,6 +17,12 @@ typedef enum
   SHMV_ACCESS_READ_ONLY,
   SHMV_ACCESS_READ_WRITE
 } ShmvAccess;
+
+typedef enum
+{
+  SHMV_SHARING_USER = 0, /* mode 0600: only the owner (the default) */
+  SHMV_SHARING_GROUP     /* mode 0640: the owner's group may attach read-only */
+} ShmvSharing;
 
 /**
  * ShmvSegment:
@@ -54,6 +62,27 @@ SHMV_API void shmv_segment_free (ShmvSegment *seg);
  * SHMV_ERROR_KEY when the key is too long or not valid UTF-8.
  */
 SHMV_API bool shmv_segment_set_key (ShmvSegment *seg, const char *key);
+
+/**
+ * shmv_segment_set_sharing:
+ *
+ * Who may attach to segments this handle creates from now on. With
+ * SHMV_SHARING_GROUP, members of the owner's group attach read-only (after
+ * shmv_segment_set_owner()); they can neither write, lock nor remove it.
+ */
+SHMV_API bool shmv_segment_set_sharing (ShmvSegment *seg, ShmvSharing sharing);
+
+/**
+ * shmv_segment_set_owner:
+ *
+ * Detaches, then makes the handle refer to user @owner's segment of the same
+ * key (native names are per user). Only the owner can create a segment or
+ * take its lock; others can attach read-only to a group-shared one.
+ */
+SHMV_API bool shmv_segment_set_owner (ShmvSegment *seg, uid_t owner);
+
+/** shmv_segment_owner: the uid whose segment this handle refers to. */
+SHMV_API uid_t shmv_segment_owner (const ShmvSegment *seg);
 
 /** shmv_segment_key: the key, or "" when none is set. */
 SHMV_API const char *shmv_segment_key (const ShmvSegment *seg);
