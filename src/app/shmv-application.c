@@ -219,6 +219,14 @@ shmv_application_handle_local_options (GApplication *application,
       self->load_file = g_file_new_for_commandline_arg (load);
     }
 
+  /* GTK would only print "cannot open display"; say what to do instead. */
+  if (!gtk_init_check ())
+    {
+      g_printerr ("%s\n", _("shmview needs a graphical display (DISPLAY or WAYLAND_DISPLAY is not "
+                             "set or cannot be opened); shmview-ctl works without one"));
+      return 1;
+    }
+
   self->mode = writer ? SHMV_WINDOW_MODE_WRITER
                : reader ? SHMV_WINDOW_MODE_READER
                         : SHMV_WINDOW_MODE_LOOPBACK;

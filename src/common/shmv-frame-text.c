@@ -18,8 +18,7 @@ shmv_frame_dimensions (const ShmvFrameInfo *info)
 {
   const char *format = shmv_format_name (info->format);
 
-  /* TRANSLATORS: width × height and pixel format (RGB8, RGBA8, RGB16, RGBA16), e.g. "640 × 480
-   * RGBA8" */
+  /* TRANSLATORS: width × height, then a pixel format name: "640 × 480 RGBA8" */
   return g_strdup_printf (_ ("%u × %u %s"), info->width, info->height, format ? format : "?");
 }
 

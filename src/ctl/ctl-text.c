@@ -116,8 +116,7 @@ ctl_text_print_report (const CtlReport *report)
 
       block_add (&block, _ ("Image:"), shmv_frame_dimensions (frame));
       block_add (&block, _ ("Generation:"), g_strdup_printf ("%u", frame->generation));
-      /* TRANSLATORS: a date and time, then how long ago, e.g. "2024-05-01 14:00:00.123 (2.5 s ago)"
-       */
+      /* TRANSLATORS: a date and time, then how long ago: "2024-05-01 14:00:00.123 (2.5 s ago)" */
       block_add (&block, _ ("Published:"),
                  g_strdup_printf (_ ("%s (%.1f s ago)"), when, shmv_frame_age_ms (frame) / 1000.0));
       block_add (&block, _ ("Source:"),
@@ -235,8 +234,7 @@ ctl_text_print_frame (const ShmvFrameInfo *frame, guint skipped, double latency_
   g_autofree char *dimensions = shmv_frame_dimensions (frame);
 
   if (skipped > 0)
-    /* TRANSLATORS: generation, "640 × 480 RGBA8", latency in ms, frames published too fast to show
-     */
+    /* TRANSLATORS: generation, "640 × 480 RGBA8", latency in ms, frames we did not see */
     g_print (g_dngettext (GETTEXT_PACKAGE, "generation %u: %s, latency %.1f ms (%u frame skipped)",
                           "generation %u: %s, latency %.1f ms (%u frames skipped)", skipped),
              frame->generation, dimensions, latency_ms, skipped);

@@ -202,8 +202,10 @@ main (int argc, char **argv)
   g_autofree char *description = NULL;
   const CtlCommand *command;
   CtlOptions options = { 0 };
+  g_autofree const char **words = NULL;
+  int n_words = 0;
+  int seen_dashes = 0;
   CtlExit result;
-  int first = 1;
 
   shmv_i18n_init ();
   g_set_prgname ("shmview-ctl");
@@ -221,29 +223,33 @@ main (int argc, char **argv)
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return ctl_usage_error ("%s", error->message);
 
+  words = g_new0 (const char *, argc);
   if (raw.version)
     {
       g_print ("shmview-ctl %s (libshmview %s)\n", PACKAGE_VERSION, shmv_version_string ());
       return CTL_EXIT_OK;
     }
 
-  /* "--" ends the options (for a file named "-x"); GOption leaves it in. */
-  if (first < argc && g_str_equal (argv[first], "--"))
-    first++;
-  if (first >= argc)
+  /* GOption leaves a "--" (which ends the options, for a file named "-x")
+   * where it was; what remains besides it is the command and its argument. */
+  for (int i = 1; i < argc; i++)
+    if (!g_str_equal (argv[i], "--") || seen_dashes++ > 0)
+      words[n_words++] = argv[i];
+
+  if (n_words == 0)
     return ctl_usage_error (_ ("No command given"));
 
-  command = find_command (argv[first]);
+  command = find_command (words[0]);
   if (command == NULL)
-    return ctl_usage_error (_ ("Unknown command “%s”"), argv[first]);
+    return ctl_usage_error (_ ("Unknown command “%s”"), words[0]);
 
-  if (command->argument != NULL && argc - first < 2)
+  if (command->argument != NULL && n_words < 2)
     return ctl_usage_error (_ ("“%s” needs an argument: %s"), command->name, _ (command->argument));
-  if (argc - first > (command->argument != NULL ? 2 : 1))
+  if (n_words > (command->argument != NULL ? 2 : 1))
     return ctl_usage_error (_ ("Too many arguments for “%s”"), command->name);
 
   if ((result = check_options (command, &raw, &options)) != CTL_EXIT_OK)
     return result;
 
-  return command->run (&options, command->argument != NULL ? argv[first + 1] : NULL);
+  return command->run (&options, command->argument != NULL ? words[1] : NULL);
 }

@@ -47,7 +47,7 @@ shmv_appear_watch_new (const char *native_name)
 static bool
 drain_events (ShmvAppearWatch *watch)
 {
-  char buf[4096] __attribute__ ((aligned (__alignof__ (struct inotify_event))));
+  char buf[4096] __attribute__ ((aligned (__alignof__(struct inotify_event))));
   bool seen = false;
   ssize_t n;
 

@@ -55,7 +55,7 @@ typedef struct
   ShmvSlot slots[SHMV_CHANNEL_SLOTS];
 } ShmvChannelHeader;
 
-_Static_assert (sizeof (ShmvChannelHeader) <= SHMV_CHANNEL_HEADER_SIZE, "header fits its page");
+_Static_assert(sizeof (ShmvChannelHeader) <= SHMV_CHANNEL_HEADER_SIZE, "header fits its page");
 
 /* Checks @slot (a private copy) against a channel of @channel_size bytes.
  * Returns NULL if it describes a frame that lies inside, else the reason. */

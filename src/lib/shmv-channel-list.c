@@ -48,11 +48,11 @@ inspect (const char *name, ShmvChannelEntry *entry)
   fd = open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0)
     return false;
-  if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode) && st.st_uid == geteuid ()
-      && pread_all (fd, &prefix, sizeof prefix, 0)
-      && memcmp (prefix.magic, SHMV_SEGMENT_MAGIC, sizeof prefix.magic) == 0
-      && pread_all (fd, magic, sizeof magic, SHMV_SEGMENT_DATA_OFFSET)
-      && memcmp (magic, SHMV_CHANNEL_MAGIC, sizeof magic) == 0)
+  if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode) && st.st_uid == geteuid () &&
+      pread_all (fd, &prefix, sizeof prefix, 0) &&
+      memcmp (prefix.magic, SHMV_SEGMENT_MAGIC, sizeof prefix.magic) == 0 &&
+      pread_all (fd, magic, sizeof magic, SHMV_SEGMENT_DATA_OFFSET) &&
+      memcmp (magic, SHMV_CHANNEL_MAGIC, sizeof magic) == 0)
     {
       memset (entry, 0, sizeof *entry);
       prefix.key[SHMV_KEY_MAX] = '\0';

@@ -166,8 +166,8 @@ shmv_channel_validate_slot (const ShmvSlot *slot, size_t channel_size)
     return "row stride does not match width and format";
   if ((uint64_t) slot->stride * slot->height != slot->bytes)
     return "pixel byte count does not match the image size";
-  if (slot->offset < SHMV_CHANNEL_HEADER_SIZE || slot->offset > channel_size
-      || slot->bytes > channel_size - slot->offset)
+  if (slot->offset < SHMV_CHANNEL_HEADER_SIZE || slot->offset > channel_size ||
+      slot->bytes > channel_size - slot->offset)
     return "pixels lie outside the segment";
   if (memchr (slot->source_name, '\0', sizeof slot->source_name) == NULL)
     return "source name is not terminated";
@@ -276,8 +276,8 @@ open_writer (ShmvChannel *ch)
 static bool
 read_header (ShmvChannel *ch, ShmvChannelHeader *copy)
 {
-  if (shmv_segment_size (ch->seg) < SHMV_CHANNEL_HEADER_SIZE
-      || !shmv_safe_memcpy (copy, header_of (ch), sizeof *copy))
+  if (shmv_segment_size (ch->seg) < SHMV_CHANNEL_HEADER_SIZE ||
+      !shmv_safe_memcpy (copy, header_of (ch), sizeof *copy))
     return fail (ch, SHMV_ERROR_CORRUPT, "the segment is too small for a channel header");
   return true;
 }
@@ -431,8 +431,7 @@ shmv_channel_set_persistent (ShmvChannel *ch, bool persistent)
 {
   if (!check_writer (ch))
     return false;
-  return shmv_segment_set_persistent (ch->seg, persistent) ? succeed (ch)
-                                                           : fail_from_segment (ch);
+  return shmv_segment_set_persistent (ch->seg, persistent) ? succeed (ch) : fail_from_segment (ch);
 }
 
 /* The slot to fill: neither the current one nor the newest of the others,
@@ -951,8 +950,8 @@ shmv_channel_remove (ShmvChannel *ch)
     return fail (ch, SHMV_ERROR_OUT_OF_RESOURCES, "out of memory");
   /* Tell attached readers before the name goes, so they reopen. A corrupt
    * channel (or one we can only read) is removed all the same. */
-  if (shmv_segment_attach (seg, SHMV_ACCESS_READ_WRITE)
-      && shmv_segment_size (seg) >= SHMV_CHANNEL_HEADER_SIZE)
+  if (shmv_segment_attach (seg, SHMV_ACCESS_READ_WRITE) &&
+      shmv_segment_size (seg) >= SHMV_CHANNEL_HEADER_SIZE)
     {
       ShmvChannelHeader *header = shmv_segment_data (seg);
       bool locked = shmv_segment_try_lock (seg, 1000);

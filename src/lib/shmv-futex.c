@@ -17,8 +17,8 @@ shmv_futex_wait (const uint32_t *word, uint32_t expected, int timeout_ms)
 {
   struct timespec timeout = { timeout_ms / 1000, (long) (timeout_ms % 1000) * 1000000 };
 
-  if (syscall (SYS_futex, word, FUTEX_WAIT, expected, timeout_ms < 0 ? NULL : &timeout, NULL, 0)
-      == 0)
+  if (syscall (SYS_futex, word, FUTEX_WAIT, expected, timeout_ms < 0 ? NULL : &timeout, NULL, 0) ==
+      0)
     return 0;
   if (errno == EAGAIN) /* the word had already changed */
     return 0;

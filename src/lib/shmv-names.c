@@ -47,8 +47,8 @@ utf8_is_valid (const unsigned char *s)
           cp = (cp << 6) | (*s & 0x3F);
         }
       /* Overlong forms, surrogates and values past U+10FFFF. */
-      if ((extra == 1 && cp < 0x80) || (extra == 2 && cp < 0x800) || (extra == 3 && cp < 0x10000)
-          || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+      if ((extra == 1 && cp < 0x80) || (extra == 2 && cp < 0x800) || (extra == 3 && cp < 0x10000) ||
+          (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
         return false;
     }
   return true;
@@ -87,7 +87,8 @@ bool
 shmv_native_name_is_segment_of (const char *name, uid_t uid)
 {
   char prefix[32];
-  size_t len = (size_t) snprintf (prefix, sizeof prefix, "%s-%08x-", SHMV_SEGMENT_PREFIX, (unsigned) uid);
+  size_t len =
+      (size_t) snprintf (prefix, sizeof prefix, "%s-%08x-", SHMV_SEGMENT_PREFIX, (unsigned) uid);
 
   return strncmp (name, prefix, len) == 0 && strlen (name) == len + 13;
 }

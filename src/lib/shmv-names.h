@@ -18,7 +18,8 @@
 bool shmv_key_is_valid (const char *key);
 
 /* Writes "/<prefix>-<uid>-<hash of key>" into @out. */
-void shmv_native_name (char out[SHMV_NATIVE_NAME_SIZE], const char *prefix, const char *key, uid_t uid);
+void
+shmv_native_name (char out[SHMV_NATIVE_NAME_SIZE], const char *prefix, const char *key, uid_t uid);
 
 /* Whether @name (without the slash) is a segment name of user @uid. */
 bool shmv_native_name_is_segment_of (const char *name, uid_t uid);

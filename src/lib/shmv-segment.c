@@ -36,8 +36,8 @@ struct ShmvSegment
 {
   char *key; /* "" when none */
   char native_key[SHMV_NATIVE_NAME_SIZE];
-  uid_t owner;          /* whose segment: the effective uid unless set */
-  ShmvSharing sharing;  /* for create() */
+  uid_t owner;         /* whose segment: the effective uid unless set */
+  ShmvSharing sharing; /* for create() */
   int fd;
   bool fd_writable;
   ShmvAccess access;
@@ -204,8 +204,8 @@ name_is_fd (const char *name, int fd)
 
   if (other < 0)
     return false;
-  same = fstat (fd, &a) == 0 && fstat (other, &b) == 0 && a.st_dev == b.st_dev
-         && a.st_ino == b.st_ino;
+  same =
+      fstat (fd, &a) == 0 && fstat (other, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
   close (other);
   return same;
 }
@@ -233,8 +233,8 @@ read_prefix (int fd, ShmvSegmentPrefix *prefix)
   do
     n = pread (fd, prefix, sizeof *prefix, 0);
   while (n < 0 && errno == EINTR);
-  return n == (ssize_t) sizeof *prefix
-         && memcmp (prefix->magic, SHMV_SEGMENT_MAGIC, sizeof prefix->magic) == 0;
+  return n == (ssize_t) sizeof *prefix &&
+         memcmp (prefix->magic, SHMV_SEGMENT_MAGIC, sizeof prefix->magic) == 0;
 }
 
 /* Removes the segment open as @fd, if @name still points at it, and its
@@ -279,8 +279,7 @@ open_lock (ShmvSegment *seg, key_t *key, bool probe)
   int err = shmv_syslock_open (&seg->lock, key, probe);
 
   if (err == EACCES)
-    return fail (seg, SHMV_ERROR_PERMISSION_DENIED,
-                 "its lock semaphore belongs to another user");
+    return fail (seg, SHMV_ERROR_PERMISSION_DENIED, "its lock semaphore belongs to another user");
   if (err != 0)
     return fail_errno (seg, err, "cannot open its lock semaphore");
   return true;
@@ -344,8 +343,7 @@ init_new (ShmvSegment *seg, size_t total, ShmvAccess access)
   memcpy (prefix->key, seg->key, prefix->key_len + 1);
   memcpy (prefix->magic, SHMV_SEGMENT_MAGIC, sizeof prefix->magic);
 
-  if (access == SHMV_ACCESS_READ_ONLY
-      && mprotect (seg->map, seg->map_size, PROT_READ) < 0)
+  if (access == SHMV_ACCESS_READ_ONLY && mprotect (seg->map, seg->map_size, PROT_READ) < 0)
     return fail_errno (seg, errno, "cannot make it read-only");
   seg->access = access;
   /* Downgrading is atomic: attachers waiting for a shared lock get in now. */
@@ -406,8 +404,8 @@ shmv_segment_create (ShmvSegment *seg, size_t size, ShmvAccess access)
 
   /* Nobody else can have a lock on a file we just made, except an attacher
    * that opened it a moment ago; it lets go as soon as it sees no magic. */
-  if (shmv_ofd_lock_timeout (seg->fd, SHMV_OFD_USERS_BYTE, F_WRLCK, INIT_WAIT_MS) != 0
-      || !init_new (seg, total, access))
+  if (shmv_ofd_lock_timeout (seg->fd, SHMV_OFD_USERS_BYTE, F_WRLCK, INIT_WAIT_MS) != 0 ||
+      !init_new (seg, total, access))
     {
       if (seg->status.code == SHMV_ERROR_NONE)
         fail (seg, SHMV_ERROR_UNKNOWN, "cannot initialise it");
@@ -517,8 +515,7 @@ shmv_segment_detach (ShmvSegment *seg)
 
   if (seg->map == NULL)
     {
-      shmv_status_set (&seg->status, SHMV_ERROR_NOT_FOUND, "segment “%s”: not attached",
-                       seg->key);
+      shmv_status_set (&seg->status, SHMV_ERROR_NOT_FOUND, "segment “%s”: not attached", seg->key);
       return false;
     }
   persistent = shmv_segment_is_persistent (seg);
@@ -647,8 +644,8 @@ shmv_segment_is_persistent (const ShmvSegment *seg)
 
   /* pread, not the mapping: a peer may have truncated the file, and reading
    * a vanished page would be a SIGBUS. */
-  return seg->fd >= 0 && read_prefix (seg->fd, &prefix)
-         && (prefix.flags & SHMV_SEGMENT_PERSISTENT) != 0;
+  return seg->fd >= 0 && read_prefix (seg->fd, &prefix) &&
+         (prefix.flags & SHMV_SEGMENT_PERSISTENT) != 0;
 }
 
 int

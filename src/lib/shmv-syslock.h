@@ -10,12 +10,15 @@
 typedef struct
 {
   key_t key;
-  int semid;        /* -1 when not open */
-  bool held;        /* by this handle */
-  bool owner_died;  /* the last acquire found the previous holder dead */
+  int semid;       /* -1 when not open */
+  bool held;       /* by this handle */
+  bool owner_died; /* the last acquire found the previous holder dead */
 } ShmvSysLock;
 
-#define SHMV_SYSLOCK_INIT { 0, -1, false, false }
+#define SHMV_SYSLOCK_INIT                                                                          \
+  {                                                                                                \
+    0, -1, false, false                                                                            \
+  }
 
 /* Opens the lock at @key, creating it free. If @key belongs to another user
  * and @probe is true, tries the next keys and stores the one it got in

@@ -180,8 +180,8 @@ test_larger_image_grows_and_reader_follows (void)
     }
   /* Steady sizes reuse space: at most the header plus the largest frames. */
   g_assert_cmpuint (shmv_channel_segment_size (writer), <=,
-                    SHMV_SEGMENT_DATA_OFFSET + SHMV_CHANNEL_HEADER_SIZE
-                      + 3 * (1024 * 513 * 8 + 4096));
+                    SHMV_SEGMENT_DATA_OFFSET + SHMV_CHANNEL_HEADER_SIZE +
+                        3 * (1024 * 513 * 8 + 4096));
   g_free (buf);
   shmv_channel_free (reader);
   shmv_channel_free (writer);
@@ -229,8 +229,8 @@ test_failed_publish_keeps_previous (void)
   g_assert_false (shmv_channel_publish (writer, &info, 1, 1, 3, SHMV_FORMAT_INVALID, NULL));
   /* 100000 x 100000 RGBA16 is 80 GB: more than /dev/shm; nothing is touched. */
   big = g_malloc (8);
-  g_assert_false (shmv_channel_begin_frame (writer, 100000, 100000, SHMV_FORMAT_RGBA16, &big,
-                                            &cap));
+  g_assert_false (
+      shmv_channel_begin_frame (writer, 100000, 100000, SHMV_FORMAT_RGBA16, &big, &cap));
   g_assert_cmpint (shmv_channel_error (writer), ==, SHMV_ERROR_OUT_OF_RESOURCES);
   cap = 0;
   g_assert_cmpuint (shmv_channel_generation (reader), ==, generation);
@@ -263,7 +263,8 @@ test_in_place_frame (void)
   gsize cap = 0;
   ShmvFrameInfo info;
 
-  g_assert_true (shmv_channel_begin_frame (ch, 50, 20, SHMV_FORMAT_RGBA8, (void **) &dest, &stride));
+  g_assert_true (
+      shmv_channel_begin_frame (ch, 50, 20, SHMV_FORMAT_RGBA8, (void **) &dest, &stride));
   for (int y = 0; y < 20; y++)
     {
       memcpy (dest + y * stride, expect + y * stride, stride);
@@ -439,8 +440,8 @@ test_hostile_header_never_crashes (void)
       header = shmv_segment_data (seg);
       /* Scribble a few random bytes, mostly over the fields that matter. */
       for (gsize k = 0; k < n; k++)
-        header[g_rand_int_range (rand, 0, (gint32) sizeof (ShmvChannelHeader))]
-          = (guint8) g_rand_int (rand);
+        header[g_rand_int_range (rand, 0, (gint32) sizeof (ShmvChannelHeader))] =
+            (guint8) g_rand_int (rand);
       if (shmv_channel_read (reader, &buf, &cap, &info))
         {
           /* Whatever it accepted must verify. */

@@ -25,7 +25,7 @@ static void
 test_distinct_keys_distinct_names (void)
 {
   const char *pairs[][2] = {
-    { "Noël", "Nol" }, { "a/b", "a_b" }, { "key", "key1" }, { "ke1y", "key1" },
+    { "Noël", "Nol" },  { "a/b", "a_b" },         { "key", "key1" }, { "ke1y", "key1" },
     { "key1", "key2" }, { "shmview", "Shmview" }, { " ", "  " },
   };
 

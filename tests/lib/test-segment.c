@@ -361,8 +361,8 @@ static int
 attach_and_hang (const char *key, int fd)
 {
   ShmvSegment *seg = shmv_segment_new (key);
-  bool ok = shmv_segment_attach (seg, SHMV_ACCESS_READ_WRITE)
-            || shmv_segment_create (seg, 4096, SHMV_ACCESS_READ_WRITE);
+  bool ok = shmv_segment_attach (seg, SHMV_ACCESS_READ_WRITE) ||
+            shmv_segment_create (seg, 4096, SHMV_ACCESS_READ_WRITE);
 
   if (write (fd, ok ? "y" : "n", 1) != 1 || !ok)
     return 10;
@@ -471,9 +471,9 @@ attach_detach_many (const char *key, int fd)
     {
       ShmvSegment *seg = shmv_segment_new (key);
 
-      if (!shmv_segment_attach (seg, SHMV_ACCESS_READ_WRITE)
-          && !shmv_segment_create (seg, 4096, SHMV_ACCESS_READ_WRITE)
-          && !shmv_segment_attach (seg, SHMV_ACCESS_READ_WRITE))
+      if (!shmv_segment_attach (seg, SHMV_ACCESS_READ_WRITE) &&
+          !shmv_segment_create (seg, 4096, SHMV_ACCESS_READ_WRITE) &&
+          !shmv_segment_attach (seg, SHMV_ACCESS_READ_WRITE))
         {
           /* Losing a race to a remover is fine; anything else is not. */
           if (shmv_segment_error (seg) != SHMV_ERROR_NOT_FOUND)

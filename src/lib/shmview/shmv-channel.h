@@ -7,9 +7,7 @@
 #include <shmview/shmv-error.h>
 #include <shmview/shmv-segment.h>
 
-#ifdef __cplusplus
-extern "C" {
-#endif
+SHMV_BEGIN_DECLS
 
 typedef enum
 {
@@ -47,7 +45,7 @@ SHMV_API uint64_t shmv_checksum (const void *data, size_t len);
  */
 typedef struct
 {
-  uint32_t generation;     /* 1 for the first frame, +1 for each publish */
+  uint32_t generation; /* 1 for the first frame, +1 for each publish */
   uint32_t width;
   uint32_t height;
   uint32_t stride;
@@ -197,10 +195,8 @@ SHMV_API bool shmv_channel_get_info (ShmvChannel *ch, ShmvFrameInfo *info);
  * frees *@pixels with free(). SHMV_ERROR_CORRUPT when the frame does not
  * verify.
  */
-SHMV_API bool shmv_channel_read (ShmvChannel *ch,
-                                 void **pixels,
-                                 size_t *capacity,
-                                 ShmvFrameInfo *info);
+SHMV_API bool
+shmv_channel_read (ShmvChannel *ch, void **pixels, size_t *capacity, ShmvFrameInfo *info);
 
 /** shmv_channel_generation: the generation of the newest frame, 0 before the first. */
 SHMV_API uint32_t shmv_channel_generation (ShmvChannel *ch);
@@ -255,9 +251,9 @@ typedef struct
 {
   char key[256];
   char native_key[32];
-  size_t size;     /* bytes in /dev/shm */
+  size_t size; /* bytes in /dev/shm */
   bool persistent;
-  bool in_use;     /* some process has it attached */
+  bool in_use; /* some process has it attached */
 } ShmvChannelEntry;
 
 /**
@@ -292,6 +288,4 @@ SHMV_API void shmv_watch_drain (ShmvWatch *watch);
 /** shmv_watch_free: stops the thread and frees; NULL-safe. */
 SHMV_API void shmv_watch_free (ShmvWatch *watch);
 
-#ifdef __cplusplus
-}
-#endif
+SHMV_END_DECLS

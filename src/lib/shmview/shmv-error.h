@@ -9,8 +9,16 @@
 #include <stdint.h>
 
 #ifdef __cplusplus
-extern "C" {
+#define SHMV_BEGIN_DECLS                                                                           \
+  extern "C"                                                                                       \
+  {
+#define SHMV_END_DECLS }
+#else
+#define SHMV_BEGIN_DECLS
+#define SHMV_END_DECLS
 #endif
+
+SHMV_BEGIN_DECLS
 
 #if defined(SHMV_COMPILATION)
 #define SHMV_API __attribute__ ((visibility ("default")))
@@ -74,6 +82,4 @@ typedef struct
   char message[320];
 } ShmvStatus;
 
-#ifdef __cplusplus
-}
-#endif
+SHMV_END_DECLS

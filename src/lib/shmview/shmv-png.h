@@ -6,9 +6,7 @@
 
 #include <shmview/shmv-channel.h>
 
-#ifdef __cplusplus
-extern "C" {
-#endif
+SHMV_BEGIN_DECLS
 
 /** The default pixel limit: 2^28 pixels (16384 x 16384). */
 #define SHMV_PNG_DEFAULT_MAX_PIXELS (UINT64_C (1) << 28)
@@ -86,6 +84,4 @@ SHMV_API bool shmv_png_save (const char *path,
                              ShmvFormat format,
                              ShmvStatus *status);
 
-#ifdef __cplusplus
-}
-#endif
+SHMV_END_DECLS

@@ -8,9 +8,7 @@
 
 #include <sys/types.h>
 
-#ifdef __cplusplus
-extern "C" {
-#endif
+SHMV_BEGIN_DECLS
 
 typedef enum
 {
@@ -204,6 +202,4 @@ SHMV_API const char *shmv_segment_error_string (const ShmvSegment *seg);
 /** The longest key, in bytes. */
 #define SHMV_KEY_MAX 255
 
-#ifdef __cplusplus
-}
-#endif
+SHMV_END_DECLS

@@ -6,9 +6,7 @@
 
 #include <shmview/shmv-error.h>
 
-#ifdef __cplusplus
-extern "C" {
-#endif
+SHMV_BEGIN_DECLS
 
 typedef enum
 {
@@ -39,9 +37,8 @@ typedef struct ShmvSemaphore ShmvSemaphore;
  * gives SHMV_ERROR_KEY, a name owned by another user
  * SHMV_ERROR_PERMISSION_DENIED.
  */
-SHMV_API ShmvSemaphore *shmv_semaphore_new (const char *key,
-                                            int initial_value,
-                                            ShmvSemaphoreMode mode);
+SHMV_API ShmvSemaphore *
+shmv_semaphore_new (const char *key, int initial_value, ShmvSemaphoreMode mode);
 
 SHMV_API void shmv_semaphore_free (ShmvSemaphore *sem);
 
@@ -60,6 +57,4 @@ SHMV_API const char *shmv_semaphore_error_string (const ShmvSemaphore *sem);
 /** shmv_semaphore_native_key: the sem_open name ("/shmvs-<uid>-<hash>"); "" without a key. */
 SHMV_API const char *shmv_semaphore_native_key (const ShmvSemaphore *sem);
 
-#ifdef __cplusplus
-}
-#endif
+SHMV_END_DECLS
