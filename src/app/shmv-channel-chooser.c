@@ -17,6 +17,7 @@
 #include <stdlib.h>
 
 #include "shmv-app-resources.h"
+#include "shmv-widget-util.h"
 #include "shmv-channel-chooser.h"
 #include "shmv-frame-text.h"
 
@@ -275,6 +276,7 @@ shmv_channel_chooser_dispose (GObject *object)
   g_clear_object (&self->cancellable);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SHMV_TYPE_CHANNEL_CHOOSER);
+  shmv_widget_unparent_children (GTK_WIDGET (self));
 
   G_OBJECT_CLASS (shmv_channel_chooser_parent_class)->dispose (object);
 }

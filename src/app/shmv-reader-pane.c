@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "shmv-app-resources.h"
+#include "shmv-widget-util.h"
 #include "shmv-channel-chooser.h"
 #include "shmv-channel-monitor.h"
 #include "shmv-frame-pool.h"
@@ -737,6 +738,7 @@ shmv_reader_pane_dispose (GObject *object)
   g_clear_pointer (&self->pixels, g_bytes_unref);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SHMV_TYPE_READER_PANE);
+  shmv_widget_unparent_children (GTK_WIDGET (self));
 
   G_OBJECT_CLASS (shmv_reader_pane_parent_class)->dispose (object);
 }

@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "shmv-app-resources.h"
+#include "shmv-widget-util.h"
 #include "shmv-frame-pool.h"
 #include "shmv-gerror.h"
 #include "shmv-publisher.h"
@@ -365,6 +366,7 @@ shmv_writer_pane_dispose (GObject *object)
   g_clear_object (&self->chooser);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SHMV_TYPE_WRITER_PANE);
+  shmv_widget_unparent_children (GTK_WIDGET (self));
 
   G_OBJECT_CLASS (shmv_writer_pane_parent_class)->dispose (object);
 }

@@ -207,10 +207,10 @@ main (int argc, char **argv)
   int seen_dashes = 0;
   CtlExit result;
 
-  shmv_i18n_init ();
-  g_set_prgname ("shmview-ctl");
   /* stdout carries data (JSON, one line per frame): diagnostics go elsewhere. */
   g_log_writer_default_set_use_stderr (TRUE);
+  g_set_prgname ("shmview-ctl");
+  shmv_i18n_init ();
 
   context = g_option_context_new (_ ("COMMAND [FILE]"));
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
