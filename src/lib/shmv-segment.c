@@ -69,6 +69,15 @@ fail_errno (ShmvSegment *seg, int err, const char *what)
   return false;
 }
 
+/* A failed semaphore operation: the errno's words, but always a LOCK error. */
+static bool
+fail_lock (ShmvSegment *seg, int err, const char *what)
+{
+  fail_errno (seg, err, what);
+  seg->status.code = SHMV_ERROR_LOCK;
+  return false;
+}
+
 static bool
 succeed (ShmvSegment *seg)
 {
@@ -576,13 +585,7 @@ lock_with_timeout (ShmvSegment *seg, int timeout_ms)
     }
   if (err == ETIMEDOUT)
     return fail (seg, SHMV_ERROR_TIMEOUT, "the lock stayed taken");
-  if (err != 0)
-    {
-      fail_errno (seg, err, "cannot lock");
-      seg->status.code = SHMV_ERROR_LOCK;
-      return false;
-    }
-  return succeed (seg);
+  return err == 0 ? succeed (seg) : fail_lock (seg, err, "cannot lock");
 }
 
 bool
@@ -605,13 +608,7 @@ shmv_segment_unlock (ShmvSegment *seg)
   if (seg->map == NULL || !seg->lock.held)
     return fail (seg, SHMV_ERROR_LOCK, "cannot unlock: this handle does not hold the lock");
   err = shmv_syslock_release (&seg->lock);
-  if (err != 0)
-    {
-      fail_errno (seg, err, "cannot unlock");
-      seg->status.code = SHMV_ERROR_LOCK;
-      return false;
-    }
-  return succeed (seg);
+  return err == 0 ? succeed (seg) : fail_lock (seg, err, "cannot unlock");
 }
 
 bool

@@ -33,7 +33,7 @@ child_env (gboolean debug)
   env = g_environ_setenv (env, "LC_ALL", "C.UTF-8", TRUE);
   env = g_environ_unsetenv (env, "LANGUAGE");
   if (debug)
-    env = g_environ_setenv (env, "G_MESSAGES_DEBUG", "shmview-ctl", TRUE);
+    env = g_environ_setenv (env, "G_MESSAGES_DEBUG", "all", TRUE);
   else
     env = g_environ_unsetenv (env, "G_MESSAGES_DEBUG");
   return env;
@@ -60,8 +60,14 @@ exit_code (int wait_status)
 int
 ctl_runv (const char *const *args, char **out, char **err)
 {
+  return ctl_runv_debug (args, FALSE, out, err);
+}
+
+int
+ctl_runv_debug (const char *const *args, gboolean debug, char **out, char **err)
+{
   g_auto (GStrv) argv = full_argv (args);
-  g_auto (GStrv) env = child_env (FALSE);
+  g_auto (GStrv) env = child_env (debug);
   g_autoptr (GError) error = NULL;
   g_autofree char *joined = g_strjoinv (" ", argv);
   g_autofree char *child_out = NULL;

@@ -16,7 +16,10 @@
 int ctl_run (char **out, char **err, ...) G_GNUC_NULL_TERMINATED;
 int ctl_runv (const char *const *args, char **out, char **err);
 
-/* Starts shmview-ctl in the background with G_MESSAGES_DEBUG=shmview-ctl;
+/* As ctl_runv(), with every debug message of shmview-ctl enabled if @debug. */
+int ctl_runv_debug (const char *const *args, gboolean debug, char **out, char **err);
+
+/* Starts shmview-ctl in the background with G_MESSAGES_DEBUG=all;
  * its stdout and stderr are pipes. */
 GPid ctl_spawn (const char *const *args, int *out_fd, int *err_fd);
 

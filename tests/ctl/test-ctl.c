@@ -409,6 +409,22 @@ test_info_json (Fixture *f, gconstpointer data)
   shmv_channel_free (ch);
 }
 
+/* Debug messages go to stderr: stdout stays machine-readable. */
+static void
+test_info_json_debug (Fixture *f, gconstpointer data)
+{
+  g_autofree char *png = ctl_make_png (f->dir, "debug.png", 2, 2, SHMV_FORMAT_RGB8, 1);
+  const char *const args[] = { "info", "--json", "-k", f->key, NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (CtlJson) json = NULL;
+
+  publish_ok (f, png);
+  ctl_assert_exit (ctl_runv_debug (args, TRUE, &out, &err), 0, err);
+  json = ctl_parse_json (out);
+  g_assert_nonnull (strstr (err, "DEBUG"));
+}
+
 static void
 test_info_text (Fixture *f, gconstpointer data)
 {
@@ -771,6 +787,7 @@ main (int argc, char **argv)
   ADD ("/ctl/read/missing-channel-gives-2", test_read_missing_channel, NULL);
   ADD ("/ctl/read/no-frame-yet-gives-2", test_read_no_frame, NULL);
   ADD ("/ctl/info/json-fields-and-types", test_info_json, NULL);
+  ADD ("/ctl/info/json-stays-clean-with-debug-messages", test_info_json_debug, NULL);
   ADD ("/ctl/info/text", test_info_text, NULL);
   ADD ("/ctl/info/no-frame-yet-gives-generation-0", test_info_no_frame, NULL);
   ADD ("/ctl/info/corrupt-magic-gives-6", test_info_corrupt, GSIZE_TO_POINTER (0));
