@@ -159,6 +159,9 @@ shmv_window_dispose (GObject *object)
 
   self->writer = NULL;
   self->reader = NULL;
+  /* Through GtkWindow, so that it does not keep a pointer to a child the
+   * template disposal unparents behind its back. */
+  gtk_window_set_child (GTK_WINDOW (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), SHMV_TYPE_WINDOW);
   g_clear_object (&self->size_group);
 

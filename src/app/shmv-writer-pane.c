@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "shmv-app-error.h"
 #include "shmv-app-resources.h"
 #include "shmv-widget-util.h"
 #include "shmv-frame-pool.h"
@@ -35,6 +36,7 @@ struct _ShmvWriterPane
   GtkPicture           *picture;
   GtkProgressBar       *progress_bar;
   GtkRevealer          *progress_revealer;
+  GtkLabel             *source_label;
   GtkStack             *stack;
   GtkLabel             *status_label;
 
@@ -43,7 +45,9 @@ struct _ShmvWriterPane
   ShmvPublisher        *publisher;
   GCancellable         *cancellable; /* of the running load */
   GtkFileChooserNative *chooser;
-  char                 *error_message;
+  GFile                *loading_file;
+  GFile                *last_file; /* published last, for "Publish Again" */
+  GError               *error; /* shown in the pane */
   ShmvFrameInfo         info; /* of the last publish; generation 0 before */
   gsize                 segment_size;
   guint                 progress_delay_id;
@@ -72,17 +76,18 @@ update_status (ShmvWriterPane *self)
   gtk_label_set_label (self->status_label, status);
 }
 
+/* Shows @error (NULL hides the banner); takes ownership. */
 static void
 show_error (ShmvWriterPane *self,
-            const char     *message)
+            GError         *error)
 {
-  g_free (self->error_message);
-  self->error_message = g_strdup (message);
-  gtk_label_set_label (self->error_label, message != NULL ? message : "");
-  gtk_revealer_set_reveal_child (self->error_revealer, message != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "writer.dismiss-error", message != NULL);
-  if (message != NULL)
-    g_debug ("error on “%s”: %s", self->key, message);
+  g_clear_error (&self->error);
+  self->error = error;
+  gtk_label_set_label (self->error_label, error != NULL ? error->message : "");
+  gtk_revealer_set_reveal_child (self->error_revealer, error != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "writer.dismiss-error", error != NULL);
+  if (error != NULL)
+    g_debug ("error on “%s”: %s", self->key, error->message);
 }
 
 static gboolean
@@ -102,6 +107,8 @@ set_loading (ShmvWriterPane *self,
   gboolean loading = file != NULL;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "writer.load", !loading);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "writer.republish",
+                                 !loading && self->last_file != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "writer.cancel", loading);
   g_clear_handle_id (&self->progress_delay_id, g_source_remove);
 
@@ -141,6 +148,7 @@ show_published (ShmvWriterPane *self,
       gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (texture));
       gtk_stack_set_visible_child_name (self->stack, "image");
     }
+  gtk_label_set_label (self->source_label, published->info.source_name);
   update_status (self);
   g_debug ("published generation %u on “%s”", self->info.generation, self->key);
 }
@@ -156,12 +164,15 @@ on_publish_done (GObject      *source,
 
   published = shmv_publisher_publish_file_finish (SHMV_PUBLISHER (source), result, &error);
   g_clear_object (&self->cancellable);
+  if (published != NULL)
+    g_set_object (&self->last_file, self->loading_file);
+  g_clear_object (&self->loading_file);
   set_loading (self, NULL);
 
   if (published != NULL)
     show_published (self, published);
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    show_error (self, error->message);
+    show_error (self, g_steal_pointer (&error));
 }
 
 /**
@@ -179,12 +190,14 @@ shmv_writer_pane_load_file (ShmvWriterPane *self,
 
   if (self->cancellable != NULL)
     {
-      show_error (self, _("Another image is still loading"));
+      show_error (self, g_error_new_literal (SHMV_APP_ERROR, SHMV_APP_ERROR_BUSY,
+                                             _("Another image is still loading")));
       return;
     }
 
   show_error (self, NULL);
   self->cancellable = g_cancellable_new ();
+  self->loading_file = g_object_ref (file);
   set_loading (self, file);
   shmv_publisher_publish_file_async (self->publisher, file, self->cancellable, on_publish_done,
                                      g_object_ref (self));
@@ -251,6 +264,17 @@ load_action (GtkWidget  *widget,
 }
 
 static void
+republish_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  ShmvWriterPane *self = SHMV_WRITER_PANE (widget);
+
+  if (self->last_file != NULL)
+    shmv_writer_pane_load_file (self, self->last_file);
+}
+
+static void
 cancel_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
@@ -312,9 +336,9 @@ open_channel (ShmvWriterPane *self)
   /* A failure here is not final: every load tries to open the channel again. */
   if (!shmv_publisher_open (self->publisher, &error))
     {
-      g_autofree char *message = g_strdup_printf (_("Cannot open the channel “%s”: %s"),
-                                                  self->key, error->message);
-      show_error (self, message);
+      show_error (self, g_error_new (error->domain, error->code,
+                                     _("Cannot open the channel “%s”: %s"), self->key,
+                                     error->message));
     }
 
   hint = g_strdup_printf (_("Load an image from a file, or drop one here, to publish it on the "
@@ -364,6 +388,8 @@ shmv_writer_pane_dispose (GObject *object)
     shmv_publisher_close (self->publisher);
   g_clear_object (&self->publisher);
   g_clear_object (&self->chooser);
+  g_clear_object (&self->loading_file);
+  g_clear_object (&self->last_file);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SHMV_TYPE_WRITER_PANE);
   shmv_widget_unparent_children (GTK_WIDGET (self));
@@ -377,7 +403,7 @@ shmv_writer_pane_finalize (GObject *object)
   ShmvWriterPane *self = SHMV_WRITER_PANE (object);
 
   g_clear_pointer (&self->key, g_free);
-  g_clear_pointer (&self->error_message, g_free);
+  g_clear_error (&self->error);
 
   G_OBJECT_CLASS (shmv_writer_pane_parent_class)->finalize (object);
 }
@@ -445,10 +471,12 @@ shmv_writer_pane_class_init (ShmvWriterPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ShmvWriterPane, picture);
   gtk_widget_class_bind_template_child (widget_class, ShmvWriterPane, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, ShmvWriterPane, progress_revealer);
+  gtk_widget_class_bind_template_child (widget_class, ShmvWriterPane, source_label);
   gtk_widget_class_bind_template_child (widget_class, ShmvWriterPane, stack);
   gtk_widget_class_bind_template_child (widget_class, ShmvWriterPane, status_label);
 
   gtk_widget_class_install_action (widget_class, "writer.load", NULL, load_action);
+  gtk_widget_class_install_action (widget_class, "writer.republish", NULL, republish_action);
   gtk_widget_class_install_action (widget_class, "writer.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "writer.dismiss-error", NULL,
                                    dismiss_error_action);
@@ -463,6 +491,7 @@ shmv_writer_pane_init (ShmvWriterPane *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "writer.cancel", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "writer.republish", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "writer.dismiss-error", FALSE);
   setup_drop_target (self);
 }
@@ -510,13 +539,13 @@ shmv_writer_pane_get_generation (ShmvWriterPane *self)
   return self->info.generation;
 }
 
-/** shmv_writer_pane_get_error_message: the error shown in the pane, or NULL. */
-const char *
-shmv_writer_pane_get_error_message (ShmvWriterPane *self)
+/** shmv_writer_pane_get_error: (transfer none): the error shown in the pane, or NULL. */
+const GError *
+shmv_writer_pane_get_error (ShmvWriterPane *self)
 {
   g_return_val_if_fail (SHMV_IS_WRITER_PANE (self), NULL);
 
-  return self->error_message;
+  return self->error;
 }
 
 GdkPaintable *

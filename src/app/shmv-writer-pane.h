@@ -22,7 +22,7 @@ void            shmv_writer_pane_load_file         (ShmvWriterPane *self,
 void            shmv_writer_pane_cancel            (ShmvWriterPane *self);
 gboolean        shmv_writer_pane_is_loading        (ShmvWriterPane *self);
 guint           shmv_writer_pane_get_generation    (ShmvWriterPane *self);
-const char     *shmv_writer_pane_get_error_message (ShmvWriterPane *self);
+const GError   *shmv_writer_pane_get_error         (ShmvWriterPane *self);
 GdkPaintable   *shmv_writer_pane_get_preview       (ShmvWriterPane *self);
 
 G_END_DECLS

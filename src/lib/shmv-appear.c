@@ -88,7 +88,7 @@ shmv_appear_watch_wait (ShmvAppearWatch *watch, int timeout_ms, int cancel_fd)
       if (timeout_ms >= 0 && left <= 0)
         return ETIMEDOUT;
       n = poll (fds, cancel_fd >= 0 ? 2 : 1, left);
-      if (n < 0 && errno != EINTR)
+      if (n < 0)
         return errno;
       if (n > 0 && (fds[1].revents & POLLIN) != 0)
         return ECANCELED;

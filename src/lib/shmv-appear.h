@@ -15,7 +15,7 @@ ShmvAppearWatch *shmv_appear_watch_new (const char *native_name);
 
 /* Sleeps until something named @native_name was created (0), @timeout_ms
  * passed (ETIMEDOUT; < 0 waits forever) or @cancel_fd (if >= 0) became
- * readable (ECANCELED). */
+ * readable (ECANCELED), or a signal interrupted the sleep (EINTR). */
 int shmv_appear_watch_wait (ShmvAppearWatch *watch, int timeout_ms, int cancel_fd);
 
 void shmv_appear_watch_free (ShmvAppearWatch *watch);

@@ -201,31 +201,17 @@ shmv_channel_free (ShmvChannel *ch)
   free (ch);
 }
 
-static bool
-header_is_blank (const ShmvChannelHeader *header)
+/* Runs while the creator holds the new segment alone (see
+ * shmv_segment_create_initialized()): no reader ever sees a blank header. */
+static void
+init_header (void *data, size_t size, void *user_data)
 {
-  static const char zero[sizeof (ShmvChannelHeader)];
+  ShmvChannelHeader *header = data;
 
-  return memcmp (header, zero, sizeof zero) == 0;
-}
-
-/* Under the lock: a fresh segment is all zeros; make it a channel. */
-static bool
-init_header (ShmvChannel *ch)
-{
-  ShmvChannelHeader *header = header_of (ch);
-  const char *reason;
-
-  if (header_is_blank (header))
-    {
-      header->layout = SHMV_CHANNEL_LAYOUT;
-      header->header_size = SHMV_CHANNEL_HEADER_SIZE;
-      header->n_slots = SHMV_CHANNEL_SLOTS;
-      __atomic_thread_fence (__ATOMIC_RELEASE);
-      memcpy (header->magic, SHMV_CHANNEL_MAGIC, sizeof header->magic);
-    }
-  reason = shmv_channel_validate_header (header);
-  return reason == NULL || fail (ch, SHMV_ERROR_CORRUPT, reason);
+  header->layout = SHMV_CHANNEL_LAYOUT;
+  header->header_size = SHMV_CHANNEL_HEADER_SIZE;
+  header->n_slots = SHMV_CHANNEL_SLOTS;
+  memcpy (header->magic, SHMV_CHANNEL_MAGIC, sizeof header->magic);
 }
 
 static bool
@@ -237,38 +223,13 @@ attach_or_create (ShmvChannel *ch)
         return true;
       if (shmv_segment_error (ch->seg) != SHMV_ERROR_NOT_FOUND)
         return fail_from_segment (ch);
-      if (shmv_segment_create (ch->seg, SHMV_CHANNEL_HEADER_SIZE, SHMV_ACCESS_READ_WRITE))
+      if (shmv_segment_create_initialized (ch->seg, SHMV_CHANNEL_HEADER_SIZE,
+                                           SHMV_ACCESS_READ_WRITE, init_header, NULL))
         return true;
       if (shmv_segment_error (ch->seg) != SHMV_ERROR_ALREADY_EXISTS)
         return fail_from_segment (ch);
     }
   return fail_from_segment (ch);
-}
-
-static bool
-open_writer (ShmvChannel *ch)
-{
-  bool ok;
-  int err;
-
-  if (!attach_or_create (ch))
-    return false;
-  if (!shmv_segment_try_lock (ch->seg, LOCK_TIMEOUT_MS))
-    {
-      fail_from_segment (ch);
-      shmv_segment_detach (ch->seg);
-      return false;
-    }
-  ok = init_header (ch);
-  shmv_segment_unlock (ch->seg);
-  /* Writers hold a shared lock on their own byte: "is a writer alive?" is
-   * then a question the kernel answers, crash or not. */
-  err = ok ? shmv_ofd_lock (shmv_segment_fd (ch->seg), SHMV_OFD_WRITER_BYTE, F_RDLCK) : 0;
-  if (err != 0)
-    ok = fail (ch, SHMV_ERROR_UNKNOWN, "cannot register as writer");
-  if (!ok)
-    shmv_segment_detach (ch->seg);
-  return ok;
 }
 
 /* Copies the header out under the SIGBUS guard: a reader must survive a
@@ -282,26 +243,43 @@ read_header (ShmvChannel *ch, ShmvChannelHeader *copy)
   return true;
 }
 
+/* A segment of our key that is no channel (or a damaged one) is refused. */
 static bool
-check_reader_header (ShmvChannel *ch)
+check_header (ShmvChannel *ch)
 {
   ShmvChannelHeader copy;
   const char *reason;
 
-  /* A writer that just made the segment initialises the header a moment
-   * later, under the lock: wait for it rather than calling it corrupt. */
   if (!read_header (ch, &copy))
     return false;
-  if (header_is_blank (&copy) && shmv_segment_try_lock (ch->seg, 1000))
-    {
-      shmv_segment_unlock (ch->seg);
-      if (!read_header (ch, &copy))
-        return false;
-    }
-  if (header_is_blank (&copy))
-    return fail (ch, SHMV_ERROR_NOT_FOUND, "no such channel (its segment is still empty)");
   reason = shmv_channel_validate_header (&copy);
   return reason == NULL || fail (ch, SHMV_ERROR_CORRUPT, reason);
+}
+
+static bool
+open_writer (ShmvChannel *ch)
+{
+  int err;
+
+  if (!attach_or_create (ch))
+    return false;
+  if (!check_header (ch))
+    goto failed;
+  /* Writers hold a shared lock on their own byte: "is a writer alive?" is
+   * then a question the kernel answers, crash or not. */
+  err = shmv_ofd_lock (shmv_segment_fd (ch->seg), SHMV_OFD_WRITER_BYTE, F_RDLCK);
+  if (err == 0)
+    return true;
+  shmv_status_set_errno (&ch->status, err, "channel “%s”: cannot register as writer",
+                         shmv_segment_key (ch->seg));
+failed:
+  {
+    ShmvStatus saved = ch->status;
+
+    shmv_segment_detach (ch->seg);
+    ch->status = saved;
+    return false;
+  }
 }
 
 static int64_t
@@ -342,6 +320,11 @@ attach_reader (ShmvChannel *ch, int timeout_ms)
           continue;
         }
       err = shmv_appear_watch_wait (watch, left, -1);
+      if (err == EINTR)
+        {
+          shmv_appear_watch_free (watch);
+          return fail (ch, SHMV_ERROR_CANCELLED, "interrupted by a signal");
+        }
       if (err != 0 && err != ETIMEDOUT)
         break;
     }
@@ -354,7 +337,7 @@ open_reader (ShmvChannel *ch, int timeout_ms)
 {
   if (!attach_reader (ch, timeout_ms))
     return false;
-  if (!check_reader_header (ch))
+  if (!check_header (ch))
     {
       ShmvStatus saved = ch->status;
 
@@ -908,7 +891,9 @@ shmv_channel_wait (ShmvChannel *ch, uint32_t generation, int timeout_ms)
       if (timeout_ms >= 0 && left <= 0)
         return fail (ch, SHMV_ERROR_TIMEOUT, "no new frame in time");
       err = shmv_futex_wait (&header_of (ch)->generation, generation, left);
-      if (err != 0 && err != ETIMEDOUT && err != EINTR)
+      if (err == EINTR)
+        return fail (ch, SHMV_ERROR_CANCELLED, "interrupted by a signal");
+      if (err != 0 && err != ETIMEDOUT)
         return fail (ch, SHMV_ERROR_UNKNOWN, "cannot wait for the next frame");
     }
 }

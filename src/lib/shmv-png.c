@@ -282,11 +282,11 @@ decoder_set_limits (PngDecoder *dec)
   /* We ignore colour management and text; skipping these chunks outright
    * (their CRC is still checked) means never inflating them. */
   static const png_byte skipped[] = "iCCP\0iTXt\0tEXt\0zTXt";
-  uint64_t max_pixels = decoder_max_pixels (dec);
-  uint32_t max_side = max_pixels < PNG_UINT_31_MAX ? (uint32_t) max_pixels : PNG_UINT_31_MAX;
 
-  /* No side can exceed the pixel budget; the product is checked on IHDR. */
-  png_set_user_limits (dec->png, max_side, max_side);
+  /* libpng's own side limit (a million) would refuse legal long strips; the
+   * pixel budget is ours to check, on IHDR, before anything is allocated,
+   * and with a message that names the limit. */
+  png_set_user_limits (dec->png, PNG_UINT_31_MAX, PNG_UINT_31_MAX);
   png_set_chunk_malloc_max (dec->png, CHUNK_MALLOC_MAX);
   png_set_chunk_cache_max (dec->png, CHUNK_CACHE_MAX);
   png_set_keep_unknown_chunks (dec->png, PNG_HANDLE_CHUNK_NEVER, skipped, 4);

@@ -30,6 +30,14 @@ typedef struct
   char key[SHMV_KEY_MAX + 1];
 } ShmvSegmentPrefix;
 
+/* Fills a new segment's data before anyone else can attach to it. */
+typedef void (*ShmvSegmentInitFunc) (void *data, size_t size, void *user_data);
+
+/* shmv_segment_create(), calling @init (if not NULL) on the zeroed data while
+ * the creator still holds the segment alone: attachers never see it blank. */
+bool shmv_segment_create_initialized (
+    ShmvSegment *seg, size_t size, ShmvAccess access, ShmvSegmentInitFunc init, void *user_data);
+
 /* The descriptor of an attached segment, -1 otherwise. */
 int shmv_segment_fd (const ShmvSegment *seg);
 

@@ -327,7 +327,8 @@ try_reclaim (ShmvSegment *seg)
 }
 
 static bool
-init_new (ShmvSegment *seg, size_t total, ShmvAccess access)
+init_new (
+    ShmvSegment *seg, size_t total, ShmvAccess access, ShmvSegmentInitFunc init, void *user_data)
 {
   ShmvSegmentPrefix *prefix;
   key_t lock_key = shmv_sysv_key_for (seg->native_key);
@@ -351,6 +352,8 @@ init_new (ShmvSegment *seg, size_t total, ShmvAccess access)
   prefix->key_len = (uint32_t) strlen (seg->key);
   memcpy (prefix->key, seg->key, prefix->key_len + 1);
   memcpy (prefix->magic, SHMV_SEGMENT_MAGIC, sizeof prefix->magic);
+  if (init != NULL)
+    init (seg->map + SHMV_SEGMENT_DATA_OFFSET, total - SHMV_SEGMENT_DATA_OFFSET, user_data);
 
   if (access == SHMV_ACCESS_READ_ONLY && mprotect (seg->map, seg->map_size, PROT_READ) < 0)
     return fail_errno (seg, errno, "cannot make it read-only");
@@ -375,6 +378,13 @@ undo_attach (ShmvSegment *seg)
 
 bool
 shmv_segment_create (ShmvSegment *seg, size_t size, ShmvAccess access)
+{
+  return shmv_segment_create_initialized (seg, size, access, NULL, NULL);
+}
+
+bool
+shmv_segment_create_initialized (
+    ShmvSegment *seg, size_t size, ShmvAccess access, ShmvSegmentInitFunc init, void *user_data)
 {
   size_t total;
 
@@ -414,7 +424,7 @@ shmv_segment_create (ShmvSegment *seg, size_t size, ShmvAccess access)
   /* Nobody else can have a lock on a file we just made, except an attacher
    * that opened it a moment ago; it lets go as soon as it sees no magic. */
   if (shmv_ofd_lock_timeout (seg->fd, SHMV_OFD_USERS_BYTE, F_WRLCK, INIT_WAIT_MS) != 0 ||
-      !init_new (seg, total, access))
+      !init_new (seg, total, access, init, user_data))
     {
       if (seg->status.code == SHMV_ERROR_NONE)
         fail (seg, SHMV_ERROR_UNKNOWN, "cannot initialise it");

@@ -89,7 +89,8 @@ SHMV_API void shmv_channel_free (ShmvChannel *ch);
  *   (0: do not wait, < 0: forever); ignored for writers.
  *
  * Readers fail with SHMV_ERROR_NOT_FOUND (or SHMV_ERROR_TIMEOUT after
- * waiting) when no channel has the key, SHMV_ERROR_CORRUPT when the segment
+ * waiting, SHMV_ERROR_CANCELLED if a signal cut the wait short) when no
+ * channel has the key, SHMV_ERROR_CORRUPT when the segment
  * of that name is no channel. Writers create the channel when it is missing.
  */
 SHMV_API bool shmv_channel_open (ShmvChannel *ch, ShmvChannelRole role, int timeout_ms);
@@ -207,7 +208,9 @@ SHMV_API uint32_t shmv_channel_generation (ShmvChannel *ch);
  *
  * Sleeps in the kernel until the channel's generation differs from
  * @generation (a new frame, a withdrawal or a removal), waking every waiting
- * reader. Returns false with SHMV_ERROR_TIMEOUT when the time ran out.
+ * reader. Returns false with SHMV_ERROR_TIMEOUT when the time ran out, and
+ * with SHMV_ERROR_CANCELLED when a signal interrupted the sleep (so that a
+ * program can react to Ctrl+C; call again to go on waiting).
  */
 SHMV_API bool shmv_channel_wait (ShmvChannel *ch, uint32_t generation, int timeout_ms);
 

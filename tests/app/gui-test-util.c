@@ -1,0 +1,310 @@
+/* gui-test-util.c: what the GUI tests share: display, waiting, images, processes
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include "gui-test-util.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "shmv-test-util.h"
+
+static gboolean have_display;
+static char    *tmpdir;
+
+static void
+remove_tmpdir (void)
+{
+  g_autoptr (GDir) dir = NULL;
+  const char *name = NULL;
+
+  if (tmpdir == NULL)
+    return;
+  dir = g_dir_open (tmpdir, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (tmpdir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (tmpdir);
+}
+
+void
+gui_test_init (int    *argc,
+               char ***argv)
+{
+  /* Tests compare strings the app shows; they are written in English. */
+  g_setenv ("LANGUAGE", "C", TRUE);
+  g_test_init (argc, argv, NULL);
+  have_display = gtk_init_check ();
+  if (!have_display)
+    g_test_message ("no display: GUI tests are skipped");
+}
+
+gboolean
+gui_test_have_display (void)
+{
+  return have_display;
+}
+
+static gboolean
+wake_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+gboolean
+gui_test_wait_until (GuiTestCondition condition,
+                     gpointer         data,
+                     int              timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  guint wake_id = g_timeout_add (10, wake_cb, NULL);
+  gboolean met = FALSE;
+
+  while (!(met = condition (data)) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (wake_id);
+  return met;
+}
+
+static gboolean
+never (gpointer data)
+{
+  return FALSE;
+}
+
+/* Lets the main loop run for a while, to show that something does NOT happen. */
+void
+gui_test_spin (int ms)
+{
+  gui_test_wait_until (never, NULL, ms);
+}
+
+const char *
+gui_test_tmpdir (void)
+{
+  if (tmpdir == NULL)
+    {
+      g_autoptr (GError) error = NULL;
+
+      tmpdir = g_dir_make_tmp ("shmview-gui-test-XXXXXX", &error);
+      g_assert_no_error (error);
+      atexit (remove_tmpdir);
+    }
+  return tmpdir;
+}
+
+char *
+gui_test_path (const char *name)
+{
+  return g_build_filename (gui_test_tmpdir (), name, NULL);
+}
+
+guint8 *
+gui_test_pattern (guint32    width,
+                  guint32    height,
+                  ShmvFormat format,
+                  guint      seed,
+                  gsize     *stride)
+{
+  guint channels = shmv_format_bytes_per_pixel (format);
+  gboolean wide = format == SHMV_FORMAT_RGB16 || format == SHMV_FORMAT_RGBA16;
+  gboolean alpha = format == SHMV_FORMAT_RGBA8 || format == SHMV_FORMAT_RGBA16;
+  guint8 *pixels = NULL;
+
+  channels /= wide ? 2 : 1;
+  *stride = (gsize) width * shmv_format_bytes_per_pixel (format);
+  pixels = g_malloc0 (*stride * height);
+
+  for (guint32 y = 0; y < height; y++)
+    for (guint32 x = 0; x < width; x++)
+      for (guint c = 0; c < channels; c++)
+        {
+          /* Opaque alpha: GDK downloads premultiplied pixels, equal only then. */
+          guint32 v = alpha && c == 3 ? 0xffffffff : (x * 37 + y * 101 + c * 53 + seed * 29) * 977;
+          gsize at = (gsize) y * *stride + (gsize) x * channels * (wide ? 2 : 1);
+
+          if (wide)
+            ((guint16 *) (pixels + at))[c] = (guint16) v;
+          else
+            pixels[at + c] = (guint8) (v >> 3);
+        }
+  return pixels;
+}
+
+guint8 *
+gui_test_write_png (const char *path,
+                    guint32     width,
+                    guint32     height,
+                    ShmvFormat  format,
+                    guint       seed)
+{
+  gsize stride = 0;
+  guint8 *pixels = gui_test_pattern (width, height, format, seed, &stride);
+  ShmvStatus status = { 0 };
+
+  if (!shmv_png_save (path, pixels, width, height, stride, format, &status))
+    g_error ("cannot write %s: %s", path, status.message);
+  return pixels;
+}
+
+void
+gui_test_write_file (const char *path,
+                     const void *data,
+                     gsize       len)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_file_set_contents (path, data, (gssize) len, &error);
+  g_assert_no_error (error);
+}
+
+static guint
+sample_at (const guint8 *pixels,
+           gsize         stride,
+           ShmvFormat    format,
+           guint32       x,
+           guint32       y,
+           guint         c)
+{
+  guint bpp = shmv_format_bytes_per_pixel (format);
+  const guint8 *pixel = pixels + (gsize) y * stride + (gsize) x * bpp;
+
+  if (format == SHMV_FORMAT_RGB16 || format == SHMV_FORMAT_RGBA16)
+    return ((const guint16 *) pixel)[c];
+  return pixel[c];
+}
+
+void
+gui_test_assert_texture (GdkTexture   *texture,
+                         const guint8 *pixels,
+                         guint32       width,
+                         guint32       height,
+                         gsize         stride,
+                         ShmvFormat    format)
+{
+  gboolean wide = format == SHMV_FORMAT_RGB16 || format == SHMV_FORMAT_RGBA16;
+  gsize down_stride = (gsize) width * 4;
+  g_autofree guint8 *down = NULL;
+
+  g_assert_nonnull (texture);
+  g_assert_cmpint (gdk_texture_get_width (texture), ==, width);
+  g_assert_cmpint (gdk_texture_get_height (texture), ==, height);
+
+  /* Downloads are B, G, R, A bytes (CAIRO_FORMAT_ARGB32 on little endian). */
+  down = g_malloc (down_stride * height);
+  gdk_texture_download (texture, down, down_stride);
+
+  for (guint32 y = 0; y < height; y++)
+    for (guint32 x = 0; x < width; x++)
+      for (guint c = 0; c < 3; c++)
+        {
+          guint want = sample_at (pixels, stride, format, x, y, c);
+          guint got = down[(gsize) y * down_stride + (gsize) x * 4 + (2 - c)];
+
+          if (wide)
+            {
+              double exact = want / 257.0;
+
+              if (got + 1.0 < exact || got > exact + 1.0)
+                g_error ("pixel (%u, %u) channel %u: got %u, want about %.1f", x, y, c, got,
+                         exact);
+            }
+          else if (got != want)
+            g_error ("pixel (%u, %u) channel %u: got %u, want %u", x, y, c, got, want);
+        }
+}
+
+GdkTexture *
+gui_test_render_widget (GtkWidget *widget)
+{
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr (GskRenderNode) node = NULL;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  return gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+}
+
+GPid
+gui_test_spawn (const char *const *argv,
+                const char        *debug_domains,
+                int               *stdout_fd)
+{
+  g_auto (GStrv) env = g_get_environ ();
+  g_autoptr (GError) error = NULL;
+  GPid pid = 0;
+
+  if (debug_domains != NULL)
+    env = g_environ_setenv (env, "G_MESSAGES_DEBUG", debug_domains, TRUE);
+  if (!g_spawn_async_with_pipes (NULL, (char **) argv, env, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                 &pid, NULL, stdout_fd, NULL, &error))
+    g_error ("cannot start %s: %s", argv[0], error->message);
+  return pid;
+}
+
+gboolean
+gui_test_wait_for_line (int         fd,
+                        const char *needle,
+                        int         timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  for (;;)
+    {
+      int left = (int) ((deadline - g_get_monotonic_time ()) / 1000);
+      g_autofree char *line = NULL;
+
+      if (left <= 0)
+        return FALSE;
+      line = shmv_test_read_line (fd, left);
+      if (line == NULL)
+        return FALSE;
+      g_test_message ("child: %s", line);
+      if (strstr (line, needle) != NULL)
+        return TRUE;
+    }
+}
+
+int
+gui_test_wait_pid (GPid pid,
+                   int  timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  for (;;)
+    {
+      int status = 0;
+      pid_t got = waitpid (pid, &status, WNOHANG);
+
+      if (got == pid)
+        return status;
+      if (got < 0 && errno != EINTR)
+        return -1;
+      if (g_get_monotonic_time () > deadline)
+        return -1;
+      g_usleep (10 * 1000);
+    }
+}
+
+gboolean
+gui_test_pid_alive (GPid pid)
+{
+  int status = 0;
+
+  return waitpid (pid, &status, WNOHANG) == 0;
+}
