@@ -424,24 +424,32 @@ reap_all (BenchSession *s)
 }
 
 bool
-bench_session_end (BenchSession *s)
+bench_session_stop_readers (BenchSession *s)
 {
-  bool ok;
-
   if (s->ctl != NULL)
     {
       __atomic_store_n (&s->ctl->stop, 1, __ATOMIC_RELEASE);
+      /* Readers sleeping on the naive path's semaphore or the raw futex
+       * wake up and see the flag; channel readers are woken by the
+       * channel's removal, the plain baseline's by its own semaphore. */
       for (int i = 0; i < s->n_readers; i++)
-        {
-          sem_post (&s->ctl->go);
-        }
+        if (sem_post (&s->ctl->go) != 0)
+          bench_fail ("sem_post: %s", strerror (errno));
+      __atomic_add_fetch (&s->ctl->futex_word, 1, __ATOMIC_RELEASE);
       bench_futex_wake (&s->ctl->futex_word);
     }
   if (bench_interrupted)
     for (int i = 0; i < s->n_readers; i++)
       if (s->pids[i] > 0 && kill (s->pids[i], SIGTERM) != 0)
         bench_fail ("kill: %s", strerror (errno));
-  ok = reap_all (s);
+  return reap_all (s);
+}
+
+bool
+bench_session_end (BenchSession *s)
+{
+  bool ok = bench_session_stop_readers (s);
+
   if (s->ctl != NULL && munmap (s->ctl, sizeof (BenchCtl)) != 0)
     ok = bench_fail ("munmap: %s", strerror (errno));
   s->ctl = NULL;

@@ -21,6 +21,8 @@
 #define BENCH_MAX_READERS 16
 #define BENCH_MAX_SAMPLES 8192
 
+#define BENCH_NS_PER_MS 1e6
+
 /* How long a writer waits for a reader before calling it stuck. */
 #define BENCH_READER_TIMEOUT_MS 20000
 
@@ -53,6 +55,14 @@ typedef struct
   int64_t wake_ns[BENCH_MAX_SAMPLES];
   int64_t done_ns[BENCH_MAX_SAMPLES];
 } BenchCtl;
+
+/* What every measurement needs to know. */
+typedef struct
+{
+  const char *key_prefix; /* channel keys start with it */
+  int warmup;             /* frames before timing starts */
+  int runs;               /* frames timed (medians over them) */
+} BenchParams;
 
 /* A control block and the reader processes of one measurement. */
 typedef struct
@@ -106,8 +116,11 @@ bool bench_session_wait (BenchSession *s, sem_t *sem, int timeout_ms);
 /* Waits until reader @index sleeps in the kernel (its state is 'S'). */
 bool bench_session_wait_asleep (BenchSession *s, int index);
 
-/* Tells the readers to stop, reaps them (killing the ones that do not leave),
- * and removes the control block. Returns false if a reader failed. */
+/* Tells the readers to stop and reaps them (killing the ones that do not
+ * leave). Returns false if a reader failed. The control block stays mapped. */
+bool bench_session_stop_readers (BenchSession *s);
+
+/* Stops the readers if needed, then unmaps and removes the control block. */
 bool bench_session_end (BenchSession *s);
 
 /* Reader side: maps the control block named @name. */

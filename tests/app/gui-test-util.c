@@ -222,6 +222,27 @@ gui_test_assert_texture (GdkTexture   *texture,
         }
 }
 
+GtkWidget *
+gui_test_find_widget (GtkWidget  *root,
+                      GType       type,
+                      const char *label)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) &&
+      (label == NULL || (GTK_IS_LABEL (root) &&
+                         g_strcmp0 (gtk_label_get_label (GTK_LABEL (root)), label) == 0)))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = gui_test_find_widget (child, type, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 GdkTexture *
 gui_test_render_widget (GtkWidget *widget)
 {

@@ -62,6 +62,11 @@ void      gui_test_assert_texture  (GdkTexture   *texture,
                                     gsize         stride,
                                     ShmvFormat    format);
 
+/* The first descendant of @root of @type (a label: whose text is @label). */
+GtkWidget *gui_test_find_widget    (GtkWidget  *root,
+                                    GType       type,
+                                    const char *label);
+
 /* What @widget draws, at its own size, with its window's renderer. */
 GdkTexture *gui_test_render_widget (GtkWidget *widget);
 

@@ -1,0 +1,466 @@
+/* test-gui-loopback.c: the one-window demo, writer and reader in one process
+ *
+ * The panes share nothing but the key, so what the reader shows went
+ * through the real channel. Each test publishes an image it generated and
+ * checks the reader's pixels one by one, from its texture and from what the
+ * widget draws.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <gdk-pixbuf/gdk-pixbuf.h>
+#include <shmview/shmview.h>
+
+#include "gui-test-util.h"
+#include "shmv-app-error.h"
+#include "shmv-channel-chooser.h"
+#include "shmv-publisher.h"
+#include "shmv-reader-pane.h"
+#include "shmv-test-util.h"
+#include "shmv-window.h"
+#include "shmv-writer-pane.h"
+
+#define TIMEOUT_MS 20000
+#define W          64
+#define H          48
+
+typedef struct
+{
+  char           *key;
+  ShmvWindow     *window;
+  ShmvWriterPane *writer;
+  ShmvReaderPane *reader;
+  char           *native_key;
+} Fixture;
+
+static void
+fixture_set_up (Fixture      *f,
+                gconstpointer data)
+{
+  ShmvChannel *probe = NULL;
+
+  if (!gui_test_have_display ())
+    return;
+  f->key = shmv_test_unique_key ("loopback");
+  f->window = shmv_window_new (NULL, SHMV_WINDOW_MODE_LOOPBACK, f->key);
+  f->writer = shmv_window_get_writer_pane (f->window);
+  f->reader = shmv_window_get_reader_pane (f->window);
+  gtk_window_present (GTK_WINDOW (f->window));
+
+  probe = shmv_channel_new (f->key);
+  f->native_key = g_strdup (shmv_channel_native_key (probe));
+  shmv_channel_free (probe);
+}
+
+static gboolean
+window_gone (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+/* Closing the window must withdraw, detach and leave nothing in /dev/shm. */
+static void
+fixture_tear_down (Fixture      *f,
+                   gconstpointer data)
+{
+  if (!gui_test_have_display ())
+    return;
+  g_object_add_weak_pointer (G_OBJECT (f->window), (gpointer *) &f->window);
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  g_assert_true (gui_test_wait_until (window_gone, &f->window, TIMEOUT_MS));
+  g_assert_false (shmv_test_shm_exists (f->native_key + (f->native_key[0] == '/')));
+  g_free (f->native_key);
+  g_free (f->key);
+}
+
+typedef struct
+{
+  ShmvReaderPane *reader;
+  guint32         generation;
+} ReaderWait;
+
+static gboolean
+reader_reached (gpointer data)
+{
+  ReaderWait *wait = data;
+  ShmvFrameInfo info;
+
+  return shmv_reader_pane_get_frame_info (wait->reader, &info) &&
+         info.generation >= wait->generation;
+}
+
+static gboolean
+writer_idle (gpointer data)
+{
+  return !shmv_writer_pane_is_loading (data);
+}
+
+static void
+load_and_wait (Fixture    *f,
+               const char *path)
+{
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+
+  shmv_writer_pane_load_file (f->writer, file);
+  g_assert_true (gui_test_wait_until (writer_idle, f->writer, TIMEOUT_MS));
+}
+
+static void
+wait_for_generation (Fixture *f,
+                     guint32  generation)
+{
+  ReaderWait wait = { f->reader, generation };
+
+  g_assert_true (gui_test_wait_until (reader_reached, &wait, TIMEOUT_MS));
+}
+
+static void
+assert_shows (Fixture      *f,
+              const guint8 *pixels,
+              gsize         stride,
+              ShmvFormat    format)
+{
+  ShmvFrameInfo info;
+
+  g_assert_true (shmv_reader_pane_get_frame_info (f->reader, &info));
+  g_assert_cmpuint (info.width, ==, W);
+  g_assert_cmpuint (info.height, ==, H);
+  g_assert_cmpint (info.format, ==, format);
+  gui_test_assert_texture (shmv_reader_pane_get_texture (f->reader), pixels, W, H, stride, format);
+}
+
+static void
+test_rgb8_shows_exact_pixels (Fixture      *f,
+                              gconstpointer data)
+{
+  g_autofree char *path = NULL;
+  g_autofree guint8 *pixels = NULL;
+  g_autoptr (GdkTexture) drawn = NULL;
+  GtkWidget *picture = NULL;
+  gsize stride = (gsize) W * 3;
+
+  GUI_TEST_REQUIRE_DISPLAY ();
+
+  path = gui_test_path ("rgb8.png");
+  pixels = gui_test_write_png (path, W, H, SHMV_FORMAT_RGB8, 1);
+  load_and_wait (f, path);
+  g_assert_null (shmv_writer_pane_get_error (f->writer));
+  g_assert_cmpuint (shmv_writer_pane_get_generation (f->writer), ==, 1);
+  wait_for_generation (f, 1);
+
+  assert_shows (f, pixels, stride, SHMV_FORMAT_RGB8);
+  g_assert_cmpint (shmv_reader_pane_get_state (f->reader), ==, SHMV_READER_STATE_LIVE);
+  g_assert_nonnull (strstr (shmv_reader_pane_get_status (f->reader), "checksum OK"));
+  /* The writer's preview is the frame read back from the channel. */
+  gui_test_assert_texture (GDK_TEXTURE (shmv_writer_pane_get_preview (f->writer)), pixels, W, H,
+                           stride, SHMV_FORMAT_RGB8);
+
+  /* What the reader draws at 1:1 is exactly the image. */
+  shmv_reader_pane_set_actual_size (f->reader, TRUE);
+  picture = gui_test_find_widget (GTK_WIDGET (f->reader), GTK_TYPE_PICTURE, NULL);
+  g_assert_nonnull (picture);
+  gui_test_spin (200);
+  drawn = gui_test_render_widget (picture);
+  gui_test_assert_texture (drawn, pixels, W, H, stride, SHMV_FORMAT_RGB8);
+}
+
+static void
+test_rgba16_keeps_16_bits (Fixture      *f,
+                           gconstpointer data)
+{
+  g_autofree char *path = NULL;
+  g_autofree guint8 *pixels = NULL;
+
+  GUI_TEST_REQUIRE_DISPLAY ();
+
+  path = gui_test_path ("rgba16.png");
+  pixels = gui_test_write_png (path, W, H, SHMV_FORMAT_RGBA16, 2);
+  load_and_wait (f, path);
+  wait_for_generation (f, 1);
+  assert_shows (f, pixels, (gsize) W * 8, SHMV_FORMAT_RGBA16);
+}
+
+static void
+test_jpeg_through_gdk_pixbuf (Fixture      *f,
+                              gconstpointer data)
+{
+  g_autofree char *path = NULL;
+  g_autofree guint8 *pixels = NULL;
+  g_autoptr (GdkPixbuf) source = NULL;
+  g_autoptr (GdkPixbuf) decoded = NULL;
+  g_autoptr (GError) error = NULL;
+  gsize stride = 0;
+
+  GUI_TEST_REQUIRE_DISPLAY ();
+
+  path = gui_test_path ("photo.jpg");
+  pixels = gui_test_pattern (W, H, SHMV_FORMAT_RGB8, 3, &stride);
+  source = gdk_pixbuf_new_from_data (pixels, GDK_COLORSPACE_RGB, FALSE, 8, W, H, (int) stride,
+                                     NULL, NULL);
+  g_assert_true (gdk_pixbuf_save (source, path, "jpeg", &error, "quality", "90", NULL));
+  g_assert_no_error (error);
+  /* JPEG is lossy: the reference is what the same decoder makes of the file. */
+  decoded = gdk_pixbuf_new_from_file (path, &error);
+  g_assert_no_error (error);
+
+  load_and_wait (f, path);
+  g_assert_null (shmv_writer_pane_get_error (f->writer));
+  wait_for_generation (f, 1);
+  assert_shows (f, gdk_pixbuf_read_pixels (decoded), (gsize) gdk_pixbuf_get_rowstride (decoded),
+                SHMV_FORMAT_RGB8);
+}
+
+static void
+assert_load_fails (Fixture    *f,
+                   const char *path,
+                   GQuark      domain,
+                   int         code)
+{
+  const GError *error = NULL;
+
+  load_and_wait (f, path);
+  error = shmv_writer_pane_get_error (f->writer);
+  g_assert_nonnull (error);
+  g_test_message ("%s: %s", path, error->message);
+  g_assert_error ((GError *) error, domain, code);
+}
+
+static void
+test_bad_files_keep_the_previous_image (Fixture      *f,
+                                        gconstpointer data)
+{
+  static const guint8 huge_header[] = {
+    0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R',
+    0, 1, 0x86, 0xa0, 0, 1, 0x86, 0xa0, 8, 6, 0, 0, 0, 0, 0, 0, 0,
+  };
+  g_autofree char *good = gui_test_path ("good.png");
+  g_autofree char *text = gui_test_path ("not-an-image.png");
+  g_autofree char *truncated = gui_test_path ("truncated.png");
+  g_autofree char *huge = gui_test_path ("huge.png");
+  g_autofree char *missing = gui_test_path ("missing.png");
+  g_autofree guint8 *pixels = NULL;
+  g_autofree char *good_bytes = NULL;
+  gsize good_len = 0;
+
+  GUI_TEST_REQUIRE_DISPLAY ();
+
+  pixels = gui_test_write_png (good, W, H, SHMV_FORMAT_RGBA8, 4);
+  load_and_wait (f, good);
+  wait_for_generation (f, 1);
+
+  gui_test_write_file (text, "this is not an image\n", 21);
+  assert_load_fails (f, text, SHMV_APP_ERROR, SHMV_APP_ERROR_NOT_AN_IMAGE);
+
+  g_assert_true (g_file_get_contents (good, &good_bytes, &good_len, NULL));
+  gui_test_write_file (truncated, good_bytes, good_len / 2);
+  assert_load_fails (f, truncated, SHMV_APP_ERROR, SHMV_APP_ERROR_CORRUPT);
+
+  gui_test_write_file (huge, huge_header, sizeof huge_header);
+  assert_load_fails (f, huge, SHMV_APP_ERROR, SHMV_APP_ERROR_TOO_LARGE);
+
+  assert_load_fails (f, missing, SHMV_APP_ERROR, SHMV_APP_ERROR_UNREADABLE);
+
+  /* Nothing of that reached the channel: the first image is still the one. */
+  gui_test_spin (100);
+  g_assert_cmpuint (shmv_writer_pane_get_generation (f->writer), ==, 1);
+  assert_shows (f, pixels, (gsize) W * 4, SHMV_FORMAT_RGBA8);
+  g_assert_cmpint (shmv_reader_pane_get_state (f->reader), ==, SHMV_READER_STATE_LIVE);
+
+  /* A good load afterwards clears the error. */
+  load_and_wait (f, good);
+  g_assert_null (shmv_writer_pane_get_error (f->writer));
+  wait_for_generation (f, 2);
+}
+
+static void
+test_live_off_reads_on_request (Fixture      *f,
+                                gconstpointer data)
+{
+  g_autofree char *first = gui_test_path ("first.png");
+  g_autofree char *second = gui_test_path ("second.png");
+  g_autofree guint8 *first_pixels = NULL;
+  g_autofree guint8 *second_pixels = NULL;
+  ShmvFrameInfo info;
+
+  GUI_TEST_REQUIRE_DISPLAY ();
+
+  first_pixels = gui_test_write_png (first, W, H, SHMV_FORMAT_RGB8, 5);
+  second_pixels = gui_test_write_png (second, W, H, SHMV_FORMAT_RGB8, 6);
+  load_and_wait (f, first);
+  wait_for_generation (f, 1);
+
+  shmv_reader_pane_set_live (f->reader, FALSE);
+  load_and_wait (f, second);
+  gui_test_spin (300);
+  g_assert_true (shmv_reader_pane_get_frame_info (f->reader, &info));
+  g_assert_cmpuint (info.generation, ==, 1);
+  assert_shows (f, first_pixels, (gsize) W * 3, SHMV_FORMAT_RGB8);
+  g_assert_nonnull (strstr (shmv_reader_pane_get_status (f->reader), "generation 2 is waiting"));
+
+  /* "Display Image From Shared Memory" */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->reader), "reader.display", NULL));
+  g_assert_true (shmv_reader_pane_get_frame_info (f->reader, &info));
+  g_assert_cmpuint (info.generation, ==, 2);
+  assert_shows (f, second_pixels, (gsize) W * 3, SHMV_FORMAT_RGB8);
+
+  /* Live again: the next publish shows without asking. */
+  shmv_reader_pane_set_live (f->reader, TRUE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->writer), "writer.republish", NULL));
+  wait_for_generation (f, 3);
+}
+
+static void
+on_cancelled_publish (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  GError **error = user_data;
+  g_autoptr (ShmvPublished) published = NULL;
+
+  published = shmv_publisher_publish_file_finish (SHMV_PUBLISHER (source), result, error);
+  g_assert_null (published);
+}
+
+static gboolean
+error_set (gpointer data)
+{
+  return *(GError **) data != NULL;
+}
+
+static void
+test_cancelled_load_publishes_nothing (Fixture      *f,
+                                       gconstpointer data)
+{
+  g_autofree char *path = gui_test_path ("cancelled.png");
+  g_autofree guint8 *pixels = NULL;
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GError) error = NULL;
+  ShmvPublisher *publisher = NULL;
+  g_autoptr (GFile) file = NULL;
+
+  GUI_TEST_REQUIRE_DISPLAY ();
+
+  pixels = gui_test_write_png (path, W, H, SHMV_FORMAT_RGB8, 7);
+  file = g_file_new_for_path (path);
+  publisher = shmv_writer_pane_get_publisher (f->writer);
+  g_cancellable_cancel (cancellable);
+  shmv_publisher_publish_file_async (publisher, file, cancellable, on_cancelled_publish, &error);
+  g_assert_true (gui_test_wait_until (error_set, &error, TIMEOUT_MS));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  gui_test_spin (100);
+  g_assert_false (shmv_reader_pane_get_frame_info (f->reader, NULL));
+  g_assert_cmpint (shmv_reader_pane_get_state (f->reader), ==, SHMV_READER_STATE_WAITING);
+}
+
+static void
+test_waiting_message_names_the_key (Fixture      *f,
+                                    gconstpointer data)
+{
+  g_autofree char *expected = NULL;
+
+  GUI_TEST_REQUIRE_DISPLAY ();
+
+  g_assert_cmpint (shmv_reader_pane_get_state (f->reader), ==, SHMV_READER_STATE_WAITING);
+  g_assert_null (shmv_reader_pane_get_message (f->reader));
+  g_assert_null (shmv_reader_pane_get_texture (f->reader));
+  g_assert_nonnull (strstr (shmv_reader_pane_get_status (f->reader), "no image yet"));
+  expected = g_strdup_printf ("Waiting for a writer on key “%s”…", f->key);
+  g_assert_nonnull (gui_test_find_widget (GTK_WIDGET (f->reader), GTK_TYPE_LABEL, expected));
+}
+
+static gboolean
+chooser_listed (gpointer data)
+{
+  return shmv_channel_chooser_get_n_channels (data) > 0;
+}
+
+static void
+test_chooser_lists_the_channel (Fixture      *f,
+                                gconstpointer data)
+{
+  ShmvChannelChooser *chooser = NULL;
+  g_autofree char *path = gui_test_path ("listed.png");
+  g_autofree guint8 *pixels = NULL;
+
+  GUI_TEST_REQUIRE_DISPLAY ();
+
+  pixels = gui_test_write_png (path, W, H, SHMV_FORMAT_RGB8, 8);
+  load_and_wait (f, path);
+  chooser = shmv_channel_chooser_new ();
+  g_object_ref_sink (chooser);
+  shmv_channel_chooser_refresh (chooser);
+  g_assert_true (gui_test_wait_until (chooser_listed, chooser, TIMEOUT_MS));
+  g_object_unref (chooser);
+}
+
+typedef struct
+{
+  gboolean done;
+  GError  *error;
+} SaveResult;
+
+static void
+on_saved (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  SaveResult *save = user_data;
+
+  shmv_reader_pane_save_finish (SHMV_READER_PANE (source), result, &save->error);
+  save->done = TRUE;
+}
+
+static gboolean
+save_done (gpointer data)
+{
+  return ((SaveResult *) data)->done;
+}
+
+static void
+test_save_as_is_lossless (Fixture      *f,
+                          gconstpointer data)
+{
+  g_autofree char *path = gui_test_path ("to-save.png");
+  g_autofree char *out = gui_test_path ("saved.png");
+  g_autofree guint8 *pixels = NULL;
+  g_autoptr (GFile) out_file = g_file_new_for_path (out);
+  SaveResult save = { 0 };
+  ShmvImage image = { 0 };
+  ShmvStatus status = { 0 };
+
+  GUI_TEST_REQUIRE_DISPLAY ();
+
+  pixels = gui_test_write_png (path, W, H, SHMV_FORMAT_RGB16, 9);
+  load_and_wait (f, path);
+  wait_for_generation (f, 1);
+  shmv_reader_pane_save_async (f->reader, out_file, NULL, on_saved, &save);
+  g_assert_true (gui_test_wait_until (save_done, &save, TIMEOUT_MS));
+  g_assert_no_error (save.error);
+
+  g_assert_true (shmv_png_load (out, NULL, &image, &status));
+  g_assert_cmpint (image.format, ==, SHMV_FORMAT_RGB16);
+  g_assert_cmpmem (image.pixels, image.stride * image.height, pixels, (gsize) W * 6 * H);
+  shmv_image_clear (&image);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gui_test_init (&argc, &argv);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/gui/loopback/rgb8-shows-exact-pixels", test_rgb8_shows_exact_pixels);
+  ADD ("/gui/loopback/rgba16-keeps-16-bits", test_rgba16_keeps_16_bits);
+  ADD ("/gui/loopback/jpeg-through-gdk-pixbuf", test_jpeg_through_gdk_pixbuf);
+  ADD ("/gui/loopback/bad-files-keep-the-previous-image", test_bad_files_keep_the_previous_image);
+  ADD ("/gui/loopback/live-off-reads-on-request", test_live_off_reads_on_request);
+  ADD ("/gui/loopback/cancelled-load-publishes-nothing", test_cancelled_load_publishes_nothing);
+  ADD ("/gui/loopback/waiting-message-names-the-key", test_waiting_message_names_the_key);
+  ADD ("/gui/loopback/chooser-lists-the-channel", test_chooser_lists_the_channel);
+  ADD ("/gui/loopback/save-as-is-lossless", test_save_as_is_lossless);
+#undef ADD
+
+  return g_test_run ();
+}
