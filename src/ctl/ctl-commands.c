@@ -38,6 +38,18 @@ fail_status (const ShmvStatus *status, const char *doing, CtlSubject subject)
   return ctl_fail (error, subject);
 }
 
+/* A handle on the channel the options name: its key, its owner. */
+static ShmvChannel *
+channel_new (const CtlOptions *options)
+{
+  ShmvChannel *ch = shmv_channel_new (options->key);
+
+  if (options->owner >= 0)
+    shmv_channel_set_owner (ch, (uid_t) options->owner);
+  shmv_channel_set_sharing (ch, options->sharing);
+  return ch;
+}
+
 static void
 print_json (ShmvJson *json)
 {
@@ -49,7 +61,7 @@ print_json (ShmvJson *json)
 CtlExit
 ctl_cmd_publish (const CtlOptions *options, const char *path)
 {
-  g_autoptr (ShmvChannel) ch = shmv_channel_new (options->key);
+  g_autoptr (ShmvChannel) ch = channel_new (options);
   g_autofree char *display = g_filename_display_name (path);
   ShmvPngOptions png_options = { .max_pixels = (uint64_t) options->max_pixels };
   ShmvStatus status;
@@ -92,7 +104,7 @@ ctl_cmd_publish (const CtlOptions *options, const char *path)
 CtlExit
 ctl_cmd_read (const CtlOptions *options, const char *path)
 {
-  g_autoptr (ShmvChannel) ch = shmv_channel_new (options->key);
+  g_autoptr (ShmvChannel) ch = channel_new (options);
   g_autofree char *display = g_filename_display_name (path);
   g_autofree char *summary = NULL;
   void *pixels = NULL;
@@ -132,7 +144,7 @@ ctl_cmd_read (const CtlOptions *options, const char *path)
 CtlExit
 ctl_cmd_info (const CtlOptions *options, const char *arg)
 {
-  g_autoptr (ShmvChannel) ch = shmv_channel_new (options->key);
+  g_autoptr (ShmvChannel) ch = channel_new (options);
   g_autoptr (CtlReport) report = NULL;
   g_autoptr (GError) error = NULL;
   ShmvChannelEntry entry;
@@ -140,7 +152,7 @@ ctl_cmd_info (const CtlOptions *options, const char *arg)
 
   /* Only a listing knows whether the channel is persistent or stale; look
    * before opening, so that our own reader does not count as a user. */
-  listed = ctl_find_entry (options->key, &entry, &error);
+  listed = options->owner < 0 && ctl_find_entry (options->key, &entry, &error);
   if (error != NULL)
     return ctl_fail (g_steal_pointer (&error), CTL_SUBJECT_CHANNEL);
 

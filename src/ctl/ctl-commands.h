@@ -5,6 +5,7 @@
 #pragma once
 
 #include <glib.h>
+#include <shmview/shmview.h>
 
 #include "ctl-exit.h"
 
@@ -18,8 +19,10 @@ typedef struct
   const char *key;
   gint64 max_pixels;
   gboolean json;
-  int count;      /* frames to watch; < 0: until interrupted */
-  int timeout_ms; /* < 0: wait forever */
+  int count;           /* frames to watch; < 0: until interrupted */
+  int timeout_ms;      /* < 0: wait forever */
+  ShmvSharing sharing; /* publish: who may read a channel it creates */
+  gint64 owner;        /* read, info: whose channel; < 0: our own */
 } CtlOptions;
 
 /* @arg is the command's one argument (a file name) or NULL. Each returns the

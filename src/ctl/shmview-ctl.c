@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 #include <shmview/shmview.h>
+#include <pwd.h>
 #include <stdlib.h>
 
 /* Which options a command accepts: the others are refused, so that a typo
@@ -23,6 +24,8 @@ typedef enum
   CTL_OPT_JSON = 1 << 1,
   CTL_OPT_COUNT = 1 << 2,
   CTL_OPT_TIMEOUT = 1 << 3,
+  CTL_OPT_SHARE = 1 << 4,
+  CTL_OPT_OWNER = 1 << 5,
 } CtlOptionFlags;
 
 typedef struct
@@ -36,11 +39,11 @@ typedef struct
 
 static const CtlCommand commands[] = {
   { "publish", N_ ("FILE"), N_ ("Publish a PNG file; it stays until rm or a newer publish"),
-    CTL_OPT_MAX_PIXELS, ctl_cmd_publish },
-  { "read", N_ ("OUT.png"), N_ ("Save the current image as a PNG file, losslessly"), 0,
+    CTL_OPT_MAX_PIXELS | CTL_OPT_SHARE, ctl_cmd_publish },
+  { "read", N_ ("OUT.png"), N_ ("Save the current image as a PNG file, losslessly"), CTL_OPT_OWNER,
     ctl_cmd_read },
-  { "info", NULL, N_ ("Describe the channel (generation 0: no image yet)"), CTL_OPT_JSON,
-    ctl_cmd_info },
+  { "info", NULL, N_ ("Describe the channel (generation 0: no image yet)"),
+    CTL_OPT_JSON | CTL_OPT_OWNER, ctl_cmd_info },
   { "list", NULL, N_ ("List every channel of this user"), CTL_OPT_JSON, ctl_cmd_list },
   { "rm", NULL, N_ ("Remove the channel"), 0, ctl_cmd_rm },
   { "watch", NULL, N_ ("Print a line for each new frame, until --count or Ctrl+C"),
@@ -61,6 +64,8 @@ typedef struct
   gboolean json;
   int count;
   int timeout;
+  char *share;
+  char *owner;
   gboolean version;
 } CtlRawOptions;
 
@@ -68,6 +73,8 @@ static void
 raw_options_clear (CtlRawOptions *raw)
 {
   g_clear_pointer (&raw->key, g_free);
+  g_clear_pointer (&raw->share, g_free);
+  g_clear_pointer (&raw->owner, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CtlRawOptions, raw_options_clear)
@@ -87,6 +94,11 @@ option_group_new (CtlRawOptions *raw)
     { "timeout", 0, 0, G_OPTION_ARG_INT, &raw->timeout,
       N_ ("watch: give up after MS milliseconds in all, with exit status 5 (default: never)"),
       N_ ("MS") },
+    { "share", 0, 0, G_OPTION_ARG_STRING, &raw->share,
+      N_ ("publish: “group” lets your group read a channel it creates (default: “user”)"),
+      N_ ("WHO") },
+    { "owner", 0, 0, G_OPTION_ARG_STRING, &raw->owner,
+      N_ ("read, info: the channel of another user, shared with your group"), N_ ("USER") },
     { "version", 0, 0, G_OPTION_ARG_NONE, &raw->version, N_ ("Show the version and exit"), NULL },
     { NULL }
   };
@@ -147,6 +159,20 @@ find_command (const char *name)
   return NULL;
 }
 
+/* A user name or a numeric uid; -1 if there is no such user. */
+static gint64
+parse_user (const char *name)
+{
+  struct passwd *pw = getpwnam (name);
+  guint64 uid;
+
+  if (pw != NULL)
+    return pw->pw_uid;
+  if (g_ascii_string_to_unsigned (name, 10, 0, G_MAXUINT32 - 1, &uid, NULL))
+    return (gint64) uid;
+  return -1;
+}
+
 /* Refuses an option the command does not take, and impossible values. */
 static CtlExit
 check_options (const CtlCommand *command, const CtlRawOptions *raw, CtlOptions *options)
@@ -156,15 +182,15 @@ check_options (const CtlCommand *command, const CtlRawOptions *raw, CtlOptions *
     CtlOptionFlags flag;
     const char *name;
   } names[] = {
-    { CTL_OPT_MAX_PIXELS, "--max-pixels" },
-    { CTL_OPT_JSON, "--json" },
-    { CTL_OPT_COUNT, "--count" },
-    { CTL_OPT_TIMEOUT, "--timeout" },
+    { CTL_OPT_MAX_PIXELS, "--max-pixels" }, { CTL_OPT_JSON, "--json" },
+    { CTL_OPT_COUNT, "--count" },           { CTL_OPT_TIMEOUT, "--timeout" },
+    { CTL_OPT_SHARE, "--share" },           { CTL_OPT_OWNER, "--owner" },
   };
-  CtlOptionFlags given = (raw->max_pixels != UNSET_INT64 ? CTL_OPT_MAX_PIXELS : 0) |
-                         (raw->json ? CTL_OPT_JSON : 0) |
-                         (raw->count != UNSET_INT ? CTL_OPT_COUNT : 0) |
-                         (raw->timeout != UNSET_INT ? CTL_OPT_TIMEOUT : 0);
+  CtlOptionFlags given =
+      (raw->max_pixels != UNSET_INT64 ? CTL_OPT_MAX_PIXELS : 0) | (raw->json ? CTL_OPT_JSON : 0) |
+      (raw->count != UNSET_INT ? CTL_OPT_COUNT : 0) |
+      (raw->timeout != UNSET_INT ? CTL_OPT_TIMEOUT : 0) | (raw->share != NULL ? CTL_OPT_SHARE : 0) |
+      (raw->owner != NULL ? CTL_OPT_OWNER : 0);
 
   for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
     if ((given & names[i].flag) && !(command->accepts & names[i].flag))
@@ -178,6 +204,11 @@ check_options (const CtlCommand *command, const CtlRawOptions *raw, CtlOptions *
     return ctl_usage_error (_ ("--count needs a number above 0"));
   if (raw->timeout != UNSET_INT && raw->timeout < 0)
     return ctl_usage_error (_ ("--timeout needs a number of milliseconds, 0 or more"));
+  if (raw->share != NULL && !g_str_equal (raw->share, "user") && !g_str_equal (raw->share, "group"))
+    return ctl_usage_error (_ ("--share takes “user” or “group”, not “%s”"), raw->share);
+  options->owner = -1;
+  if (raw->owner != NULL && (options->owner = parse_user (raw->owner)) < 0)
+    return ctl_usage_error (_ ("No such user: “%s”"), raw->owner);
 
   options->key = raw->key != NULL ? raw->key : CTL_DEFAULT_KEY;
   options->max_pixels =
@@ -185,6 +216,7 @@ check_options (const CtlCommand *command, const CtlRawOptions *raw, CtlOptions *
   options->json = raw->json;
   options->count = raw->count != UNSET_INT ? raw->count : -1;
   options->timeout_ms = raw->timeout != UNSET_INT ? raw->timeout : -1;
+  options->sharing = g_strcmp0 (raw->share, "group") == 0 ? SHMV_SHARING_GROUP : SHMV_SHARING_USER;
   return CTL_EXIT_OK;
 }
 

@@ -60,6 +60,39 @@ publish_seed (ShmvChannel *ch, guint32 width, guint32 height, ShmvFormat format,
     g_error ("publish failed: %s", shmv_channel_error_string (ch));
 }
 
+/* Most tests need a key, a writer and a reader on it, and a buffer. */
+typedef struct
+{
+  char *key;
+  ShmvChannel *writer;
+  ShmvChannel *reader;
+  gpointer buf;
+  gsize cap;
+} Pair;
+
+static void
+pair_setup (Pair *p, gconstpointer data)
+{
+  p->key = shmv_test_unique_key (data);
+  p->writer = open_channel (p->key, SHMV_CHANNEL_WRITER);
+  p->reader = open_channel (p->key, SHMV_CHANNEL_READER);
+  p->buf = NULL;
+  p->cap = 0;
+}
+
+static void
+pair_teardown (Pair *p, gconstpointer data)
+{
+  g_autofree char *native = g_strdup (shmv_channel_native_key (p->writer));
+
+  shmv_channel_free (p->reader);
+  shmv_channel_free (p->writer);
+  g_free (p->buf);
+  /* Gone with its last user. */
+  g_assert_false (shmv_test_shm_exists (native));
+  g_free (p->key);
+}
+
 static void
 remove_channel (const char *key)
 {
@@ -70,14 +103,8 @@ remove_channel (const char *key)
 }
 
 static void
-test_roundtrip_every_format (void)
+test_roundtrip_every_format (Pair *p, gconstpointer data)
 {
-  g_autofree char *key = shmv_test_unique_key ("roundtrip");
-  ShmvChannel *writer = open_channel (key, SHMV_CHANNEL_WRITER);
-  ShmvChannel *reader = open_channel (key, SHMV_CHANNEL_READER);
-  g_autofree char *native = g_strdup (shmv_channel_native_key (writer));
-  gpointer buf = NULL;
-  gsize cap = 0;
 
   for (ShmvFormat f = SHMV_FORMAT_RGB8; f <= SHMV_FORMAT_RGBA16; f++)
     {
@@ -85,8 +112,8 @@ test_roundtrip_every_format (void)
       gsize len;
       g_autofree guint8 *pixels = make_pixels (33, 17, f, f, &len);
 
-      g_assert_true (shmv_channel_publish (writer, pixels, 33, 17, len / 17, f, "a.png"));
-      g_assert_true (shmv_channel_read (reader, &buf, &cap, &info));
+      g_assert_true (shmv_channel_publish (p->writer, pixels, 33, 17, len / 17, f, "a.png"));
+      g_assert_true (shmv_channel_read (p->reader, &p->buf, &p->cap, &info));
       g_assert_cmpuint (info.width, ==, 33);
       g_assert_cmpuint (info.height, ==, 17);
       g_assert_cmpint (info.format, ==, f);
@@ -94,28 +121,19 @@ test_roundtrip_every_format (void)
       g_assert_cmpint (info.writer_pid, ==, getpid ());
       g_assert_cmpstr (info.source_name, ==, "a.png");
       g_assert_cmphex (info.checksum, ==, shmv_checksum (pixels, len));
-      g_assert_cmpuint (info.generation, ==, shmv_channel_generation (reader));
-      g_assert_cmpmem (buf, len, pixels, len);
+      g_assert_cmpuint (info.generation, ==, shmv_channel_generation (p->reader));
+      g_assert_cmpmem (p->buf, len, pixels, len);
     }
-  g_free (buf);
-  shmv_channel_free (reader);
-  shmv_channel_free (writer);
-  g_assert_false (shmv_test_shm_exists (native)); /* gone with its last user */
 }
 
 static void
-test_no_frame_before_publish (void)
+test_no_frame_before_publish (Pair *p, gconstpointer data)
 {
-  g_autofree char *key = shmv_test_unique_key ("noframe");
-  ShmvChannel *writer = open_channel (key, SHMV_CHANNEL_WRITER);
-  ShmvChannel *reader = open_channel (key, SHMV_CHANNEL_READER);
   ShmvFrameInfo info;
 
-  g_assert_cmpuint (shmv_channel_generation (reader), ==, 0);
-  g_assert_false (shmv_channel_get_info (reader, &info));
-  g_assert_cmpint (shmv_channel_error (reader), ==, SHMV_ERROR_NO_FRAME);
-  shmv_channel_free (reader);
-  shmv_channel_free (writer);
+  g_assert_cmpuint (shmv_channel_generation (p->reader), ==, 0);
+  g_assert_false (shmv_channel_get_info (p->reader, &info));
+  g_assert_cmpint (shmv_channel_error (p->reader), ==, SHMV_ERROR_NO_FRAME);
 }
 
 static void
@@ -161,30 +179,22 @@ test_reader_waits_for_channel (void)
 }
 
 static void
-test_larger_image_grows_and_reader_follows (void)
+test_larger_image_grows_and_reader_follows (Pair *p, gconstpointer data)
 {
-  g_autofree char *key = shmv_test_unique_key ("grow");
-  ShmvChannel *writer = open_channel (key, SHMV_CHANNEL_WRITER);
-  ShmvChannel *reader = open_channel (key, SHMV_CHANNEL_READER);
-  gpointer buf = NULL;
-  gsize cap = 0;
   ShmvFrameInfo info;
   guint32 sizes[] = { 16, 64, 300, 40, 1024, 8, 500 };
 
   for (gsize i = 0; i < G_N_ELEMENTS (sizes); i++)
     {
-      publish_seed (writer, sizes[i], sizes[i] / 2 + 1, SHMV_FORMAT_RGBA16, (guint32) i);
-      g_assert_true (shmv_channel_read (reader, &buf, &cap, &info));
+      publish_seed (p->writer, sizes[i], sizes[i] / 2 + 1, SHMV_FORMAT_RGBA16, (guint32) i);
+      g_assert_true (shmv_channel_read (p->reader, &p->buf, &p->cap, &info));
       g_assert_cmpuint (info.width, ==, sizes[i]);
-      g_assert_true (pixels_match_seed (buf, (gsize) info.stride * info.height, (guint32) i));
+      g_assert_true (pixels_match_seed (p->buf, (gsize) info.stride * info.height, (guint32) i));
     }
   /* Steady sizes reuse space: at most the header plus the largest frames. */
-  g_assert_cmpuint (shmv_channel_segment_size (writer), <=,
+  g_assert_cmpuint (shmv_channel_segment_size (p->writer), <=,
                     SHMV_SEGMENT_DATA_OFFSET + SHMV_CHANNEL_HEADER_SIZE +
                         3 * (1024 * 513 * 8 + 4096));
-  g_free (buf);
-  shmv_channel_free (reader);
-  shmv_channel_free (writer);
 }
 
 static void
@@ -211,44 +221,34 @@ test_padded_stride (void)
 }
 
 static void
-test_failed_publish_keeps_previous (void)
+test_failed_publish_keeps_previous (Pair *p, gconstpointer data)
 {
-  g_autofree char *key = shmv_test_unique_key ("keepprev");
-  ShmvChannel *writer = open_channel (key, SHMV_CHANNEL_WRITER);
-  ShmvChannel *reader = open_channel (key, SHMV_CHANNEL_READER);
-  gpointer buf = NULL, big;
-  gsize cap = 0;
   ShmvFrameInfo info;
   guint32 generation;
+  void *dest = NULL;
+  size_t stride;
 
-  publish_seed (writer, 32, 32, SHMV_FORMAT_RGB8, 5);
-  generation = shmv_channel_generation (reader);
-  g_assert_false (shmv_channel_publish (writer, NULL, 32, 32, 96, SHMV_FORMAT_RGB8, NULL));
-  g_assert_cmpint (shmv_channel_error (writer), ==, SHMV_ERROR_INVALID_ARGUMENT);
-  g_assert_false (shmv_channel_publish (writer, &info, 0, 32, 96, SHMV_FORMAT_RGB8, NULL));
-  g_assert_false (shmv_channel_publish (writer, &info, 1, 1, 3, SHMV_FORMAT_INVALID, NULL));
+  publish_seed (p->writer, 32, 32, SHMV_FORMAT_RGB8, 5);
+  generation = shmv_channel_generation (p->reader);
+  g_assert_false (shmv_channel_publish (p->writer, NULL, 32, 32, 96, SHMV_FORMAT_RGB8, NULL));
+  g_assert_cmpint (shmv_channel_error (p->writer), ==, SHMV_ERROR_INVALID_ARGUMENT);
+  g_assert_false (shmv_channel_publish (p->writer, &info, 0, 32, 96, SHMV_FORMAT_RGB8, NULL));
+  g_assert_false (shmv_channel_publish (p->writer, &info, 1, 1, 3, SHMV_FORMAT_INVALID, NULL));
   /* 100000 x 100000 RGBA16 is 80 GB: more than /dev/shm; nothing is touched. */
-  big = g_malloc (8);
   g_assert_false (
-      shmv_channel_begin_frame (writer, 100000, 100000, SHMV_FORMAT_RGBA16, &big, &cap));
-  g_assert_cmpint (shmv_channel_error (writer), ==, SHMV_ERROR_OUT_OF_RESOURCES);
-  cap = 0;
-  g_assert_cmpuint (shmv_channel_generation (reader), ==, generation);
-  g_assert_true (shmv_channel_read (reader, &buf, &cap, &info));
-  g_assert_true (pixels_match_seed (buf, 32 * 32 * 3, 5));
+      shmv_channel_begin_frame (p->writer, 100000, 100000, SHMV_FORMAT_RGBA16, &dest, &stride));
+  g_assert_cmpint (shmv_channel_error (p->writer), ==, SHMV_ERROR_OUT_OF_RESOURCES);
+  g_assert_cmpuint (shmv_channel_generation (p->reader), ==, generation);
+  g_assert_true (shmv_channel_read (p->reader, &p->buf, &p->cap, &info));
+  g_assert_true (pixels_match_seed (p->buf, 32 * 32 * 3, 5));
+
   /* An aborted in-place frame changes nothing either. */
-  g_assert_true (shmv_channel_begin_frame (writer, 8, 8, SHMV_FORMAT_RGB8, &big, &cap));
-  memset (big, 0xAB, 8 * 8 * 3);
-  shmv_channel_abort_frame (writer);
-  g_assert_cmpuint (shmv_channel_generation (reader), ==, generation);
-  cap = 0;
-  g_free (buf);
-  buf = NULL;
-  g_assert_true (shmv_channel_read (reader, &buf, &cap, &info));
-  g_assert_true (pixels_match_seed (buf, 32 * 32 * 3, 5));
-  g_free (buf);
-  shmv_channel_free (reader);
-  shmv_channel_free (writer);
+  g_assert_true (shmv_channel_begin_frame (p->writer, 8, 8, SHMV_FORMAT_RGB8, &dest, &stride));
+  memset (dest, 0xAB, 8 * stride);
+  shmv_channel_abort_frame (p->writer);
+  g_assert_cmpuint (shmv_channel_generation (p->reader), ==, generation);
+  g_assert_true (shmv_channel_read (p->reader, &p->buf, &p->cap, &info));
+  g_assert_true (pixels_match_seed (p->buf, 32 * 32 * 3, 5));
 }
 
 static void
@@ -301,45 +301,37 @@ seed_of (const guint8 *pixels)
 }
 
 static void
-test_killed_writer_never_tears_frames (void)
+test_killed_writer_never_tears_frames (Pair *p, gconstpointer data)
 {
-  g_autofree char *key = shmv_test_unique_key ("torn");
-  ShmvChannel *keeper = open_channel (key, SHMV_CHANNEL_WRITER);
-  ShmvChannel *reader = open_channel (key, SHMV_CHANNEL_READER);
   GRand *rand = g_rand_new_with_seed (7);
-  gpointer buf = NULL;
-  gsize cap = 0;
   int frames_checked = 0;
 
-  publish_seed (keeper, 512, 512, SHMV_FORMAT_RGBA8, 0);
+  publish_seed (p->writer, 512, 512, SHMV_FORMAT_RGBA8, 0);
   for (int round = 0; round < 12; round++)
     {
       pid_t pid = fork ();
       gint64 until = g_get_monotonic_time () + g_rand_int_range (rand, 5, 60) * 1000;
 
       if (pid == 0)
-        _exit (publish_loop (key, (guint32) round * 16, -1, 512));
+        _exit (publish_loop (p->key, (guint32) round * 16, -1, 512));
       /* Read while it writes, then kill it at a random moment mid-stream. */
       while (g_get_monotonic_time () < until)
         {
           ShmvFrameInfo info;
 
-          g_assert_true (shmv_channel_read (reader, &buf, &cap, &info));
-          g_assert_true (pixels_match_seed (buf, 512 * 512 * 4, seed_of (buf)));
+          g_assert_true (shmv_channel_read (p->reader, &p->buf, &p->cap, &info));
+          g_assert_true (pixels_match_seed (p->buf, 512 * 512 * 4, seed_of (p->buf)));
           frames_checked++;
         }
       kill (pid, SIGKILL);
       waitpid (pid, NULL, 0);
-      /* The survivor's frame is whole, and a new writer takes over at once. */
-      g_assert_true (shmv_channel_read (reader, &buf, &cap, NULL));
-      g_assert_true (pixels_match_seed (buf, 512 * 512 * 4, seed_of (buf)));
-      publish_seed (keeper, 512, 512, SHMV_FORMAT_RGBA8, 200);
+      /* The survivor's frame is whole, and a new p->writer takes over at once. */
+      g_assert_true (shmv_channel_read (p->reader, &p->buf, &p->cap, NULL));
+      g_assert_true (pixels_match_seed (p->buf, 512 * 512 * 4, seed_of (p->buf)));
+      publish_seed (p->writer, 512, 512, SHMV_FORMAT_RGBA8, 200);
     }
   g_test_message ("%d frames checked across 12 kills", frames_checked);
   g_rand_free (rand);
-  g_free (buf);
-  shmv_channel_free (reader);
-  shmv_channel_free (keeper);
 }
 
 static void
@@ -418,15 +410,10 @@ test_wait_wakes_and_times_out (void)
 }
 
 static void
-test_hostile_header_never_crashes (void)
+test_hostile_header_never_crashes (Pair *p, gconstpointer data)
 {
-  g_autofree char *key = shmv_test_unique_key ("hostile");
-  ShmvChannel *writer = open_channel (key, SHMV_CHANNEL_WRITER);
-  ShmvChannel *reader = open_channel (key, SHMV_CHANNEL_READER);
-  ShmvSegment *seg = shmv_segment_new (key);
+  ShmvSegment *seg = shmv_segment_new (p->key);
   GRand *rand = g_rand_new_with_seed (99);
-  gpointer buf = NULL;
-  gsize cap = 0;
   guint8 *header;
   int corrupt = 0, ok = 0;
 
@@ -436,93 +423,74 @@ test_hostile_header_never_crashes (void)
       ShmvFrameInfo info;
       gsize n = (gsize) g_rand_int_range (rand, 1, 6);
 
-      publish_seed (writer, 16, 16, SHMV_FORMAT_RGB8, (guint32) i);
+      publish_seed (p->writer, 16, 16, SHMV_FORMAT_RGB8, (guint32) i);
       header = shmv_segment_data (seg);
       /* Scribble a few random bytes, mostly over the fields that matter. */
       for (gsize k = 0; k < n; k++)
         header[g_rand_int_range (rand, 0, (gint32) sizeof (ShmvChannelHeader))] =
             (guint8) g_rand_int (rand);
-      if (shmv_channel_read (reader, &buf, &cap, &info))
+      if (shmv_channel_read (p->reader, &p->buf, &p->cap, &info))
         {
           /* Whatever it accepted must verify. */
-          g_assert_cmphex (shmv_checksum (buf, (gsize) info.stride * info.height), ==,
+          g_assert_cmphex (shmv_checksum (p->buf, (gsize) info.stride * info.height), ==,
                            info.checksum);
           ok++;
         }
       else
         {
           corrupt++;
-          g_assert_cmpstr (shmv_channel_error_string (reader), !=, "");
+          g_assert_cmpstr (shmv_channel_error_string (p->reader), !=, "");
         }
-      shmv_channel_get_info (reader, &info);
+      shmv_channel_get_info (p->reader, &info);
       /* Put a sane header back so the writer can carry on. */
-      shmv_channel_free (writer);
-      shmv_channel_free (reader);
+      shmv_channel_free (p->writer);
+      shmv_channel_free (p->reader);
       shmv_segment_free (seg);
-      remove_channel (key);
-      writer = open_channel (key, SHMV_CHANNEL_WRITER);
-      reader = open_channel (key, SHMV_CHANNEL_READER);
-      seg = shmv_segment_new (key);
+      remove_channel (p->key);
+      p->writer = open_channel (p->key, SHMV_CHANNEL_WRITER);
+      p->reader = open_channel (p->key, SHMV_CHANNEL_READER);
+      seg = shmv_segment_new (p->key);
       g_assert_true (shmv_segment_attach (seg, SHMV_ACCESS_READ_WRITE));
     }
   g_test_message ("%d reads refused, %d accepted (and verified)", corrupt, ok);
   g_assert_cmpint (corrupt, >, 0);
   g_rand_free (rand);
-  g_free (buf);
   shmv_segment_free (seg);
-  shmv_channel_free (reader);
-  shmv_channel_free (writer);
 }
 
 static void
-test_corrupt_pixels_caught_by_checksum (void)
+test_corrupt_pixels_caught_by_checksum (Pair *p, gconstpointer data)
 {
-  g_autofree char *key = shmv_test_unique_key ("badpixels");
-  ShmvChannel *writer = open_channel (key, SHMV_CHANNEL_WRITER);
-  ShmvChannel *reader = open_channel (key, SHMV_CHANNEL_READER);
-  ShmvSegment *seg = shmv_segment_new (key);
+  ShmvSegment *seg = shmv_segment_new (p->key);
   ShmvChannelHeader *header;
-  gpointer buf = NULL;
-  gsize cap = 0;
 
-  publish_seed (writer, 16, 16, SHMV_FORMAT_RGB8, 3);
+  publish_seed (p->writer, 16, 16, SHMV_FORMAT_RGB8, 3);
   g_assert_true (shmv_segment_attach (seg, SHMV_ACCESS_READ_WRITE));
   header = shmv_segment_data (seg);
   ((guint8 *) header)[header->slots[header->front].offset + 5] ^= 1;
-  g_assert_false (shmv_channel_read (reader, &buf, &cap, NULL));
-  g_assert_cmpint (shmv_channel_error (reader), ==, SHMV_ERROR_CORRUPT);
-  g_assert_nonnull (strstr (shmv_channel_error_string (reader), "checksum"));
-  g_free (buf);
+  g_assert_false (shmv_channel_read (p->reader, &p->buf, &p->cap, NULL));
+  g_assert_cmpint (shmv_channel_error (p->reader), ==, SHMV_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (shmv_channel_error_string (p->reader), "checksum"));
   shmv_segment_free (seg);
-  shmv_channel_free (reader);
-  shmv_channel_free (writer);
 }
 
 static void
-test_truncated_segment_no_sigbus (void)
+test_truncated_segment_no_sigbus (Pair *p, gconstpointer data)
 {
-  g_autofree char *key = shmv_test_unique_key ("truncate");
-  ShmvChannel *writer = open_channel (key, SHMV_CHANNEL_WRITER);
-  ShmvChannel *reader = open_channel (key, SHMV_CHANNEL_READER);
-  ShmvSegment *seg = shmv_segment_new (key);
-  gpointer buf = NULL;
-  gsize cap = 0;
+  ShmvSegment *seg = shmv_segment_new (p->key);
   ShmvFrameInfo info;
 
-  publish_seed (writer, 256, 256, SHMV_FORMAT_RGBA8, 3);
-  g_assert_true (shmv_channel_read (reader, &buf, &cap, &info));
+  publish_seed (p->writer, 256, 256, SHMV_FORMAT_RGBA8, 3);
+  g_assert_true (shmv_channel_read (p->reader, &p->buf, &p->cap, &info));
   g_assert_true (shmv_segment_attach (seg, SHMV_ACCESS_READ_WRITE));
-  /* A hostile peer shrinks the file under the reader's mapping. */
+  /* A hostile peer shrinks the file under the p->reader's mapping. */
   g_assert_no_errno (ftruncate (shmv_segment_fd (seg), SHMV_SEGMENT_DATA_OFFSET + 8192));
-  g_assert_false (shmv_channel_read (reader, &buf, &cap, &info));
-  g_assert_cmpint (shmv_channel_error (reader), ==, SHMV_ERROR_CORRUPT);
+  g_assert_false (shmv_channel_read (p->reader, &p->buf, &p->cap, &info));
+  g_assert_cmpint (shmv_channel_error (p->reader), ==, SHMV_ERROR_CORRUPT);
   g_assert_no_errno (ftruncate (shmv_segment_fd (seg), 100));
-  g_assert_false (shmv_channel_read (reader, &buf, &cap, &info));
-  g_assert_false (shmv_channel_wait (reader, 12345, 10));
-  g_free (buf);
+  g_assert_false (shmv_channel_read (p->reader, &p->buf, &p->cap, &info));
+  g_assert_false (shmv_channel_wait (p->reader, 12345, 10));
   shmv_segment_free (seg);
-  shmv_channel_free (reader);
-  shmv_channel_free (writer);
 }
 
 static void
@@ -653,24 +621,30 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/channel/publish-read/roundtrip-every-format", test_roundtrip_every_format);
-  g_test_add_func ("/channel/read/no-frame-before-publish", test_no_frame_before_publish);
+  g_test_add ("/channel/publish-read/roundtrip-every-format", Pair, "roundtrip-every-format",
+              pair_setup, test_roundtrip_every_format, pair_teardown);
+  g_test_add ("/channel/read/no-frame-before-publish", Pair, "no-frame-before-publish", pair_setup,
+              test_no_frame_before_publish, pair_teardown);
   g_test_add_func ("/channel/open/reader-of-missing-channel", test_reader_of_missing_channel);
   g_test_add_func ("/channel/open/reader-waits-for-channel", test_reader_waits_for_channel);
-  g_test_add_func ("/channel/publish/larger-image-grows-reader-follows",
-                   test_larger_image_grows_and_reader_follows);
+  g_test_add ("/channel/publish/larger-image-grows-reader-follows", Pair,
+              "larger-image-grows-reader-follows", pair_setup,
+              test_larger_image_grows_and_reader_follows, pair_teardown);
   g_test_add_func ("/channel/publish/padded-stride", test_padded_stride);
-  g_test_add_func ("/channel/publish/failure-keeps-previous", test_failed_publish_keeps_previous);
+  g_test_add ("/channel/publish/failure-keeps-previous", Pair, "failure-keeps-previous", pair_setup,
+              test_failed_publish_keeps_previous, pair_teardown);
   g_test_add_func ("/channel/publish/in-place-frame", test_in_place_frame);
-  g_test_add_func ("/channel/torn/killed-writer-never-tears-frames",
-                   test_killed_writer_never_tears_frames);
+  g_test_add ("/channel/torn/killed-writer-never-tears-frames", Pair,
+              "killed-writer-never-tears-frames", pair_setup, test_killed_writer_never_tears_frames,
+              pair_teardown);
   g_test_add_func ("/channel/writers/two-writers-serialize", test_two_writers_serialize);
   g_test_add_func ("/channel/wait/wakes-and-times-out", test_wait_wakes_and_times_out);
-  g_test_add_func ("/channel/hostile/header-scribbles-never-crash",
-                   test_hostile_header_never_crashes);
-  g_test_add_func ("/channel/hostile/pixel-corruption-caught",
-                   test_corrupt_pixels_caught_by_checksum);
-  g_test_add_func ("/channel/hostile/truncation-no-sigbus", test_truncated_segment_no_sigbus);
+  g_test_add ("/channel/hostile/header-scribbles-never-crash", Pair, "header-scribbles-never-crash",
+              pair_setup, test_hostile_header_never_crashes, pair_teardown);
+  g_test_add ("/channel/hostile/pixel-corruption-caught", Pair, "pixel-corruption-caught",
+              pair_setup, test_corrupt_pixels_caught_by_checksum, pair_teardown);
+  g_test_add ("/channel/hostile/truncation-no-sigbus", Pair, "truncation-no-sigbus", pair_setup,
+              test_truncated_segment_no_sigbus, pair_teardown);
   g_test_add_func ("/channel/liveness/writer-alive-and-withdraw",
                    test_writer_liveness_and_withdraw);
   g_test_add_func ("/channel/remove/tells-readers", test_remove_tells_readers);
