@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -54,6 +55,54 @@ shmv_test_spawn (const char *const *argv, int *stdin_fd, int *stdout_fd)
                                  &pid, stdin_fd, stdout_fd, NULL, &error))
     g_error ("cannot start %s: %s", argv[0], error->message);
   return pid;
+}
+
+GPid
+shmv_test_fork (int (*body) (const char *key, int fd), const char *key, int *read_fd)
+{
+  int fds[2];
+  GPid pid;
+
+  g_assert_no_errno (pipe (fds));
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      close (fds[0]);
+      _exit (body (key, fds[1]));
+    }
+  close (fds[1]);
+  if (read_fd != NULL)
+    *read_fd = fds[0];
+  else
+    close (fds[0]);
+  return pid;
+}
+
+int
+shmv_test_wait (GPid pid)
+{
+  int status;
+
+  while (waitpid (pid, &status, 0) < 0)
+    g_assert_cmpint (errno, ==, EINTR);
+  return status;
+}
+
+void
+shmv_test_assert_exits_ok (GPid pid)
+{
+  int status = shmv_test_wait (pid);
+
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+}
+
+void
+shmv_test_kill (GPid pid)
+{
+  kill (pid, SIGKILL);
+  g_assert_true (WIFSIGNALED (shmv_test_wait (pid)));
 }
 
 char *

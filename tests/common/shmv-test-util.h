@@ -22,6 +22,20 @@ int shmv_test_run (const char *const *argv, char **out, char **err);
 /* Starts @argv in the background with stdin/stdout as pipes; returns the pid. */
 GPid shmv_test_spawn (const char *const *argv, int *stdin_fd, int *stdout_fd);
 
+/* Forks a child that runs @body (@key, the write end of a pipe to the
+ * parent) and exits with what it returns; *@read_fd (if not NULL) gets the
+ * read end. For children that must be real processes: kill -9, locks. */
+GPid shmv_test_fork (int (*body) (const char *key, int fd), const char *key, int *read_fd);
+
+/* Waits for @pid to end; returns its wait status. */
+int shmv_test_wait (GPid pid);
+
+/* Asserts that @pid exits with status 0. */
+void shmv_test_assert_exits_ok (GPid pid);
+
+/* Kills @pid with SIGKILL and reaps it. */
+void shmv_test_kill (GPid pid);
+
 /* Reads one line (without the newline) from @fd, waiting at most @timeout_ms.
  * Returns NULL on timeout or EOF. */
 char *shmv_test_read_line (int fd, int timeout_ms);

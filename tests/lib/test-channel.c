@@ -7,6 +7,7 @@
 
 #include "shmv-channel-layout.h"
 #include "shmv-segment-private.h"
+#include "lib-test-util.h"
 #include "shmv-test-util.h"
 
 #include <glib.h>
@@ -14,51 +15,6 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-/* Pixels whose every 32-bit word is derived from @seed and the word's
- * position, so a copy mixing two frames is caught without a checksum. */
-static guint8 *
-make_pixels (guint32 width, guint32 height, ShmvFormat format, guint32 seed, gsize *len)
-{
-  gsize bytes = (gsize) width * height * shmv_format_bytes_per_pixel (format);
-  guint8 *pixels = g_malloc (bytes);
-
-  for (gsize i = 0; i < bytes; i++)
-    pixels[i] = (guint8) (seed * 31 + i * 7 + (i >> 8));
-  *len = bytes;
-  return pixels;
-}
-
-static gboolean
-pixels_match_seed (const guint8 *pixels, gsize bytes, guint32 seed)
-{
-  for (gsize i = 0; i < bytes; i++)
-    if (pixels[i] != (guint8) (seed * 31 + i * 7 + (i >> 8)))
-      return FALSE;
-  return TRUE;
-}
-
-static ShmvChannel *
-open_channel (const char *key, ShmvChannelRole role)
-{
-  ShmvChannel *ch = shmv_channel_new (key);
-
-  if (!shmv_channel_open (ch, role, 0))
-    g_error ("cannot open channel %s: %s", key, shmv_channel_error_string (ch));
-  return ch;
-}
-
-static void
-publish_seed (ShmvChannel *ch, guint32 width, guint32 height, ShmvFormat format, guint32 seed)
-{
-  gsize len;
-  g_autofree guint8 *pixels = make_pixels (width, height, format, seed, &len);
-
-  if (!shmv_channel_publish (ch, pixels, width, height,
-                             (gsize) width * shmv_format_bytes_per_pixel (format), format,
-                             "seed.png"))
-    g_error ("publish failed: %s", shmv_channel_error_string (ch));
-}
 
 /* Most tests need a key, a writer and a reader on it, and a buffer. */
 typedef struct
@@ -74,8 +30,8 @@ static void
 pair_setup (Pair *p, gconstpointer data)
 {
   p->key = shmv_test_unique_key (data);
-  p->writer = open_channel (p->key, SHMV_CHANNEL_WRITER);
-  p->reader = open_channel (p->key, SHMV_CHANNEL_READER);
+  p->writer = lib_test_open_channel (p->key, SHMV_CHANNEL_WRITER);
+  p->reader = lib_test_open_channel (p->key, SHMV_CHANNEL_READER);
   p->buf = NULL;
   p->cap = 0;
 }
@@ -110,7 +66,7 @@ test_roundtrip_every_format (Pair *p, gconstpointer data)
     {
       ShmvFrameInfo info;
       gsize len;
-      g_autofree guint8 *pixels = make_pixels (33, 17, f, f, &len);
+      g_autofree guint8 *pixels = lib_test_make_pixels (33, 17, f, f, &len);
 
       g_assert_true (shmv_channel_publish (p->writer, pixels, 33, 17, len / 17, f, "a.png"));
       g_assert_true (shmv_channel_read (p->reader, &p->buf, &p->cap, &info));
@@ -165,7 +121,7 @@ test_reader_waits_for_channel (void)
       g_usleep (200 * 1000);
       if (!shmv_channel_open (writer, SHMV_CHANNEL_WRITER, 0))
         _exit (1);
-      publish_seed (writer, 8, 8, SHMV_FORMAT_RGBA8, 1);
+      lib_test_publish_seed (writer, 8, 8, SHMV_FORMAT_RGBA8, 1);
       g_usleep (500 * 1000);
       shmv_channel_free (writer);
       _exit (0);
@@ -186,10 +142,12 @@ test_larger_image_grows_and_reader_follows (Pair *p, gconstpointer data)
 
   for (gsize i = 0; i < G_N_ELEMENTS (sizes); i++)
     {
-      publish_seed (p->writer, sizes[i], sizes[i] / 2 + 1, SHMV_FORMAT_RGBA16, (guint32) i);
+      lib_test_publish_seed (p->writer, sizes[i], sizes[i] / 2 + 1, SHMV_FORMAT_RGBA16,
+                             (guint32) i);
       g_assert_true (shmv_channel_read (p->reader, &p->buf, &p->cap, &info));
       g_assert_cmpuint (info.width, ==, sizes[i]);
-      g_assert_true (pixels_match_seed (p->buf, (gsize) info.stride * info.height, (guint32) i));
+      g_assert_true (
+          lib_test_pixels_match_seed (p->buf, (gsize) info.stride * info.height, (guint32) i));
     }
   /* Steady sizes reuse space: at most the header plus the largest frames. */
   g_assert_cmpuint (shmv_channel_segment_size (p->writer), <=,
@@ -201,7 +159,7 @@ static void
 test_padded_stride (void)
 {
   g_autofree char *key = shmv_test_unique_key ("stride");
-  ShmvChannel *ch = open_channel (key, SHMV_CHANNEL_WRITER);
+  ShmvChannel *ch = lib_test_open_channel (key, SHMV_CHANNEL_WRITER);
   guint8 src[4][16];
   gpointer buf = NULL;
   gsize cap = 0;
@@ -228,7 +186,7 @@ test_failed_publish_keeps_previous (Pair *p, gconstpointer data)
   void *dest = NULL;
   size_t stride;
 
-  publish_seed (p->writer, 32, 32, SHMV_FORMAT_RGB8, 5);
+  lib_test_publish_seed (p->writer, 32, 32, SHMV_FORMAT_RGB8, 5);
   generation = shmv_channel_generation (p->reader);
   g_assert_false (shmv_channel_publish (p->writer, NULL, 32, 32, 96, SHMV_FORMAT_RGB8, NULL));
   g_assert_cmpint (shmv_channel_error (p->writer), ==, SHMV_ERROR_INVALID_ARGUMENT);
@@ -240,7 +198,7 @@ test_failed_publish_keeps_previous (Pair *p, gconstpointer data)
   g_assert_cmpint (shmv_channel_error (p->writer), ==, SHMV_ERROR_OUT_OF_RESOURCES);
   g_assert_cmpuint (shmv_channel_generation (p->reader), ==, generation);
   g_assert_true (shmv_channel_read (p->reader, &p->buf, &p->cap, &info));
-  g_assert_true (pixels_match_seed (p->buf, 32 * 32 * 3, 5));
+  g_assert_true (lib_test_pixels_match_seed (p->buf, 32 * 32 * 3, 5));
 
   /* An aborted in-place frame changes nothing either. */
   g_assert_true (shmv_channel_begin_frame (p->writer, 8, 8, SHMV_FORMAT_RGB8, &dest, &stride));
@@ -248,17 +206,17 @@ test_failed_publish_keeps_previous (Pair *p, gconstpointer data)
   shmv_channel_abort_frame (p->writer);
   g_assert_cmpuint (shmv_channel_generation (p->reader), ==, generation);
   g_assert_true (shmv_channel_read (p->reader, &p->buf, &p->cap, &info));
-  g_assert_true (pixels_match_seed (p->buf, 32 * 32 * 3, 5));
+  g_assert_true (lib_test_pixels_match_seed (p->buf, 32 * 32 * 3, 5));
 }
 
 static void
 test_in_place_frame (void)
 {
   g_autofree char *key = shmv_test_unique_key ("inplace");
-  ShmvChannel *ch = open_channel (key, SHMV_CHANNEL_WRITER);
+  ShmvChannel *ch = lib_test_open_channel (key, SHMV_CHANNEL_WRITER);
   guint8 *dest;
   gsize stride, len;
-  g_autofree guint8 *expect = make_pixels (50, 20, SHMV_FORMAT_RGBA8, 9, &len);
+  g_autofree guint8 *expect = lib_test_make_pixels (50, 20, SHMV_FORMAT_RGBA8, 9, &len);
   gpointer buf = NULL;
   gsize cap = 0;
   ShmvFrameInfo info;
@@ -288,16 +246,9 @@ publish_loop (const char *key, guint32 first_seed, int n, guint32 width)
   if (!shmv_channel_open (ch, SHMV_CHANNEL_WRITER, 0))
     return 1;
   for (int i = 0; n < 0 || i < n; i++)
-    publish_seed (ch, width, width, SHMV_FORMAT_RGBA8, first_seed + (guint32) i);
+    lib_test_publish_seed (ch, width, width, SHMV_FORMAT_RGBA8, first_seed + (guint32) i);
   shmv_channel_free (ch);
   return 0;
-}
-
-static guint32
-seed_of (const guint8 *pixels)
-{
-  /* pixel[0] = seed * 31 (mod 256): 31 is odd, so it has an inverse, 223. */
-  return (guint32) (pixels[0] * 223u) & 0xFF;
 }
 
 static void
@@ -306,7 +257,7 @@ test_killed_writer_never_tears_frames (Pair *p, gconstpointer data)
   GRand *rand = g_rand_new_with_seed (7);
   int frames_checked = 0;
 
-  publish_seed (p->writer, 512, 512, SHMV_FORMAT_RGBA8, 0);
+  lib_test_publish_seed (p->writer, 512, 512, SHMV_FORMAT_RGBA8, 0);
   for (int round = 0; round < 12; round++)
     {
       pid_t pid = fork ();
@@ -320,15 +271,16 @@ test_killed_writer_never_tears_frames (Pair *p, gconstpointer data)
           ShmvFrameInfo info;
 
           g_assert_true (shmv_channel_read (p->reader, &p->buf, &p->cap, &info));
-          g_assert_true (pixels_match_seed (p->buf, 512 * 512 * 4, seed_of (p->buf)));
+          g_assert_true (
+              lib_test_pixels_match_seed (p->buf, 512 * 512 * 4, lib_test_seed_of (p->buf)));
           frames_checked++;
         }
       kill (pid, SIGKILL);
       waitpid (pid, NULL, 0);
       /* The survivor's frame is whole, and a new p->writer takes over at once. */
       g_assert_true (shmv_channel_read (p->reader, &p->buf, &p->cap, NULL));
-      g_assert_true (pixels_match_seed (p->buf, 512 * 512 * 4, seed_of (p->buf)));
-      publish_seed (p->writer, 512, 512, SHMV_FORMAT_RGBA8, 200);
+      g_assert_true (lib_test_pixels_match_seed (p->buf, 512 * 512 * 4, lib_test_seed_of (p->buf)));
+      lib_test_publish_seed (p->writer, 512, 512, SHMV_FORMAT_RGBA8, 200);
     }
   g_test_message ("%d frames checked across 12 kills", frames_checked);
   g_rand_free (rand);
@@ -339,7 +291,7 @@ test_two_writers_serialize (void)
 {
   g_autofree char *key = shmv_test_unique_key ("twowriters");
   ShmvChannel *reader;
-  ShmvChannel *keeper = open_channel (key, SHMV_CHANNEL_WRITER);
+  ShmvChannel *keeper = lib_test_open_channel (key, SHMV_CHANNEL_WRITER);
   pid_t a, b;
   int status;
   gpointer buf = NULL;
@@ -347,7 +299,7 @@ test_two_writers_serialize (void)
   ShmvFrameInfo info;
   guint32 last = 0;
 
-  reader = open_channel (key, SHMV_CHANNEL_READER);
+  reader = lib_test_open_channel (key, SHMV_CHANNEL_READER);
   a = fork ();
   if (a == 0)
     _exit (publish_loop (key, 0, 150, 64));
@@ -357,7 +309,7 @@ test_two_writers_serialize (void)
   for (int i = 0; i < 300; i++)
     if (shmv_channel_read (reader, &buf, &cap, &info))
       {
-        g_assert_true (pixels_match_seed (buf, 64 * 64 * 4, seed_of (buf)));
+        g_assert_true (lib_test_pixels_match_seed (buf, 64 * 64 * 4, lib_test_seed_of (buf)));
         g_assert_cmpuint (info.generation, >=, last); /* never backwards */
         last = info.generation;
       }
@@ -373,36 +325,35 @@ test_two_writers_serialize (void)
   shmv_channel_free (keeper);
 }
 
+/* Child: report "R", sleep until the generation moves, report "W". */
+static int
+wait_for_a_frame (const char *key, int fd)
+{
+  ShmvChannel *reader = lib_test_open_channel (key, SHMV_CHANNEL_READER);
+  guint32 seen = shmv_channel_generation (reader);
+
+  if (write (fd, "R\n", 2) != 2 || !shmv_channel_wait (reader, seen, 5000))
+    return 1;
+  if (write (fd, "W\n", 2) != 2)
+    return 2;
+  shmv_channel_free (reader);
+  return 0;
+}
+
 static void
 test_wait_wakes_and_times_out (void)
 {
   g_autofree char *key = shmv_test_unique_key ("wait");
-  ShmvChannel *writer = open_channel (key, SHMV_CHANNEL_WRITER);
-  int fds[2], status;
-  pid_t pid;
+  ShmvChannel *writer = lib_test_open_channel (key, SHMV_CHANNEL_WRITER);
+  int fd;
+  GPid pid = shmv_test_fork (wait_for_a_frame, key, &fd);
 
-  g_assert_no_errno (pipe (fds));
-  pid = fork ();
-  if (pid == 0)
-    {
-      ShmvChannel *reader = open_channel (key, SHMV_CHANNEL_READER);
-      guint32 seen = shmv_channel_generation (reader);
-
-      if (write (fds[1], "R\n", 2) != 2 || !shmv_channel_wait (reader, seen, 5000))
-        _exit (1);
-      if (write (fds[1], "W\n", 2) != 2)
-        _exit (2);
-      shmv_channel_free (reader);
-      _exit (0);
-    }
-  close (fds[1]);
-  g_assert_cmpstr (shmv_test_read_line (fds[0], 5000), ==, "R");
-  g_assert_null (shmv_test_read_line (fds[0], 100)); /* asleep, not spinning past */
-  publish_seed (writer, 4, 4, SHMV_FORMAT_RGB8, 1);
-  g_assert_cmpstr (shmv_test_read_line (fds[0], 5000), ==, "W");
-  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
-  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
-  close (fds[0]);
+  g_assert_cmpstr (shmv_test_read_line (fd, 5000), ==, "R");
+  g_assert_null (shmv_test_read_line (fd, 100)); /* asleep, not spinning past */
+  lib_test_publish_seed (writer, 4, 4, SHMV_FORMAT_RGB8, 1);
+  g_assert_cmpstr (shmv_test_read_line (fd, 5000), ==, "W");
+  shmv_test_assert_exits_ok (pid);
+  close (fd);
 
   g_assert_false (shmv_channel_wait (writer, shmv_channel_generation (writer), 50));
   g_assert_cmpint (shmv_channel_error (writer), ==, SHMV_ERROR_TIMEOUT);
@@ -423,7 +374,7 @@ test_hostile_header_never_crashes (Pair *p, gconstpointer data)
       ShmvFrameInfo info;
       gsize n = (gsize) g_rand_int_range (rand, 1, 6);
 
-      publish_seed (p->writer, 16, 16, SHMV_FORMAT_RGB8, (guint32) i);
+      lib_test_publish_seed (p->writer, 16, 16, SHMV_FORMAT_RGB8, (guint32) i);
       header = shmv_segment_data (seg);
       /* Scribble a few random bytes, mostly over the fields that matter. */
       for (gsize k = 0; k < n; k++)
@@ -447,8 +398,8 @@ test_hostile_header_never_crashes (Pair *p, gconstpointer data)
       shmv_channel_free (p->reader);
       shmv_segment_free (seg);
       remove_channel (p->key);
-      p->writer = open_channel (p->key, SHMV_CHANNEL_WRITER);
-      p->reader = open_channel (p->key, SHMV_CHANNEL_READER);
+      p->writer = lib_test_open_channel (p->key, SHMV_CHANNEL_WRITER);
+      p->reader = lib_test_open_channel (p->key, SHMV_CHANNEL_READER);
       seg = shmv_segment_new (p->key);
       g_assert_true (shmv_segment_attach (seg, SHMV_ACCESS_READ_WRITE));
     }
@@ -464,7 +415,7 @@ test_corrupt_pixels_caught_by_checksum (Pair *p, gconstpointer data)
   ShmvSegment *seg = shmv_segment_new (p->key);
   ShmvChannelHeader *header;
 
-  publish_seed (p->writer, 16, 16, SHMV_FORMAT_RGB8, 3);
+  lib_test_publish_seed (p->writer, 16, 16, SHMV_FORMAT_RGB8, 3);
   g_assert_true (shmv_segment_attach (seg, SHMV_ACCESS_READ_WRITE));
   header = shmv_segment_data (seg);
   ((guint8 *) header)[header->slots[header->front].offset + 5] ^= 1;
@@ -480,7 +431,7 @@ test_truncated_segment_no_sigbus (Pair *p, gconstpointer data)
   ShmvSegment *seg = shmv_segment_new (p->key);
   ShmvFrameInfo info;
 
-  publish_seed (p->writer, 256, 256, SHMV_FORMAT_RGBA8, 3);
+  lib_test_publish_seed (p->writer, 256, 256, SHMV_FORMAT_RGBA8, 3);
   g_assert_true (shmv_channel_read (p->reader, &p->buf, &p->cap, &info));
   g_assert_true (shmv_segment_attach (seg, SHMV_ACCESS_READ_WRITE));
   /* A hostile peer shrinks the file under the p->reader's mapping. */
@@ -498,45 +449,31 @@ test_writer_liveness_and_withdraw (void)
 {
   g_autofree char *key = shmv_test_unique_key ("alive");
   ShmvChannel *reader;
-  int fds[2];
-  pid_t pid;
   gpointer buf = NULL;
   gsize cap = 0;
+  int fd;
+  GPid pid = shmv_test_fork (lib_test_publish_and_hang, key, &fd);
 
-  g_assert_no_errno (pipe (fds));
-  pid = fork ();
-  if (pid == 0)
-    {
-      ShmvChannel *writer = open_channel (key, SHMV_CHANNEL_WRITER);
-
-      publish_seed (writer, 8, 8, SHMV_FORMAT_RGB8, 1);
-      if (write (fds[1], "P\n", 2) != 2)
-        _exit (1);
-      for (;;)
-        pause ();
-    }
-  close (fds[1]);
-  g_assert_cmpstr (shmv_test_read_line (fds[0], 5000), ==, "P");
-  reader = open_channel (key, SHMV_CHANNEL_READER);
+  g_assert_cmpstr (shmv_test_read_line (fd, 5000), ==, "P");
+  reader = lib_test_open_channel (key, SHMV_CHANNEL_READER);
   g_assert_true (shmv_channel_writer_alive (reader));
-  kill (pid, SIGKILL);
-  waitpid (pid, NULL, 0);
+  shmv_test_kill (pid);
   g_assert_false (shmv_channel_writer_alive (reader));
   g_assert_true (shmv_channel_read (reader, &buf, &cap, NULL)); /* image kept */
-  close (fds[0]);
+  close (fd);
 
   {
-    ShmvChannel *writer = open_channel (key, SHMV_CHANNEL_WRITER);
+    ShmvChannel *writer = lib_test_open_channel (key, SHMV_CHANNEL_WRITER);
     guint32 before;
 
-    publish_seed (writer, 8, 8, SHMV_FORMAT_RGB8, 2);
+    lib_test_publish_seed (writer, 8, 8, SHMV_FORMAT_RGB8, 2);
     g_assert_false (shmv_channel_is_withdrawn (reader));
     before = shmv_channel_generation (reader);
     g_assert_true (shmv_channel_withdraw (writer));
     g_assert_true (shmv_channel_is_withdrawn (reader));
     g_assert_cmpuint (shmv_channel_generation (reader), >, before);
     g_assert_true (shmv_channel_read (reader, &buf, &cap, NULL));
-    g_assert_true (pixels_match_seed (buf, 8 * 8 * 3, 2));
+    g_assert_true (lib_test_pixels_match_seed (buf, 8 * 8 * 3, 2));
     shmv_channel_free (writer);
   }
   g_free (buf);
@@ -547,13 +484,13 @@ static void
 test_remove_tells_readers (void)
 {
   g_autofree char *key = shmv_test_unique_key ("remove");
-  ShmvChannel *writer = open_channel (key, SHMV_CHANNEL_WRITER);
-  ShmvChannel *reader = open_channel (key, SHMV_CHANNEL_READER);
+  ShmvChannel *writer = lib_test_open_channel (key, SHMV_CHANNEL_WRITER);
+  ShmvChannel *reader = lib_test_open_channel (key, SHMV_CHANNEL_READER);
   ShmvChannel *remover = shmv_channel_new (key);
   g_autofree char *native = g_strdup (shmv_channel_native_key (writer));
 
   g_assert_true (shmv_channel_set_persistent (writer, true));
-  publish_seed (writer, 8, 8, SHMV_FORMAT_RGB8, 1);
+  lib_test_publish_seed (writer, 8, 8, SHMV_FORMAT_RGB8, 1);
   shmv_channel_free (writer);
   g_assert_true (shmv_test_shm_exists (native));
   g_assert_false (shmv_channel_is_removed (reader));
@@ -570,14 +507,14 @@ static void
 test_persistent_channel_outlives_writer (void)
 {
   g_autofree char *key = shmv_test_unique_key ("persist");
-  ShmvChannel *ch = open_channel (key, SHMV_CHANNEL_WRITER);
+  ShmvChannel *ch = lib_test_open_channel (key, SHMV_CHANNEL_WRITER);
   ShmvChannelEntry *entries = NULL;
   ShmvStatus status;
   gboolean listed = FALSE;
   int n;
 
   g_assert_true (shmv_channel_set_persistent (ch, true));
-  publish_seed (ch, 8, 8, SHMV_FORMAT_RGB8, 4);
+  lib_test_publish_seed (ch, 8, 8, SHMV_FORMAT_RGB8, 4);
   shmv_channel_free (ch);
 
   n = shmv_channel_list (&entries, &status);
@@ -593,7 +530,7 @@ test_persistent_channel_outlives_writer (void)
   g_assert_true (listed);
   free (entries);
 
-  ch = open_channel (key, SHMV_CHANNEL_READER);
+  ch = lib_test_open_channel (key, SHMV_CHANNEL_READER);
   g_assert_true (shmv_channel_get_info (ch, NULL));
   g_assert_false (shmv_channel_writer_alive (ch));
   g_assert_true (shmv_channel_remove (ch));

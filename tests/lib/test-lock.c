@@ -13,89 +13,71 @@
 #include <unistd.h>
 
 /* Child: attach, lock, report "L" on @fd, then wait to be killed. */
-static void
+static int
 hold_lock_forever (const char *key, int fd)
 {
   ShmvSegment *seg = shmv_segment_new (key);
 
   if (!shmv_segment_attach (seg, SHMV_ACCESS_READ_WRITE) || !shmv_segment_lock (seg))
-    _exit (10);
+    return 10;
   if (write (fd, "L", 1) != 1)
-    _exit (11);
+    return 11;
   for (;;)
     pause ();
 }
 
-/* Child: attach, report "W", block in lock(), then report whether the owner died. */
-static void
+/* Child: attach, report "W", block in lock(), then report "D" if it found
+ * that the previous owner died, "A" if not. */
+static int
 wait_for_lock (const char *key, int fd)
 {
   ShmvSegment *seg = shmv_segment_new (key);
 
   if (!shmv_segment_attach (seg, SHMV_ACCESS_READ_WRITE) || write (fd, "W", 1) != 1)
-    _exit (10);
+    return 10;
   if (!shmv_segment_lock (seg))
-    _exit (11);
+    return 11;
   if (write (fd, shmv_segment_lock_owner_died (seg) ? "D" : "A", 1) != 1)
-    _exit (12);
+    return 12;
   shmv_segment_free (seg);
-  _exit (0);
-}
-
-static pid_t
-spawn (void (*body) (const char *, int), const char *key, int *read_fd)
-{
-  int fds[2];
-  pid_t pid;
-
-  g_assert_no_errno (pipe (fds));
-  pid = fork ();
-  g_assert_cmpint (pid, >=, 0);
-  if (pid == 0)
-    {
-      close (fds[0]);
-      body (key, fds[1]);
-    }
-  close (fds[1]);
-  *read_fd = fds[0];
-  return pid;
+  return 0;
 }
 
 static char
 read_char (int fd)
 {
-  g_autofree char *line = NULL;
   char c = 0;
 
   g_assert_cmpint (read (fd, &c, 1), ==, 1);
   return c;
 }
 
-static void
-reap_killed (pid_t pid)
+/* A segment of a unique key whose lock a child holds; *@holder_fd is the
+ * child's pipe. */
+static ShmvSegment *
+segment_locked_by_child (const char *what, GPid *holder, int *holder_fd)
 {
-  int status;
+  g_autofree char *key = shmv_test_unique_key (what);
+  ShmvSegment *seg = shmv_segment_new (key);
 
-  kill (pid, SIGKILL);
-  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (shmv_segment_create (seg, 64, SHMV_ACCESS_READ_WRITE));
+  *holder = shmv_test_fork (hold_lock_forever, key, holder_fd);
+  g_assert_cmpint (read_char (*holder_fd), ==, 'L');
+  return seg;
 }
 
 static void
 test_killed_holder_releases_within_a_second (void)
 {
-  g_autofree char *key = shmv_test_unique_key ("kill9");
-  ShmvSegment *seg = shmv_segment_new (key);
   gint64 start, elapsed_us;
-  pid_t holder;
+  GPid holder;
   int fd;
+  ShmvSegment *seg = segment_locked_by_child ("kill9", &holder, &fd);
 
-  g_assert_true (shmv_segment_create (seg, 64, SHMV_ACCESS_READ_WRITE));
-  holder = spawn (hold_lock_forever, key, &fd);
-  g_assert_cmpint (read_char (fd), ==, 'L');
   g_assert_false (shmv_segment_try_lock (seg, 50));
   g_assert_cmpint (shmv_segment_error (seg), ==, SHMV_ERROR_TIMEOUT);
 
-  reap_killed (holder);
+  shmv_test_kill (holder);
   start = g_get_monotonic_time ();
   g_assert_true (shmv_segment_try_lock (seg, 1000));
   elapsed_us = g_get_monotonic_time () - start;
@@ -112,50 +94,21 @@ test_killed_holder_releases_within_a_second (void)
 }
 
 static void
-test_blocked_waiter_gets_lock_of_killed_holder (void)
+test_blocked_waiter_learns_owner_died (void)
 {
-  g_autofree char *key = shmv_test_unique_key ("kill9waiter");
-  ShmvSegment *seg = shmv_segment_new (key);
-  pid_t holder, waiter;
-  int holder_fd, waiter_fd, status;
-  g_autofree char *answer = NULL;
+  GPid holder, waiter;
+  int holder_fd, waiter_fd;
+  ShmvSegment *seg = segment_locked_by_child ("kill9waiter", &holder, &holder_fd);
 
-  g_assert_true (shmv_segment_create (seg, 64, SHMV_ACCESS_READ_WRITE));
-  holder = spawn (hold_lock_forever, key, &holder_fd);
-  g_assert_cmpint (read_char (holder_fd), ==, 'L');
-  waiter = spawn (wait_for_lock, key, &waiter_fd);
+  waiter = shmv_test_fork (wait_for_lock, shmv_segment_key (seg), &waiter_fd);
   g_assert_cmpint (read_char (waiter_fd), ==, 'W');
   /* Still blocked a while later. */
   g_assert_null (shmv_test_read_line (waiter_fd, 200));
 
-  reap_killed (holder);
-  answer = shmv_test_read_line (waiter_fd, 1000);
-  g_assert_cmpstr (answer, ==, NULL); /* no newline: read the raw byte instead */
-  g_assert_cmpint (waitpid (waiter, &status, 0), ==, waiter);
-  g_assert_true (WIFEXITED (status));
-  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
-  close (holder_fd);
-  close (waiter_fd);
-  shmv_segment_free (seg);
-}
-
-static void
-test_waiter_learns_owner_died (void)
-{
-  g_autofree char *key = shmv_test_unique_key ("ownerdied");
-  ShmvSegment *seg = shmv_segment_new (key);
-  pid_t holder, waiter;
-  int holder_fd, waiter_fd, status;
-
-  g_assert_true (shmv_segment_create (seg, 64, SHMV_ACCESS_READ_WRITE));
-  holder = spawn (hold_lock_forever, key, &holder_fd);
-  g_assert_cmpint (read_char (holder_fd), ==, 'L');
-  waiter = spawn (wait_for_lock, key, &waiter_fd);
-  g_assert_cmpint (read_char (waiter_fd), ==, 'W');
-  reap_killed (holder);
+  /* The kernel hands the lock over to the waiter already asleep in semop(). */
+  shmv_test_kill (holder);
   g_assert_cmpint (read_char (waiter_fd), ==, 'D');
-  g_assert_cmpint (waitpid (waiter, &status, 0), ==, waiter);
-  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  shmv_test_assert_exits_ok (waiter);
   close (holder_fd);
   close (waiter_fd);
   shmv_segment_free (seg);
@@ -167,8 +120,6 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/lock/killed-holder-releases-within-a-second",
                    test_killed_holder_releases_within_a_second);
-  g_test_add_func ("/lock/blocked-waiter-gets-lock-of-killed-holder",
-                   test_blocked_waiter_gets_lock_of_killed_holder);
-  g_test_add_func ("/lock/waiter-learns-owner-died", test_waiter_learns_owner_died);
+  g_test_add_func ("/lock/blocked-waiter-learns-owner-died", test_blocked_waiter_learns_owner_died);
   return g_test_run ();
 }

@@ -31,27 +31,6 @@ exists (ShmvSegment *seg)
   return shmv_test_shm_exists (shmv_segment_native_key (seg));
 }
 
-/* Forks a child that runs @body and exits with its return value. */
-static pid_t
-fork_child (int (*body) (const char *key, int fd), const char *key, int fd)
-{
-  pid_t pid = fork ();
-
-  g_assert_cmpint (pid, >=, 0);
-  if (pid == 0)
-    _exit (body (key, fd));
-  return pid;
-}
-
-static int
-wait_child (pid_t pid)
-{
-  int status;
-
-  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
-  return status;
-}
-
 static void
 test_new_handle_is_detached (void)
 {
@@ -230,14 +209,14 @@ static void
 test_lock_excludes_processes (void)
 {
   ShmvSegment *seg = new_segment ("counter");
-  pid_t pids[4];
+  GPid pids[4];
 
   g_assert_true (shmv_segment_create (seg, sizeof (guint32), SHMV_ACCESS_READ_WRITE));
   for (gsize i = 0; i < G_N_ELEMENTS (pids); i++)
-    pids[i] = fork_child (increment_under_lock, shmv_segment_key (seg), -1);
+    pids[i] = shmv_test_fork (increment_under_lock, shmv_segment_key (seg), NULL);
   for (gsize i = 0; i < G_N_ELEMENTS (pids); i++)
     {
-      int status = wait_child (pids[i]);
+      int status = shmv_test_wait (pids[i]);
 
       g_assert_true (WIFEXITED (status));
       g_assert_cmpint (WEXITSTATUS (status), ==, 0);
@@ -286,7 +265,7 @@ test_read_only_write_crashes (void)
   int status;
 
   g_assert_true (shmv_segment_create (seg, 100, SHMV_ACCESS_READ_WRITE));
-  status = wait_child (fork_child (write_read_only, shmv_segment_key (seg), -1));
+  status = shmv_test_wait (shmv_test_fork (write_read_only, shmv_segment_key (seg), NULL));
   g_assert_true (WIFSIGNALED (status));
   g_assert_cmpint (WTERMSIG (status), ==, SIGSEGV);
   g_assert_cmpint (((char *) shmv_segment_data (seg))[0], ==, 0);
@@ -370,41 +349,28 @@ attach_and_hang (const char *key, int fd)
     pause ();
 }
 
-static pid_t
+static GPid
 start_hanging_user (const char *key)
 {
-  int fds[2];
   char answer = 0;
-  pid_t pid;
+  int fd;
+  GPid pid = shmv_test_fork (attach_and_hang, key, &fd);
 
-  g_assert_no_errno (pipe (fds));
-  pid = fork_child (attach_and_hang, key, fds[1]);
-  close (fds[1]);
-  g_assert_cmpint (read (fds[0], &answer, 1), ==, 1);
+  g_assert_cmpint (read (fd, &answer, 1), ==, 1);
   g_assert_cmpint (answer, ==, 'y');
-  close (fds[0]);
+  close (fd);
   return pid;
-}
-
-static void
-kill_child (pid_t pid)
-{
-  int status;
-
-  kill (pid, SIGKILL);
-  status = wait_child (pid);
-  g_assert_true (WIFSIGNALED (status));
 }
 
 static void
 test_crashed_users_do_not_leak (void)
 {
   ShmvSegment *seg = new_segment ("crashleak");
-  pid_t pid;
+  GPid pid;
 
   g_assert_true (shmv_segment_create (seg, 1024, SHMV_ACCESS_READ_WRITE));
   pid = start_hanging_user (shmv_segment_key (seg));
-  kill_child (pid);
+  shmv_test_kill (pid);
   g_assert_true (exists (seg));
   shmv_segment_free (seg);
   g_assert_false (exists (seg));
@@ -415,9 +381,9 @@ test_stale_segment_reclaimed (void)
 {
   g_autofree char *key = shmv_test_unique_key ("stale");
   ShmvSegment *seg = shmv_segment_new (key);
-  pid_t pid = start_hanging_user (key); /* creates it */
+  GPid pid = start_hanging_user (key); /* creates it */
 
-  kill_child (pid);
+  shmv_test_kill (pid);
   g_assert_true (exists (seg));
   g_assert_true (shmv_segment_create (seg, 1024, SHMV_ACCESS_READ_WRITE));
   g_assert_cmpuint (((guint8 *) shmv_segment_data (seg))[0], ==, 0);
@@ -430,11 +396,11 @@ test_live_segment_never_reclaimed (void)
 {
   g_autofree char *key = shmv_test_unique_key ("live");
   ShmvSegment *seg = shmv_segment_new (key);
-  pid_t pid = start_hanging_user (key);
+  GPid pid = start_hanging_user (key);
 
   g_assert_false (shmv_segment_create (seg, 1024, SHMV_ACCESS_READ_WRITE));
   g_assert_cmpint (shmv_segment_error (seg), ==, SHMV_ERROR_ALREADY_EXISTS);
-  kill_child (pid);
+  shmv_test_kill (pid);
   g_assert_true (shmv_segment_attach (seg, SHMV_ACCESS_READ_WRITE));
   shmv_segment_free (seg);
   g_assert_false (exists (seg));
@@ -489,13 +455,13 @@ test_concurrent_users_leave_nothing (void)
 {
   g_autofree char *key = shmv_test_unique_key ("churn");
   ShmvSegment *seg = shmv_segment_new (key);
-  pid_t pids[6];
+  GPid pids[6];
 
   for (gsize i = 0; i < G_N_ELEMENTS (pids); i++)
-    pids[i] = fork_child (attach_detach_many, key, -1);
+    pids[i] = shmv_test_fork (attach_detach_many, key, NULL);
   for (gsize i = 0; i < G_N_ELEMENTS (pids); i++)
     {
-      int status = wait_child (pids[i]);
+      int status = shmv_test_wait (pids[i]);
 
       g_assert_true (WIFEXITED (status));
       g_assert_cmpint (WEXITSTATUS (status), ==, 0);

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include <shmview/shmview.h>
 
+#include "lib-test-util.h"
 #include "shmv-test-util.h"
 
 #include <glib.h>
@@ -76,36 +77,19 @@ test_notices_writer_death (void)
   ShmvChannel *keeper = shmv_channel_new (key);
   ShmvStatus status;
   ShmvWatch *watch;
-  int fds[2];
-  pid_t pid;
+  int fd;
+  GPid pid = shmv_test_fork (lib_test_publish_and_hang, key, &fd);
 
-  g_assert_true (shmv_channel_open (keeper, SHMV_CHANNEL_READER, 0) == FALSE);
-  g_assert_no_errno (pipe (fds));
-  pid = fork ();
-  if (pid == 0)
-    {
-      ShmvChannel *writer = shmv_channel_new (key);
-
-      if (!shmv_channel_open (writer, SHMV_CHANNEL_WRITER, 0))
-        _exit (1);
-      publish (writer, 9);
-      if (write (fds[1], "P\n", 2) != 2)
-        _exit (2);
-      for (;;)
-        pause ();
-    }
-  close (fds[1]);
-  g_assert_cmpstr (shmv_test_read_line (fds[0], 5000), ==, "P");
+  g_assert_cmpstr (shmv_test_read_line (fd, 5000), ==, "P");
   g_assert_true (shmv_channel_open (keeper, SHMV_CHANNEL_READER, 0));
   watch = shmv_watch_new (key, &status);
   g_assert_true (becomes_readable (watch, 3000)); /* found it */
-  kill (pid, SIGKILL);
-  waitpid (pid, NULL, 0);
+  shmv_test_kill (pid);
   /* SIGKILL tells nobody; the watch checks liveness once a second. */
   g_assert_true (becomes_readable (watch, 3000));
   g_assert_false (shmv_channel_writer_alive (keeper));
   shmv_watch_free (watch);
-  close (fds[0]);
+  close (fd);
   shmv_channel_free (keeper);
 }
 
