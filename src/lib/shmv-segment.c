@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* How long attach() waits for a creator or remover that holds byte 0. */
@@ -475,8 +476,10 @@ open_registered (ShmvSegment *seg, ShmvAccess access, bool *retry)
   return true;
 }
 
+/* Checks the segment open as seg->fd and maps it. *@incomplete is set when
+ * its prefix is not written yet: a creator is at work, or died at work. */
 static bool
-validate_and_map (ShmvSegment *seg, ShmvAccess access)
+validate_and_map (ShmvSegment *seg, ShmvAccess access, bool *incomplete)
 {
   ShmvSegmentPrefix prefix;
   struct stat st;
@@ -487,8 +490,11 @@ validate_and_map (ShmvSegment *seg, ShmvAccess access)
   if (!check_owner (seg, &st))
     return false;
   if ((size_t) st.st_size < SHMV_SEGMENT_DATA_OFFSET || !read_prefix (seg->fd, &prefix))
-    return fail (seg, SHMV_ERROR_NOT_FOUND,
-                 "no such segment (an object of that name is incomplete: its creator died)");
+    {
+      *incomplete = true;
+      return fail (seg, SHMV_ERROR_NOT_FOUND,
+                   "no such segment (an object of that name is incomplete: its creator died)");
+    }
   prefix.key[SHMV_KEY_MAX] = '\0';
   if (strcmp (prefix.key, seg->key) != 0)
     return fail (seg, SHMV_ERROR_KEY, "its native name is taken by another key");
@@ -510,19 +516,27 @@ shmv_segment_attach (ShmvSegment *seg, ShmvAccess access)
   if (seg->map != NULL)
     return fail (seg, SHMV_ERROR_INVALID_ARGUMENT, "this handle is already attached");
 
-  for (int attempt = 0; attempt < 8; attempt++)
+  /* A creator that has made the name but not yet locked it (microseconds)
+   * looks incomplete: look again for a while before calling it dead. */
+  for (int attempt = 0, waited_ms = 0; attempt < 8 && waited_ms < INIT_WAIT_MS; attempt++)
     {
-      bool retry;
+      const struct timespec pause = { 0, 1000 * 1000 };
+      bool retry, incomplete = false;
 
-      if (open_registered (seg, access, &retry))
+      if (!open_registered (seg, access, &retry))
         {
-          if (validate_and_map (seg, access))
-            return succeed (seg);
-          undo_attach (seg);
-          return false;
+          if (!retry)
+            return false;
+          continue;
         }
-      if (!retry)
+      if (validate_and_map (seg, access, &incomplete))
+        return succeed (seg);
+      undo_attach (seg);
+      if (!incomplete)
         return false;
+      nanosleep (&pause, NULL);
+      waited_ms++;
+      attempt--; /* waiting for a creator is not a lost race */
     }
   return false;
 }
