@@ -1,0 +1,79 @@
+#!/bin/sh
+# Installs the build into a temporary DESTDIR, checks that everything a user
+# and a packager expect is there, then builds and runs a small C program
+# against the installed library through pkg-config.
+#   check-install.sh BUILDDIR SOURCEDIR
+set -eu
+builddir=$1
+srcdir=$2
+dest=$(mktemp -d)
+trap 'rm -rf "$dest"' EXIT
+
+meson install -C "$builddir" --destdir "$dest" --no-rebuild --quiet >/dev/null
+prefix=$(meson introspect "$builddir" --buildoptions |
+  python3 -c 'import json,sys; print([o["value"] for o in json.load(sys.stdin) if o["name"]=="prefix"][0])')
+root="$dest$prefix"
+app_id=io.github.shmview.Shmview
+
+status=0
+expect() {
+  for pattern in "$@"; do
+    # shellcheck disable=SC2086
+    if ! ls $root/$pattern >/dev/null 2>&1; then
+      echo "not installed: $prefix/$pattern"
+      status=1
+    fi
+  done
+}
+expect bin/shmview-ctl bin/shmview-bench \
+  'lib*/libshmview.so.0' 'lib*/libshmview.so.0.*' 'lib*/libshmview.so' \
+  'lib*/pkgconfig/shmview.pc' 'lib*/*/libshmview.so.0' \
+  include/shmview/shmview.h include/shmview/shmv-segment.h include/shmview/shmv-semaphore.h \
+  include/shmview/shmv-channel.h include/shmview/shmv-png.h include/shmview/shmv-error.h \
+  share/man/man1/shmview.1 share/man/man1/shmview-ctl.1
+if [ -e "$root/bin/shmview" ]; then
+  expect "share/applications/$app_id.desktop" "share/metainfo/$app_id.metainfo.xml" \
+    "share/icons/hicolor/scalable/apps/$app_id.svg" \
+    "share/icons/hicolor/symbolic/apps/$app_id-symbolic.svg"
+fi
+for lang in $(cat "$srcdir/po/LINGUAS" 2>/dev/null); do
+  expect "share/locale/$lang/LC_MESSAGES/shmview.mo"
+done
+[ $status = 0 ] || exit 1
+
+# The soname is versioned.
+lib=$(ls "$root"/lib*/libshmview.so.0.* "$root"/lib*/*/libshmview.so.0.* 2>/dev/null | head -n 1)
+objdump -p "$lib" | grep -q 'SONAME *libshmview.so.0' || { echo "bad soname in $lib"; exit 1; }
+
+# A program that knows only the installed headers and pkg-config.
+pcdir=$(dirname "$(ls "$root"/lib*/pkgconfig/shmview.pc "$root"/lib*/*/pkgconfig/shmview.pc 2>/dev/null | head -n 1)")
+cat > "$dest/client.c" <<'C'
+#include <shmview/shmview.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+int
+main (void)
+{
+  char key[64];
+  ShmvSegment *a, *b;
+
+  snprintf (key, sizeof key, "test-%d-install", (int) getpid ());
+  a = shmv_segment_new (key);
+  b = shmv_segment_new (key);
+  if (!shmv_segment_create (a, 100, SHMV_ACCESS_READ_WRITE) || !shmv_segment_attach (b, SHMV_ACCESS_READ_ONLY))
+    return fprintf (stderr, "%s%s\n", shmv_segment_error_string (a), shmv_segment_error_string (b)), 1;
+  strcpy (shmv_segment_data (a), "through shared memory");
+  printf ("%s, libshmview %s\n", (char *) shmv_segment_data (b), shmv_version_string ());
+  shmv_segment_free (b);
+  shmv_segment_free (a);
+  return 0;
+}
+C
+# shellcheck disable=SC2046
+cc -Wall -Wextra -Werror -o "$dest/client" "$dest/client.c" \
+  $(PKG_CONFIG_PATH="$pcdir" PKG_CONFIG_SYSROOT_DIR="$dest" pkg-config --cflags --libs shmview)
+out=$(LD_LIBRARY_PATH=$(dirname "$lib") "$dest/client")
+echo "$out"
+[ "$out" = "through shared memory, libshmview $(sed -n "s/^ *version: '\(.*\)',/\1/p" "$srcdir/meson.build" | head -n 1)" ]
