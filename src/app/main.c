@@ -12,14 +12,13 @@
 #include "shmv-i18n.h"
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   g_autoptr (ShmvApplication) app = NULL;
 
   shmv_i18n_init ();
   g_set_prgname ("shmview");
-  g_set_application_name (_("Shmview"));
+  g_set_application_name (_ ("Shmview"));
 
   app = shmv_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);

@@ -6,4 +6,6 @@
 
 #include "shmv-app-error.h"
 
+/* clang-format off */
 G_DEFINE_QUARK (shmv-app-error-quark, shmv_app_error)
+/* clang-format on */

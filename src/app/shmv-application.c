@@ -28,25 +28,25 @@ struct _ShmvApplication
   GtkApplication parent_instance;
 
   ShmvWindowMode mode;
-  char          *key;
-  GFile         *load_file;
-  guint          sigint_id;
-  guint          sigterm_id;
+  char *key;
+  GFile *load_file;
+  guint sigint_id;
+  guint sigterm_id;
 };
 
 G_DEFINE_FINAL_TYPE (ShmvApplication, shmv_application, GTK_TYPE_APPLICATION)
 
 static const GOptionEntry option_entries[] = {
   { "writer", 'w', G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
-    N_("Open a writer window only (one end of a two-process demo)"), NULL },
+    N_ ("Open a writer window only (one end of a two-process demo)"), NULL },
   { "reader", 'r', G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
-    N_("Open a reader window only (any number may run)"), NULL },
+    N_ ("Open a reader window only (any number may run)"), NULL },
   { "key", 'k', G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING, NULL,
-    N_("Use the channel KEY (default: “shmview”)"), N_("KEY") },
+    N_ ("Use the channel KEY (default: “shmview”)"), N_ ("KEY") },
   { "load", 'l', G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, NULL,
-    N_("Load and publish FILE at start-up"), N_("FILE") },
-  { "version", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
-    N_("Show the version and exit"), NULL },
+    N_ ("Load and publish FILE at start-up"), N_ ("FILE") },
+  { "version", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL, N_ ("Show the version and exit"),
+    NULL },
   { NULL },
 };
 
@@ -88,36 +88,27 @@ shmv_application_close_all (ShmvApplication *self)
 }
 
 static void
-quit_action (GSimpleAction *action,
-             GVariant      *parameter,
-             gpointer       user_data)
+quit_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   shmv_application_close_all (SHMV_APPLICATION (user_data));
 }
 
 static void
-about_action (GSimpleAction *action,
-              GVariant      *parameter,
-              gpointer       user_data)
+about_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   GtkApplication *app = GTK_APPLICATION (user_data);
   const char *authors[] = { "The shmview authors", NULL };
   g_autofree char *comments = g_strdup_printf (
-    _("Moves images between processes through POSIX shared memory.\nlibshmview %s"),
-    shmv_version_string ());
+      _ ("Moves images between processes through POSIX shared memory.\nlibshmview %s"),
+      shmv_version_string ());
 
-  gtk_show_about_dialog (gtk_application_get_active_window (app),
-                         "program-name", _("Shmview"),
-                         "logo-icon-name", APP_ID,
-                         "version", PACKAGE_VERSION,
-                         "comments", comments,
-                         "website", "https://github.com/shmview/shmview",
-                         "license-type", GTK_LICENSE_LGPL_2_1,
-                         "authors", authors,
-                         "copyright", "© 2025 The shmview authors",
+  gtk_show_about_dialog (gtk_application_get_active_window (app), "program-name", _ ("Shmview"),
+                         "logo-icon-name", APP_ID, "version", PACKAGE_VERSION, "comments", comments,
+                         "website", "https://github.com/shmview/shmview", "license-type",
+                         GTK_LICENSE_LGPL_2_1, "authors", authors, "copyright",
+                         "© 2025 The shmview authors",
                          /* TRANSLATORS: your name(s), one per line */
-                         "translator-credits", _("translator-credits"),
-                         NULL);
+                         "translator-credits", _ ("translator-credits"), NULL);
 }
 
 static const GActionEntry app_actions[] = {
@@ -180,8 +171,7 @@ shmv_application_activate (GApplication *application)
 /* Options are checked before the display is opened, so that --help,
  * --version and mistakes work on a machine without one. */
 static int
-shmv_application_handle_local_options (GApplication *application,
-                                       GVariantDict *options)
+shmv_application_handle_local_options (GApplication *application, GVariantDict *options)
 {
   ShmvApplication *self = SHMV_APPLICATION (application);
   gboolean writer = g_variant_dict_contains (options, "writer");
@@ -196,14 +186,15 @@ shmv_application_handle_local_options (GApplication *application,
     }
   if (writer && reader)
     {
-      g_printerr ("%s\n", _("--writer and --reader exclude each other; give neither for both panes in one window"));
+      g_printerr ("%s\n", _ ("--writer and --reader exclude each other; give neither for both "
+                             "panes in one window"));
       return 1;
     }
   if (g_variant_dict_lookup (options, "key", "&s", &key))
     {
       if (key[0] == '\0')
         {
-          g_printerr ("%s\n", _("The key must not be empty"));
+          g_printerr ("%s\n", _ ("The key must not be empty"));
           return 1;
         }
       g_free (self->key);
@@ -213,7 +204,7 @@ shmv_application_handle_local_options (GApplication *application,
     {
       if (reader)
         {
-          g_printerr ("%s\n", _("--load needs a writer: it cannot be used with --reader"));
+          g_printerr ("%s\n", _ ("--load needs a writer: it cannot be used with --reader"));
           return 1;
         }
       self->load_file = g_file_new_for_commandline_arg (load);
@@ -222,12 +213,12 @@ shmv_application_handle_local_options (GApplication *application,
   /* GTK would only print "cannot open display"; say what to do instead. */
   if (!gtk_init_check ())
     {
-      g_printerr ("%s\n", _("shmview needs a graphical display (DISPLAY or WAYLAND_DISPLAY is not "
+      g_printerr ("%s\n", _ ("shmview needs a graphical display (DISPLAY or WAYLAND_DISPLAY is not "
                              "set or cannot be opened); shmview-ctl works without one"));
       return 1;
     }
 
-  self->mode = writer ? SHMV_WINDOW_MODE_WRITER
+  self->mode = writer   ? SHMV_WINDOW_MODE_WRITER
                : reader ? SHMV_WINDOW_MODE_READER
                         : SHMV_WINDOW_MODE_LOOPBACK;
   return -1;
@@ -266,11 +257,10 @@ shmv_application_init (ShmvApplication *self)
   self->key = g_strdup (SHMV_DEFAULT_KEY);
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
   summary = g_strdup_printf (
-    "%s\n\n%s",
-    _("Shows images moving between processes through shared memory."),
-    _("With neither --writer nor --reader, one window shows a writer and a reader\n"
-      "talking through the channel. Run “shmview --writer” and “shmview --reader”\n"
-      "to see two processes do it."));
+      "%s\n\n%s", _ ("Shows images moving between processes through shared memory."),
+      _ ("With neither --writer nor --reader, one window shows a writer and a reader\n"
+         "talking through the channel. Run “shmview --writer” and “shmview --reader”\n"
+         "to see two processes do it."));
   g_application_set_option_context_summary (G_APPLICATION (self), summary);
 }
 
@@ -280,9 +270,7 @@ shmv_application_new (void)
   /* Registered now so that GtkApplication finds gtk/help-overlay.ui at startup. */
   shmv_app_resources_ensure ();
 
-  return g_object_new (SHMV_TYPE_APPLICATION,
-                       "application-id", APP_ID,
-                       "flags", G_APPLICATION_NON_UNIQUE,
-                       "resource-base-path", "/io/github/shmview/Shmview",
+  return g_object_new (SHMV_TYPE_APPLICATION, "application-id", APP_ID, "flags",
+                       G_APPLICATION_NON_UNIQUE, "resource-base-path", "/io/github/shmview/Shmview",
                        NULL);
 }

@@ -14,7 +14,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (ShmvApplication, shmv_application, SHMV, APPLICATION, GtkApplication)
 
-ShmvApplication *shmv_application_new       (void);
-void             shmv_application_close_all (ShmvApplication *self);
+ShmvApplication *shmv_application_new (void);
+void shmv_application_close_all (ShmvApplication *self);
 
 G_END_DECLS

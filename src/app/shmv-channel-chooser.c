@@ -23,19 +23,19 @@
 
 struct _ShmvChannelChooser
 {
-  GtkWidget     parent_instance;
+  GtkWidget parent_instance;
 
   /* Template widgets */
-  GtkEntry     *key_entry;
-  GtkLabel     *key_label;
-  GtkListBox   *list_box;
+  GtkEntry *key_entry;
+  GtkLabel *key_label;
+  GtkListBox *list_box;
   GtkMenuButton *menu_button;
-  GtkPopover   *popover;
+  GtkPopover *popover;
 
   /* Owned */
-  char         *key;
+  char *key;
   GCancellable *cancellable; /* of the running listing */
-  guint         n_channels;
+  guint n_channels;
 };
 
 G_DEFINE_FINAL_TYPE (ShmvChannelChooser, shmv_channel_chooser, GTK_TYPE_WIDGET)
@@ -52,12 +52,12 @@ static GParamSpec *properties[N_PROPS];
 /* What the listing found out about one channel. */
 typedef struct
 {
-  char         *key;
-  gsize         size;
-  gboolean      readable; /* opened, and its header made sense */
-  gboolean      has_frame;
-  gboolean      writer_alive;
-  gboolean      persistent;
+  char *key;
+  gsize size;
+  gboolean readable; /* opened, and its header made sense */
+  gboolean has_frame;
+  gboolean writer_alive;
+  gboolean persistent;
   ShmvFrameInfo info;
 } ChannelRow;
 
@@ -87,10 +87,7 @@ probe_channel (ChannelRow *row)
 }
 
 static void
-list_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
+list_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
 {
   g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func (channel_row_free);
   ShmvChannelEntry *entries = NULL;
@@ -124,25 +121,24 @@ row_details (const ChannelRow *row)
   const char *writer = NULL;
 
   if (!row->readable)
-    return g_strjoin (C_("status line", " · "), bytes, _("not readable"), NULL);
+    return g_strjoin (C_ ("status line", " · "), bytes, _ ("not readable"), NULL);
 
   if (row->writer_alive)
-    writer = _("writer running");
+    writer = _ ("writer running");
   else if (row->persistent)
-    writer = _("kept without a writer");
+    writer = _ ("kept without a writer");
   else
-    writer = _("writer left");
+    writer = _ ("writer left");
 
   if (!row->has_frame)
-    return g_strjoin (C_("status line", " · "), _("no image yet"), bytes, writer, NULL);
+    return g_strjoin (C_ ("status line", " · "), _ ("no image yet"), bytes, writer, NULL);
 
   image = shmv_frame_dimensions (&row->info);
-  return g_strjoin (C_("status line", " · "), image, bytes, writer, NULL);
+  return g_strjoin (C_ ("status line", " · "), image, bytes, writer, NULL);
 }
 
 static GtkWidget *
-row_new (ShmvChannelChooser *self,
-         const ChannelRow   *row)
+row_new (ShmvChannelChooser *self, const ChannelRow *row)
 {
   g_autofree char *details = row_details (row);
   GtkWidget *list_row = gtk_list_box_row_new ();
@@ -186,9 +182,7 @@ clear_list (ShmvChannelChooser *self)
 }
 
 static void
-on_list_done (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+on_list_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (ShmvChannelChooser) self = user_data;
   g_autoptr (GPtrArray) rows = NULL;
@@ -234,8 +228,7 @@ shmv_channel_chooser_refresh (ShmvChannelChooser *self)
 }
 
 static void
-choose_key (ShmvChannelChooser *self,
-            const char         *key)
+choose_key (ShmvChannelChooser *self, const char *key)
 {
   if (key == NULL || key[0] == '\0')
     return;
@@ -244,8 +237,7 @@ choose_key (ShmvChannelChooser *self,
 }
 
 static void
-on_row_activated (ShmvChannelChooser *self,
-                  GtkListBoxRow      *row)
+on_row_activated (ShmvChannelChooser *self, GtkListBoxRow *row)
 {
   choose_key (self, g_object_get_data (G_OBJECT (row), "shmv-key"));
 }
@@ -292,10 +284,7 @@ shmv_channel_chooser_finalize (GObject *object)
 }
 
 static void
-shmv_channel_chooser_get_property (GObject    *object,
-                                   guint       prop_id,
-                                   GValue     *value,
-                                   GParamSpec *pspec)
+shmv_channel_chooser_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   ShmvChannelChooser *self = SHMV_CHANNEL_CHOOSER (object);
 
@@ -310,10 +299,10 @@ shmv_channel_chooser_get_property (GObject    *object,
 }
 
 static void
-shmv_channel_chooser_set_property (GObject      *object,
-                                   guint         prop_id,
+shmv_channel_chooser_set_property (GObject *object,
+                                   guint prop_id,
                                    const GValue *value,
-                                   GParamSpec   *pspec)
+                                   GParamSpec *pspec)
 {
   ShmvChannelChooser *self = SHMV_CHANNEL_CHOOSER (object);
 
@@ -344,8 +333,8 @@ shmv_channel_chooser_class_init (ShmvChannelChooserClass *klass)
    * The chosen channel's key; changes when the user picks another.
    */
   properties[PROP_KEY] =
-    g_param_spec_string ("key", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+      g_param_spec_string ("key", NULL, NULL, NULL,
+                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   shmv_app_resources_ensure ();
@@ -385,8 +374,7 @@ shmv_channel_chooser_get_key (ShmvChannelChooser *self)
 }
 
 void
-shmv_channel_chooser_set_key (ShmvChannelChooser *self,
-                              const char         *key)
+shmv_channel_chooser_set_key (ShmvChannelChooser *self, const char *key)
 {
   g_autofree char *tooltip = NULL;
 
@@ -398,10 +386,10 @@ shmv_channel_chooser_set_key (ShmvChannelChooser *self,
   self->key = g_strdup (key);
 
   gtk_label_set_label (self->key_label, key != NULL ? key : "");
-  tooltip = g_strdup_printf (_("Channel “%s”: choose another"), key != NULL ? key : "");
+  tooltip = g_strdup_printf (_ ("Channel “%s”: choose another"), key != NULL ? key : "");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->menu_button), tooltip);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->menu_button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->menu_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  tooltip, -1);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEY]);
 }
 

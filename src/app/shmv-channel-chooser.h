@@ -14,11 +14,10 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (ShmvChannelChooser, shmv_channel_chooser, SHMV, CHANNEL_CHOOSER, GtkWidget)
 
-ShmvChannelChooser *shmv_channel_chooser_new     (void);
-const char         *shmv_channel_chooser_get_key (ShmvChannelChooser *self);
-void                shmv_channel_chooser_set_key (ShmvChannelChooser *self,
-                                                  const char         *key);
-void                shmv_channel_chooser_refresh (ShmvChannelChooser *self);
-guint               shmv_channel_chooser_get_n_channels (ShmvChannelChooser *self);
+ShmvChannelChooser *shmv_channel_chooser_new (void);
+const char *shmv_channel_chooser_get_key (ShmvChannelChooser *self);
+void shmv_channel_chooser_set_key (ShmvChannelChooser *self, const char *key);
+void shmv_channel_chooser_refresh (ShmvChannelChooser *self);
+guint shmv_channel_chooser_get_n_channels (ShmvChannelChooser *self);
 
 G_END_DECLS

@@ -19,11 +19,11 @@
 
 struct _ShmvChannelMonitor
 {
-  GObject    parent_instance;
+  GObject parent_instance;
 
-  char      *key;
+  char *key;
   ShmvWatch *watch;
-  GSource   *fd_source;
+  GSource *fd_source;
 };
 
 G_DEFINE_FINAL_TYPE (ShmvChannelMonitor, shmv_channel_monitor, G_TYPE_OBJECT)
@@ -37,9 +37,7 @@ enum
 static guint signals[N_SIGNALS];
 
 static gboolean
-on_watch_readable (int          fd,
-                   GIOCondition condition,
-                   gpointer     user_data)
+on_watch_readable (int fd, GIOCondition condition, gpointer user_data)
 {
   ShmvChannelMonitor *self = user_data;
 
@@ -77,8 +75,8 @@ shmv_channel_monitor_class_init (ShmvChannelMonitorClass *klass)
    * Something happened on the channel: a new frame, a withdrawal, a removal,
    * or the channel appeared. Several changes may fold into one emission.
    */
-  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                   NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                   NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -93,8 +91,7 @@ shmv_channel_monitor_init (ShmvChannelMonitor *self)
  * not exist yet: the monitor fires when it appears.
  */
 ShmvChannelMonitor *
-shmv_channel_monitor_new (const char *key,
-                          GError    **error)
+shmv_channel_monitor_new (const char *key, GError **error)
 {
   g_autoptr (ShmvChannelMonitor) self = NULL;
   ShmvStatus status = { 0 };

@@ -14,8 +14,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (ShmvChannelMonitor, shmv_channel_monitor, SHMV, CHANNEL_MONITOR, GObject)
 
-ShmvChannelMonitor *shmv_channel_monitor_new     (const char  *key,
-                                                  GError     **error);
-const char         *shmv_channel_monitor_get_key (ShmvChannelMonitor *self);
+ShmvChannelMonitor *shmv_channel_monitor_new (const char *key, GError **error);
+const char *shmv_channel_monitor_get_key (ShmvChannelMonitor *self);
 
 G_END_DECLS

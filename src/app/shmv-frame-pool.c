@@ -23,20 +23,20 @@
 
 typedef struct
 {
-  void  *data; /* malloc()ed: shmv_channel_read() grows it with realloc() */
+  void *data; /* malloc()ed: shmv_channel_read() grows it with realloc() */
   size_t capacity;
 } Buffer;
 
 struct _ShmvFramePool
 {
-  GMutex     mutex; /* textures may be released from GSK's threads */
+  GMutex mutex;     /* textures may be released from GSK's threads */
   GPtrArray *spare; /* Buffer */
 };
 
 typedef struct
 {
   ShmvFramePool *pool;
-  Buffer        *buffer;
+  Buffer *buffer;
 } Lease;
 
 static void
@@ -99,8 +99,7 @@ pool_take (ShmvFramePool *pool)
 }
 
 static void
-pool_give_back (ShmvFramePool *pool,
-                Buffer        *buffer)
+pool_give_back (ShmvFramePool *pool, Buffer *buffer)
 {
   g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&pool->mutex);
 
@@ -128,9 +127,9 @@ lease_end (gpointer data)
  */
 GBytes *
 shmv_frame_pool_read (ShmvFramePool *pool,
-                      ShmvChannel   *channel,
+                      ShmvChannel *channel,
                       ShmvFrameInfo *info,
-                      GError       **error)
+                      GError **error)
 {
   Buffer *buffer = pool_take (pool);
   Lease *lease = NULL;
@@ -176,8 +175,7 @@ shmv_frame_memory_format (ShmvFormat format)
  * copying them.
  */
 GdkTexture *
-shmv_frame_texture_new (const ShmvFrameInfo *info,
-                        GBytes              *pixels)
+shmv_frame_texture_new (const ShmvFrameInfo *info, GBytes *pixels)
 {
   g_return_val_if_fail (info != NULL, NULL);
   g_return_val_if_fail (pixels != NULL, NULL);

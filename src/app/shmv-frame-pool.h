@@ -11,18 +11,17 @@
 
 G_BEGIN_DECLS
 
-ShmvFramePool *shmv_frame_pool_new       (void);
-ShmvFramePool *shmv_frame_pool_ref       (ShmvFramePool *pool);
-void           shmv_frame_pool_unref     (ShmvFramePool *pool);
-guint          shmv_frame_pool_n_spare   (ShmvFramePool *pool);
-GBytes        *shmv_frame_pool_read      (ShmvFramePool  *pool,
-                                          ShmvChannel    *channel,
-                                          ShmvFrameInfo  *info,
-                                          GError        **error);
+ShmvFramePool *shmv_frame_pool_new (void);
+ShmvFramePool *shmv_frame_pool_ref (ShmvFramePool *pool);
+void shmv_frame_pool_unref (ShmvFramePool *pool);
+guint shmv_frame_pool_n_spare (ShmvFramePool *pool);
+GBytes *shmv_frame_pool_read (ShmvFramePool *pool,
+                              ShmvChannel *channel,
+                              ShmvFrameInfo *info,
+                              GError **error);
 
 GdkMemoryFormat shmv_frame_memory_format (ShmvFormat format);
-GdkTexture     *shmv_frame_texture_new   (const ShmvFrameInfo *info,
-                                          GBytes              *pixels);
+GdkTexture *shmv_frame_texture_new (const ShmvFrameInfo *info, GBytes *pixels);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShmvFramePool, shmv_frame_pool_unref)
 

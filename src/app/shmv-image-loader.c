@@ -29,41 +29,38 @@ static const guint8 png_signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, 
 
 typedef struct
 {
-  GFile               *file;
-  char                *name; /* for messages: the base name */
-  guint64              max_pixels;
+  GFile *file;
+  char *name; /* for messages: the base name */
+  guint64 max_pixels;
   ShmvLoadProgressFunc progress;
-  gpointer             progress_data;
-  GCancellable        *cancellable;
-  guint32              width;  /* as announced by the file's header */
-  guint32              height;
-  gboolean             too_large;
+  gpointer progress_data;
+  GCancellable *cancellable;
+  guint32 width; /* as announced by the file's header */
+  guint32 height;
+  gboolean too_large;
 } Load;
 
 /* Returns FALSE, for `return set_…_error (…);`. */
 static gboolean
-set_too_large_error (Load    *load,
-                     GError **error)
+set_too_large_error (Load *load, GError **error)
 {
   g_autofree char *limit = g_strdup_printf ("%" G_GUINT64_FORMAT, load->max_pixels);
 
   g_set_error (error, SHMV_APP_ERROR, SHMV_APP_ERROR_TOO_LARGE,
                /* TRANSLATORS: "“photo.png” is too large: 100000 × 100000 pixels; the limit is
                   268435456 pixels" */
-               _("“%s” is too large: %u × %u pixels; the limit is %s pixels"), load->name,
+               _ ("“%s” is too large: %u × %u pixels; the limit is %s pixels"), load->name,
                load->width, load->height, limit);
   return FALSE;
 }
 
 static gboolean
-set_unreadable_error (Load         *load,
-                      const GError *cause,
-                      GError      **error)
+set_unreadable_error (Load *load, const GError *cause, GError **error)
 {
   if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, cause->message);
   else
-    g_set_error (error, SHMV_APP_ERROR, SHMV_APP_ERROR_UNREADABLE, _("Cannot read “%s”: %s"),
+    g_set_error (error, SHMV_APP_ERROR, SHMV_APP_ERROR_UNREADABLE, _ ("Cannot read “%s”: %s"),
                  load->name, cause->message);
   return FALSE;
 }
@@ -71,13 +68,12 @@ set_unreadable_error (Load         *load,
 static gboolean
 set_cancelled_error (GError **error)
 {
-  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Loading was cancelled"));
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _ ("Loading was cancelled"));
   return FALSE;
 }
 
 static gboolean
-report_progress (Load  *load,
-                 double fraction)
+report_progress (Load *load, double fraction)
 {
   if (g_cancellable_is_cancelled (load->cancellable))
     return FALSE;
@@ -89,8 +85,7 @@ report_progress (Load  *load,
 /* --- PNG, through libshmview ------------------------------------------- */
 
 static gboolean
-is_png (const guint8 *head,
-        gsize         len)
+is_png (const guint8 *head, gsize len)
 {
   return len >= sizeof png_signature && memcmp (head, png_signature, sizeof png_signature) == 0;
 }
@@ -98,10 +93,7 @@ is_png (const guint8 *head,
 /* Reads IHDR ourselves so an oversized image gets a message that names its
  * size, rather than the decoder's generic refusal. */
 static gboolean
-png_header_size (const guint8 *head,
-                 gsize         len,
-                 guint32      *width,
-                 guint32      *height)
+png_header_size (const guint8 *head, gsize len, guint32 *width, guint32 *height)
 {
   guint32 w, h;
 
@@ -115,17 +107,13 @@ png_header_size (const guint8 *head,
 }
 
 static bool
-on_png_progress (double fraction,
-                 void  *user_data)
+on_png_progress (double fraction, void *user_data)
 {
   return report_progress (user_data, fraction);
 }
 
 static gboolean
-publish_png (Load        *load,
-             const char  *path,
-             ShmvChannel *channel,
-             GError     **error)
+publish_png (Load *load, const char *path, ShmvChannel *channel, GError **error)
 {
   ShmvPngOptions options = {
     .max_pixels = load->max_pixels,
@@ -143,12 +131,12 @@ publish_png (Load        *load,
       set_cancelled_error (error);
       break;
     case SHMV_ERROR_IO:
-      g_set_error (error, SHMV_APP_ERROR, SHMV_APP_ERROR_UNREADABLE, _("Cannot read “%s”: %s"),
+      g_set_error (error, SHMV_APP_ERROR, SHMV_APP_ERROR_UNREADABLE, _ ("Cannot read “%s”: %s"),
                    load->name, status.message);
       break;
     case SHMV_ERROR_IMAGE:
       g_set_error (error, SHMV_APP_ERROR, SHMV_APP_ERROR_CORRUPT,
-                   _("“%s” is damaged or not a valid PNG image: %s"), load->name, status.message);
+                   _ ("“%s” is damaged or not a valid PNG image: %s"), load->name, status.message);
       break;
     default:
       g_propagate_error (error, shmv_gerror_new_from_status (&status));
@@ -160,10 +148,7 @@ publish_png (Load        *load,
 /* --- Other formats, through gdk-pixbuf --------------------------------- */
 
 static void
-on_size_prepared (GdkPixbufLoader *loader,
-                  int              width,
-                  int              height,
-                  gpointer         user_data)
+on_size_prepared (GdkPixbufLoader *loader, int width, int height, gpointer user_data)
 {
   Load *load = user_data;
 
@@ -178,33 +163,31 @@ on_size_prepared (GdkPixbufLoader *loader,
 }
 
 static gboolean
-set_pixbuf_error (Load         *load,
-                  const GError *cause,
-                  GError      **error)
+set_pixbuf_error (Load *load, const GError *cause, GError **error)
 {
   if (cause->domain != GDK_PIXBUF_ERROR)
     set_unreadable_error (load, cause, error);
   else if (cause->code == GDK_PIXBUF_ERROR_UNKNOWN_TYPE ||
            cause->code == GDK_PIXBUF_ERROR_UNSUPPORTED_OPERATION)
     g_set_error (error, SHMV_APP_ERROR, SHMV_APP_ERROR_NOT_AN_IMAGE,
-                 _("“%s” is not an image, or in a format shmview cannot read"), load->name);
+                 _ ("“%s” is not an image, or in a format shmview cannot read"), load->name);
   else if (cause->code == GDK_PIXBUF_ERROR_INSUFFICIENT_MEMORY)
     g_set_error (error, SHMV_APP_ERROR, SHMV_APP_ERROR_TOO_LARGE,
-                 _("“%s” is too large to load: %s"), load->name, cause->message);
+                 _ ("“%s” is too large to load: %s"), load->name, cause->message);
   else
-    g_set_error (error, SHMV_APP_ERROR, SHMV_APP_ERROR_CORRUPT, _("“%s” is damaged: %s"),
+    g_set_error (error, SHMV_APP_ERROR, SHMV_APP_ERROR_CORRUPT, _ ("“%s” is damaged: %s"),
                  load->name, cause->message);
   return FALSE;
 }
 
 static gboolean
-feed_loader (Load            *load,
+feed_loader (Load *load,
              GdkPixbufLoader *loader,
-             GInputStream    *stream,
-             const guint8    *head,
-             gsize            head_len,
-             goffset          file_size,
-             GError         **error)
+             GInputStream *stream,
+             const guint8 *head,
+             gsize head_len,
+             goffset file_size,
+             GError **error)
 {
   g_autofree guint8 *chunk = g_malloc (CHUNK_SIZE);
   g_autoptr (GError) local_error = NULL;
@@ -234,12 +217,12 @@ feed_loader (Load            *load,
 }
 
 static GdkPixbuf *
-decode_pixbuf (Load         *load,
+decode_pixbuf (Load *load,
                GInputStream *stream,
                const guint8 *head,
-               gsize         head_len,
-               goffset       file_size,
-               GError      **error)
+               gsize head_len,
+               goffset file_size,
+               GError **error)
 {
   g_autoptr (GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
   g_autoptr (GError) local_error = NULL;
@@ -248,8 +231,8 @@ decode_pixbuf (Load         *load,
 
   if (head_len == 0)
     {
-      g_set_error (error, SHMV_APP_ERROR, SHMV_APP_ERROR_NOT_AN_IMAGE,
-                   _("“%s” is empty"), load->name);
+      g_set_error (error, SHMV_APP_ERROR, SHMV_APP_ERROR_NOT_AN_IMAGE, _ ("“%s” is empty"),
+                   load->name);
       return NULL;
     }
 
@@ -274,7 +257,7 @@ decode_pixbuf (Load         *load,
   if (pixbuf == NULL)
     {
       g_set_error (error, SHMV_APP_ERROR, SHMV_APP_ERROR_CORRUPT,
-                   _("“%s” is damaged: it holds no picture"), load->name);
+                   _ ("“%s” is damaged: it holds no picture"), load->name);
       return NULL;
     }
   /* Cameras store JPEGs sideways with an EXIF note; show them upright. */
@@ -284,10 +267,7 @@ decode_pixbuf (Load         *load,
 /* gdk-pixbuf gives 8-bit RGB or RGBA with straight alpha: exactly two channel
  * formats. Rows are copied into the channel's free slot, one copy in all. */
 static gboolean
-publish_pixbuf (Load        *load,
-                GdkPixbuf   *pixbuf,
-                ShmvChannel *channel,
-                GError     **error)
+publish_pixbuf (Load *load, GdkPixbuf *pixbuf, ShmvChannel *channel, GError **error)
 {
   guint32 width = (guint32) gdk_pixbuf_get_width (pixbuf);
   guint32 height = (guint32) gdk_pixbuf_get_height (pixbuf);
@@ -318,13 +298,13 @@ publish_pixbuf (Load        *load,
 }
 
 static gboolean
-publish_other (Load         *load,
+publish_other (Load *load,
                GInputStream *stream,
                const guint8 *head,
-               gsize         head_len,
-               goffset       file_size,
-               ShmvChannel  *channel,
-               GError      **error)
+               gsize head_len,
+               goffset file_size,
+               ShmvChannel *channel,
+               GError **error)
 {
   g_autoptr (GdkPixbuf) pixbuf = decode_pixbuf (load, stream, head, head_len, file_size, error);
 
@@ -338,9 +318,7 @@ publish_other (Load         *load,
 /* --- Entry point -------------------------------------------------------- */
 
 static GInputStream *
-open_file (Load    *load,
-           goffset *size,
-           GError **error)
+open_file (Load *load, goffset *size, GError **error)
 {
   g_autoptr (GFileInputStream) stream = NULL;
   g_autoptr (GFileInfo) info = NULL;
@@ -353,8 +331,8 @@ open_file (Load    *load,
       return NULL;
     }
 
-  info = g_file_input_stream_query_info (stream, G_FILE_ATTRIBUTE_STANDARD_SIZE,
-                                         load->cancellable, NULL);
+  info = g_file_input_stream_query_info (stream, G_FILE_ATTRIBUTE_STANDARD_SIZE, load->cancellable,
+                                         NULL);
   *size = info != NULL ? g_file_info_get_size (info) : 0;
   return G_INPUT_STREAM (g_steal_pointer (&stream));
 }
@@ -370,13 +348,13 @@ open_file (Load    *load,
  * (about the channel) or G_IO_ERROR_CANCELLED.
  */
 gboolean
-shmv_image_loader_publish (ShmvChannel         *channel,
-                           GFile               *file,
-                           guint64              max_pixels,
+shmv_image_loader_publish (ShmvChannel *channel,
+                           GFile *file,
+                           guint64 max_pixels,
                            ShmvLoadProgressFunc progress,
-                           gpointer             progress_data,
-                           GCancellable        *cancellable,
-                           GError             **error)
+                           gpointer progress_data,
+                           GCancellable *cancellable,
+                           GError **error)
 {
   g_autofree char *name = g_file_get_basename (file);
   g_autofree char *path = g_file_get_path (file);
@@ -397,6 +375,8 @@ shmv_image_loader_publish (ShmvChannel         *channel,
   g_return_val_if_fail (channel != NULL, FALSE);
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
 
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
   stream = open_file (&load, &file_size, error);
   if (stream == NULL)
     return FALSE;

@@ -10,15 +10,14 @@
 G_BEGIN_DECLS
 
 /* Called from the loading thread with the fraction done; return FALSE to stop. */
-typedef gboolean (*ShmvLoadProgressFunc) (double   fraction,
-                                          gpointer user_data);
+typedef gboolean (*ShmvLoadProgressFunc) (double fraction, gpointer user_data);
 
-gboolean shmv_image_loader_publish (ShmvChannel          *channel,
-                                    GFile                *file,
-                                    guint64               max_pixels,
-                                    ShmvLoadProgressFunc  progress,
-                                    gpointer              progress_data,
-                                    GCancellable         *cancellable,
-                                    GError              **error);
+gboolean shmv_image_loader_publish (ShmvChannel *channel,
+                                    GFile *file,
+                                    guint64 max_pixels,
+                                    ShmvLoadProgressFunc progress,
+                                    gpointer progress_data,
+                                    GCancellable *cancellable,
+                                    GError **error);
 
 G_END_DECLS

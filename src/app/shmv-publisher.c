@@ -26,16 +26,16 @@
 
 struct _ShmvPublisher
 {
-  GObject       parent_instance;
+  GObject parent_instance;
 
-  char         *key;
-  ShmvChannel  *channel;
-  guint64       max_pixels;
+  char *key;
+  ShmvChannel *channel;
+  guint64 max_pixels;
   GApplication *held_app; /* while busy */
-  guint         busy : 1;
-  guint         published : 1;
-  guint         close_when_idle : 1;
-  guint         closed : 1;
+  guint busy : 1;
+  guint published : 1;
+  guint close_when_idle : 1;
+  guint closed : 1;
 };
 
 G_DEFINE_FINAL_TYPE (ShmvPublisher, shmv_publisher, G_TYPE_OBJECT)
@@ -54,9 +54,9 @@ static guint signals[N_SIGNALS];
 typedef struct
 {
   ShmvPublisher *publisher;
-  GMainContext  *context;
-  gint           permille;
-  gint           idle_pending;
+  GMainContext *context;
+  gint permille;
+  gint idle_pending;
 } Progress;
 
 static void
@@ -156,8 +156,7 @@ shmv_publisher_is_busy (ShmvPublisher *self)
 }
 
 void
-shmv_publisher_set_max_pixels (ShmvPublisher *self,
-                               guint64        max_pixels)
+shmv_publisher_set_max_pixels (ShmvPublisher *self, guint64 max_pixels)
 {
   g_return_if_fail (SHMV_IS_PUBLISHER (self));
 
@@ -166,8 +165,7 @@ shmv_publisher_set_max_pixels (ShmvPublisher *self,
 
 /* Runs on whichever thread owns the channel at the time. */
 static gboolean
-ensure_open (ShmvPublisher *self,
-             GError       **error)
+ensure_open (ShmvPublisher *self, GError **error)
 {
   if (shmv_channel_is_open (self->channel))
     return TRUE;
@@ -184,8 +182,7 @@ ensure_open (ShmvPublisher *self,
  * see the writer before its first image.
  */
 gboolean
-shmv_publisher_open (ShmvPublisher *self,
-                     GError       **error)
+shmv_publisher_open (ShmvPublisher *self, GError **error)
 {
   g_return_val_if_fail (SHMV_IS_PUBLISHER (self), FALSE);
   g_return_val_if_fail (!self->busy, FALSE);
@@ -237,8 +234,7 @@ emit_progress_idle (gpointer data)
 }
 
 static gboolean
-on_load_progress (double   fraction,
-                  gpointer user_data)
+on_load_progress (double fraction, gpointer user_data)
 {
   Progress *progress = user_data;
 
@@ -259,7 +255,7 @@ read_back (ShmvPublisher *self)
 
   if (shmv_channel_read (self->channel, &pixels, &capacity, &published->info))
     published->pixels = g_bytes_new_with_free_func (
-      pixels, (gsize) published->info.height * published->info.stride, free, pixels);
+        pixels, (gsize) published->info.height * published->info.stride, free, pixels);
   else
     {
       g_debug ("reading back “%s” failed: %s", self->key,
@@ -272,9 +268,9 @@ read_back (ShmvPublisher *self)
 }
 
 static void
-publish_file_thread (GTask        *task,
-                     gpointer      source_object,
-                     gpointer      task_data,
+publish_file_thread (GTask *task,
+                     gpointer source_object,
+                     gpointer task_data,
                      GCancellable *cancellable)
 {
   ShmvPublisher *self = source_object;
@@ -286,8 +282,8 @@ publish_file_thread (GTask        *task,
   progress->context = g_main_context_ref (g_task_get_context (task));
 
   if (!ensure_open (self, &error) ||
-      !shmv_image_loader_publish (self->channel, file, self->max_pixels, on_load_progress,
-                                  progress, cancellable, &error))
+      !shmv_image_loader_publish (self->channel, file, self->max_pixels, on_load_progress, progress,
+                                  cancellable, &error))
     g_task_return_error (task, g_steal_pointer (&error));
   else
     {
@@ -299,9 +295,7 @@ publish_file_thread (GTask        *task,
 }
 
 static void
-on_task_completed (GTask         *task,
-                   GParamSpec    *pspec,
-                   ShmvPublisher *self)
+on_task_completed (GTask *task, GParamSpec *pspec, ShmvPublisher *self)
 {
   g_autoptr (GApplication) app = g_steal_pointer (&self->held_app);
 
@@ -320,11 +314,11 @@ on_task_completed (GTask         *task,
  * One load at a time: a second one fails with SHMV_APP_ERROR_BUSY.
  */
 void
-shmv_publisher_publish_file_async (ShmvPublisher      *self,
-                                   GFile              *file,
-                                   GCancellable       *cancellable,
+shmv_publisher_publish_file_async (ShmvPublisher *self,
+                                   GFile *file,
+                                   GCancellable *cancellable,
                                    GAsyncReadyCallback callback,
-                                   gpointer            user_data)
+                                   gpointer user_data)
 {
   g_autoptr (GTask) task = NULL;
 
@@ -335,12 +329,14 @@ shmv_publisher_publish_file_async (ShmvPublisher      *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, shmv_publisher_publish_file_async);
   g_task_set_name (task, "[shmview] publish file");
-  g_task_set_return_on_cancel (task, FALSE);
+  /* What happened wins over what was asked: a load cancelled after its
+   * frame went out still reports the publish, so the pane shows the truth. */
+  g_task_set_check_cancellable (task, FALSE);
 
   if (self->busy || self->closed)
     {
       g_task_return_new_error (task, SHMV_APP_ERROR, SHMV_APP_ERROR_BUSY, "%s",
-                               _("Another image is still loading"));
+                               _ ("Another image is still loading"));
       return;
     }
 
@@ -359,9 +355,7 @@ shmv_publisher_publish_file_async (ShmvPublisher      *self,
  * Returns: (transfer full): what was published, or NULL with @error set.
  */
 ShmvPublished *
-shmv_publisher_publish_file_finish (ShmvPublisher *self,
-                                    GAsyncResult  *result,
-                                    GError       **error)
+shmv_publisher_publish_file_finish (ShmvPublisher *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (SHMV_IS_PUBLISHER (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);

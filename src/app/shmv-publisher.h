@@ -22,8 +22,8 @@ G_BEGIN_DECLS
 typedef struct
 {
   ShmvFrameInfo info;
-  GBytes       *pixels;
-  gsize         segment_size;
+  GBytes *pixels;
+  gsize segment_size;
 } ShmvPublished;
 
 void shmv_published_free (ShmvPublished *published);
@@ -34,21 +34,18 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShmvPublished, shmv_published_free)
 
 G_DECLARE_FINAL_TYPE (ShmvPublisher, shmv_publisher, SHMV, PUBLISHER, GObject)
 
-ShmvPublisher *shmv_publisher_new               (const char     *key);
-const char    *shmv_publisher_get_key           (ShmvPublisher  *self);
-gboolean       shmv_publisher_open              (ShmvPublisher  *self,
-                                                 GError        **error);
-gboolean       shmv_publisher_is_busy           (ShmvPublisher  *self);
-void           shmv_publisher_set_max_pixels    (ShmvPublisher  *self,
-                                                 guint64         max_pixels);
-void           shmv_publisher_publish_file_async  (ShmvPublisher       *self,
-                                                   GFile               *file,
-                                                   GCancellable        *cancellable,
-                                                   GAsyncReadyCallback  callback,
-                                                   gpointer             user_data);
-ShmvPublished *shmv_publisher_publish_file_finish (ShmvPublisher  *self,
-                                                   GAsyncResult   *result,
-                                                   GError        **error);
-void           shmv_publisher_close             (ShmvPublisher  *self);
+ShmvPublisher *shmv_publisher_new (const char *key);
+const char *shmv_publisher_get_key (ShmvPublisher *self);
+gboolean shmv_publisher_open (ShmvPublisher *self, GError **error);
+gboolean shmv_publisher_is_busy (ShmvPublisher *self);
+void shmv_publisher_set_max_pixels (ShmvPublisher *self, guint64 max_pixels);
+void shmv_publisher_publish_file_async (ShmvPublisher *self,
+                                        GFile *file,
+                                        GCancellable *cancellable,
+                                        GAsyncReadyCallback callback,
+                                        gpointer user_data);
+ShmvPublished *
+shmv_publisher_publish_file_finish (ShmvPublisher *self, GAsyncResult *result, GError **error);
+void shmv_publisher_close (ShmvPublisher *self);
 
 G_END_DECLS

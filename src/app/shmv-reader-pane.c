@@ -37,51 +37,54 @@
 
 struct _ShmvReaderPane
 {
-  GtkWidget             parent_instance;
+  GtkWidget parent_instance;
 
   /* Template widgets */
-  GtkToggleButton      *actual_size_button;
-  GtkButton            *banner_dismiss;
-  GtkWidget            *banner_box;
-  GtkImage             *banner_icon;
-  GtkLabel             *banner_label;
-  GtkRevealer          *banner_revealer;
-  ShmvChannelChooser   *chooser;
-  GtkSwitch            *live_switch;
-  GtkPicture           *picture;
-  GtkScrolledWindow    *scroller;
-  GtkSpinner           *spinner;
-  GtkStack             *stack;
-  GtkLabel             *status_label;
-  GtkLabel             *waiting_label;
+  GtkToggleButton *actual_size_button;
+  GtkButton *banner_dismiss;
+  GtkWidget *banner_box;
+  GtkImage *banner_icon;
+  GtkLabel *banner_label;
+  GtkRevealer *banner_revealer;
+  ShmvChannelChooser *chooser;
+  GtkSwitch *live_switch;
+  GtkPicture *picture;
+  GtkScrolledWindow *scroller;
+  GtkSpinner *spinner;
+  GtkStack *stack;
+  GtkLabel *status_label;
+  GtkLabel *waiting_label;
 
   /* Owned */
-  char                 *key;
-  ShmvChannel          *channel; /* NULL until the channel exists */
-  ShmvChannelMonitor   *monitor;
-  ShmvFramePool        *pool;
-  GBytes               *pixels;  /* of the frame on screen */
-  ShmvFrameInfo         info;    /* generation 0: nothing on screen */
-  guint32               newest_generation;  /* on the channel */
-  guint32               handle_generation;  /* read through this handle; 0 after a reopen */
-  ShmvReaderState       state;
-  char                 *problem; /* why the state is ERROR */
-  char                 *notice;  /* a message the user may dismiss */
-  gboolean              notice_is_error;
-  double                latency_ms;
+  char *key;
+  ShmvChannel *channel; /* NULL until the channel exists */
+  ShmvChannelMonitor *monitor;
+  ShmvFramePool *pool;
+  GBytes *pixels;            /* of the frame on screen */
+  ShmvFrameInfo info;        /* generation 0: nothing on screen */
+  guint32 newest_generation; /* of the channel's current frame */
+  /* The channel's change counter (shmv_channel_generation()) as last dealt
+   * with through this handle; 0 after a reopen. Withdrawals move it too. */
+  guint32 seen_counter;
+  ShmvReaderState state;
+  char *problem; /* why the state is ERROR */
+  char *notice;  /* a message the user may dismiss */
+  gboolean notice_is_error;
+  double latency_ms;
+  gint64 opened_ns; /* when this handle was opened, CLOCK_REALTIME */
   GtkFileChooserNative *save_chooser;
-  GCancellable         *cancellable;
+  GCancellable *cancellable;
 
   /* Borrowed while realized */
-  GdkFrameClock        *frame_clock;
-  gulong                after_paint_id;
+  GdkFrameClock *frame_clock;
+  gulong after_paint_id;
 
-  guint                 tick_id;
-  guint                 liveness_id;
-  guint                 notice_timeout_id;
-  guint                 live : 1;
-  guint                 sync_when_mapped : 1;
-  guint                 latency_pending : 1;
+  guint tick_id;
+  guint liveness_id;
+  guint notice_timeout_id;
+  guint live : 1;
+  guint sync_when_mapped : 1;
+  guint latency_pending : 1;
 };
 
 G_DEFINE_FINAL_TYPE (ShmvReaderPane, shmv_reader_pane, GTK_TYPE_WIDGET)
@@ -127,12 +130,12 @@ update_status (ShmvReaderPane *self)
     status = shmv_status_text_reader (&self->info, self->latency_ms, TRUE);
 
   if (self->info.generation != 0 && self->newest_generation != 0 &&
-      self->newest_generation != self->handle_generation)
+      self->newest_generation != self->info.generation)
     {
       /* TRANSLATORS: appended to the status line when live updates are off */
-      g_autofree char *newer = g_strdup_printf (_("generation %u is waiting"),
-                                                self->newest_generation);
-      g_autofree char *joined = g_strjoin (C_("status line", " · "), status, newer, NULL);
+      g_autofree char *newer =
+          g_strdup_printf (_ ("generation %u is waiting"), self->newest_generation);
+      g_autofree char *joined = g_strjoin (C_ ("status line", " · "), status, newer, NULL);
 
       g_free (status);
       status = g_steal_pointer (&joined);
@@ -141,9 +144,7 @@ update_status (ShmvReaderPane *self)
 }
 
 static void
-set_banner_style (ShmvReaderPane *self,
-                  const char     *style,
-                  const char     *icon_name)
+set_banner_style (ShmvReaderPane *self, const char *style, const char *icon_name)
 {
   gtk_widget_remove_css_class (self->banner_box, "error");
   gtk_widget_remove_css_class (self->banner_box, "warning");
@@ -174,7 +175,7 @@ update_banner (ShmvReaderPane *self)
     }
   else if (self->state == SHMV_READER_STATE_WRITER_LEFT && self->info.generation != 0)
     {
-      text = _("Writer left — showing the last image");
+      text = _ ("Writer left — showing the last image");
       set_banner_style (self, "warning", "dialog-warning-symbolic");
     }
 
@@ -189,7 +190,7 @@ static void
 update_placeholder (ShmvReaderPane *self)
 {
   g_autofree char *text = NULL;
-  gboolean waiting = self->state == SHMV_READER_STATE_WAITING;
+  gboolean waiting = FALSE;
 
   if (self->info.generation != 0)
     {
@@ -198,10 +199,16 @@ update_placeholder (ShmvReaderPane *self)
       return;
     }
 
-  if (waiting)
-    text = g_strdup_printf (_("Waiting for a writer on key “%s”…"), self->key);
+  if (self->state == SHMV_READER_STATE_ERROR)
+    text = g_strdup_printf (_ ("Cannot show the channel “%s”"), self->key);
+  else if (self->newest_generation != 0 && !self->live)
+    text = g_strdup_printf (_ ("An image is ready on key “%s”: display it from shared memory"),
+                            self->key);
   else
-    text = g_strdup_printf (_("Cannot show the channel “%s”"), self->key);
+    {
+      text = g_strdup_printf (_ ("Waiting for a writer on key “%s”…"), self->key);
+      waiting = TRUE;
+    }
   gtk_label_set_label (self->waiting_label, text);
   gtk_spinner_set_spinning (self->spinner, waiting);
   gtk_stack_set_visible_child_name (self->stack, "waiting");
@@ -221,9 +228,7 @@ liveness_cb (gpointer user_data)
 }
 
 static void
-set_state (ShmvReaderPane *self,
-           ShmvReaderState state,
-           const char     *problem)
+set_state (ShmvReaderPane *self, ShmvReaderState state, const char *problem)
 {
   gboolean changed = state != self->state;
 
@@ -246,13 +251,11 @@ set_state (ShmvReaderPane *self,
 }
 
 static void
-show_frame (ShmvReaderPane      *self,
-            const ShmvFrameInfo *info,
-            GBytes              *pixels)
+show_frame (ShmvReaderPane *self, const ShmvFrameInfo *info, GBytes *pixels)
 {
   g_autoptr (GdkTexture) texture = shmv_frame_texture_new (info, pixels);
   g_autofree char *size = shmv_status_text_size (info);
-  g_autofree char *alt = g_strdup_printf (_("Image on key “%s”, %s pixels"), self->key, size);
+  g_autofree char *alt = g_strdup_printf (_ ("Image on key “%s”, %s pixels"), self->key, size);
 
   gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (texture));
   gtk_picture_set_alternative_text (self->picture, alt);
@@ -287,14 +290,13 @@ close_channel (ShmvReaderPane *self)
   shmv_channel_free (self->channel);
   self->channel = NULL;
   /* A channel made anew counts from 1 again. */
-  self->handle_generation = 0;
+  self->seen_counter = 0;
 }
 
 /* Opens the channel when it exists; reopens it when it was removed (a writer
  * that restarted, `shmview-ctl rm`), so the pane follows the key. */
 static gboolean
-ensure_channel (ShmvReaderPane *self,
-                GError        **error)
+ensure_channel (ShmvReaderPane *self, GError **error)
 {
   ShmvChannel *channel = NULL;
 
@@ -312,6 +314,7 @@ ensure_channel (ShmvReaderPane *self,
     }
   g_debug ("reading “%s” (%s)", self->key, shmv_channel_native_key (channel));
   self->channel = channel;
+  self->opened_ns = g_get_real_time () * 1000;
   return TRUE;
 }
 
@@ -324,8 +327,7 @@ is_absent (const GError *error)
 }
 
 static void
-set_failure (ShmvReaderPane *self,
-             const GError   *error)
+set_failure (ShmvReaderPane *self, const GError *error)
 {
   if (is_absent (error))
     set_state (self,
@@ -337,8 +339,7 @@ set_failure (ShmvReaderPane *self,
 }
 
 static gboolean
-read_frame (ShmvReaderPane *self,
-            GError        **error)
+read_frame (ShmvReaderPane *self, GError **error)
 {
   g_autoptr (GBytes) pixels = NULL;
   ShmvFrameInfo info = { 0 };
@@ -347,18 +348,17 @@ read_frame (ShmvReaderPane *self,
   if (pixels == NULL)
     return FALSE;
   show_frame (self, &info, pixels);
-  self->handle_generation = info.generation;
   return TRUE;
 }
 
 /* Brings the pane up to date with the channel; reads the newest frame when
  * live (or when @force_read: the one-shot button). */
 static void
-sync_channel (ShmvReaderPane *self,
-              gboolean        force_read)
+sync_channel (ShmvReaderPane *self, gboolean force_read)
 {
   g_autoptr (GError) error = NULL;
-  gboolean writer_left;
+  gboolean writer_left, withdrawn, writer_alive;
+  guint32 counter;
 
   if (!ensure_channel (self, &error))
     {
@@ -366,30 +366,51 @@ sync_channel (ShmvReaderPane *self,
       return;
     }
 
-  self->newest_generation = shmv_channel_generation (self->channel);
-  if (self->newest_generation == 0)
+  counter = shmv_channel_generation (self->channel);
+  if (counter == 0)
     {
       g_set_error_literal (&error, SHMV_GERROR, SHMV_ERROR_NO_FRAME, "");
       set_failure (self, error);
       return;
     }
-
-  if (self->newest_generation != self->handle_generation && (self->live || force_read) &&
-      !read_frame (self, &error))
+  if (counter != self->seen_counter || force_read)
     {
-      set_failure (self, error);
-      return;
+      ShmvFrameInfo head = { 0 };
+      gboolean new_frame;
+
+      /* The header alone says whether there is a frame we do not show yet. */
+      if (!shmv_channel_get_info (self->channel, &head))
+        {
+          g_propagate_error (&error, shmv_gerror_new_from_channel (self->channel));
+          set_failure (self, error);
+          return;
+        }
+      self->newest_generation = head.generation;
+      new_frame = self->seen_counter == 0 || head.generation != self->info.generation;
+      if (new_frame && (self->live || force_read))
+        {
+          if (!read_frame (self, &error))
+            {
+              set_failure (self, error);
+              return;
+            }
+          new_frame = FALSE;
+        }
+      /* A frame left unread (live off) keeps the counter unseen. */
+      if (!new_frame)
+        self->seen_counter = counter;
     }
 
-  writer_left = shmv_channel_is_withdrawn (self->channel) ||
-                !shmv_channel_writer_alive (self->channel);
+  withdrawn = shmv_channel_is_withdrawn (self->channel);
+  writer_alive = shmv_channel_writer_alive (self->channel);
+  writer_left = withdrawn || !writer_alive;
+  if (writer_left && self->state != SHMV_READER_STATE_WRITER_LEFT)
+    g_debug ("“%s”: withdrawn %d, writer alive %d", self->key, withdrawn, writer_alive);
   set_state (self, writer_left ? SHMV_READER_STATE_WRITER_LEFT : SHMV_READER_STATE_LIVE, NULL);
 }
 
 static gboolean
-sync_tick_cb (GtkWidget     *widget,
-              GdkFrameClock *frame_clock,
-              gpointer       user_data)
+sync_tick_cb (GtkWidget *widget, GdkFrameClock *frame_clock, gpointer user_data)
 {
   ShmvReaderPane *self = SHMV_READER_PANE (widget);
 
@@ -410,22 +431,21 @@ queue_sync (ShmvReaderPane *self)
 }
 
 static void
-on_after_paint (ShmvReaderPane *self,
-                GdkFrameClock  *frame_clock)
+on_after_paint (ShmvReaderPane *self, GdkFrameClock *frame_clock)
 {
   if (!self->latency_pending)
     return;
   self->latency_pending = FALSE;
+  /* A frame published before we looked has no publish-to-screen time. */
+  if (self->info.publish_time_ns < self->opened_ns)
+    return;
   self->latency_ms = MAX (0.0, shmv_frame_age_ms (&self->info));
   g_debug ("generation %u on screen %.2f ms after its publish", self->info.generation,
            self->latency_ms);
   update_status (self);
 }
 
-static void
-set_notice (ShmvReaderPane *self,
-            const char     *notice,
-            gboolean        is_error);
+static void set_notice (ShmvReaderPane *self, const char *notice, gboolean is_error);
 
 static gboolean
 notice_timeout_cb (gpointer user_data)
@@ -439,9 +459,7 @@ notice_timeout_cb (gpointer user_data)
 
 /* Errors stay until dismissed; confirmations go away by themselves. */
 static void
-set_notice (ShmvReaderPane *self,
-            const char     *notice,
-            gboolean        is_error)
+set_notice (ShmvReaderPane *self, const char *notice, gboolean is_error)
 {
   g_free (self->notice);
   self->notice = g_strdup (notice);
@@ -456,9 +474,9 @@ set_notice (ShmvReaderPane *self,
 
 typedef struct
 {
-  GBytes       *pixels;
+  GBytes *pixels;
   ShmvFrameInfo info;
-  char         *path;
+  char *path;
 } SaveData;
 
 static void
@@ -472,10 +490,7 @@ save_data_free (gpointer data)
 }
 
 static void
-save_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
+save_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
 {
   SaveData *save = task_data;
   ShmvStatus status = { 0 };
@@ -494,11 +509,11 @@ save_thread (GTask        *task,
  * replaced only once complete.
  */
 void
-shmv_reader_pane_save_async (ShmvReaderPane     *self,
-                             GFile              *file,
-                             GCancellable       *cancellable,
+shmv_reader_pane_save_async (ShmvReaderPane *self,
+                             GFile *file,
+                             GCancellable *cancellable,
                              GAsyncReadyCallback callback,
-                             gpointer            user_data)
+                             gpointer user_data)
 {
   g_autoptr (GTask) task = NULL;
   SaveData *save = NULL;
@@ -513,13 +528,13 @@ shmv_reader_pane_save_async (ShmvReaderPane     *self,
   if (self->pixels == NULL)
     {
       g_task_return_new_error (task, SHMV_GERROR, SHMV_ERROR_NO_FRAME, "%s",
-                               _("There is no image to save"));
+                               _ ("There is no image to save"));
       return;
     }
   if (!g_file_is_native (file))
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "%s",
-                               _("Images can only be saved to local folders"));
+                               _ ("Images can only be saved to local folders"));
       return;
     }
 
@@ -532,9 +547,7 @@ shmv_reader_pane_save_async (ShmvReaderPane     *self,
 }
 
 gboolean
-shmv_reader_pane_save_finish (ShmvReaderPane *self,
-                              GAsyncResult   *result,
-                              GError        **error)
+shmv_reader_pane_save_finish (ShmvReaderPane *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (SHMV_IS_READER_PANE (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
@@ -543,9 +556,7 @@ shmv_reader_pane_save_finish (ShmvReaderPane *self,
 }
 
 static void
-on_save_done (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+on_save_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   ShmvReaderPane *self = SHMV_READER_PANE (source);
   g_autoptr (GFile) file = user_data;
@@ -554,16 +565,14 @@ on_save_done (GObject      *source,
   g_autoptr (GError) error = NULL;
 
   if (shmv_reader_pane_save_finish (self, result, &error))
-    message = g_strdup_printf (_("Saved as “%s”"), name);
+    message = g_strdup_printf (_ ("Saved as “%s”"), name);
   else
-    message = g_strdup_printf (_("Could not save “%s”: %s"), name, error->message);
+    message = g_strdup_printf (_ ("Could not save “%s”: %s"), name, error->message);
   set_notice (self, message, error != NULL);
 }
 
 static void
-on_save_chooser_response (ShmvReaderPane       *self,
-                          int                   response,
-                          GtkFileChooserNative *chooser)
+on_save_chooser_response (ShmvReaderPane *self, int response, GtkFileChooserNative *chooser)
 {
   g_autoptr (GtkFileChooserNative) owned = g_steal_pointer (&self->save_chooser);
   g_autoptr (GFile) file = NULL;
@@ -572,8 +581,7 @@ on_save_chooser_response (ShmvReaderPane       *self,
     return;
   file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
   if (file != NULL)
-    shmv_reader_pane_save_async (self, file, self->cancellable, on_save_done,
-                                 g_object_ref (file));
+    shmv_reader_pane_save_async (self, file, self->cancellable, on_save_done, g_object_ref (file));
 }
 
 static char *
@@ -585,15 +593,13 @@ suggested_file_name (ShmvReaderPane *self)
 
   if (source[0] == '\0')
     return g_strdup_printf ("%s-%u.png", self->key, self->info.generation);
-  stem = dot != NULL && dot != source ? g_strndup (source, (gsize) (dot - source))
-                                      : g_strdup (source);
+  stem =
+      dot != NULL && dot != source ? g_strndup (source, (gsize) (dot - source)) : g_strdup (source);
   return g_strdup_printf ("%s.png", stem);
 }
 
 static void
-save_as_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
+save_as_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   ShmvReaderPane *self = SHMV_READER_PANE (widget);
   g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
@@ -604,10 +610,10 @@ save_as_action (GtkWidget  *widget,
     return;
 
   self->save_chooser = gtk_file_chooser_native_new (
-    _("Save Image"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-    GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+      _ ("Save Image"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+      GTK_FILE_CHOOSER_ACTION_SAVE, _ ("_Save"), _ ("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->save_chooser), TRUE);
-  gtk_file_filter_set_name (filter, _("PNG images"));
+  gtk_file_filter_set_name (filter, _ ("PNG images"));
   gtk_file_filter_add_mime_type (filter, "image/png");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->save_chooser), filter);
   name = suggested_file_name (self);
@@ -620,17 +626,13 @@ save_as_action (GtkWidget  *widget,
 /* --- Other actions and callbacks ---------------------------------------- */
 
 static void
-display_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
+display_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   shmv_reader_pane_display_once (SHMV_READER_PANE (widget));
 }
 
 static void
-dismiss_notice_action (GtkWidget  *widget,
-                       const char *action_name,
-                       GVariant   *parameter)
+dismiss_notice_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   set_notice (SHMV_READER_PANE (widget), NULL, FALSE);
 }
@@ -711,17 +713,6 @@ shmv_reader_pane_unroot (GtkWidget *widget)
 }
 
 static void
-shmv_reader_pane_constructed (GObject *object)
-{
-  ShmvReaderPane *self = SHMV_READER_PANE (object);
-
-  G_OBJECT_CLASS (shmv_reader_pane_parent_class)->constructed (object);
-
-  if (self->key == NULL)
-    shmv_reader_pane_set_key (self, SHMV_DEFAULT_KEY);
-}
-
-static void
 shmv_reader_pane_dispose (GObject *object)
 {
   ShmvReaderPane *self = SHMV_READER_PANE (object);
@@ -758,10 +749,7 @@ shmv_reader_pane_finalize (GObject *object)
 }
 
 static void
-shmv_reader_pane_get_property (GObject    *object,
-                               guint       prop_id,
-                               GValue     *value,
-                               GParamSpec *pspec)
+shmv_reader_pane_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   ShmvReaderPane *self = SHMV_READER_PANE (object);
 
@@ -779,10 +767,10 @@ shmv_reader_pane_get_property (GObject    *object,
 }
 
 static void
-shmv_reader_pane_set_property (GObject      *object,
-                               guint         prop_id,
+shmv_reader_pane_set_property (GObject *object,
+                               guint prop_id,
                                const GValue *value,
-                               GParamSpec   *pspec)
+                               GParamSpec *pspec)
 {
   ShmvReaderPane *self = SHMV_READER_PANE (object);
 
@@ -802,7 +790,6 @@ shmv_reader_pane_class_init (ShmvReaderPaneClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->constructed = shmv_reader_pane_constructed;
   object_class->dispose = shmv_reader_pane_dispose;
   object_class->finalize = shmv_reader_pane_finalize;
   object_class->get_property = shmv_reader_pane_get_property;
@@ -813,14 +800,14 @@ shmv_reader_pane_class_init (ShmvReaderPaneClass *klass)
   widget_class->unrealize = shmv_reader_pane_unrealize;
   widget_class->unroot = shmv_reader_pane_unroot;
 
-  properties[PROP_KEY] =
-    g_param_spec_string ("key", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_KEY] = g_param_spec_string ("key", NULL, NULL, NULL,
+                                              G_PARAM_READWRITE | G_PARAM_CONSTRUCT |
+                                                  G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /* An int, not an enum GType: nothing outside C needs to introspect it. */
   properties[PROP_STATE] =
-    g_param_spec_int ("state", NULL, NULL, SHMV_READER_STATE_WAITING, SHMV_READER_STATE_ERROR,
-                      SHMV_READER_STATE_WAITING,
-                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+      g_param_spec_int ("state", NULL, NULL, SHMV_READER_STATE_WAITING, SHMV_READER_STATE_ERROR,
+                        SHMV_READER_STATE_WAITING,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (SHMV_TYPE_CHANNEL_CHOOSER);
@@ -889,8 +876,7 @@ shmv_reader_pane_get_key (ShmvReaderPane *self)
  * for the new key's writer.
  */
 void
-shmv_reader_pane_set_key (ShmvReaderPane *self,
-                          const char     *key)
+shmv_reader_pane_set_key (ShmvReaderPane *self, const char *key)
 {
   g_autoptr (GError) error = NULL;
 
@@ -912,13 +898,14 @@ shmv_reader_pane_set_key (ShmvReaderPane *self,
   self->monitor = shmv_channel_monitor_new (key, &error);
   if (self->monitor == NULL)
     {
-      g_autofree char *message = g_strdup_printf (_("Cannot follow the key “%s”: %s"), key,
-                                                  error->message);
+      g_autofree char *message =
+          g_strdup_printf (_ ("Cannot follow the key “%s”: %s"), key, error->message);
       set_state (self, SHMV_READER_STATE_ERROR, message);
       return;
     }
   g_signal_connect_object (self->monitor, "changed", G_CALLBACK (on_monitor_changed), self,
                            G_CONNECT_SWAPPED);
+  g_debug ("following “%s”", key);
   sync_channel (self, TRUE);
 }
 
@@ -937,8 +924,7 @@ shmv_reader_pane_get_live (ShmvReaderPane *self)
  * only when asked (shmv_reader_pane_display_once()).
  */
 void
-shmv_reader_pane_set_live (ShmvReaderPane *self,
-                           gboolean        live)
+shmv_reader_pane_set_live (ShmvReaderPane *self, gboolean live)
 {
   g_return_if_fail (SHMV_IS_READER_PANE (self));
 
@@ -968,8 +954,7 @@ shmv_reader_pane_display_once (ShmvReaderPane *self)
  * scaled to fit.
  */
 void
-shmv_reader_pane_set_actual_size (ShmvReaderPane *self,
-                                  gboolean        actual_size)
+shmv_reader_pane_set_actual_size (ShmvReaderPane *self, gboolean actual_size)
 {
   g_return_if_fail (SHMV_IS_READER_PANE (self));
 
@@ -979,8 +964,10 @@ shmv_reader_pane_set_actual_size (ShmvReaderPane *self,
   gtk_picture_set_can_shrink (self->picture, !actual_size);
   gtk_picture_set_content_fit (self->picture,
                                actual_size ? GTK_CONTENT_FIT_SCALE_DOWN : GTK_CONTENT_FIT_CONTAIN);
-  gtk_widget_set_halign (GTK_WIDGET (self->picture), actual_size ? GTK_ALIGN_CENTER : GTK_ALIGN_FILL);
-  gtk_widget_set_valign (GTK_WIDGET (self->picture), actual_size ? GTK_ALIGN_CENTER : GTK_ALIGN_FILL);
+  gtk_widget_set_halign (GTK_WIDGET (self->picture),
+                         actual_size ? GTK_ALIGN_CENTER : GTK_ALIGN_FILL);
+  gtk_widget_set_valign (GTK_WIDGET (self->picture),
+                         actual_size ? GTK_ALIGN_CENTER : GTK_ALIGN_FILL);
 }
 
 ShmvReaderState
@@ -1005,8 +992,7 @@ shmv_reader_pane_get_texture (ShmvReaderPane *self)
 
 /** shmv_reader_pane_get_frame_info: the header of the frame on screen; FALSE if none. */
 gboolean
-shmv_reader_pane_get_frame_info (ShmvReaderPane *self,
-                                 ShmvFrameInfo  *info)
+shmv_reader_pane_get_frame_info (ShmvReaderPane *self, ShmvFrameInfo *info)
 {
   g_return_val_if_fail (SHMV_IS_READER_PANE (self), FALSE);
 

@@ -30,29 +30,23 @@ typedef enum
 
 G_DECLARE_FINAL_TYPE (ShmvReaderPane, shmv_reader_pane, SHMV, READER_PANE, GtkWidget)
 
-ShmvReaderPane *shmv_reader_pane_new            (const char      *key);
-const char      *shmv_reader_pane_get_key        (ShmvReaderPane  *self);
-void             shmv_reader_pane_set_key        (ShmvReaderPane  *self,
-                                                  const char      *key);
-gboolean         shmv_reader_pane_get_live       (ShmvReaderPane  *self);
-void             shmv_reader_pane_set_live       (ShmvReaderPane  *self,
-                                                  gboolean         live);
-void             shmv_reader_pane_display_once   (ShmvReaderPane  *self);
-void             shmv_reader_pane_set_actual_size (ShmvReaderPane *self,
-                                                   gboolean        actual_size);
-ShmvReaderState  shmv_reader_pane_get_state      (ShmvReaderPane  *self);
-GdkTexture      *shmv_reader_pane_get_texture    (ShmvReaderPane  *self);
-gboolean         shmv_reader_pane_get_frame_info (ShmvReaderPane  *self,
-                                                  ShmvFrameInfo   *info);
-const char      *shmv_reader_pane_get_message    (ShmvReaderPane  *self);
-const char      *shmv_reader_pane_get_status     (ShmvReaderPane  *self);
-void             shmv_reader_pane_save_async     (ShmvReaderPane      *self,
-                                                  GFile               *file,
-                                                  GCancellable        *cancellable,
-                                                  GAsyncReadyCallback  callback,
-                                                  gpointer             user_data);
-gboolean         shmv_reader_pane_save_finish    (ShmvReaderPane  *self,
-                                                  GAsyncResult    *result,
-                                                  GError         **error);
+ShmvReaderPane *shmv_reader_pane_new (const char *key);
+const char *shmv_reader_pane_get_key (ShmvReaderPane *self);
+void shmv_reader_pane_set_key (ShmvReaderPane *self, const char *key);
+gboolean shmv_reader_pane_get_live (ShmvReaderPane *self);
+void shmv_reader_pane_set_live (ShmvReaderPane *self, gboolean live);
+void shmv_reader_pane_display_once (ShmvReaderPane *self);
+void shmv_reader_pane_set_actual_size (ShmvReaderPane *self, gboolean actual_size);
+ShmvReaderState shmv_reader_pane_get_state (ShmvReaderPane *self);
+GdkTexture *shmv_reader_pane_get_texture (ShmvReaderPane *self);
+gboolean shmv_reader_pane_get_frame_info (ShmvReaderPane *self, ShmvFrameInfo *info);
+const char *shmv_reader_pane_get_message (ShmvReaderPane *self);
+const char *shmv_reader_pane_get_status (ShmvReaderPane *self);
+void shmv_reader_pane_save_async (ShmvReaderPane *self,
+                                  GFile *file,
+                                  GCancellable *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer user_data);
+gboolean shmv_reader_pane_save_finish (ShmvReaderPane *self, GAsyncResult *result, GError **error);
 
 G_END_DECLS

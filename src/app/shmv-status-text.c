@@ -13,28 +13,28 @@
 #include "shmv-status-text.h"
 
 /* TRANSLATORS: separates the parts of a status line */
-#define SEPARATOR C_("status line", " · ")
+#define SEPARATOR C_ ("status line", " · ")
 
 /** shmv_status_text_size: "640 × 400", in pixels. */
 char *
 shmv_status_text_size (const ShmvFrameInfo *info)
 {
   /* TRANSLATORS: an image size in pixels, width × height */
-  return g_strdup_printf (_("%u × %u"), info->width, info->height);
+  return g_strdup_printf (_ ("%u × %u"), info->width, info->height);
 }
 
 static char *
 key_text (const char *key)
 {
   /* TRANSLATORS: the channel's key, as in "Key “shmview”" */
-  return g_strdup_printf (_("Key “%s”"), key);
+  return g_strdup_printf (_ ("Key “%s”"), key);
 }
 
 static char *
 generation_text (guint32 generation)
 {
   /* TRANSLATORS: the number of the frame on the channel: 1 for the first image published */
-  return g_strdup_printf (_("generation %u"), generation);
+  return g_strdup_printf (_ ("generation %u"), generation);
 }
 
 char *
@@ -42,20 +42,18 @@ shmv_status_text_writer_idle (const char *key)
 {
   g_autofree char *key_part = key_text (key);
 
-  return g_strjoin (SEPARATOR, key_part, _("nothing published yet"), NULL);
+  return g_strjoin (SEPARATOR, key_part, _ ("nothing published yet"), NULL);
 }
 
 char *
-shmv_status_text_writer (const char          *key,
-                         const ShmvFrameInfo *info,
-                         gsize                segment_size)
+shmv_status_text_writer (const char *key, const ShmvFrameInfo *info, gsize segment_size)
 {
   g_autofree char *key_part = key_text (key);
   g_autofree char *dimensions = shmv_frame_dimensions (info);
   g_autofree char *generation = generation_text (info->generation);
   g_autofree char *bytes = g_format_size (segment_size);
   /* TRANSLATORS: how much shared memory the channel uses, e.g. "1.0 MB in /dev/shm" */
-  g_autofree char *memory = g_strdup_printf (_("%s in /dev/shm"), bytes);
+  g_autofree char *memory = g_strdup_printf (_ ("%s in /dev/shm"), bytes);
 
   return g_strjoin (SEPARATOR, key_part, dimensions, generation, memory, NULL);
 }
@@ -65,23 +63,21 @@ shmv_status_text_reader_idle (const char *key)
 {
   g_autofree char *key_part = key_text (key);
 
-  return g_strjoin (SEPARATOR, key_part, _("no image yet"), NULL);
+  return g_strjoin (SEPARATOR, key_part, _ ("no image yet"), NULL);
 }
 
 char *
-shmv_status_text_reader (const ShmvFrameInfo *info,
-                         double               latency_ms,
-                         gboolean             checksum_ok)
+shmv_status_text_reader (const ShmvFrameInfo *info, double latency_ms, gboolean checksum_ok)
 {
   g_autofree char *dimensions = shmv_frame_dimensions (info);
   g_autofree char *generation = generation_text (info->generation);
   g_autofree char *latency = NULL;
-  const char *checksum = checksum_ok ? _("checksum OK") : _("checksum not verified");
+  const char *checksum = checksum_ok ? _ ("checksum OK") : _ ("checksum not verified");
 
   if (latency_ms < 0)
     return g_strjoin (SEPARATOR, dimensions, generation, checksum, NULL);
 
   /* TRANSLATORS: time from the writer's publish to this window's display */
-  latency = g_strdup_printf (_("%.1f ms to screen"), latency_ms);
+  latency = g_strdup_printf (_ ("%.1f ms to screen"), latency_ms);
   return g_strjoin (SEPARATOR, dimensions, generation, latency, checksum, NULL);
 }

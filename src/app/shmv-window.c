@@ -24,18 +24,18 @@ struct _ShmvWindow
   GtkApplicationWindow parent_instance;
 
   /* Template widgets */
-  GtkBox              *panes_box;
-  GtkLabel            *subtitle_label;
-  GtkLabel            *title_label;
+  GtkBox *panes_box;
+  GtkLabel *subtitle_label;
+  GtkLabel *title_label;
 
   /* Owned */
-  char                *key;
-  ShmvWindowMode       mode;
-  GtkSizeGroup        *size_group;
+  char *key;
+  ShmvWindowMode mode;
+  GtkSizeGroup *size_group;
 
   /* Borrowed: children of panes_box */
-  ShmvWriterPane      *writer;
-  ShmvReaderPane      *reader;
+  ShmvWriterPane *writer;
+  ShmvReaderPane *reader;
 };
 
 G_DEFINE_FINAL_TYPE (ShmvWindow, shmv_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -61,31 +61,30 @@ update_titles (ShmvWindow *self)
   switch (self->mode)
     {
     case SHMV_WINDOW_MODE_WRITER:
-      title = _("Shmview Writer");
-      subtitle = g_strdup_printf (_("Key “%s”"), key);
+      title = _ ("Shmview Writer");
+      subtitle = g_strdup_printf (_ ("Key “%s”"), key);
       break;
     case SHMV_WINDOW_MODE_READER:
-      title = _("Shmview Reader");
-      subtitle = g_strdup_printf (_("Key “%s”"), key);
+      title = _ ("Shmview Reader");
+      subtitle = g_strdup_printf (_ ("Key “%s”"), key);
       break;
     case SHMV_WINDOW_MODE_LOOPBACK:
     default:
-      title = _("Shmview");
+      title = _ ("Shmview");
       /* TRANSLATORS: the loopback window's subtitle: writer and reader talk through this key */
-      subtitle = g_strdup_printf (_("Loopback through key “%s”"), key);
+      subtitle = g_strdup_printf (_ ("Loopback through key “%s”"), key);
       break;
     }
 
   gtk_label_set_label (self->title_label, title);
   gtk_label_set_label (self->subtitle_label, subtitle);
   /* TRANSLATORS: the window title the desktop shows: "Shmview Reader — shmview" */
-  window_title = g_strdup_printf (_("%s — %s"), title, key);
+  window_title = g_strdup_printf (_ ("%s — %s"), title, key);
   gtk_window_set_title (GTK_WINDOW (self), window_title);
 }
 
 static void
-add_pane (ShmvWindow *self,
-          GtkWidget  *pane)
+add_pane (ShmvWindow *self, GtkWidget *pane)
 {
   gtk_widget_set_margin_top (pane, PANE_MARGIN);
   gtk_widget_set_margin_bottom (pane, PANE_MARGIN);
@@ -125,9 +124,7 @@ add_panes (ShmvWindow *self)
 
 /* Window-wide shortcuts reach the pane wherever the focus is. */
 static void
-forward_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
+forward_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   ShmvWindow *self = SHMV_WINDOW (widget);
 
@@ -179,10 +176,7 @@ shmv_window_finalize (GObject *object)
 }
 
 static void
-shmv_window_get_property (GObject    *object,
-                          guint       prop_id,
-                          GValue     *value,
-                          GParamSpec *pspec)
+shmv_window_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   ShmvWindow *self = SHMV_WINDOW (object);
 
@@ -200,10 +194,7 @@ shmv_window_get_property (GObject    *object,
 }
 
 static void
-shmv_window_set_property (GObject      *object,
-                          guint         prop_id,
-                          const GValue *value,
-                          GParamSpec   *pspec)
+shmv_window_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   ShmvWindow *self = SHMV_WINDOW (object);
 
@@ -232,17 +223,17 @@ shmv_window_class_init (ShmvWindowClass *klass)
   object_class->get_property = shmv_window_get_property;
   object_class->set_property = shmv_window_set_property;
 
-  properties[PROP_KEY] =
-    g_param_spec_string ("key", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_KEY] = g_param_spec_string (
+      "key", NULL, NULL, NULL, G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_MODE] =
-    g_param_spec_int ("mode", NULL, NULL, SHMV_WINDOW_MODE_LOOPBACK, SHMV_WINDOW_MODE_READER,
-                      SHMV_WINDOW_MODE_LOOPBACK,
-                      G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+      g_param_spec_int ("mode", NULL, NULL, SHMV_WINDOW_MODE_LOOPBACK, SHMV_WINDOW_MODE_READER,
+                        SHMV_WINDOW_MODE_LOOPBACK,
+                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   shmv_app_resources_ensure ();
-  gtk_widget_class_set_template_from_resource (widget_class, SHMV_RESOURCE_PATH "ui/shmv-window.ui");
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               SHMV_RESOURCE_PATH "ui/shmv-window.ui");
   gtk_widget_class_bind_template_child (widget_class, ShmvWindow, panes_box);
   gtk_widget_class_bind_template_child (widget_class, ShmvWindow, subtitle_label);
   gtk_widget_class_bind_template_child (widget_class, ShmvWindow, title_label);
@@ -271,9 +262,7 @@ shmv_window_init (ShmvWindow *self)
  * @application: (nullable): tests make windows without one
  */
 ShmvWindow *
-shmv_window_new (GtkApplication *application,
-                 ShmvWindowMode  mode,
-                 const char     *key)
+shmv_window_new (GtkApplication *application, ShmvWindowMode mode, const char *key)
 {
   return g_object_new (SHMV_TYPE_WINDOW, "application", application, "mode", mode, "key", key,
                        NULL);

@@ -14,11 +14,9 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (ShmvWindow, shmv_window, SHMV, WINDOW, GtkApplicationWindow)
 
-ShmvWindow     *shmv_window_new             (GtkApplication *application,
-                                             ShmvWindowMode  mode,
-                                             const char     *key);
-ShmvWindowMode  shmv_window_get_mode        (ShmvWindow     *self);
-ShmvWriterPane *shmv_window_get_writer_pane (ShmvWindow     *self);
-ShmvReaderPane *shmv_window_get_reader_pane (ShmvWindow     *self);
+ShmvWindow *shmv_window_new (GtkApplication *application, ShmvWindowMode mode, const char *key);
+ShmvWindowMode shmv_window_get_mode (ShmvWindow *self);
+ShmvWriterPane *shmv_window_get_writer_pane (ShmvWindow *self);
+ShmvReaderPane *shmv_window_get_reader_pane (ShmvWindow *self);
 
 G_END_DECLS

@@ -27,30 +27,30 @@
 
 struct _ShmvWriterPane
 {
-  GtkWidget             parent_instance;
+  GtkWidget parent_instance;
 
   /* Template widgets */
-  GtkLabel             *empty_label;
-  GtkLabel             *error_label;
-  GtkRevealer          *error_revealer;
-  GtkPicture           *picture;
-  GtkProgressBar       *progress_bar;
-  GtkRevealer          *progress_revealer;
-  GtkLabel             *source_label;
-  GtkStack             *stack;
-  GtkLabel             *status_label;
+  GtkLabel *empty_label;
+  GtkLabel *error_label;
+  GtkRevealer *error_revealer;
+  GtkPicture *picture;
+  GtkProgressBar *progress_bar;
+  GtkRevealer *progress_revealer;
+  GtkLabel *source_label;
+  GtkStack *stack;
+  GtkLabel *status_label;
 
   /* Owned */
-  char                 *key;
-  ShmvPublisher        *publisher;
-  GCancellable         *cancellable; /* of the running load */
+  char *key;
+  ShmvPublisher *publisher;
+  GCancellable *cancellable; /* of the running load */
   GtkFileChooserNative *chooser;
-  GFile                *loading_file;
-  GFile                *last_file; /* published last, for "Publish Again" */
-  GError               *error; /* shown in the pane */
-  ShmvFrameInfo         info; /* of the last publish; generation 0 before */
-  gsize                 segment_size;
-  guint                 progress_delay_id;
+  GFile *loading_file;
+  GFile *last_file;   /* published last, for "Publish Again" */
+  GError *error;      /* shown in the pane */
+  ShmvFrameInfo info; /* of the last publish; generation 0 before */
+  gsize segment_size;
+  guint progress_delay_id;
 };
 
 G_DEFINE_FINAL_TYPE (ShmvWriterPane, shmv_writer_pane, GTK_TYPE_WIDGET)
@@ -78,8 +78,7 @@ update_status (ShmvWriterPane *self)
 
 /* Shows @error (NULL hides the banner); takes ownership. */
 static void
-show_error (ShmvWriterPane *self,
-            GError         *error)
+show_error (ShmvWriterPane *self, GError *error)
 {
   g_clear_error (&self->error);
   self->error = error;
@@ -101,8 +100,7 @@ reveal_progress_cb (gpointer user_data)
 }
 
 static void
-set_loading (ShmvWriterPane *self,
-             GFile          *file)
+set_loading (ShmvWriterPane *self, GFile *file)
 {
   gboolean loading = file != NULL;
 
@@ -115,7 +113,7 @@ set_loading (ShmvWriterPane *self,
   if (loading)
     {
       g_autofree char *name = g_file_get_basename (file);
-      g_autofree char *text = g_strdup_printf (_("Loading “%s”…"), name);
+      g_autofree char *text = g_strdup_printf (_ ("Loading “%s”…"), name);
 
       gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
       gtk_progress_bar_set_text (self->progress_bar, text);
@@ -126,24 +124,21 @@ set_loading (ShmvWriterPane *self,
 }
 
 static void
-on_publisher_progress (ShmvWriterPane *self,
-                       double          fraction)
+on_publisher_progress (ShmvWriterPane *self, double fraction)
 {
   if (self->cancellable != NULL)
     gtk_progress_bar_set_fraction (self->progress_bar, fraction);
 }
 
 static void
-show_published (ShmvWriterPane *self,
-                ShmvPublished  *published)
+show_published (ShmvWriterPane *self, ShmvPublished *published)
 {
   self->info = published->info;
   self->segment_size = published->segment_size;
 
   if (published->pixels != NULL)
     {
-      g_autoptr (GdkTexture) texture = shmv_frame_texture_new (&published->info,
-                                                               published->pixels);
+      g_autoptr (GdkTexture) texture = shmv_frame_texture_new (&published->info, published->pixels);
 
       gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (texture));
       gtk_stack_set_visible_child_name (self->stack, "image");
@@ -154,9 +149,7 @@ show_published (ShmvWriterPane *self,
 }
 
 static void
-on_publish_done (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+on_publish_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (ShmvWriterPane) self = user_data;
   g_autoptr (ShmvPublished) published = NULL;
@@ -182,8 +175,7 @@ on_publish_done (GObject      *source,
  * pane; the image published before stays published.
  */
 void
-shmv_writer_pane_load_file (ShmvWriterPane *self,
-                            GFile          *file)
+shmv_writer_pane_load_file (ShmvWriterPane *self, GFile *file)
 {
   g_return_if_fail (SHMV_IS_WRITER_PANE (self));
   g_return_if_fail (G_IS_FILE (file));
@@ -191,7 +183,7 @@ shmv_writer_pane_load_file (ShmvWriterPane *self,
   if (self->cancellable != NULL)
     {
       show_error (self, g_error_new_literal (SHMV_APP_ERROR, SHMV_APP_ERROR_BUSY,
-                                             _("Another image is still loading")));
+                                             _ ("Another image is still loading")));
       return;
     }
 
@@ -213,9 +205,7 @@ shmv_writer_pane_cancel (ShmvWriterPane *self)
 }
 
 static void
-on_chooser_response (ShmvWriterPane       *self,
-                     int                   response,
-                     GtkFileChooserNative *chooser)
+on_chooser_response (ShmvWriterPane *self, int response, GtkFileChooserNative *chooser)
 {
   g_autoptr (GtkFileChooserNative) owned = g_steal_pointer (&self->chooser);
 
@@ -233,16 +223,14 @@ image_filter_new (void)
 {
   GtkFileFilter *filter = gtk_file_filter_new ();
 
-  gtk_file_filter_set_name (filter, _("Images"));
+  gtk_file_filter_set_name (filter, _ ("Images"));
   gtk_file_filter_add_mime_type (filter, "image/png");
   gtk_file_filter_add_pixbuf_formats (filter);
   return filter;
 }
 
 static void
-load_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
+load_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   ShmvWriterPane *self = SHMV_WRITER_PANE (widget);
   g_autoptr (GtkFileFilter) filter = image_filter_new ();
@@ -252,10 +240,9 @@ load_action (GtkWidget  *widget,
     return;
 
   /* GTK does not keep native choosers alive: we hold it until "response". */
-  self->chooser = gtk_file_chooser_native_new (_("Load Image"),
-                                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Load"),
-                                               _("_Cancel"));
+  self->chooser = gtk_file_chooser_native_new (
+      _ ("Load Image"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+      GTK_FILE_CHOOSER_ACTION_OPEN, _ ("_Load"), _ ("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
   g_signal_connect_object (self->chooser, "response", G_CALLBACK (on_chooser_response), self,
@@ -264,9 +251,7 @@ load_action (GtkWidget  *widget,
 }
 
 static void
-republish_action (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
+republish_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   ShmvWriterPane *self = SHMV_WRITER_PANE (widget);
 
@@ -275,26 +260,19 @@ republish_action (GtkWidget  *widget,
 }
 
 static void
-cancel_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
+cancel_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   shmv_writer_pane_cancel (SHMV_WRITER_PANE (widget));
 }
 
 static void
-dismiss_error_action (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *parameter)
+dismiss_error_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   show_error (SHMV_WRITER_PANE (widget), NULL);
 }
 
 static gboolean
-on_drop (ShmvWriterPane *self,
-         const GValue   *value,
-         double          x,
-         double          y)
+on_drop (ShmvWriterPane *self, const GValue *value, double x, double y)
 {
   g_autoptr (GSList) files = NULL;
   GFile *file = NULL;
@@ -336,13 +314,13 @@ open_channel (ShmvWriterPane *self)
   /* A failure here is not final: every load tries to open the channel again. */
   if (!shmv_publisher_open (self->publisher, &error))
     {
-      show_error (self, g_error_new (error->domain, error->code,
-                                     _("Cannot open the channel “%s”: %s"), self->key,
-                                     error->message));
+      show_error (self,
+                  g_error_new (error->domain, error->code, _ ("Cannot open the channel “%s”: %s"),
+                               self->key, error->message));
     }
 
-  hint = g_strdup_printf (_("Load an image from a file, or drop one here, to publish it on the "
-                            "key “%s”."),
+  hint = g_strdup_printf (_ ("Load an image from a file, or drop one here, to publish it on the "
+                             "key “%s”."),
                           self->key);
   gtk_label_set_label (self->empty_label, hint);
   update_status (self);
@@ -409,10 +387,7 @@ shmv_writer_pane_finalize (GObject *object)
 }
 
 static void
-shmv_writer_pane_get_property (GObject    *object,
-                               guint       prop_id,
-                               GValue     *value,
-                               GParamSpec *pspec)
+shmv_writer_pane_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   ShmvWriterPane *self = SHMV_WRITER_PANE (object);
 
@@ -427,10 +402,10 @@ shmv_writer_pane_get_property (GObject    *object,
 }
 
 static void
-shmv_writer_pane_set_property (GObject      *object,
-                               guint         prop_id,
+shmv_writer_pane_set_property (GObject *object,
+                               guint prop_id,
                                const GValue *value,
-                               GParamSpec   *pspec)
+                               GParamSpec *pspec)
 {
   ShmvWriterPane *self = SHMV_WRITER_PANE (object);
 
@@ -458,13 +433,13 @@ shmv_writer_pane_class_init (ShmvWriterPaneClass *klass)
 
   widget_class->unroot = shmv_writer_pane_unroot;
 
-  properties[PROP_KEY] =
-    g_param_spec_string ("key", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_KEY] = g_param_spec_string (
+      "key", NULL, NULL, NULL, G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   shmv_app_resources_ensure ();
-  gtk_widget_class_set_template_from_resource (widget_class, SHMV_RESOURCE_PATH "ui/shmv-writer-pane.ui");
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               SHMV_RESOURCE_PATH "ui/shmv-writer-pane.ui");
   gtk_widget_class_bind_template_child (widget_class, ShmvWriterPane, empty_label);
   gtk_widget_class_bind_template_child (widget_class, ShmvWriterPane, error_label);
   gtk_widget_class_bind_template_child (widget_class, ShmvWriterPane, error_revealer);

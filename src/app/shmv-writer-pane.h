@@ -14,15 +14,14 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (ShmvWriterPane, shmv_writer_pane, SHMV, WRITER_PANE, GtkWidget)
 
-ShmvWriterPane *shmv_writer_pane_new               (const char     *key);
-const char     *shmv_writer_pane_get_key           (ShmvWriterPane *self);
-ShmvPublisher  *shmv_writer_pane_get_publisher     (ShmvWriterPane *self);
-void            shmv_writer_pane_load_file         (ShmvWriterPane *self,
-                                                    GFile          *file);
-void            shmv_writer_pane_cancel            (ShmvWriterPane *self);
-gboolean        shmv_writer_pane_is_loading        (ShmvWriterPane *self);
-guint           shmv_writer_pane_get_generation    (ShmvWriterPane *self);
-const GError   *shmv_writer_pane_get_error         (ShmvWriterPane *self);
-GdkPaintable   *shmv_writer_pane_get_preview       (ShmvWriterPane *self);
+ShmvWriterPane *shmv_writer_pane_new (const char *key);
+const char *shmv_writer_pane_get_key (ShmvWriterPane *self);
+ShmvPublisher *shmv_writer_pane_get_publisher (ShmvWriterPane *self);
+void shmv_writer_pane_load_file (ShmvWriterPane *self, GFile *file);
+void shmv_writer_pane_cancel (ShmvWriterPane *self);
+gboolean shmv_writer_pane_is_loading (ShmvWriterPane *self);
+guint shmv_writer_pane_get_generation (ShmvWriterPane *self);
+const GError *shmv_writer_pane_get_error (ShmvWriterPane *self);
+GdkPaintable *shmv_writer_pane_get_preview (ShmvWriterPane *self);
 
 G_END_DECLS

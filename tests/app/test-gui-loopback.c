@@ -11,10 +11,11 @@
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <shmview/shmview.h>
+#include <string.h>
 
 #include "gui-test-util.h"
 #include "shmv-app-error.h"
-#include "shmv-channel-chooser.h"
+#include "shmv-frame-pool.h"
 #include "shmv-publisher.h"
 #include "shmv-reader-pane.h"
 #include "shmv-test-util.h"
@@ -27,16 +28,15 @@
 
 typedef struct
 {
-  char           *key;
-  ShmvWindow     *window;
+  char *key;
+  ShmvWindow *window;
   ShmvWriterPane *writer;
   ShmvReaderPane *reader;
-  char           *native_key;
+  char *native_key;
 } Fixture;
 
 static void
-fixture_set_up (Fixture      *f,
-                gconstpointer data)
+fixture_set_up (Fixture *f, gconstpointer data)
 {
   ShmvChannel *probe = NULL;
 
@@ -61,8 +61,7 @@ window_gone (gpointer data)
 
 /* Closing the window must withdraw, detach and leave nothing in /dev/shm. */
 static void
-fixture_tear_down (Fixture      *f,
-                   gconstpointer data)
+fixture_tear_down (Fixture *f, gconstpointer data)
 {
   if (!gui_test_have_display ())
     return;
@@ -77,7 +76,7 @@ fixture_tear_down (Fixture      *f,
 typedef struct
 {
   ShmvReaderPane *reader;
-  guint32         generation;
+  guint32 generation;
 } ReaderWait;
 
 static gboolean
@@ -97,8 +96,7 @@ writer_idle (gpointer data)
 }
 
 static void
-load_and_wait (Fixture    *f,
-               const char *path)
+load_and_wait (Fixture *f, const char *path)
 {
   g_autoptr (GFile) file = g_file_new_for_path (path);
 
@@ -107,8 +105,7 @@ load_and_wait (Fixture    *f,
 }
 
 static void
-wait_for_generation (Fixture *f,
-                     guint32  generation)
+wait_for_generation (Fixture *f, guint32 generation)
 {
   ReaderWait wait = { f->reader, generation };
 
@@ -116,10 +113,7 @@ wait_for_generation (Fixture *f,
 }
 
 static void
-assert_shows (Fixture      *f,
-              const guint8 *pixels,
-              gsize         stride,
-              ShmvFormat    format)
+assert_shows (Fixture *f, const guint8 *pixels, gsize stride, ShmvFormat format)
 {
   ShmvFrameInfo info;
 
@@ -131,8 +125,7 @@ assert_shows (Fixture      *f,
 }
 
 static void
-test_rgb8_shows_exact_pixels (Fixture      *f,
-                              gconstpointer data)
+test_rgb8_shows_exact_pixels (Fixture *f, gconstpointer data)
 {
   g_autofree char *path = NULL;
   g_autofree guint8 *pixels = NULL;
@@ -166,8 +159,7 @@ test_rgb8_shows_exact_pixels (Fixture      *f,
 }
 
 static void
-test_rgba16_keeps_16_bits (Fixture      *f,
-                           gconstpointer data)
+test_rgba16_keeps_16_bits (Fixture *f, gconstpointer data)
 {
   g_autofree char *path = NULL;
   g_autofree guint8 *pixels = NULL;
@@ -182,8 +174,7 @@ test_rgba16_keeps_16_bits (Fixture      *f,
 }
 
 static void
-test_jpeg_through_gdk_pixbuf (Fixture      *f,
-                              gconstpointer data)
+test_jpeg_through_gdk_pixbuf (Fixture *f, gconstpointer data)
 {
   g_autofree char *path = NULL;
   g_autofree guint8 *pixels = NULL;
@@ -196,8 +187,8 @@ test_jpeg_through_gdk_pixbuf (Fixture      *f,
 
   path = gui_test_path ("photo.jpg");
   pixels = gui_test_pattern (W, H, SHMV_FORMAT_RGB8, 3, &stride);
-  source = gdk_pixbuf_new_from_data (pixels, GDK_COLORSPACE_RGB, FALSE, 8, W, H, (int) stride,
-                                     NULL, NULL);
+  source = gdk_pixbuf_new_from_data (pixels, GDK_COLORSPACE_RGB, FALSE, 8, W, H, (int) stride, NULL,
+                                     NULL);
   g_assert_true (gdk_pixbuf_save (source, path, "jpeg", &error, "quality", "90", NULL));
   g_assert_no_error (error);
   /* JPEG is lossy: the reference is what the same decoder makes of the file. */
@@ -212,10 +203,7 @@ test_jpeg_through_gdk_pixbuf (Fixture      *f,
 }
 
 static void
-assert_load_fails (Fixture    *f,
-                   const char *path,
-                   GQuark      domain,
-                   int         code)
+assert_load_fails (Fixture *f, const char *path, GQuark domain, int code)
 {
   const GError *error = NULL;
 
@@ -227,12 +215,11 @@ assert_load_fails (Fixture    *f,
 }
 
 static void
-test_bad_files_keep_the_previous_image (Fixture      *f,
-                                        gconstpointer data)
+test_bad_files_keep_the_previous_image (Fixture *f, gconstpointer data)
 {
   static const guint8 huge_header[] = {
-    0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R',
-    0, 1, 0x86, 0xa0, 0, 1, 0x86, 0xa0, 8, 6, 0, 0, 0, 0, 0, 0, 0,
+    0x89, 'P',  'N',  'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R', 0,
+    1,    0x86, 0xa0, 0,   1,    0x86, 0xa0, 8,    6, 0, 0, 0,  0,   0,   0,   0,
   };
   g_autofree char *good = gui_test_path ("good.png");
   g_autofree char *text = gui_test_path ("not-an-image.png");
@@ -274,8 +261,7 @@ test_bad_files_keep_the_previous_image (Fixture      *f,
 }
 
 static void
-test_live_off_reads_on_request (Fixture      *f,
-                                gconstpointer data)
+test_live_off_reads_on_request (Fixture *f, gconstpointer data)
 {
   g_autofree char *first = gui_test_path ("first.png");
   g_autofree char *second = gui_test_path ("second.png");
@@ -311,9 +297,7 @@ test_live_off_reads_on_request (Fixture      *f,
 }
 
 static void
-on_cancelled_publish (GObject      *source,
-                      GAsyncResult *result,
-                      gpointer      user_data)
+on_cancelled_publish (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GError **error = user_data;
   g_autoptr (ShmvPublished) published = NULL;
@@ -329,8 +313,7 @@ error_set (gpointer data)
 }
 
 static void
-test_cancelled_load_publishes_nothing (Fixture      *f,
-                                       gconstpointer data)
+test_cancelled_load_publishes_nothing (Fixture *f, gconstpointer data)
 {
   g_autofree char *path = gui_test_path ("cancelled.png");
   g_autofree guint8 *pixels = NULL;
@@ -354,8 +337,7 @@ test_cancelled_load_publishes_nothing (Fixture      *f,
 }
 
 static void
-test_waiting_message_names_the_key (Fixture      *f,
-                                    gconstpointer data)
+test_waiting_message_names_the_key (Fixture *f, gconstpointer data)
 {
   g_autofree char *expected = NULL;
 
@@ -369,41 +351,14 @@ test_waiting_message_names_the_key (Fixture      *f,
   g_assert_nonnull (gui_test_find_widget (GTK_WIDGET (f->reader), GTK_TYPE_LABEL, expected));
 }
 
-static gboolean
-chooser_listed (gpointer data)
-{
-  return shmv_channel_chooser_get_n_channels (data) > 0;
-}
-
-static void
-test_chooser_lists_the_channel (Fixture      *f,
-                                gconstpointer data)
-{
-  ShmvChannelChooser *chooser = NULL;
-  g_autofree char *path = gui_test_path ("listed.png");
-  g_autofree guint8 *pixels = NULL;
-
-  GUI_TEST_REQUIRE_DISPLAY ();
-
-  pixels = gui_test_write_png (path, W, H, SHMV_FORMAT_RGB8, 8);
-  load_and_wait (f, path);
-  chooser = shmv_channel_chooser_new ();
-  g_object_ref_sink (chooser);
-  shmv_channel_chooser_refresh (chooser);
-  g_assert_true (gui_test_wait_until (chooser_listed, chooser, TIMEOUT_MS));
-  g_object_unref (chooser);
-}
-
 typedef struct
 {
   gboolean done;
-  GError  *error;
+  GError *error;
 } SaveResult;
 
 static void
-on_saved (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
+on_saved (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   SaveResult *save = user_data;
 
@@ -418,8 +373,7 @@ save_done (gpointer data)
 }
 
 static void
-test_save_as_is_lossless (Fixture      *f,
-                          gconstpointer data)
+test_save_as_is_lossless (Fixture *f, gconstpointer data)
 {
   g_autofree char *path = gui_test_path ("to-save.png");
   g_autofree char *out = gui_test_path ("saved.png");
@@ -444,9 +398,127 @@ test_save_as_is_lossless (Fixture      *f,
   shmv_image_clear (&image);
 }
 
+static void
+xor_pixels (const char *key)
+{
+  ShmvSegment *seg = shmv_segment_new (key);
+  guint8 *data = NULL;
+
+  g_assert_true (shmv_segment_attach (seg, SHMV_ACCESS_READ_WRITE));
+  data = shmv_segment_data (seg);
+  /* Past the 4 KiB header: every slot's pixels, the current frame's too. */
+  for (gsize i = 4096; i < shmv_segment_size (seg); i++)
+    data[i] ^= 0x5a;
+  shmv_segment_free (seg);
+}
+
+static void
+test_corrupt_frame_keeps_the_last_good_one (Fixture *f, gconstpointer data)
+{
+  g_autofree char *first = gui_test_path ("good-first.png");
+  g_autofree char *second = gui_test_path ("good-second.png");
+  g_autofree guint8 *first_pixels = NULL;
+  g_autofree guint8 *second_pixels = NULL;
+  const char *message = NULL;
+
+  GUI_TEST_REQUIRE_DISPLAY ();
+
+  first_pixels = gui_test_write_png (first, W, H, SHMV_FORMAT_RGB8, 20);
+  second_pixels = gui_test_write_png (second, W, H, SHMV_FORMAT_RGB8, 21);
+  load_and_wait (f, first);
+  wait_for_generation (f, 1);
+
+  /* A hostile peer scribbles over the next frame before the reader copies it. */
+  shmv_reader_pane_set_live (f->reader, FALSE);
+  load_and_wait (f, second);
+  xor_pixels (f->key);
+  shmv_reader_pane_display_once (f->reader);
+
+  g_assert_cmpint (shmv_reader_pane_get_state (f->reader), ==, SHMV_READER_STATE_ERROR);
+  message = shmv_reader_pane_get_message (f->reader);
+  g_assert_nonnull (message);
+  g_test_message ("%s", message);
+  g_assert_true (g_str_has_prefix (message, "Corrupt channel"));
+  assert_shows (f, first_pixels, (gsize) W * 3, SHMV_FORMAT_RGB8);
+}
+
+static gboolean
+pane_in_error (gpointer data)
+{
+  return shmv_reader_pane_get_state (data) == SHMV_READER_STATE_ERROR;
+}
+
+static void
+test_a_segment_that_is_no_channel_is_reported (void)
+{
+  g_autofree char *key = NULL;
+  ShmvSegment *seg = NULL;
+  ShmvWindow *window = NULL;
+  ShmvReaderPane *reader = NULL;
+
+  GUI_TEST_REQUIRE_DISPLAY ();
+
+  key = shmv_test_unique_key ("nochannel");
+  seg = shmv_segment_new (key);
+  g_assert_true (shmv_segment_create (seg, 8192, SHMV_ACCESS_READ_WRITE));
+  memset (shmv_segment_data (seg), 0xab, 8192);
+
+  window = shmv_window_new (NULL, SHMV_WINDOW_MODE_READER, key);
+  reader = shmv_window_get_reader_pane (window);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gui_test_wait_until (pane_in_error, reader, TIMEOUT_MS));
+  g_test_message ("%s", shmv_reader_pane_get_message (reader));
+  g_assert_true (g_str_has_prefix (shmv_reader_pane_get_message (reader), "Corrupt channel"));
+  g_assert_null (shmv_reader_pane_get_texture (reader));
+
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_true (gui_test_wait_until (window_gone, &window, TIMEOUT_MS));
+  shmv_segment_free (seg);
+}
+
+/* A steady stream of frames reuses two buffers instead of allocating. */
+static void
+test_frame_pool_reuses_buffers (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("pool");
+  g_autoptr (ShmvFramePool) pool = shmv_frame_pool_new ();
+  guint8 pixels[16 * 8 * 3] = { 0 };
+  ShmvChannel *writer = shmv_channel_new (key);
+  ShmvChannel *reader = shmv_channel_new (key);
+  GBytes *shown = NULL;
+  gconstpointer buffers[2] = { NULL, NULL };
+
+  g_assert_true (shmv_channel_open (writer, SHMV_CHANNEL_WRITER, 0));
+  g_assert_true (shmv_channel_open (reader, SHMV_CHANNEL_READER, 0));
+
+  for (int frame = 0; frame < 6; frame++)
+    {
+      ShmvFrameInfo info;
+      GBytes *next = NULL;
+
+      pixels[0] = (guint8) frame;
+      g_assert_true (shmv_channel_publish (writer, pixels, 16, 8, 48, SHMV_FORMAT_RGB8, NULL));
+      next = shmv_frame_pool_read (pool, reader, &info, NULL);
+      g_assert_nonnull (next);
+      g_assert_cmpuint (((const guint8 *) g_bytes_get_data (next, NULL))[0], ==, frame);
+      /* From the third frame on, the buffers alternate: no new allocation. */
+      if (frame >= 2)
+        g_assert_true (g_bytes_get_data (next, NULL) == buffers[frame % 2]);
+      buffers[frame % 2] = g_bytes_get_data (next, NULL);
+      g_clear_pointer (&shown, g_bytes_unref);
+      shown = next;
+      g_assert_cmpuint (shmv_frame_pool_n_spare (pool), ==, frame == 0 ? 0 : 1);
+    }
+
+  g_bytes_unref (shown);
+  g_assert_cmpuint (shmv_frame_pool_n_spare (pool), ==, 2);
+  shmv_channel_free (reader);
+  shmv_channel_free (writer);
+}
+
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   gui_test_init (&argc, &argv);
 
@@ -458,9 +530,13 @@ main (int   argc,
   ADD ("/gui/loopback/live-off-reads-on-request", test_live_off_reads_on_request);
   ADD ("/gui/loopback/cancelled-load-publishes-nothing", test_cancelled_load_publishes_nothing);
   ADD ("/gui/loopback/waiting-message-names-the-key", test_waiting_message_names_the_key);
-  ADD ("/gui/loopback/chooser-lists-the-channel", test_chooser_lists_the_channel);
   ADD ("/gui/loopback/save-as-is-lossless", test_save_as_is_lossless);
+  ADD ("/gui/loopback/corrupt-frame-keeps-the-last-good-one",
+       test_corrupt_frame_keeps_the_last_good_one);
 #undef ADD
+  g_test_add_func ("/gui/reader/a-segment-that-is-no-channel-is-reported",
+                   test_a_segment_that_is_no_channel_is_reported);
+  g_test_add_func ("/gui/frame-pool/buffers-are-reused", test_frame_pool_reuses_buffers);
 
   return g_test_run ();
 }

@@ -199,7 +199,13 @@ SHMV_API bool shmv_channel_get_info (ShmvChannel *ch, ShmvFrameInfo *info);
 SHMV_API bool
 shmv_channel_read (ShmvChannel *ch, void **pixels, size_t *capacity, ShmvFrameInfo *info);
 
-/** shmv_channel_generation: the generation of the newest frame, 0 before the first. */
+/**
+ * shmv_channel_generation:
+ *
+ * The channel's change counter: +1 at every publish, withdrawal and removal
+ * (a frame carries the value its publish set, ShmvFrameInfo.generation). 0
+ * before anything happened. Pass it to shmv_channel_wait().
+ */
 SHMV_API uint32_t shmv_channel_generation (ShmvChannel *ch);
 
 /**

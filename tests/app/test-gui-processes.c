@@ -1,0 +1,386 @@
+/* test-gui-processes.c: the real shmview binary, as writer and as reader processes
+ *
+ * Writers and readers here are separate processes: `shmview --writer` and
+ * `shmview --reader`, started as a user would, plus in-process reader panes
+ * and plain libshmview handles to check what they do. The spawned programs
+ * say what they show through their debug log (G_MESSAGES_DEBUG).
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <shmview/shmview.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "gui-test-util.h"
+#include "shmv-reader-pane.h"
+#include "shmv-test-util.h"
+#include "shmv-window.h"
+
+#define TIMEOUT_MS 20000
+#define W          64
+#define H          48
+
+static const char *shmview_bin = SHMVIEW_BIN;
+
+typedef struct
+{
+  GPid pid;
+  int out;
+} Child;
+
+static Child
+start_shmview (const char *debug_domains, ...)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  Child child = { 0 };
+  va_list args;
+  const char *arg = NULL;
+
+  g_ptr_array_add (argv, (gpointer) shmview_bin);
+  va_start (args, debug_domains);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  child.pid = gui_test_spawn ((const char *const *) argv->pdata, debug_domains, &child.out);
+  return child;
+}
+
+/* SIGTERM must end the program the way closing its window does: exit 0. */
+static void
+stop_cleanly (Child *child)
+{
+  int status = 0;
+
+  g_assert_cmpint (kill (child->pid, SIGTERM), ==, 0);
+  status = gui_test_wait_pid (child->pid, TIMEOUT_MS);
+  g_assert_cmpint (status, !=, -1);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  g_spawn_close_pid (child->pid);
+  close (child->out);
+  child->pid = 0;
+}
+
+static char *
+native_name (const char *key)
+{
+  ShmvChannel *ch = shmv_channel_new (key);
+  const char *native = shmv_channel_native_key (ch);
+  char *name = g_strdup (native + (native[0] == '/'));
+
+  shmv_channel_free (ch);
+  return name;
+}
+
+/* A library reader's view of the channel: waits for @generation, then copies. */
+static guint8 *
+read_channel (ShmvChannel *ch, guint32 generation, ShmvFrameInfo *info)
+{
+  void *pixels = NULL;
+  size_t capacity = 0;
+
+  while (shmv_channel_generation (ch) < generation)
+    g_assert_true (shmv_channel_wait (ch, shmv_channel_generation (ch), TIMEOUT_MS));
+  g_assert_true (shmv_channel_read (ch, &pixels, &capacity, info));
+  return pixels;
+}
+
+static ShmvChannel *
+open_reader (const char *key)
+{
+  ShmvChannel *ch = shmv_channel_new (key);
+
+  g_assert_true (shmv_channel_open (ch, SHMV_CHANNEL_READER, TIMEOUT_MS));
+  return ch;
+}
+
+static ShmvChannel *
+open_writer (const char *key)
+{
+  ShmvChannel *ch = shmv_channel_new (key);
+
+  g_assert_true (shmv_channel_open (ch, SHMV_CHANNEL_WRITER, 0));
+  return ch;
+}
+
+static void
+publish_on (ShmvChannel *ch, const guint8 *pixels, guint32 width, guint32 height)
+{
+  g_assert_true (shmv_channel_publish (ch, pixels, width, height, (size_t) width * 3,
+                                       SHMV_FORMAT_RGB8, "test"));
+}
+
+/* Publishes from a writer of its own, which then leaves without withdrawing. */
+static void
+publish (const char *key, const guint8 *pixels, guint32 width, guint32 height)
+{
+  ShmvChannel *ch = open_writer (key);
+
+  publish_on (ch, pixels, width, height);
+  shmv_channel_free (ch);
+}
+
+typedef struct
+{
+  ShmvReaderPane *pane;
+  guint32 generation;
+  int state;
+} PaneWait;
+
+static gboolean
+pane_reached (gpointer data)
+{
+  PaneWait *wait = data;
+  ShmvFrameInfo info;
+
+  if (wait->state >= 0 && (int) shmv_reader_pane_get_state (wait->pane) != wait->state)
+    return FALSE;
+  return shmv_reader_pane_get_frame_info (wait->pane, &info) && info.generation >= wait->generation;
+}
+
+static void
+wait_pane (ShmvReaderPane *pane, guint32 generation, int state)
+{
+  PaneWait wait = { pane, generation, state };
+
+  g_assert_true (gui_test_wait_until (pane_reached, &wait, TIMEOUT_MS));
+}
+
+static gboolean
+window_gone (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+static void
+destroy_window (ShmvWindow *window)
+{
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_true (gui_test_wait_until (window_gone, &window, TIMEOUT_MS));
+}
+
+static void
+test_writer_and_reader_binaries_follow (void)
+{
+  g_autofree char *key = NULL;
+  g_autofree char *native = NULL;
+  g_autofree char *a_path = NULL;
+  g_autofree guint8 *a = NULL;
+  g_autofree guint8 *b = NULL;
+  g_autofree guint8 *seen = NULL;
+  ShmvChannel *lib_reader = NULL;
+  ShmvWindow *window = NULL;
+  ShmvReaderPane *pane = NULL;
+  ShmvFrameInfo info;
+  Child writer, reader;
+  gsize stride = 0;
+
+  GUI_TEST_REQUIRE_DISPLAY ();
+
+  key = shmv_test_unique_key ("procs");
+  native = native_name (key);
+  a_path = gui_test_path ("procs-a.png");
+  a = gui_test_write_png (a_path, W, H, SHMV_FORMAT_RGB8, 11);
+  b = gui_test_pattern (W, H, SHMV_FORMAT_RGB8, 12, &stride);
+
+  /* shmview --writer --load A.png: its frame is A, pixel for pixel. */
+  writer = start_shmview ("shmv-writer-pane", "--writer", "--load", a_path, "-k", key, NULL);
+  lib_reader = open_reader (key);
+  seen = read_channel (lib_reader, 1, &info);
+  g_assert_cmpmem (seen, info.height * info.stride, a, stride * H);
+  g_clear_pointer (&seen, free);
+
+  /* shmview --reader shows it, and so does a reader pane in this process. */
+  reader = start_shmview ("shmv-reader-pane", "--reader", "-k", key, NULL);
+  g_assert_true (gui_test_wait_for_line (reader.out, "showing generation 1 of", TIMEOUT_MS));
+  window = shmv_window_new (NULL, SHMV_WINDOW_MODE_READER, key);
+  pane = shmv_window_get_reader_pane (window);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_pane (pane, 1, SHMV_READER_STATE_LIVE);
+  gui_test_assert_texture (shmv_reader_pane_get_texture (pane), a, W, H, stride, SHMV_FORMAT_RGB8);
+
+  /* A second writer publishes B: both readers follow without any input. */
+  publish (key, b, W, H);
+  g_assert_true (gui_test_wait_for_line (reader.out, "showing generation 2 of", TIMEOUT_MS));
+  wait_pane (pane, 2, -1);
+  gui_test_assert_texture (shmv_reader_pane_get_texture (pane), b, W, H, stride, SHMV_FORMAT_RGB8);
+  seen = read_channel (lib_reader, 2, &info);
+  g_assert_cmpmem (seen, info.height * info.stride, b, stride * H);
+  g_clear_pointer (&seen, free);
+
+  /* The writer goes: the readers keep B and say that nobody writes any more. */
+  stop_cleanly (&writer);
+  wait_pane (pane, 2, SHMV_READER_STATE_WRITER_LEFT);
+  g_assert_cmpstr (shmv_reader_pane_get_message (pane), ==, "Writer left — showing the last image");
+  gui_test_assert_texture (shmv_reader_pane_get_texture (pane), b, W, H, stride, SHMV_FORMAT_RGB8);
+  g_assert_true (gui_test_wait_for_line (reader.out, "→ writer-left", TIMEOUT_MS));
+
+  stop_cleanly (&reader);
+  shmv_channel_free (lib_reader);
+  destroy_window (window);
+  g_assert_false (shmv_test_shm_exists (native));
+}
+
+static void
+test_sigterm_on_writer_is_noticed (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("sigterm");
+  g_autofree char *native = native_name (key);
+  g_autofree char *path = gui_test_path ("sigterm.png");
+  g_autofree guint8 *pixels = NULL;
+  ShmvWindow *window = NULL;
+  ShmvReaderPane *pane = NULL;
+  Child writer;
+
+  GUI_TEST_REQUIRE_DISPLAY ();
+
+  pixels = gui_test_write_png (path, W, H, SHMV_FORMAT_RGB8, 13);
+
+  /* The reader is there first: it waits, then follows the writer when it appears. */
+  window = shmv_window_new (NULL, SHMV_WINDOW_MODE_READER, key);
+  pane = shmv_window_get_reader_pane (window);
+  gtk_window_present (GTK_WINDOW (window));
+  gui_test_spin (100);
+  g_assert_cmpint (shmv_reader_pane_get_state (pane), ==, SHMV_READER_STATE_WAITING);
+
+  writer = start_shmview (NULL, "--writer", "--load", path, "-k", key, NULL);
+  wait_pane (pane, 1, SHMV_READER_STATE_LIVE);
+
+  /* SIGTERM closes the writer like its close button: it withdraws its image. */
+  stop_cleanly (&writer);
+  wait_pane (pane, 1, SHMV_READER_STATE_WRITER_LEFT);
+  gui_test_assert_texture (shmv_reader_pane_get_texture (pane), pixels, W, H, (gsize) W * 3,
+                           SHMV_FORMAT_RGB8);
+
+  destroy_window (window);
+  g_assert_false (shmv_test_shm_exists (native));
+}
+
+static void
+test_bad_file_keeps_the_writer_alive (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("badfile");
+  g_autofree char *native = native_name (key);
+  g_autofree char *path = gui_test_path ("bad.jpg");
+  Child writer;
+
+  GUI_TEST_REQUIRE_DISPLAY ();
+
+  gui_test_write_file (path, "\xff\xd8\xff\xe0 not really a JPEG", 22);
+  writer = start_shmview ("shmv-writer-pane", "--writer", "--load", path, "-k", key, NULL);
+  g_assert_true (gui_test_wait_for_line (writer.out, "error on", TIMEOUT_MS));
+  gui_test_spin (300);
+  g_assert_true (gui_test_pid_alive (writer.pid));
+  stop_cleanly (&writer);
+  g_assert_false (shmv_test_shm_exists (native));
+}
+
+static void
+test_reader_reconnects_when_the_writer_restarts (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("restart");
+  g_autofree char *native = native_name (key);
+  g_autofree guint8 *first = NULL;
+  g_autofree guint8 *second = NULL;
+  ShmvChannel *writer = NULL;
+  gsize stride = 0;
+  Child reader;
+
+  GUI_TEST_REQUIRE_DISPLAY ();
+
+  first = gui_test_pattern (W, H, SHMV_FORMAT_RGB8, 14, &stride);
+  second = gui_test_pattern (W / 2, H / 2, SHMV_FORMAT_RGB8, 15, &stride);
+
+  reader = start_shmview ("shmv-reader-pane", "--reader", "-k", key, NULL);
+  g_assert_true (gui_test_wait_for_line (reader.out, "following", TIMEOUT_MS));
+
+  /* A writer publishes, then removes its channel on the way out... */
+  writer = open_writer (key);
+  publish_on (writer, first, W, H);
+  g_assert_true (gui_test_wait_for_line (reader.out, "showing generation 1 of", TIMEOUT_MS));
+  g_assert_true (shmv_channel_remove (writer));
+  shmv_channel_free (writer);
+
+  /* ...and its successor makes the channel again: the reader follows it there. */
+  writer = open_writer (key);
+  publish_on (writer, second, W / 2, H / 2);
+  g_assert_true (gui_test_wait_for_line (reader.out, "32x24 RGB8", TIMEOUT_MS));
+  shmv_channel_free (writer);
+
+  stop_cleanly (&reader);
+  g_assert_false (shmv_test_shm_exists (native));
+}
+
+/* Quitting in the middle of a load must not lose the withdrawal or leave the
+ * channel behind: the app waits for the worker to hand the channel back. */
+static void
+test_sigterm_during_a_load_cleans_up (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("midload");
+  g_autofree char *native = native_name (key);
+  g_autofree char *path = gui_test_path ("large.png");
+  g_autofree guint8 *pixels = NULL;
+  Child writer;
+
+  GUI_TEST_REQUIRE_DISPLAY ();
+
+  pixels = gui_test_write_png (path, 3000, 2000, SHMV_FORMAT_RGBA16, 16);
+  writer = start_shmview ("shmv-image-loader", "--writer", "--load", path, "-k", key, NULL);
+  g_assert_true (gui_test_wait_for_line (writer.out, "loading large.png", TIMEOUT_MS));
+  stop_cleanly (&writer);
+  g_assert_false (shmv_test_shm_exists (native));
+}
+
+static void
+run_without_display (const char *option, const char *expected)
+{
+  const char *argv[] = { shmview_bin, option, NULL };
+  g_auto (GStrv) env = g_get_environ ();
+  g_autofree char *out = NULL;
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+
+  env = g_environ_unsetenv (env, "DISPLAY");
+  env = g_environ_unsetenv (env, "WAYLAND_DISPLAY");
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                               &out, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_nonnull (strstr (out, expected));
+}
+
+static void
+test_help_and_version_need_no_display (void)
+{
+  run_without_display ("--help", "--writer");
+  run_without_display ("--version", PACKAGE_VERSION);
+}
+
+int
+main (int argc, char *argv[])
+{
+  gui_test_init (&argc, &argv);
+
+  g_test_add_func ("/gui/processes/help-and-version-need-no-display",
+                   test_help_and_version_need_no_display);
+  g_test_add_func ("/gui/processes/writer-and-reader-binaries-follow",
+                   test_writer_and_reader_binaries_follow);
+  g_test_add_func ("/gui/processes/sigterm-on-writer-is-noticed",
+                   test_sigterm_on_writer_is_noticed);
+  g_test_add_func ("/gui/processes/bad-file-keeps-the-writer-alive",
+                   test_bad_file_keeps_the_writer_alive);
+  g_test_add_func ("/gui/processes/sigterm-during-a-load-cleans-up",
+                   test_sigterm_during_a_load_cleans_up);
+  g_test_add_func ("/gui/processes/reader-reconnects-when-the-writer-restarts",
+                   test_reader_reconnects_when_the_writer_restarts);
+
+  return g_test_run ();
+}
