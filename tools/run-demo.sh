@@ -13,7 +13,8 @@ sh tools/install-deps.sh
 if [ ! -f build/build.ninja ]; then
   meson setup build
 fi
-ninja -C build src/app/shmview src/ctl/shmview-ctl >/dev/null
+# Everything, translations included, so that LANGUAGE=de (say) is honoured.
+meson compile -C build >/dev/null
 
 sample=data/sample.png
 
