@@ -73,6 +73,18 @@ shmv_gerror_new (ShmvError code, const char *detail)
   return g_error_new (SHMV_GERROR, code, _ ("%s: %s"), shmv_error_sentence (code), detail);
 }
 
+void
+shmv_prefix_error (GError **error, const char *what)
+{
+  char *message;
+
+  if (error == NULL || *error == NULL)
+    return;
+  message = g_strdup_printf (_ ("%s: %s"), what, (*error)->message);
+  g_free ((*error)->message);
+  (*error)->message = message;
+}
+
 GError *
 shmv_gerror_new_from_status (const ShmvStatus *status)
 {

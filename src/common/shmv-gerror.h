@@ -41,6 +41,10 @@ GError *shmv_gerror_new (ShmvError code, const char *detail);
 /** shmv_gerror_new_from_status: shmv_gerror_new() with the status's code and message. */
 GError *shmv_gerror_new_from_status (const ShmvStatus *status);
 
+/* Puts @what (what we were doing) before the message of *@error, joined as
+ * each language joins a sentence and its reason. */
+void shmv_prefix_error (GError **error, const char *what);
+
 /** shmv_gerror_new_from_channel: shmv_gerror_new() with the handle's last error. */
 GError *shmv_gerror_new_from_channel (const ShmvChannel *ch);
 

@@ -25,7 +25,7 @@ fail_channel (ShmvChannel *ch, const char *doing)
 {
   GError *error = shmv_gerror_new_from_channel (ch);
 
-  g_prefix_error (&error, "%s: ", doing);
+  shmv_prefix_error (&error, doing);
   return ctl_fail (error, CTL_SUBJECT_CHANNEL);
 }
 
@@ -34,7 +34,7 @@ fail_status (const ShmvStatus *status, const char *doing, CtlSubject subject)
 {
   GError *error = shmv_gerror_new_from_status (status);
 
-  g_prefix_error (&error, "%s: ", doing);
+  shmv_prefix_error (&error, doing);
   return ctl_fail (error, subject);
 }
 
@@ -170,7 +170,7 @@ ctl_cmd_info (const CtlOptions *options, const char *arg)
         {
           g_autofree char *doing = g_strdup_printf (_ ("Cannot read channel “%s”"), options->key);
 
-          g_prefix_error (&error, "%s: ", doing);
+          shmv_prefix_error (&error, doing);
           return ctl_fail (g_steal_pointer (&error), CTL_SUBJECT_CHANNEL);
         }
     }
@@ -199,7 +199,7 @@ list_entries (GError **error)
   if (n < 0)
     {
       shmv_propagate_status (&status, error);
-      g_prefix_error (error, "%s: ", _ ("Cannot list channels"));
+      shmv_prefix_error (error, _ ("Cannot list channels"));
       return NULL;
     }
   array = g_array_sized_new (FALSE, FALSE, sizeof (ShmvChannelEntry), (guint) n);

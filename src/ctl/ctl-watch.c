@@ -74,7 +74,7 @@ fail_with (const Watch *w, GError *error)
 {
   g_autofree char *doing = g_strdup_printf (_ ("Cannot watch channel “%s”"), w->options->key);
 
-  g_prefix_error (&error, "%s: ", doing);
+  shmv_prefix_error (&error, doing);
   return ctl_fail (error, CTL_SUBJECT_CHANNEL);
 }
 

@@ -25,9 +25,12 @@ expect() {
     fi
   done
 }
+# The library directory is lib/ or lib/<multiarch>/, as meson decides.
+libdir=$(meson introspect "$builddir" --buildoptions |
+  python3 -c 'import json,sys; print([o["value"] for o in json.load(sys.stdin) if o["name"]=="libdir"][0])')
 expect bin/shmview-ctl bin/shmview-bench \
-  'lib*/libshmview.so.0' 'lib*/libshmview.so.0.*' 'lib*/libshmview.so' \
-  'lib*/pkgconfig/shmview.pc' 'lib*/*/libshmview.so.0' \
+  "$libdir/libshmview.so.0" "$libdir/libshmview.so.0.*" "$libdir/libshmview.so" \
+  "$libdir/pkgconfig/shmview.pc" \
   include/shmview/shmview.h include/shmview/shmv-segment.h include/shmview/shmv-semaphore.h \
   include/shmview/shmv-channel.h include/shmview/shmv-png.h include/shmview/shmv-error.h \
   share/man/man1/shmview.1 share/man/man1/shmview-ctl.1
@@ -42,11 +45,11 @@ done
 [ $status = 0 ] || exit 1
 
 # The soname is versioned.
-lib=$(ls "$root"/lib*/libshmview.so.0.* "$root"/lib*/*/libshmview.so.0.* 2>/dev/null | head -n 1)
+lib=$(ls "$root/$libdir"/libshmview.so.0.* | head -n 1)
 objdump -p "$lib" | grep -q 'SONAME *libshmview.so.0' || { echo "bad soname in $lib"; exit 1; }
 
 # A program that knows only the installed headers and pkg-config.
-pcdir=$(dirname "$(ls "$root"/lib*/pkgconfig/shmview.pc "$root"/lib*/*/pkgconfig/shmview.pc 2>/dev/null | head -n 1)")
+pcdir="$root/$libdir/pkgconfig"
 cat > "$dest/client.c" <<'C'
 #include <shmview/shmview.h>
 #include <stdio.h>
