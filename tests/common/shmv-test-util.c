@@ -133,6 +133,14 @@ shmv_test_read_line (int fd, int timeout_ms)
   return NULL;
 }
 
+void
+shmv_test_expect_line (int fd, const char *expected, int timeout_ms)
+{
+  g_autofree char *line = shmv_test_read_line (fd, timeout_ms);
+
+  g_assert_cmpstr (line, ==, expected);
+}
+
 gboolean
 shmv_test_shm_exists (const char *native_key)
 {

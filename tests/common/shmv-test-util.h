@@ -40,6 +40,9 @@ void shmv_test_kill (GPid pid);
  * Returns NULL on timeout or EOF. */
 char *shmv_test_read_line (int fd, int timeout_ms);
 
+/* Asserts that the next line read from @fd within @timeout_ms is @expected. */
+void shmv_test_expect_line (int fd, const char *expected, int timeout_ms);
+
 /* Whether /dev/shm holds an object whose name contains @native_key
  * (without its leading slash). */
 gboolean shmv_test_shm_exists (const char *native_key);

@@ -40,8 +40,9 @@ can_run_as_nobody (void)
 {
   const char *version[] = { "--version", NULL };
   g_autofree char *out = NULL; /* kept off our stdout, which is TAP */
+  g_autofree char *setpriv = g_find_program_in_path ("setpriv");
 
-  if (geteuid () != 0 || g_find_program_in_path ("setpriv") == NULL)
+  if (geteuid () != 0 || setpriv == NULL)
     return FALSE;
   /* The build tree must be reachable by nobody, too. */
   return run_as_nobody (&out, version) == 0;

@@ -348,10 +348,10 @@ test_wait_wakes_and_times_out (void)
   int fd;
   GPid pid = shmv_test_fork (wait_for_a_frame, key, &fd);
 
-  g_assert_cmpstr (shmv_test_read_line (fd, 5000), ==, "R");
+  shmv_test_expect_line (fd, "R", 5000);
   g_assert_null (shmv_test_read_line (fd, 100)); /* asleep, not spinning past */
   lib_test_publish_seed (writer, 4, 4, SHMV_FORMAT_RGB8, 1);
-  g_assert_cmpstr (shmv_test_read_line (fd, 5000), ==, "W");
+  shmv_test_expect_line (fd, "W", 5000);
   shmv_test_assert_exits_ok (pid);
   close (fd);
 
@@ -454,7 +454,7 @@ test_writer_liveness_and_withdraw (void)
   int fd;
   GPid pid = shmv_test_fork (lib_test_publish_and_hang, key, &fd);
 
-  g_assert_cmpstr (shmv_test_read_line (fd, 5000), ==, "P");
+  shmv_test_expect_line (fd, "P", 5000);
   reader = lib_test_open_channel (key, SHMV_CHANNEL_READER);
   g_assert_true (shmv_channel_writer_alive (reader));
   shmv_test_kill (pid);

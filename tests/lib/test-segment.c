@@ -372,8 +372,9 @@ test_crashed_users_do_not_leak (void)
   pid = start_hanging_user (shmv_segment_key (seg));
   shmv_test_kill (pid);
   g_assert_true (exists (seg));
-  shmv_segment_free (seg);
+  g_assert_true (shmv_segment_detach (seg));
   g_assert_false (exists (seg));
+  shmv_segment_free (seg);
 }
 
 static void
@@ -387,8 +388,9 @@ test_stale_segment_reclaimed (void)
   g_assert_true (exists (seg));
   g_assert_true (shmv_segment_create (seg, 1024, SHMV_ACCESS_READ_WRITE));
   g_assert_cmpuint (((guint8 *) shmv_segment_data (seg))[0], ==, 0);
-  shmv_segment_free (seg);
+  g_assert_true (shmv_segment_detach (seg));
   g_assert_false (exists (seg));
+  shmv_segment_free (seg);
 }
 
 static void
@@ -402,8 +404,9 @@ test_live_segment_never_reclaimed (void)
   g_assert_cmpint (shmv_segment_error (seg), ==, SHMV_ERROR_ALREADY_EXISTS);
   shmv_test_kill (pid);
   g_assert_true (shmv_segment_attach (seg, SHMV_ACCESS_READ_WRITE));
-  shmv_segment_free (seg);
+  g_assert_true (shmv_segment_detach (seg));
   g_assert_false (exists (seg));
+  shmv_segment_free (seg);
 }
 
 static void

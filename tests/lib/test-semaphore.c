@@ -121,7 +121,7 @@ test_acquire_blocks_until_other_process_releases (void)
   close (fds[1]);
   g_assert_null (shmv_test_read_line (fds[0], 300)); /* blocked */
   g_assert_true (shmv_semaphore_release (sem, 1));
-  g_assert_cmpstr (shmv_test_read_line (fds[0], 5000), ==, "A");
+  shmv_test_expect_line (fds[0], "A", 5000);
   g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
   g_assert_cmpint (WEXITSTATUS (status), ==, 0);
   close (fds[0]);

@@ -80,7 +80,7 @@ test_notices_writer_death (void)
   int fd;
   GPid pid = shmv_test_fork (lib_test_publish_and_hang, key, &fd);
 
-  g_assert_cmpstr (shmv_test_read_line (fd, 5000), ==, "P");
+  shmv_test_expect_line (fd, "P", 5000);
   g_assert_true (shmv_channel_open (keeper, SHMV_CHANNEL_READER, 0));
   watch = shmv_watch_new (key, &status);
   g_assert_true (becomes_readable (watch, 3000)); /* found it */
