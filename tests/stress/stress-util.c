@@ -6,6 +6,7 @@
 #include "stress-util.h"
 
 #include "shmv-segment-private.h"
+#include "shmv-test-util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,7 +25,7 @@
 /* An odd constant (2^64 / golden ratio): consecutive words differ in most bits. */
 #define PATTERN_STEP G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)
 
-#define MAX_KEYS     64
+#define MAX_KEYS     512
 #define MAX_CHILDREN 256
 
 /* Filled in before any signal can need them: the handler only reads. */
@@ -251,8 +252,8 @@ remove_native (const char *name)
   fd = open (path, O_RDONLY | O_CLOEXEC);
   if (fd >= 0)
     {
-      if (pread (fd, &prefix, sizeof prefix, 0) == (ssize_t) sizeof prefix
-          && memcmp (prefix.magic, SHMV_SEGMENT_MAGIC, sizeof prefix.magic) == 0)
+      if (pread (fd, &prefix, sizeof prefix, 0) == (ssize_t) sizeof prefix &&
+          memcmp (prefix.magic, SHMV_SEGMENT_MAGIC, sizeof prefix.magic) == 0)
         {
           int semid = semget (prefix.lock_key, 0, 0);
 
@@ -340,8 +341,8 @@ stress_lock_key_of (const char *key)
   fd = open (path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return -1;
-  if (pread (fd, &prefix, sizeof prefix, 0) == (ssize_t) sizeof prefix
-      && memcmp (prefix.magic, SHMV_SEGMENT_MAGIC, sizeof prefix.magic) == 0)
+  if (pread (fd, &prefix, sizeof prefix, 0) == (ssize_t) sizeof prefix &&
+      memcmp (prefix.magic, SHMV_SEGMENT_MAGIC, sizeof prefix.magic) == 0)
     lock_key = prefix.lock_key;
   close (fd);
   return lock_key;
@@ -358,9 +359,10 @@ stress_ipcs_lists (int lock_key)
 {
   g_autofree char *out = NULL;
   g_autofree char *needle = g_strdup_printf ("0x%08x ", (unsigned) lock_key);
-  const char *argv[] = { "ipcs", "-s", NULL };
+  g_autofree char *ipcs = g_find_program_in_path ("ipcs");
+  const char *argv[] = { ipcs, "-s", NULL };
 
-  if (g_find_program_in_path ("ipcs") == NULL)
+  if (ipcs == NULL)
     return FALSE;
   if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
                      NULL, NULL, &out, NULL, NULL, NULL))
@@ -406,8 +408,8 @@ publish_in_place (ShmvChannel *ch, guint32 width, guint32 height, guint32 seed)
   words_per_row = stride / 8;
   for (guint32 y = 0; y < height; y++)
     {
-      fill_words ((guint64 *) (dest + (gsize) y * stride), (gsize) y * words_per_row,
-                  words_per_row, seed);
+      fill_words ((guint64 *) (dest + (gsize) y * stride), (gsize) y * words_per_row, words_per_row,
+                  seed);
       if ((y + 1) % 64 == 0)
         shmv_channel_rows_done (ch, y + 1);
     }

@@ -89,8 +89,8 @@ ShmvChannel *stress_open (const char *key, ShmvChannelRole role);
  * copied in (shmv_channel_publish) and written in place
  * (begin/commit_frame), so both paths are exercised. @scratch is a buffer
  * of the frame's size for the copy path. Returns FALSE on failure. */
-gboolean stress_publish (
-    ShmvChannel *ch, guint32 width, guint32 height, guint32 seed, void *scratch);
+gboolean
+stress_publish (ShmvChannel *ch, guint32 width, guint32 height, guint32 seed, void *scratch);
 
 /* Whether the process runs with an effective uid of 0. */
 gboolean stress_is_root (void);

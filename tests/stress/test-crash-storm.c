@@ -1,0 +1,531 @@
+/* test-crash-storm.c: writers killed with SIGKILL, hundreds of times in a row
+ *
+ * Scenario 1 of docs/RELIABILITY.md. A writer process publishes without a
+ * pause while reader processes read and verify every frame (the library's
+ * checksum, then the pattern of every 64-bit word); the test kills the
+ * writer at a random moment, measures how soon the lock is free again and
+ * how soon a restarted writer's frame is on the same key, and starts over.
+ *
+ * What it proves, and what breaks it:
+ * - no torn or corrupt frame is ever accepted: `front` moves only after a
+ *   slot is complete, readers re-check the slot's sequence number, and the
+ *   checksum catches the rest (remove the seq re-check in try_snapshot and
+ *   readers see CORRUPT frames or torn pixels);
+ * - the lock of a dead holder is free at once (SEM_UNDO): with a lock
+ *   without undo, the next locker waits for ever and the 1 s bound fails;
+ * - nothing is left behind (OFD-lock user counting): the last detach
+ *   removes segment and lock even though every writer died without closing.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define _GNU_SOURCE
+#include "stress-util.h"
+
+#include "shmv-names.h"
+#include "shmv-segment-private.h"
+#include "shmv-test-util.h"
+
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define WIDTH        1024
+#define HEIGHT       512
+#define FRAME_BYTES  ((gsize) WIDTH * HEIGHT * 4)
+#define N_READERS    2
+#define RECOVERY_MAX G_USEC_PER_SEC /* the requirement: 1 s */
+
+typedef struct
+{
+  guint64 reads;       /* frames accepted and verified */
+  guint64 distinct;    /* different generations among them */
+  guint64 torn;        /* accepted, but the pattern is broken */
+  guint64 corrupt;     /* refused with SHMV_ERROR_CORRUPT */
+  guint64 errors;      /* refused for any other reason */
+  guint64 regressions; /* a generation older than the one before */
+  gint last_error;
+  char last_message[256];
+} ReaderStats;
+
+typedef struct
+{
+  volatile gint stop;
+  volatile gint readers_ready;
+  volatile gint open_failures;
+  volatile gint stage; /* of the short-lived writer, see Stage */
+  ReaderStats readers[N_READERS];
+} Shared;
+
+typedef struct
+{
+  const char *key;
+  Shared *shared;
+  int index;
+  guint32 first_seed;
+} Child;
+
+static void
+record_error (ReaderStats *stats, ShmvChannel *ch)
+{
+  if (shmv_channel_error (ch) == SHMV_ERROR_CORRUPT)
+    stats->corrupt++;
+  else
+    stats->errors++;
+  stats->last_error = shmv_channel_error (ch);
+  g_strlcpy (stats->last_message, shmv_channel_error_string (ch), sizeof stats->last_message);
+}
+
+static void
+check_frame (ReaderStats *stats, const void *pixels, const ShmvFrameInfo *info, guint32 *last)
+{
+  stats->reads++;
+  if (!stress_check (pixels, (gsize) info->stride * info->height, NULL))
+    stats->torn++;
+  if (info->generation < *last)
+    stats->regressions++;
+  if (info->generation != *last)
+    stats->distinct++;
+  *last = info->generation;
+}
+
+/* Reads every frame it can until told to stop; sleeps on the futex when
+ * there is nothing new (the writer is dead or between frames). */
+static int
+reader_main (gpointer data)
+{
+  Child *child = data;
+  ReaderStats *stats = &child->shared->readers[child->index];
+  ShmvChannel *ch = shmv_channel_new (child->key);
+  gpointer buf = NULL;
+  gsize cap = 0;
+  guint32 last = 0;
+
+  if (!shmv_channel_open (ch, SHMV_CHANNEL_READER, 5000))
+    return 1;
+  g_atomic_int_inc (&child->shared->readers_ready);
+  while (!g_atomic_int_get (&child->shared->stop))
+    {
+      ShmvFrameInfo info;
+
+      if (shmv_channel_read (ch, &buf, &cap, &info))
+        check_frame (stats, buf, &info, &last);
+      else if (shmv_channel_error (ch) != SHMV_ERROR_NO_FRAME)
+        record_error (stats, ch);
+      shmv_channel_wait (ch, last, 20);
+    }
+  g_free (buf);
+  shmv_channel_free (ch);
+  return 0;
+}
+
+/* Publishes for ever (until killed). */
+static int
+writer_main (gpointer data)
+{
+  Child *child = data;
+  ShmvChannel *ch = shmv_channel_new (child->key);
+  gpointer scratch = g_malloc (FRAME_BYTES);
+
+  if (!shmv_channel_open (ch, SHMV_CHANNEL_WRITER, 0))
+    {
+      g_atomic_int_inc (&child->shared->open_failures);
+      return 1;
+    }
+  for (guint32 i = 0;; i++)
+    if (!stress_publish (ch, WIDTH, HEIGHT, child->first_seed + i, scratch))
+      return 2;
+}
+
+static void
+start_readers (Child *readers, pid_t *pids)
+{
+  for (int i = 0; i < N_READERS; i++)
+    pids[i] = stress_fork (reader_main, &readers[i]);
+  while (g_atomic_int_get (&readers[0].shared->readers_ready) < N_READERS)
+    g_usleep (1000);
+}
+
+static void
+stop_readers (Shared *shared, const pid_t *pids)
+{
+  g_atomic_int_set (&shared->stop, 1);
+  for (int i = 0; i < N_READERS; i++)
+    {
+      int status = stress_wait (pids[i], 10000);
+
+      g_assert_true (WIFEXITED (status));
+      g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+    }
+}
+
+/* Waits until the channel's generation moves past @before; the time it
+ * took, or -1 after a second. */
+static gint64
+wait_for_frame (ShmvChannel *watch, guint32 before, gint64 since)
+{
+  while (shmv_channel_generation (watch) == before)
+    {
+      gint64 left_ms = (since + RECOVERY_MAX - g_get_monotonic_time ()) / 1000;
+
+      if (left_ms <= 0)
+        return -1;
+      shmv_channel_wait (watch, before, (int) left_ms);
+    }
+  return g_get_monotonic_time () - since;
+}
+
+typedef struct
+{
+  StressSamples lock_us;
+  StressSamples takeover_us;
+  gint64 last_kill; /* monotonic time of the previous kill, 0 before the first */
+  int kills;
+  int died_holding_lock;
+} StormFigures;
+
+/* One round: a writer starts (resuming the key after the previous kill),
+ * publishes for a random while, and is killed; the lock must then be free
+ * within a second, and the next round's writer must have a frame out within
+ * a second of the kill. */
+static void
+storm_round (Child *writer, ShmvChannel *watch, ShmvSegment *probe, GRand *rand, StormFigures *f)
+{
+  guint32 before = shmv_channel_generation (watch);
+  gint64 since = f->last_kill != 0 ? f->last_kill : g_get_monotonic_time ();
+  gint64 killed_at, took;
+  pid_t pid;
+  int status;
+
+  writer->first_seed += 1000000;
+  pid = stress_fork (writer_main, writer);
+  took = wait_for_frame (watch, before, since);
+  g_assert_cmpint (took, >=, 0);
+  if (f->last_kill != 0)
+    stress_samples_add (&f->takeover_us, took);
+  g_usleep ((gulong) g_rand_int_range (rand, 0, 20000));
+
+  killed_at = g_get_monotonic_time ();
+  kill (pid, SIGKILL);
+  /* The kernel undoes a dead holder's lock as it exits: time it. */
+  g_assert_true (shmv_segment_try_lock (probe, 1000));
+  stress_samples_add (&f->lock_us, g_get_monotonic_time () - killed_at);
+  f->died_holding_lock += shmv_segment_lock_owner_died (probe);
+  g_assert_true (shmv_segment_unlock (probe));
+  status = stress_wait (pid, 5000);
+  g_assert_true (WIFSIGNALED (status) && WTERMSIG (status) == SIGKILL);
+  f->kills++;
+  f->last_kill = killed_at;
+}
+
+static void
+report_storm (StormFigures *f, Shared *shared, guint32 generation)
+{
+  ReaderStats sum = { 0 };
+  const char *t = "crash-storm";
+
+  for (int i = 0; i < N_READERS; i++)
+    {
+      ReaderStats *r = &shared->readers[i];
+
+      if (r->errors + r->corrupt > 0)
+        g_test_message ("reader %d: last error %d: %s", i, r->last_error, r->last_message);
+      sum.reads += r->reads;
+      sum.distinct += r->distinct;
+      sum.torn += r->torn;
+      sum.corrupt += r->corrupt;
+      sum.errors += r->errors;
+      sum.regressions += r->regressions;
+    }
+  stress_figure (t, "kills", "%d", f->kills);
+  stress_figure (t, "kills_while_holding_lock", "%d", f->died_holding_lock);
+  stress_figure (t, "frames_published", "%u", generation);
+  stress_figure (t, "frames_checked", "%" G_GUINT64_FORMAT, sum.reads);
+  stress_figure (t, "torn_accepted", "%" G_GUINT64_FORMAT, sum.torn);
+  stress_figure (t, "corrupt_refused", "%" G_GUINT64_FORMAT, sum.corrupt);
+  stress_figure (t, "other_errors", "%" G_GUINT64_FORMAT, sum.errors);
+  stress_figure (t, "generation_regressions", "%" G_GUINT64_FORMAT, sum.regressions);
+  stress_figure (t, "lock_recovery_p50_us", "%" G_GINT64_FORMAT,
+                 stress_samples_percentile (&f->lock_us, 50));
+  stress_figure (t, "lock_recovery_max_us", "%" G_GINT64_FORMAT, stress_samples_max (&f->lock_us));
+  stress_figure (t, "takeover_p50_us", "%" G_GINT64_FORMAT,
+                 stress_samples_percentile (&f->takeover_us, 50));
+  stress_figure (t, "takeover_max_us", "%" G_GINT64_FORMAT, stress_samples_max (&f->takeover_us));
+
+  g_assert_cmpuint (sum.torn, ==, 0);
+  g_assert_cmpuint (sum.corrupt, ==, 0);
+  g_assert_cmpuint (sum.errors, ==, 0);
+  g_assert_cmpuint (sum.regressions, ==, 0);
+  g_assert_cmpuint (sum.distinct, >=, (guint64) f->kills);
+  g_assert_cmpint (stress_samples_max (&f->lock_us), <, RECOVERY_MAX);
+  g_assert_cmpint (stress_samples_max (&f->takeover_us), <, RECOVERY_MAX);
+  /* Kills must land mid-publish, or the test proves little. */
+  g_assert_cmpint (f->died_holding_lock, >, f->kills / 10);
+}
+
+static void
+test_writer_killed_storm (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("crash-storm");
+  int n_kills = (int) stress_env_int ("SHMV_STRESS_KILLS", 300);
+  Shared *shared = stress_shared_new (sizeof (Shared));
+  Child readers[N_READERS], writer = { key, shared, 0, 1 };
+  pid_t reader_pids[N_READERS];
+  ShmvChannel *keeper, *watch;
+  ShmvSegment *probe = shmv_segment_new (key);
+  GRand *rand = g_rand_new_with_seed (20261122);
+  StormFigures f = { 0 };
+  guint32 generation;
+  int lock_key;
+
+  stress_register_key (key);
+  stress_samples_init (&f.lock_us);
+  stress_samples_init (&f.takeover_us);
+  /* The keeper only makes the channel; it never publishes. */
+  keeper = stress_open (key, SHMV_CHANNEL_WRITER);
+  watch = stress_open (key, SHMV_CHANNEL_READER);
+  g_assert_true (shmv_segment_attach (probe, SHMV_ACCESS_READ_WRITE));
+  lock_key = stress_lock_key_of (key);
+  g_assert_cmpint (lock_key, !=, -1);
+  shmv_channel_free (keeper);
+  for (int i = 0; i < N_READERS; i++)
+    readers[i] = (Child){ key, shared, i, 0 };
+  start_readers (readers, reader_pids);
+
+  for (int i = 0; i < n_kills; i++)
+    storm_round (&writer, watch, probe, rand, &f);
+
+  stop_readers (shared, reader_pids);
+  generation = shmv_channel_generation (watch);
+  g_assert_cmpint (shared->open_failures, ==, 0);
+  report_storm (&f, shared, generation);
+
+  /* Every writer died without closing; the last user still removes it all. */
+  shmv_segment_free (probe);
+  shmv_channel_free (watch);
+  stress_assert_nothing_left (key, lock_key);
+  stress_samples_clear (&f.lock_us);
+  stress_samples_clear (&f.takeover_us);
+  g_rand_free (rand);
+  stress_shared_free (shared, sizeof (Shared));
+}
+
+/* Where a short-lived writer was when it was killed. */
+typedef enum
+{
+  STAGE_STARTED,
+  STAGE_OPENING,
+  STAGE_PUBLISHING,
+  STAGE_CLOSING,
+  STAGE_CLOSED,
+  N_STAGES
+} Stage;
+
+static const char *const stage_names[N_STAGES] = {
+  "killed_before_open", "killed_in_open", "killed_in_publish", "killed_in_close", "exited",
+};
+
+/* A writer that opens, publishes a few frames and closes, unless it is
+ * killed first: kills then land in create, in the prefix and header set-up,
+ * in publish and in detach, with no other user to keep the channel. */
+static int
+short_writer_main (gpointer data)
+{
+  Child *child = data;
+  ShmvChannel *ch = shmv_channel_new (child->key);
+  gpointer scratch = g_malloc (FRAME_BYTES);
+
+  g_atomic_int_set (&child->shared->stage, STAGE_OPENING);
+  if (!shmv_channel_open (ch, SHMV_CHANNEL_WRITER, 0))
+    {
+      g_atomic_int_inc (&child->shared->open_failures);
+      return 1;
+    }
+  g_atomic_int_set (&child->shared->stage, STAGE_PUBLISHING);
+  for (guint32 i = 0; i < child->first_seed % 4; i++)
+    if (!stress_publish (ch, WIDTH, HEIGHT, child->first_seed + i, scratch))
+      return 2;
+  g_atomic_int_set (&child->shared->stage, STAGE_CLOSING);
+  shmv_channel_free (ch);
+  g_atomic_int_set (&child->shared->stage, STAGE_CLOSED);
+  g_free (scratch);
+  return 0;
+}
+
+/* A creator killed between its O_EXCL create and the end of its set-up
+ * leaves a file without a complete prefix under the name. */
+static gboolean
+left_incomplete (const char *key)
+{
+  ShmvSegment *seg = shmv_segment_new (key);
+  g_autofree char *path = g_strdup_printf ("/dev/shm%s", shmv_segment_native_key (seg));
+  ShmvSegmentPrefix prefix;
+  gboolean incomplete = FALSE;
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+
+  shmv_segment_free (seg);
+  if (fd < 0)
+    return FALSE;
+  incomplete = pread (fd, &prefix, sizeof prefix, 0) != (ssize_t) sizeof prefix ||
+               memcmp (prefix.magic, SHMV_SEGMENT_MAGIC, sizeof prefix.magic) != 0;
+  close (fd);
+  return incomplete;
+}
+
+static const char incomplete_bug[] =
+    "shmv-segment.c, shmv_segment_attach(): an incomplete segment (its creator died between "
+    "the O_EXCL create and writing the prefix: a file without magic that nobody holds a lock "
+    "on) is "
+    "waited for up to INIT_WAIT_MS (2 s) by every open, so a writer restarted after such a "
+    "crash needs over 2 s, not 1. When the shared lock was granted at once nobody is creating "
+    "it: wait a few ms at most (or publish the file complete, by link() from a temporary name)";
+
+/* Opening @key as @role must take less than a second; returns the handle,
+ * or NULL when the known bug above made it slower. */
+static ShmvChannel *
+open_within_a_second (const char *key, ShmvChannelRole role, gboolean incomplete, gint64 *took)
+{
+  gint64 start = g_get_monotonic_time ();
+  ShmvChannel *ch = shmv_channel_new (key);
+  gboolean ok = shmv_channel_open (ch, role, 0);
+
+  *took = g_get_monotonic_time () - start;
+  g_test_message ("open as %s took %" G_GINT64_FORMAT " us%s",
+                  role == SHMV_CHANNEL_WRITER ? "writer" : "reader", *took,
+                  incomplete ? " (an incomplete segment was there)" : "");
+  if (*took >= RECOVERY_MAX && incomplete)
+    {
+      stress_known_bug (incomplete_bug);
+      return ch;
+    }
+  g_assert_cmpint (*took, <, RECOVERY_MAX);
+  g_assert_true (ok || role == SHMV_CHANNEL_READER);
+  return ch;
+}
+
+/* After the storm, a writer opens at once, and a reader verifies its frame. */
+static void
+check_key_recovers (const char *key)
+{
+  gboolean incomplete = left_incomplete (key);
+  ShmvChannel *writer, *reader;
+  gpointer scratch = g_malloc (FRAME_BYTES), buf = NULL;
+  gsize cap = 0;
+  ShmvFrameInfo info;
+  guint32 seed;
+  gint64 took;
+
+  writer = open_within_a_second (key, SHMV_CHANNEL_WRITER, incomplete, &took);
+  stress_figure ("kill-during-open", "reopen_after_storm_us", "%" G_GINT64_FORMAT, took);
+  g_assert_true (shmv_channel_is_open (writer));
+  g_assert_true (stress_publish (writer, WIDTH, HEIGHT, 42, scratch));
+  reader = stress_open (key, SHMV_CHANNEL_READER);
+  g_assert_true (shmv_channel_read (reader, &buf, &cap, &info));
+  g_assert_true (stress_check (buf, FRAME_BYTES, &seed));
+  g_assert_cmpuint (seed, ==, 42);
+  shmv_channel_free (reader);
+  shmv_channel_free (writer);
+  g_free (buf);
+  g_free (scratch);
+}
+
+static int
+create_and_die_main (gpointer data)
+{
+  /* What a writer killed right after shm_open(O_CREAT | O_EXCL) leaves. */
+  return shm_open (data, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600) < 0;
+}
+
+static void
+test_creator_killed_before_lock (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("crash-create");
+  ShmvSegment *seg = shmv_segment_new (key);
+  g_autofree char *native = g_strdup (shmv_segment_native_key (seg));
+  ShmvChannel *reader, *writer;
+  gint64 took;
+
+  stress_register_key (key);
+  g_assert_cmpint (stress_wait (stress_fork (create_and_die_main, native), 5000), ==, 0);
+  g_assert_true (left_incomplete (key));
+  /* A reader: nothing to read, and it must say so soon. */
+  reader = open_within_a_second (key, SHMV_CHANNEL_READER, TRUE, &took);
+  stress_figure ("kill-during-open", "reader_open_after_dead_creator_us", "%" G_GINT64_FORMAT,
+                 took);
+  g_assert_false (shmv_channel_is_open (reader));
+  g_assert_cmpint (shmv_channel_error (reader), ==, SHMV_ERROR_NOT_FOUND);
+  /* A writer reclaims the name and goes on. */
+  writer = open_within_a_second (key, SHMV_CHANNEL_WRITER, TRUE, &took);
+  stress_figure ("kill-during-open", "writer_open_after_dead_creator_us", "%" G_GINT64_FORMAT,
+                 took);
+  g_assert_true (shmv_channel_is_open (writer));
+  shmv_channel_free (writer);
+  shmv_channel_free (reader);
+  shmv_segment_free (seg);
+  stress_assert_nothing_left (key, -1);
+}
+
+static void
+test_writer_killed_during_open_and_close (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("crash-open");
+  int n_kills = (int) stress_env_int ("SHMV_STRESS_KILLS", 300);
+  Shared *shared = stress_shared_new (sizeof (Shared));
+  Child writer = { key, shared, 0, 0 };
+  GRand *rand = g_rand_new_with_seed (1122);
+  ShmvSegment *seg = shmv_segment_new (key);
+  int stages[N_STAGES] = { 0 }, lock_key;
+  key_t first_lock_key = shmv_sysv_key_for (shmv_segment_native_key (seg));
+
+  stress_register_key (key);
+  for (int i = 0; i < n_kills; i++)
+    {
+      pid_t pid;
+      int status;
+
+      writer.first_seed = (guint32) i * 16 + 1;
+      g_atomic_int_set (&shared->stage, STAGE_STARTED);
+      pid = stress_fork (short_writer_main, &writer);
+      /* Half the kills early, where open() and create() are. */
+      g_usleep ((gulong) g_rand_int_range (rand, 0, g_rand_boolean (rand) ? 800 : 5000));
+      kill (pid, SIGKILL);
+      status = stress_wait (pid, 5000);
+      g_assert_true (WIFSIGNALED (status) || WEXITSTATUS (status) == 0);
+      stages[g_atomic_int_get (&shared->stage)]++;
+    }
+  stress_figure ("kill-during-open", "rounds", "%d", n_kills);
+  for (int s = 0; s < N_STAGES; s++)
+    stress_figure ("kill-during-open", stage_names[s], "%d", stages[s]);
+  g_assert_cmpint (shared->open_failures, ==, 0);
+  /* The kills must have landed in open() and in publish(), at least. */
+  g_assert_cmpint (stages[STAGE_OPENING], >, 0);
+  g_assert_cmpint (stages[STAGE_PUBLISHING], >, 0);
+
+  check_key_recovers (key);
+  lock_key = stress_lock_key_of (key);
+  stress_assert_nothing_left (key, lock_key);
+  /* A creator killed before it wrote the prefix leaves no lock either. */
+  g_assert_false (stress_lock_exists (first_lock_key));
+  shmv_segment_free (seg);
+  g_rand_free (rand);
+  stress_shared_free (shared, sizeof (Shared));
+}
+
+int
+main (int argc, char **argv)
+{
+  int result;
+
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/stress/crash-storm/writer-killed-while-publishing", test_writer_killed_storm);
+  g_test_add_func ("/stress/crash-storm/writer-killed-during-open-and-close",
+                   test_writer_killed_during_open_and_close);
+  g_test_add_func ("/stress/crash-storm/creator-killed-before-its-lock",
+                   test_creator_killed_before_lock);
+  result = g_test_run ();
+  stress_cleanup ();
+  return result;
+}
