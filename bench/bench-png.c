@@ -1,7 +1,7 @@
 /* bench-png.c: libpng in memory, for the baselines
  *
- * libpng reports errors by longjmp(); each public function here calls
- * setjmp() and does the work in a function it calls, so no local needs to be
+ * libpng reports errors by longjmp(); the *_guarded() functions are the only
+ * callers of setjmp() and change nothing after it, so no local needs to be
  * volatile.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -73,7 +73,7 @@ static int
 color_type_of (ShmvFormat format)
 {
   return format == SHMV_FORMAT_RGBA8 || format == SHMV_FORMAT_RGBA16 ? PNG_COLOR_TYPE_RGB_ALPHA
-                                                                      : PNG_COLOR_TYPE_RGB;
+                                                                     : PNG_COLOR_TYPE_RGB;
 }
 
 static int
@@ -99,12 +99,22 @@ encode_rows (png_structp png, png_infop info, const ShmvImage *image, BenchBytes
   png_write_end (png, NULL);
 }
 
+/* The only caller of setjmp() on the encoding side: nothing changes after it. */
+static bool
+encode_guarded (png_structp png, png_infop info, const ShmvImage *image, BenchBytes *out)
+{
+  if (setjmp (png_jmpbuf (png)) != 0)
+    return false;
+  encode_rows (png, info, image, out);
+  return true;
+}
+
 bool
 bench_png_encode (const ShmvImage *image, BenchBytes *out)
 {
   png_structp png;
   png_infop info = NULL;
-  bool ok = false;
+  bool ok;
 
   out->size = 0;
   png = png_create_write_struct (PNG_LIBPNG_VER_STRING, NULL, on_png_error, on_png_warning);
@@ -113,11 +123,7 @@ bench_png_encode (const ShmvImage *image, BenchBytes *out)
       png_destroy_write_struct (&png, NULL);
       return bench_fail ("out of memory for a PNG encoder");
     }
-  if (setjmp (png_jmpbuf (png)) == 0)
-    {
-      encode_rows (png, info, image, out);
-      ok = true;
-    }
+  ok = encode_guarded (png, info, image, out);
   png_destroy_write_struct (&png, &info);
   return ok;
 }
@@ -199,13 +205,26 @@ decode_rows (png_structp png, png_infop info, DecodeTarget *t)
   png_read_end (png, NULL);
 }
 
+static bool
+decode_guarded (png_structp png, png_infop info, MemReader *in, FILE *file, DecodeTarget *t)
+{
+  if (setjmp (png_jmpbuf (png)) != 0)
+    return false;
+  if (in != NULL)
+    png_set_read_fn (png, in, read_bytes);
+  else
+    png_init_io (png, file);
+  decode_rows (png, info, t);
+  return true;
+}
+
 /* Decodes from @in (memory) or @file (a stdio stream) into @t. */
 static bool
 decode (MemReader *in, FILE *file, DecodeTarget *t)
 {
   png_structp png;
   png_infop info = NULL;
-  bool ok = false;
+  bool ok;
 
   png = png_create_read_struct (PNG_LIBPNG_VER_STRING, NULL, on_png_error, on_png_warning);
   if (png == NULL || (info = png_create_info_struct (png)) == NULL)
@@ -213,15 +232,7 @@ decode (MemReader *in, FILE *file, DecodeTarget *t)
       png_destroy_read_struct (&png, NULL, NULL);
       return bench_fail ("out of memory for a PNG decoder");
     }
-  if (setjmp (png_jmpbuf (png)) == 0)
-    {
-      if (in != NULL)
-        png_set_read_fn (png, in, read_bytes);
-      else
-        png_init_io (png, file);
-      decode_rows (png, info, t);
-      ok = true;
-    }
+  ok = decode_guarded (png, info, in, file, t);
   png_destroy_read_struct (&png, &info, NULL);
   return ok;
 }

@@ -32,8 +32,8 @@ typedef struct
   uint64_t window_frames;   /* frames of the measured window (streaming) */
   uint32_t last_generation; /* of the last frame copied */
   uint32_t reserved;
-  int64_t anon_kib;        /* RssAnon when the reader left */
-  char error[256];         /* why the reader gave up; "" if it did not */
+  int64_t anon_kib; /* RssAnon when the reader left */
+  char error[256];  /* why the reader gave up; "" if it did not */
 } BenchReaderState;
 
 typedef struct
@@ -54,14 +54,39 @@ typedef struct
   /* per sampled frame, CLOCK_MONOTONIC in ns: reader woke, copy complete */
   int64_t wake_ns[BENCH_MAX_SAMPLES];
   int64_t done_ns[BENCH_MAX_SAMPLES];
+  int32_t cpu[BENCH_MAX_SAMPLES]; /* where the reader ran once woken */
 } BenchCtl;
+
+/* The yardstick: one memcpy() of the frame into a buffer of our own. It is
+ * sampled between the frames of each measurement, so that a ratio compares
+ * times taken in the same seconds: this VM's memory bandwidth drifts by a
+ * third from one minute to the next. */
+typedef struct
+{
+  uint8_t *dst;
+  size_t bytes;
+  double *samples;
+  int n;
+  int capacity;
+} BenchYardstick;
+
+bool bench_yardstick_init (BenchYardstick *y, size_t bytes, int capacity);
+void bench_yardstick_clear (BenchYardstick *y);
+void bench_yardstick_reset (BenchYardstick *y);
+
+/* Copies @src once; keeps the time if @keep (else it only warms up). */
+void bench_yardstick_sample (BenchYardstick *y, const void *src, bool keep);
+
+/* The median of the samples since the last reset. */
+double bench_yardstick_median (const BenchYardstick *y);
 
 /* What every measurement needs to know. */
 typedef struct
 {
-  const char *key_prefix; /* channel keys start with it */
-  int warmup;             /* frames before timing starts */
-  int runs;               /* frames timed (medians over them) */
+  const char *key_prefix;    /* channel keys start with it */
+  int warmup;                /* frames before timing starts */
+  int runs;                  /* frames timed (medians over them) */
+  BenchYardstick *yardstick; /* sampled once per timed frame */
 } BenchParams;
 
 /* A control block and the reader processes of one measurement. */
