@@ -275,8 +275,8 @@ ctl_cmd_gc (const CtlOptions *options, const char *arg)
       shmv_json_begin_array (json, NULL);
     }
 
-  /* A process may attach between the listing and the removal; it then sees
-   * the channel removed and, like every reader, follows the key. */
+  /* The listing is only a hint: the removal itself re-checks, under the
+   * kernel lock that counts users, that nobody has the channel open. */
   for (guint i = 0; i < entries->len; i++)
     {
       const ShmvChannelEntry *entry = &g_array_index (entries, ShmvChannelEntry, i);
@@ -286,12 +286,14 @@ ctl_cmd_gc (const CtlOptions *options, const char *arg)
         continue;
 
       ch = shmv_channel_new (entry->key);
-      if (!shmv_channel_remove (ch))
+      if (!shmv_channel_remove_unused (ch))
         {
           g_autofree char *doing = NULL;
 
-          if (shmv_channel_error (ch) == SHMV_ERROR_NOT_FOUND)
-            continue; /* someone else collected it first */
+          /* Collected by someone else, or in use again since the listing. */
+          if (shmv_channel_error (ch) == SHMV_ERROR_NOT_FOUND ||
+              shmv_channel_error (ch) == SHMV_ERROR_ALREADY_EXISTS)
+            continue;
           doing = g_strdup_printf (_ ("Cannot remove stale channel “%s”"), entry->key);
           result = MAX (result, fail_channel (ch, doing));
           continue;

@@ -35,9 +35,11 @@
 
 /* How long a writer waits for another writer's publish to finish. */
 #define LOCK_TIMEOUT_MS 10000
-/* Lock-free read attempts before a reader takes the lock. */
-#define LOCK_FREE_TRIES 4
-#define MAX_TRIES       8
+/* Lock-free read attempts before a reader takes the lock, and how long it
+ * waits for it: a hostile peer that holds the lock must not hang readers. */
+#define LOCK_FREE_TRIES        4
+#define MAX_TRIES              8
+#define READER_LOCK_TIMEOUT_MS 250
 /* Frames larger than this are refused outright (1 TiB). */
 #define MAX_FRAME_BYTES (UINT64_C (1) << 40)
 
@@ -48,9 +50,13 @@ struct ShmvChannel
   bool open;
   uint32_t last_published; /* generation of this handle's last frame */
 
-  /* A frame begun in place (shmv_channel_begin_frame). */
+  /* A frame begun in place (shmv_channel_begin_frame). Its geometry is kept
+   * here, not re-read from the slot, which any peer could scribble on. */
   bool in_frame;
   uint32_t frame_slot;
+  uint8_t *frame_pixels;
+  uint64_t frame_stride;
+  uint32_t frame_height;
   ShmvHasher hasher;
   uint64_t hashed_bytes;
 
@@ -437,11 +443,18 @@ page_round (uint64_t n)
   return (n + 4095) & ~UINT64_C (4095);
 }
 
+/* Whether @slot holds a frame worth keeping: one that lies inside the
+ * segment. A scribbled descriptor must not make us reserve all of /dev/shm. */
+static bool
+is_kept (const ShmvSlot *slot, uint64_t channel_size)
+{
+  return slot->generation != 0 && slot->bytes != 0 && slot->offset <= channel_size &&
+         slot->bytes <= channel_size - slot->offset;
+}
+
 static bool
 overlaps (uint64_t start, uint64_t bytes, const ShmvSlot *slot)
 {
-  if (slot->generation == 0 || slot->bytes == 0)
-    return false;
   return start < slot->offset + slot->bytes && slot->offset < start + bytes;
 }
 
@@ -449,23 +462,30 @@ overlaps (uint64_t start, uint64_t bytes, const ShmvSlot *slot)
  * of the slots we keep. Frames of a steady size alternate between two places;
  * a larger frame goes past the end, and the segment grows. */
 static uint64_t
-place_pixels (const ShmvChannelHeader *header, uint32_t target, uint64_t bytes)
+place_pixels (const ShmvChannelHeader *header,
+              uint64_t channel_size,
+              uint32_t target,
+              uint64_t bytes)
 {
   uint64_t candidates[SHMV_CHANNEL_SLOTS + 1];
+  bool kept[SHMV_CHANNEL_SLOTS];
   size_t n = 0;
   uint64_t best = UINT64_MAX;
 
   candidates[n++] = SHMV_CHANNEL_HEADER_SIZE;
   for (uint32_t i = 0; i < SHMV_CHANNEL_SLOTS; i++)
-    if (i != target && header->slots[i].generation != 0)
-      candidates[n++] = page_round (header->slots[i].offset + header->slots[i].bytes);
+    {
+      kept[i] = i != target && is_kept (&header->slots[i], channel_size);
+      if (kept[i])
+        candidates[n++] = page_round (header->slots[i].offset + header->slots[i].bytes);
+    }
 
   for (size_t c = 0; c < n; c++)
     {
       bool free_here = candidates[c] >= SHMV_CHANNEL_HEADER_SIZE;
 
       for (uint32_t i = 0; i < SHMV_CHANNEL_SLOTS && free_here; i++)
-        if (i != target && overlaps (candidates[c], bytes, &header->slots[i]))
+        if (kept[i] && overlaps (candidates[c], bytes, &header->slots[i]))
           free_here = false;
       if (free_here && candidates[c] < best)
         best = candidates[c];
@@ -513,7 +533,7 @@ shmv_channel_begin_frame (ShmvChannel *ch,
 
   header = header_of (ch);
   target = pick_slot (header);
-  offset = place_pixels (header, target, bytes);
+  offset = place_pixels (header, shmv_segment_size (ch->seg), target, bytes);
   if (offset > SIZE_MAX - bytes || !shmv_segment_grow (ch->seg, offset + bytes))
     {
       ShmvStatus grow_status = *shmv_segment_status (ch->seg);
@@ -537,9 +557,12 @@ shmv_channel_begin_frame (ShmvChannel *ch,
 
   ch->in_frame = true;
   ch->frame_slot = target;
+  ch->frame_pixels = (uint8_t *) header + offset;
+  ch->frame_stride = row;
+  ch->frame_height = height;
   ch->hashed_bytes = 0;
   shmv_hasher_init (&ch->hasher);
-  *pixels = (uint8_t *) header + offset;
+  *pixels = ch->frame_pixels;
   *stride = (size_t) row;
   return succeed (ch);
 }
@@ -547,18 +570,14 @@ shmv_channel_begin_frame (ShmvChannel *ch,
 void
 shmv_channel_rows_done (ShmvChannel *ch, uint32_t n_rows)
 {
-  ShmvChannelHeader *header = header_of (ch);
-  ShmvSlot *slot;
   uint64_t upto;
 
   if (!ch->in_frame)
     return;
-  slot = &header->slots[ch->frame_slot];
-  upto = (uint64_t) slot->stride * (n_rows < slot->height ? n_rows : slot->height);
+  upto = ch->frame_stride * (n_rows < ch->frame_height ? n_rows : ch->frame_height);
   if (upto <= ch->hashed_bytes)
     return;
-  shmv_hasher_update (&ch->hasher, (uint8_t *) header + slot->offset + ch->hashed_bytes,
-                      upto - ch->hashed_bytes);
+  shmv_hasher_update (&ch->hasher, ch->frame_pixels + ch->hashed_bytes, upto - ch->hashed_bytes);
   ch->hashed_bytes = upto;
 }
 
@@ -617,7 +636,7 @@ commit (ShmvChannel *ch, const char *source_name, const uint64_t *known_checksum
     slot->checksum = *known_checksum;
   else
     {
-      shmv_channel_rows_done (ch, slot->height);
+      shmv_channel_rows_done (ch, ch->frame_height);
       slot->checksum = shmv_hasher_finish (&ch->hasher);
     }
   copy_source_name (slot->source_name, source_name);
@@ -699,7 +718,8 @@ shmv_channel_withdraw (ShmvChannel *ch)
   if (!shmv_segment_try_lock (ch->seg, LOCK_TIMEOUT_MS))
     return fail_from_segment (ch);
   header = header_of (ch);
-  if (ch->last_published != 0 && header->slots[header->front].generation == ch->last_published)
+  if (ch->last_published != 0 &&
+      header->slots[header->front % SHMV_CHANNEL_SLOTS].generation == ch->last_published)
     {
       __atomic_fetch_or (&header->state, SHMV_CHANNEL_WITHDRAWN, __ATOMIC_RELEASE);
       announce (header);
@@ -818,7 +838,8 @@ snapshot (ShmvChannel *ch, void **pixels, size_t *capacity, ShmvFrameInfo *info)
     {
       /* A reader that keeps losing the race to a fast writer takes the lock
        * once: the writer waits for one copy, and the reader makes progress. */
-      bool locked = attempt >= LOCK_FREE_TRIES && shmv_segment_try_lock (ch->seg, LOCK_TIMEOUT_MS);
+      bool locked =
+          attempt >= LOCK_FREE_TRIES && shmv_segment_try_lock (ch->seg, READER_LOCK_TIMEOUT_MS);
       SnapResult result = try_snapshot (ch, pixels, capacity, info, locked);
 
       if (locked)
@@ -951,6 +972,20 @@ shmv_channel_remove (ShmvChannel *ch)
     ch->status = *shmv_segment_status (seg);
   shmv_segment_free (seg);
   return removed && succeed (ch);
+}
+
+bool
+shmv_channel_remove_unused (ShmvChannel *ch)
+{
+  ShmvSegment *seg = shmv_segment_new (shmv_segment_key (ch->seg));
+  bool removed;
+
+  if (seg == NULL)
+    return fail (ch, SHMV_ERROR_OUT_OF_RESOURCES, "out of memory");
+  removed = shmv_segment_remove_unused (seg);
+  ch->status = *shmv_segment_status (seg);
+  shmv_segment_free (seg);
+  return removed;
 }
 
 const char *

@@ -54,6 +54,7 @@ typedef struct
   int fd;
   bool writing;
   int sys_errno; /* set by the I/O callbacks before they raise a libpng error */
+  uint64_t size; /* of the file being read */
   uint8_t *buf;
   size_t fill;
   size_t pos;
@@ -185,6 +186,7 @@ io_open_read (FileIo *file)
       io_set_errno (file, EISDIR, "cannot open");
       return false;
     }
+  file->size = st.st_size > 0 ? (uint64_t) st.st_size : 0;
   return true;
 }
 
@@ -279,9 +281,11 @@ decoder_max_pixels (const PngDecoder *dec)
 static void
 decoder_set_limits (PngDecoder *dec)
 {
-  /* We ignore colour management and text; skipping these chunks outright
-   * (their CRC is still checked) means never inflating them. */
-  static const png_byte skipped[] = "iCCP\0iTXt\0tEXt\0zTXt";
+  /* We ignore colour management, text and the other ancillary chunks below;
+   * skipping them outright (their CRC is still checked) means never
+   * inflating or allocating them: libpng 1.6.39 only warns about an
+   * over-long sPLT, eXIf, pCAL or sCAL and then allocates it anyway. */
+  static const png_byte skipped[] = "iCCP\0iTXt\0tEXt\0zTXt\0sPLT\0eXIf\0pCAL\0sCAL";
 
   /* libpng's own side limit (a million) would refuse legal long strips; the
    * pixel budget is ours to check, on IHDR, before anything is allocated,
@@ -289,21 +293,40 @@ decoder_set_limits (PngDecoder *dec)
   png_set_user_limits (dec->png, PNG_UINT_31_MAX, PNG_UINT_31_MAX);
   png_set_chunk_malloc_max (dec->png, CHUNK_MALLOC_MAX);
   png_set_chunk_cache_max (dec->png, CHUNK_CACHE_MAX);
-  png_set_keep_unknown_chunks (dec->png, PNG_HANDLE_CHUNK_NEVER, skipped, 4);
+  png_set_keep_unknown_chunks (dec->png, PNG_HANDLE_CHUNK_NEVER, skipped, 8);
 }
 
+/* Deflate expands at most 1032:1; a file that declares more image data than
+ * that could hold is truncated or a bomb, and we refuse it before allocating
+ * the image (the margin covers the chunks around the data). */
+#define DEFLATE_MAX_RATIO 1032
+#define HEADER_MARGIN     (UINT64_C (1) << 16)
+
 static bool
-decoder_check_size (PngDecoder *dec)
+decoder_check_size (PngDecoder *dec, int depth)
 {
   uint64_t pixels = (uint64_t) dec->width * dec->height;
   uint64_t max_pixels = decoder_max_pixels (dec);
+  uint64_t bits_per_row = (uint64_t) dec->width * png_get_channels (dec->png, dec->info) * depth;
+  uint64_t raw_bytes = (bits_per_row / 8 + 2) * dec->height;
 
-  if (pixels <= max_pixels)
-    return true;
-  shmv_status_set (dec->file.status, SHMV_ERROR_IMAGE,
-                   "%s: %" PRIu32 "x%" PRIu32 " is %" PRIu64 " pixels, over the limit of %" PRIu64,
-                   dec->file.path, dec->width, dec->height, pixels, max_pixels);
-  return false;
+  if (pixels > max_pixels)
+    {
+      shmv_status_set (dec->file.status, SHMV_ERROR_IMAGE,
+                       "%s: %" PRIu32 "x%" PRIu32 " is %" PRIu64
+                       " pixels, over the limit of %" PRIu64,
+                       dec->file.path, dec->width, dec->height, pixels, max_pixels);
+      return false;
+    }
+  if (dec->file.size > 0 && raw_bytes / DEFLATE_MAX_RATIO > dec->file.size + HEADER_MARGIN)
+    {
+      shmv_status_set (dec->file.status, SHMV_ERROR_IMAGE,
+                       "%s: a %" PRIu64 "-byte file cannot hold %" PRIu32 "x%" PRIu32
+                       " pixels (truncated, or a decompression bomb)",
+                       dec->file.path, dec->file.size, dec->width, dec->height);
+      return false;
+    }
+  return true;
 }
 
 static void
@@ -363,7 +386,7 @@ decoder_read_header_step (void *data)
   dec->width = width;
   dec->height = height;
   /* Before png_read_update_info(): it allocates the row buffers. */
-  if (!decoder_check_size (dec))
+  if (!decoder_check_size (dec, depth))
     return false;
   decoder_set_transforms (dec, depth, color);
   png_read_update_info (dec->png, dec->info);

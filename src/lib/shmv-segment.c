@@ -23,15 +23,19 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
-/* How long attach() waits for a creator or remover that holds byte 0. */
+/* How long attach() waits while a remover or reclaimer holds byte 0 (for
+ * microseconds, unless someone hostile holds it). */
 #define INIT_WAIT_MS 2000
+/* Where shm_open() keeps its objects on Linux. */
+#define SHMV_SHM_DIR   "/dev/shm"
+#define SHMV_PATH_SIZE 64
 
 struct ShmvSegment
 {
@@ -204,20 +208,26 @@ open_name (const char *name, int flags)
   return fd;
 }
 
-/* Whether @name still names the file open as @fd. */
+/* The file behind a POSIX shared-memory name: on Linux, shm_open() opens
+ * /dev/shm/NAME, and creating with O_TMPFILE and link() needs the path. */
+static void
+shm_path (char out[SHMV_PATH_SIZE], const char *name)
+{
+  snprintf (out, SHMV_PATH_SIZE, SHMV_SHM_DIR "%s", name);
+}
+
+/* Whether @name still names the file open as @fd. stat(), not a second
+ * descriptor: with every descriptor in use, that would fail and look like
+ * "removed". */
 static bool
 name_is_fd (const char *name, int fd)
 {
+  char path[SHMV_PATH_SIZE];
   struct stat a, b;
-  int other = open_name (name, O_RDONLY);
-  bool same;
 
-  if (other < 0)
-    return false;
-  same =
-      fstat (fd, &a) == 0 && fstat (other, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
-  close (other);
-  return same;
+  shm_path (path, name);
+  return fstat (fd, &a) == 0 && stat (path, &b) == 0 && a.st_dev == b.st_dev &&
+         a.st_ino == b.st_ino;
 }
 
 /* Refuses files that are not the owner's, or that anyone but the owner
@@ -295,36 +305,50 @@ open_lock (ShmvSegment *seg, key_t *key, bool probe)
   return true;
 }
 
-/* create() found @fd under our name: reclaims it when nobody uses it.
- * Returns true when the name is free again. */
+/* Removes the segment of our key if nobody uses it and it is not
+ * persistent, holding the exclusive lock that proves it: a process that
+ * attaches meanwhile waits, then finds the name gone. */
 static bool
-try_reclaim (ShmvSegment *seg)
+remove_unused (ShmvSegment *seg)
 {
   ShmvSegmentPrefix prefix;
   struct stat st;
+  bool removed = false;
   int fd = open_name (seg->native_key, O_RDWR);
-  bool reclaimed = false;
 
   if (fd < 0)
-    return errno == ENOENT || fail_errno (seg, errno, "cannot open the existing segment");
+    {
+      if (errno == ENOENT)
+        return fail (seg, SHMV_ERROR_NOT_FOUND, "no such segment");
+      return fail_errno (seg, errno, "cannot open the existing segment");
+    }
   if (fstat (fd, &st) < 0)
     fail_errno (seg, errno, "cannot inspect the existing segment");
   else if (!check_owner (seg, &st))
     ;
   else if (shmv_ofd_lock (fd, SHMV_OFD_USERS_BYTE, F_WRLCK) != 0)
     fail (seg, SHMV_ERROR_ALREADY_EXISTS, "a segment of that key is in use");
+  /* Read under the lock, so the flags can no longer change. An unused file
+   * of our name with no prefix at all is no use to anyone: stale too. */
   else if (read_prefix (fd, &prefix) && (prefix.flags & SHMV_SEGMENT_PERSISTENT) != 0)
     fail (seg, SHMV_ERROR_ALREADY_EXISTS, "a persistent segment of that key exists");
-  else if (read_prefix (fd, &prefix) && strcmp (prefix.key, seg->key) != 0)
+  else if (read_prefix (fd, &prefix) && strncmp (prefix.key, seg->key, sizeof prefix.key) != 0)
     fail (seg, SHMV_ERROR_KEY, "its native name is taken by another key");
   else
     {
-      /* Every user died without detaching: the segment is stale. */
       remove_if_current (seg->native_key, fd, shmv_sysv_key_for (seg->native_key));
-      reclaimed = true;
+      removed = true;
     }
   close (fd);
-  return reclaimed;
+  return removed;
+}
+
+/* create() found our name taken: reclaims it if it is stale. Returns true
+ * when the name is free again. */
+static bool
+try_reclaim (ShmvSegment *seg)
+{
+  return remove_unused (seg) || shmv_segment_error (seg) == SHMV_ERROR_NOT_FOUND;
 }
 
 static bool
@@ -359,7 +383,6 @@ init_new (
   if (access == SHMV_ACCESS_READ_ONLY && mprotect (seg->map, seg->map_size, PROT_READ) < 0)
     return fail_errno (seg, errno, "cannot make it read-only");
   seg->access = access;
-  /* Downgrading is atomic: attachers waiting for a shared lock get in now. */
   err = shmv_ofd_lock (seg->fd, SHMV_OFD_USERS_BYTE, F_RDLCK);
   if (err != 0)
     return fail_errno (seg, err, "cannot register as a user");
@@ -383,11 +406,35 @@ shmv_segment_create (ShmvSegment *seg, size_t size, ShmvAccess access)
   return shmv_segment_create_initialized (seg, size, access, NULL, NULL);
 }
 
+/* Gives the finished segment, made nameless with O_TMPFILE, its name.
+ * link() fails if the name exists, so this is O_EXCL for a file that is
+ * already complete: nobody can ever open a half-made segment, and a creator
+ * killed before this point leaves nothing behind at all. */
+static bool
+publish_name (ShmvSegment *seg)
+{
+  char from[SHMV_PATH_SIZE], to[SHMV_PATH_SIZE];
+
+  snprintf (from, sizeof from, "/proc/self/fd/%d", seg->fd);
+  shm_path (to, seg->native_key);
+  for (int attempt = 0; attempt < 4; attempt++)
+    {
+      if (linkat (AT_FDCWD, from, AT_FDCWD, to, AT_SYMLINK_FOLLOW) == 0)
+        return true;
+      if (errno != EEXIST)
+        return fail_errno (seg, errno, "cannot name it");
+      if (!try_reclaim (seg))
+        return false;
+    }
+  return fail (seg, SHMV_ERROR_ALREADY_EXISTS, "its name keeps being taken");
+}
+
 bool
 shmv_segment_create_initialized (
     ShmvSegment *seg, size_t size, ShmvAccess access, ShmvSegmentInitFunc init, void *user_data)
 {
   size_t total;
+  bool ok;
 
   if (!check_key (seg))
     return false;
@@ -399,37 +446,20 @@ shmv_segment_create_initialized (
     return fail (seg, SHMV_ERROR_PERMISSION_DENIED, "cannot create a segment for another user");
   total = SHMV_SEGMENT_DATA_OFFSET + page_round (size);
 
-  for (int attempt = 0; attempt < 4; attempt++)
-    {
-      seg->fd = open_name (seg->native_key, O_RDWR | O_CREAT | O_EXCL);
-      if (seg->fd >= 0)
-        break;
-      if (errno != EEXIST)
-        return fail_errno (seg, errno, "cannot create it");
-      if (!try_reclaim (seg))
-        return false;
-    }
+  do
+    seg->fd = open (SHMV_SHM_DIR, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  while (seg->fd < 0 && errno == EINTR);
   if (seg->fd < 0)
-    return fail (seg, SHMV_ERROR_ALREADY_EXISTS, "its name keeps being taken");
+    return fail_errno (seg, errno, "cannot create it in " SHMV_SHM_DIR);
   seg->fd_writable = true;
-  /* Widened after O_EXCL made it ours, and only to group read: the umask
-   * cannot interfere, and no one else ever gets write access. */
+  /* Widened only to group read, and only on request: the umask cannot
+   * interfere, and no one else ever gets write access. */
   if (seg->sharing == SHMV_SHARING_GROUP && fchmod (seg->fd, 0640) < 0)
+    ok = fail_errno (seg, errno, "cannot share it with the group");
+  else
+    ok = init_new (seg, total, access, init, user_data) && publish_name (seg);
+  if (!ok)
     {
-      fail_errno (seg, errno, "cannot share it with the group");
-      shm_unlink (seg->native_key);
-      close_fd (seg);
-      return false;
-    }
-
-  /* Nobody else can have a lock on a file we just made, except an attacher
-   * that opened it a moment ago; it lets go as soon as it sees no magic. */
-  if (shmv_ofd_lock_timeout (seg->fd, SHMV_OFD_USERS_BYTE, F_WRLCK, INIT_WAIT_MS) != 0 ||
-      !init_new (seg, total, access, init, user_data))
-    {
-      if (seg->status.code == SHMV_ERROR_NONE)
-        fail (seg, SHMV_ERROR_UNKNOWN, "cannot initialise it");
-      shm_unlink (seg->native_key);
       undo_attach (seg);
       return false;
     }
@@ -476,10 +506,9 @@ open_registered (ShmvSegment *seg, ShmvAccess access, bool *retry)
   return true;
 }
 
-/* Checks the segment open as seg->fd and maps it. *@incomplete is set when
- * its prefix is not written yet: a creator is at work, or died at work. */
+/* Checks the segment open as seg->fd and maps it. */
 static bool
-validate_and_map (ShmvSegment *seg, ShmvAccess access, bool *incomplete)
+validate_and_map (ShmvSegment *seg, ShmvAccess access)
 {
   ShmvSegmentPrefix prefix;
   struct stat st;
@@ -490,11 +519,8 @@ validate_and_map (ShmvSegment *seg, ShmvAccess access, bool *incomplete)
   if (!check_owner (seg, &st))
     return false;
   if ((size_t) st.st_size < SHMV_SEGMENT_DATA_OFFSET || !read_prefix (seg->fd, &prefix))
-    {
-      *incomplete = true;
-      return fail (seg, SHMV_ERROR_NOT_FOUND,
-                   "no such segment (an object of that name is incomplete: its creator died)");
-    }
+    return fail (seg, SHMV_ERROR_NOT_FOUND,
+                 "no such segment (an object of that name is not a shmview segment)");
   prefix.key[SHMV_KEY_MAX] = '\0';
   if (strcmp (prefix.key, seg->key) != 0)
     return fail (seg, SHMV_ERROR_KEY, "its native name is taken by another key");
@@ -516,27 +542,19 @@ shmv_segment_attach (ShmvSegment *seg, ShmvAccess access)
   if (seg->map != NULL)
     return fail (seg, SHMV_ERROR_INVALID_ARGUMENT, "this handle is already attached");
 
-  /* A creator that has made the name but not yet locked it (microseconds)
-   * looks incomplete: look again for a while before calling it dead. */
-  for (int attempt = 0, waited_ms = 0; attempt < 8 && waited_ms < INIT_WAIT_MS; attempt++)
+  for (int attempt = 0; attempt < 8; attempt++)
     {
-      const struct timespec pause = { 0, 1000 * 1000 };
-      bool retry, incomplete = false;
+      bool retry;
 
-      if (!open_registered (seg, access, &retry))
+      if (open_registered (seg, access, &retry))
         {
-          if (!retry)
-            return false;
-          continue;
+          if (validate_and_map (seg, access))
+            return succeed (seg);
+          undo_attach (seg);
+          return false;
         }
-      if (validate_and_map (seg, access, &incomplete))
-        return succeed (seg);
-      undo_attach (seg);
-      if (!incomplete)
+      if (!retry)
         return false;
-      nanosleep (&pause, NULL);
-      waited_ms++;
-      attempt--; /* waiting for a creator is not a lost race */
     }
   return false;
 }
@@ -704,6 +722,14 @@ shmv_segment_remove (ShmvSegment *seg)
   remove_if_current (seg->native_key, fd, shmv_sysv_key_for (seg->native_key));
   close (fd);
   return succeed (seg);
+}
+
+bool
+shmv_segment_remove_unused (ShmvSegment *seg)
+{
+  if (!check_key (seg))
+    return false;
+  return remove_unused (seg) && succeed (seg);
 }
 
 ShmvError

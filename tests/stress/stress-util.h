@@ -103,9 +103,8 @@ gboolean stress_under_asan (void);
  * "VmRSS", "RssAnon", "RssShmem"...; -1 if unknown. */
 gint64 stress_rss_kib (pid_t pid, const char *field);
 
-/* Known library bugs: with SHMV_STRESS_KNOWN_BUGS=fail the test fails
- * (to watch it fail), otherwise it is reported as a TAP TODO. */
-void stress_known_bug (const char *what);
+/* Fails the test, saying which protection did not hold and where to look. */
+void stress_protection_failed (const char *what);
 
 /* Kills registered children and removes registered channels. Called at
  * the end of main(), and from the fatal-signal handler. */

@@ -375,16 +375,12 @@ left_incomplete (const char *key)
   return incomplete;
 }
 
-static const char incomplete_bug[] =
-    "shmv-segment.c, shmv_segment_attach(): an incomplete segment (its creator died between "
-    "the O_EXCL create and writing the prefix: a file without magic that nobody holds a lock "
-    "on) is "
-    "waited for up to INIT_WAIT_MS (2 s) by every open, so a writer restarted after such a "
-    "crash needs over 2 s, not 1. When the shared lock was granted at once nobody is creating "
-    "it: wait a few ms at most (or publish the file complete, by link() from a temporary name)";
+static const char incomplete_slow[] =
+    "shmv-segment.c: an incomplete file under the segment's name (no prefix, nobody holding "
+    "it) must not be waited for: segments are created complete, under a temporary name, and "
+    "linked into place, so such a file is a wreck and is reclaimed at once";
 
-/* Opening @key as @role must take less than a second; returns the handle,
- * or NULL when the known bug above made it slower. */
+/* Opening @key as @role must take less than a second; returns the handle. */
 static ShmvChannel *
 open_within_a_second (const char *key, ShmvChannelRole role, gboolean incomplete, gint64 *took)
 {
@@ -398,7 +394,7 @@ open_within_a_second (const char *key, ShmvChannelRole role, gboolean incomplete
                   incomplete ? " (an incomplete segment was there)" : "");
   if (*took >= RECOVERY_MAX && incomplete)
     {
-      stress_known_bug (incomplete_bug);
+      stress_protection_failed (incomplete_slow);
       return ch;
     }
   g_assert_cmpint (*took, <, RECOVERY_MAX);

@@ -326,7 +326,7 @@ test_too_many_fds (void)
           "instead (no descriptor needed), or return the errno",
           n_misleading, first, n_leaks);
 
-      stress_known_bug (what);
+      stress_protection_failed (what);
     }
   stress_shared_free (c, sizeof *c);
   shmv_channel_free (keeper);

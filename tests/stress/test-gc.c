@@ -293,12 +293,13 @@ test_gc_races_with_new_writer (void)
   reader = shmv_channel_new (target);
   if (!shmv_channel_open (reader, SHMV_CHANNEL_READER, 0) ||
       !shmv_channel_read (reader, &buf, &cap, NULL))
-    stress_known_bug ("shmview-ctl gc removes a channel that a writer re-opened after the "
-                      "listing: gc decides on the listing, then calls shmv_channel_remove(), "
-                      "which removes unconditionally. The library needs a "
-                      "shmv_channel_remove_if_stale() that takes the exclusive OFD lock on "
-                      "byte 0, checks that it is not persistent and unlinks while it holds "
-                      "it (as try_reclaim() does); attachers then retry and make a new one");
+    stress_protection_failed (
+        "shmview-ctl gc removes a channel that a writer re-opened after the "
+        "listing: gc decides on the listing, then calls shmv_channel_remove(), "
+        "which removes unconditionally. The library needs a "
+        "shmv_channel_remove_if_stale() that takes the exclusive OFD lock on "
+        "byte 0, checks that it is not persistent and unlinks while it holds "
+        "it (as try_reclaim() does); attachers then retry and make a new one");
   else
     g_assert_true (stress_check (buf, 16 * 16 * 4, NULL));
   shmv_channel_free (reader);

@@ -620,8 +620,9 @@ test_withdraw_trusts_front (void)
   g_assert_true (shmv_segment_attach (seg, SHMV_ACCESS_READ_WRITE));
   s.header = shmv_segment_data (seg);
   if (!survives (withdraw_main, &s))
-    stress_known_bug ("shmv-channel.c, shmv_channel_withdraw(): slots[header->front] is read "
-                      "without a bounds check; a hostile front makes the writer fault");
+    stress_protection_failed (
+        "shmv-channel.c, shmv_channel_withdraw(): slots[header->front] is read "
+        "without a bounds check; a hostile front makes the writer fault");
   shmv_segment_free (seg);
   shmv_channel_free (s.writer);
   g_free (scratch);
@@ -661,9 +662,10 @@ test_in_place_frame_trusts_slot (void)
   g_assert_true (shmv_segment_attach (seg, SHMV_ACCESS_READ_WRITE));
   s.header = shmv_segment_data (seg);
   if (!survives (in_place_main, &s))
-    stress_known_bug ("shmv-channel.c, shmv_channel_rows_done()/commit(): the frame's offset, "
-                      "stride and height are re-read from the shared slot; keep them in the "
-                      "handle (ShmvChannel) at begin_frame");
+    stress_protection_failed (
+        "shmv-channel.c, shmv_channel_rows_done()/commit(): the frame's offset, "
+        "stride and height are re-read from the shared slot; keep them in the "
+        "handle (ShmvChannel) at begin_frame");
   shmv_segment_free (seg);
   shmv_channel_free (s.writer);
 }
@@ -721,10 +723,11 @@ test_read_bounded_when_lock_is_held (void)
   status = stress_wait (stress_fork (timed_read_main, &s), 3000);
   stress_kill (holder);
   if (status == -1)
-    stress_known_bug ("shmv-channel.c, snapshot(): each of the 4 locked attempts waits "
-                      "LOCK_TIMEOUT_MS (10 s) for a lock a hostile peer may never release: a "
-                      "read can block 40 s. Give readers a short lock timeout (e.g. 250 ms) "
-                      "and one locked attempt");
+    stress_protection_failed (
+        "shmv-channel.c, snapshot(): each of the 4 locked attempts waits "
+        "LOCK_TIMEOUT_MS (10 s) for a lock a hostile peer may never release: a "
+        "read can block 40 s. Give readers a short lock timeout (e.g. 250 ms) "
+        "and one locked attempt");
   else
     g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
   shmv_channel_free (s.writer);

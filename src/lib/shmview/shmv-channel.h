@@ -242,6 +242,14 @@ SHMV_API bool shmv_channel_is_removed (ShmvChannel *ch);
  */
 SHMV_API bool shmv_channel_remove (ShmvChannel *ch);
 
+/**
+ * shmv_channel_remove_unused:
+ *
+ * Removes the channel of this key only if nobody has it open and it is not
+ * persistent (see shmv_segment_remove_unused()); for garbage collection.
+ */
+SHMV_API bool shmv_channel_remove_unused (ShmvChannel *ch);
+
 SHMV_API const char *shmv_channel_key (const ShmvChannel *ch);
 SHMV_API const char *shmv_channel_native_key (const ShmvChannel *ch);
 

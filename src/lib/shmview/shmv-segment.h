@@ -194,6 +194,18 @@ SHMV_API int shmv_segment_has_other_users (ShmvSegment *seg);
  */
 SHMV_API bool shmv_segment_remove (ShmvSegment *seg);
 
+/**
+ * shmv_segment_remove_unused:
+ *
+ * Removes the segment of this handle's key only if no process has it
+ * attached and it is not persistent: what is left after its users crashed.
+ * Decided and done under an exclusive lock, so a process attaching at that
+ * moment either keeps it or finds it gone, never a removed segment it
+ * believes alive. SHMV_ERROR_ALREADY_EXISTS when in use or persistent,
+ * SHMV_ERROR_NOT_FOUND when there is none.
+ */
+SHMV_API bool shmv_segment_remove_unused (ShmvSegment *seg);
+
 SHMV_API ShmvError shmv_segment_error (const ShmvSegment *seg);
 
 /** shmv_segment_error_string: "" after success, else an English reason naming the object. */
