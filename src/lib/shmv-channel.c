@@ -615,15 +615,22 @@ next_generation (const ShmvChannelHeader *header)
   return generation != 0 ? generation : 1; /* 0 means "nothing yet" */
 }
 
-/* Bumps the generation and wakes every sleeping reader. Under the lock. */
+/* Bumps the generation, under the lock. Call wake_readers() after
+ * unlocking: a reader woken on our core may run before we get to unlock,
+ * and the writer would then hold the lock through that reader's copy. */
 static uint32_t
 announce (ShmvChannelHeader *header)
 {
   uint32_t generation = next_generation (header);
 
   store_u32 (&header->generation, generation);
-  shmv_futex_wake_all (&header->generation);
   return generation;
+}
+
+static void
+wake_readers (ShmvChannelHeader *header)
+{
+  shmv_futex_wake_all (&header->generation);
 }
 
 static bool
@@ -651,6 +658,7 @@ commit (ShmvChannel *ch, const char *source_name, const uint64_t *known_checksum
   ch->last_published = announce (header);
   ch->in_frame = false;
   shmv_segment_unlock (ch->seg);
+  wake_readers (header);
   return succeed (ch);
 }
 
@@ -725,6 +733,7 @@ shmv_channel_withdraw (ShmvChannel *ch)
       announce (header);
     }
   shmv_segment_unlock (ch->seg);
+  wake_readers (header);
   return succeed (ch);
 }
 
@@ -966,6 +975,7 @@ shmv_channel_remove (ShmvChannel *ch)
       announce (header);
       if (locked)
         shmv_segment_unlock (seg);
+      wake_readers (header);
     }
   removed = shmv_segment_remove (seg);
   if (!removed)

@@ -124,6 +124,20 @@ test_fused_copy_matches_plain_hash (void)
 }
 
 static void
+test_fused_copy_large (void)
+{
+  /* Past the size where the copy streams its stores around the caches. */
+  gsize len = (16u << 20) + 13;
+  g_autofree guint8 *src = g_malloc (len);
+  g_autofree guint8 *dst = g_malloc0 (len);
+
+  for (gsize i = 0; i < len; i++)
+    src[i] = (guint8) (i * 2654435761u >> 13);
+  g_assert_cmphex (shmv_copy_and_checksum (dst, src, len), ==, shmv_checksum (src, len));
+  g_assert_true (memcmp (dst, src, len) == 0);
+}
+
+static void
 test_formats (void)
 {
   for (ShmvFormat f = SHMV_FORMAT_RGB8; f <= SHMV_FORMAT_RGBA16; f++)
@@ -145,6 +159,7 @@ main (int argc, char **argv)
   g_test_add_func ("/names/invalid-keys-rejected", test_invalid_keys_rejected);
   g_test_add_func ("/checksum/xxh64-reference-values", test_xxh64_reference_values);
   g_test_add_func ("/checksum/fused-copy-matches-plain-hash", test_fused_copy_matches_plain_hash);
+  g_test_add_func ("/checksum/fused-copy-large", test_fused_copy_large);
   g_test_add_func ("/format/names-and-sizes", test_formats);
   return g_test_run ();
 }
