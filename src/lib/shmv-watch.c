@@ -86,11 +86,11 @@ open_when_present (ShmvWatch *watch, ShmvChannel *ch)
   return opened;
 }
 
-/* Sleeps on the open channel until something changes. False when stopped. */
+/* Sleeps on the open channel, telling the user about every change since
+ * generation @seen. Returns false when stopped, true when removed. */
 static bool
-follow (ShmvWatch *watch, ShmvChannel *ch)
+follow (ShmvWatch *watch, ShmvChannel *ch, uint32_t seen)
 {
-  uint32_t seen = shmv_channel_generation (ch);
   bool alive = shmv_channel_writer_alive (ch);
 
   while (!atomic_load (&watch->stop))
@@ -128,8 +128,12 @@ watch_thread (void *data)
 
   while (ch != NULL && open_when_present (watch, ch))
     {
+      /* Read before telling: whatever happens after the user looks is
+       * then a change that follow() reports. */
+      uint32_t seen = shmv_channel_generation (ch);
+
       notify (watch);
-      if (!follow (watch, ch))
+      if (!follow (watch, ch, seen))
         break;
       shmv_channel_close (ch);
       notify (watch); /* removed: the user reopens */
