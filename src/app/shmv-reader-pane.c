@@ -29,11 +29,10 @@
 #include "shmv-reader-pane.h"
 #include "shmv-status-text.h"
 
-/* A writer killed with SIGKILL cannot wake anyone, so while a live writer is
- * shown the pane asks once a second whether it is still there. The question
- * is a lock probe, not a read; frames themselves are never polled for. */
-#define LIVENESS_INTERVAL_S 1
-#define NOTICE_TIMEOUT_S    5
+/* A writer killed with SIGKILL cannot wake anyone: the library's watch
+ * thread notices its death (it probes the writer's lock once a second) and
+ * signals the monitor like any other change. */
+#define NOTICE_TIMEOUT_S 5
 
 struct _ShmvReaderPane
 {
@@ -80,7 +79,6 @@ struct _ShmvReaderPane
   gulong after_paint_id;
 
   guint tick_id;
-  guint liveness_id;
   guint notice_timeout_id;
   guint live : 1;
   guint sync_when_mapped : 1;
@@ -214,19 +212,6 @@ update_placeholder (ShmvReaderPane *self)
   gtk_stack_set_visible_child_name (self->stack, "waiting");
 }
 
-static gboolean
-liveness_cb (gpointer user_data)
-{
-  ShmvReaderPane *self = user_data;
-
-  if (self->channel != NULL && !shmv_channel_writer_alive (self->channel))
-    {
-      g_debug ("the writer of “%s” died", self->key);
-      queue_sync (self);
-    }
-  return G_SOURCE_CONTINUE;
-}
-
 static void
 set_state (ShmvReaderPane *self, ShmvReaderState state, const char *problem)
 {
@@ -237,11 +222,6 @@ set_state (ShmvReaderPane *self, ShmvReaderState state, const char *problem)
   self->state = state;
   g_free (self->problem);
   self->problem = g_strdup (problem);
-
-  if (state == SHMV_READER_STATE_LIVE && self->liveness_id == 0)
-    self->liveness_id = g_timeout_add_seconds (LIVENESS_INTERVAL_S, liveness_cb, self);
-  else if (state != SHMV_READER_STATE_LIVE)
-    g_clear_handle_id (&self->liveness_id, g_source_remove);
 
   update_banner (self);
   update_placeholder (self);
@@ -720,7 +700,6 @@ shmv_reader_pane_dispose (GObject *object)
   if (self->tick_id != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
   self->tick_id = 0;
-  g_clear_handle_id (&self->liveness_id, g_source_remove);
   g_clear_handle_id (&self->notice_timeout_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->monitor);

@@ -264,6 +264,40 @@ test_sigterm_on_writer_is_noticed (void)
   g_assert_false (shmv_test_shm_exists (native));
 }
 
+/* kill -9 tells nobody: the reader still learns, within a couple of seconds,
+ * that its writer is gone, and keeps the image. */
+static void
+test_killed_writer_is_noticed (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("sigkill");
+  g_autofree char *native = native_name (key);
+  g_autofree char *path = gui_test_path ("sigkill.png");
+  g_autofree guint8 *pixels = NULL;
+  ShmvWindow *window = NULL;
+  ShmvReaderPane *pane = NULL;
+  Child writer;
+
+  GUI_TEST_REQUIRE_DISPLAY ();
+
+  pixels = gui_test_write_png (path, W, H, SHMV_FORMAT_RGB8, 17);
+  writer = start_shmview (NULL, "--writer", "--load", path, "-k", key, NULL);
+  window = shmv_window_new (NULL, SHMV_WINDOW_MODE_READER, key);
+  pane = shmv_window_get_reader_pane (window);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_pane (pane, 1, SHMV_READER_STATE_LIVE);
+
+  g_assert_cmpint (kill (writer.pid, SIGKILL), ==, 0);
+  g_assert_cmpint (gui_test_wait_pid (writer.pid, TIMEOUT_MS), !=, -1);
+  g_spawn_close_pid (writer.pid);
+  close (writer.out);
+  wait_pane (pane, 1, SHMV_READER_STATE_WRITER_LEFT);
+  gui_test_assert_texture (shmv_reader_pane_get_texture (pane), pixels, W, H, (gsize) W * 3,
+                           SHMV_FORMAT_RGB8);
+
+  destroy_window (window);
+  g_assert_false (shmv_test_shm_exists (native));
+}
+
 static void
 test_bad_file_keeps_the_writer_alive (void)
 {
@@ -375,6 +409,7 @@ main (int argc, char *argv[])
                    test_writer_and_reader_binaries_follow);
   g_test_add_func ("/gui/processes/sigterm-on-writer-is-noticed",
                    test_sigterm_on_writer_is_noticed);
+  g_test_add_func ("/gui/processes/killed-writer-is-noticed", test_killed_writer_is_noticed);
   g_test_add_func ("/gui/processes/bad-file-keeps-the-writer-alive",
                    test_bad_file_keeps_the_writer_alive);
   g_test_add_func ("/gui/processes/sigterm-during-a-load-cleans-up",
