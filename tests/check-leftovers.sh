@@ -1,25 +1,44 @@
 #!/bin/sh
-# Runs last: fails when the suite left a segment, a semaphore or a lock
-# behind. Test keys start with "test-", and a segment keeps its key in its
-# first page, so a user's own channels (a demo running meanwhile) are not
-# blamed. With SHMV_STRICT_LEFTOVERS=1 (CI, on a fresh machine) every object
-# of ours counts, System V lock semaphores included.
+# Nothing of ours may be left behind by the suite: no segment, semaphore or
+# System V lock.
+#   check-leftovers.sh snapshot STATEFILE   (runs first) notes what is there
+#   check-leftovers.sh check STATEFILE      (runs last) fails on anything new
+# Only objects that appeared during the run count, so a demo running meanwhile
+# or litter from before do not make the suite fail. Test keys start with
+# "test-" and a segment keeps its key in its first page: outside CI only
+# those count; with SHMV_STRICT_LEFTOVERS=1 (CI) every new object does.
 set -u
+mode=$1
+state=$2
 uid_hex=$(printf '%08x' "$(id -u)")
+me=$(id -un)
+
+objects() {
+  for path in /dev/shm/shmv-"$uid_hex"-* /dev/shm/sem.shmvs-"$uid_hex"-*; do
+    [ -e "$path" ] && echo "$path"
+  done
+  ipcs -s 2>/dev/null | awk -v me="$me" '$3 == me && $5 == 2 { print "System V lock semaphore " $1 }'
+}
+
+if [ "$mode" = snapshot ]; then
+  objects > "$state"
+  echo "$(wc -l < "$state") objects of ours before the tests"
+  exit 0
+fi
+
+[ -f "$state" ] || : > "$state"
 status=0
-for path in /dev/shm/shmv-"$uid_hex"-* /dev/shm/sem.shmvs-"$uid_hex"-*; do
-  [ -e "$path" ] || continue
-  if [ "${SHMV_STRICT_LEFTOVERS:-0}" = 1 ] || head -c 300 "$path" | grep -aq 'test-'; then
-    echo "left behind: $path"
+for object in $(objects | grep -vxF -f "$state" | tr ' ' '\001'); do
+  object=$(echo "$object" | tr '\001' ' ')
+  case "$object" in
+    /dev/shm/sem.*) counts=${SHMV_STRICT_LEFTOVERS:-0} ;;
+    /dev/shm/*) if [ "${SHMV_STRICT_LEFTOVERS:-0}" = 1 ] || head -c 300 "$object" | grep -aq 'test-'; then counts=1; else counts=0; fi ;;
+    *) counts=${SHMV_STRICT_LEFTOVERS:-0} ;;
+  esac
+  if [ "$counts" = 1 ]; then
+    echo "left behind: $object"
     status=1
   fi
 done
-if [ "${SHMV_STRICT_LEFTOVERS:-0}" = 1 ] && command -v ipcs >/dev/null; then
-  sems=$(ipcs -s | awk -v me="$(id -un)" '$3 == me && $5 == 2 { print $1 }')
-  for key in $sems; do
-    echo "left behind: System V lock semaphore $key"
-    status=1
-  done
-fi
-[ $status = 0 ] && echo "nothing of ours left in /dev/shm"
+[ $status = 0 ] && echo "nothing of ours left behind"
 exit $status

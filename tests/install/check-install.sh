@@ -74,8 +74,13 @@ main (void)
   return 0;
 }
 C
-# shellcheck disable=SC2046
-cc -Wall -Wextra -Werror -o "$dest/client" "$dest/client.c" \
+# A sanitized build's library needs its client built the same way.
+sanitize=$(meson introspect "$builddir" --buildoptions |
+  python3 -c 'import json,sys; print([o["value"] for o in json.load(sys.stdin) if o["name"]=="b_sanitize"][0])')
+cflags=""
+[ "$sanitize" != none ] && cflags="-fsanitize=$sanitize"
+# shellcheck disable=SC2046,SC2086
+cc -Wall -Wextra -Werror $cflags -o "$dest/client" "$dest/client.c" \
   $(PKG_CONFIG_PATH="$pcdir" PKG_CONFIG_SYSROOT_DIR="$dest" pkg-config --cflags --libs shmview)
 out=$(LD_LIBRARY_PATH=$(dirname "$lib") "$dest/client")
 echo "$out"
