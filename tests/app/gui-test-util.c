@@ -267,42 +267,13 @@ gui_test_spawn (const char *const *argv, const char *debug_domains, int *stdout_
 gboolean
 gui_test_wait_for_line (int fd, const char *needle, int timeout_ms)
 {
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  for (;;)
-    {
-      int left = (int) ((deadline - g_get_monotonic_time ()) / 1000);
-      g_autofree char *line = NULL;
-
-      if (left <= 0)
-        return FALSE;
-      line = shmv_test_read_line (fd, left);
-      if (line == NULL)
-        return FALSE;
-      g_test_message ("child: %s", line);
-      if (strstr (line, needle) != NULL)
-        return TRUE;
-    }
+  return shmv_test_wait_for_line (fd, needle, timeout_ms);
 }
 
 int
 gui_test_wait_pid (GPid pid, int timeout_ms)
 {
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  for (;;)
-    {
-      int status = 0;
-      pid_t got = waitpid (pid, &status, WNOHANG);
-
-      if (got == pid)
-        return status;
-      if (got < 0 && errno != EINTR)
-        return -1;
-      if (g_get_monotonic_time () > deadline)
-        return -1;
-      g_usleep (10 * 1000);
-    }
+  return shmv_test_wait_timeout (pid, timeout_ms);
 }
 
 gboolean

@@ -133,6 +133,47 @@ shmv_test_read_line (int fd, int timeout_ms)
   return NULL;
 }
 
+gboolean
+shmv_test_wait_for_line (int fd, const char *needle, int timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  for (;;)
+    {
+      int left = (int) ((deadline - g_get_monotonic_time ()) / 1000);
+      g_autofree char *line = NULL;
+
+      if (left <= 0)
+        return FALSE;
+      line = shmv_test_read_line (fd, left);
+      if (line == NULL)
+        return FALSE;
+      g_test_message ("child: %s", line);
+      if (strstr (line, needle) != NULL)
+        return TRUE;
+    }
+}
+
+int
+shmv_test_wait_timeout (GPid pid, int timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  for (;;)
+    {
+      int status = 0;
+      pid_t got = waitpid (pid, &status, WNOHANG);
+
+      if (got == pid)
+        return status;
+      if (got < 0 && errno != EINTR)
+        g_error ("waitpid: %s", g_strerror (errno));
+      if (g_get_monotonic_time () > deadline)
+        return -1;
+      g_usleep (5 * 1000);
+    }
+}
+
 void
 shmv_test_expect_line (int fd, const char *expected, int timeout_ms)
 {

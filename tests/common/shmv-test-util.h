@@ -40,6 +40,14 @@ void shmv_test_kill (GPid pid);
  * Returns NULL on timeout or EOF. */
 char *shmv_test_read_line (int fd, int timeout_ms);
 
+/* Reads lines from @fd (logging each) until one contains @needle; FALSE
+ * after @timeout_ms or at EOF. */
+gboolean shmv_test_wait_for_line (int fd, const char *needle, int timeout_ms);
+
+/* Waits up to @timeout_ms for @pid to end; returns its wait status, or -1
+ * if it is still running then (it is left running). */
+int shmv_test_wait_timeout (GPid pid, int timeout_ms);
+
 /* Asserts that the next line read from @fd within @timeout_ms is @expected. */
 void shmv_test_expect_line (int fd, const char *expected, int timeout_ms);
 

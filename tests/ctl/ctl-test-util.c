@@ -118,46 +118,19 @@ ctl_spawn (const char *const *args, int *out_fd, int *err_fd)
 gboolean
 ctl_wait_for_line (int fd, const char *needle, int timeout_ms)
 {
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  for (;;)
-    {
-      int left = (int) ((deadline - g_get_monotonic_time ()) / 1000);
-      g_autofree char *line = NULL;
-
-      if (left <= 0)
-        return FALSE;
-      line = shmv_test_read_line (fd, left);
-      if (line == NULL)
-        return FALSE;
-      g_test_message ("child: %s", line);
-      if (strstr (line, needle) != NULL)
-        return TRUE;
-    }
+  return shmv_test_wait_for_line (fd, needle, timeout_ms);
 }
 
 int
 ctl_wait_exit (GPid pid, int timeout_ms)
 {
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-  int status;
+  int status = shmv_test_wait_timeout (pid, timeout_ms);
 
-  for (;;)
-    {
-      pid_t r = waitpid (pid, &status, WNOHANG);
-
-      if (r == pid)
-        return exit_code (status);
-      if (r < 0 && errno != EINTR)
-        g_error ("waitpid: %s", g_strerror (errno));
-      if (g_get_monotonic_time () > deadline)
-        {
-          kill (pid, SIGKILL);
-          waitpid (pid, &status, 0);
-          return -1;
-        }
-      g_usleep (5000);
-    }
+  if (status != -1)
+    return exit_code (status);
+  kill (pid, SIGKILL);
+  shmv_test_wait (pid);
+  return -1;
 }
 
 char *
