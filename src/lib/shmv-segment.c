@@ -257,9 +257,23 @@ read_prefix (int fd, ShmvSegmentPrefix *prefix)
          memcmp (prefix->magic, SHMV_SEGMENT_MAGIC, sizeof prefix->magic) == 0;
 }
 
+/* The lock key a prefix names, if it is one the creator could have chosen
+ * for @name (the first key or one of its probes): a scribbled prefix must
+ * not send us to lock, or remove, some other semaphore set of ours. */
+static bool
+prefix_lock_key (const char *name, const ShmvSegmentPrefix *prefix, key_t *key)
+{
+  key_t first = shmv_sysv_key_for (name);
+
+  if (prefix->lock_key < first || prefix->lock_key >= first + SHMV_SYSLOCK_MAX_PROBES)
+    return false;
+  *key = prefix->lock_key;
+  return true;
+}
+
 /* Removes the segment open as @fd, if @name still points at it, and its
- * lock: the one named in its prefix, or @lock_key if the prefix is gone (a
- * peer truncated the file). */
+ * lock: the one its prefix names, or @lock_key if the prefix is gone or
+ * scribbled on. */
 static void
 remove_if_current (const char *name, int fd, key_t lock_key)
 {
@@ -267,7 +281,9 @@ remove_if_current (const char *name, int fd, key_t lock_key)
 
   if (!name_is_fd (name, fd))
     return;
-  shmv_syslock_remove (read_prefix (fd, &prefix) ? prefix.lock_key : lock_key);
+  if (read_prefix (fd, &prefix))
+    prefix_lock_key (name, &prefix, &lock_key);
+  shmv_syslock_remove (lock_key);
   shm_unlink (name);
 }
 
@@ -445,6 +461,7 @@ shmv_segment_create_initialized (
   if (seg->owner != geteuid ())
     return fail (seg, SHMV_ERROR_PERMISSION_DENIED, "cannot create a segment for another user");
   total = SHMV_SEGMENT_DATA_OFFSET + page_round (size);
+  seg->lock.created = false;
 
   do
     seg->fd = open (SHMV_SHM_DIR, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
@@ -460,6 +477,9 @@ shmv_segment_create_initialized (
     ok = init_new (seg, total, access, init, user_data) && publish_name (seg);
   if (!ok)
     {
+      /* A lock made for a segment that never got its name is nobody's. */
+      if (seg->lock.created)
+        shmv_syslock_remove (seg->lock.key);
       undo_attach (seg);
       return false;
     }
@@ -530,7 +550,8 @@ validate_and_map (ShmvSegment *seg, ShmvAccess access)
    * no lock, which channel readers never need. */
   if (seg->owner != geteuid ())
     return true;
-  lock_key = prefix.lock_key;
+  if (!prefix_lock_key (seg->native_key, &prefix, &lock_key))
+    return fail (seg, SHMV_ERROR_CORRUPT, "its prefix names a lock it cannot have");
   return open_lock (seg, &lock_key, false);
 }
 

@@ -29,15 +29,15 @@ enum
   N_SEMS = 2,
 };
 
-/* How many neighbouring keys to try when another user owns ours. */
-#define MAX_PROBES 16
-
 static int
-open_one (key_t key)
+open_one (key_t key, bool *created)
 {
   struct semid_ds ds;
-  int semid = semget (key, N_SEMS, IPC_CREAT | 0600);
+  int semid = semget (key, N_SEMS, IPC_CREAT | IPC_EXCL | 0600);
 
+  *created = semid >= 0;
+  if (semid < 0 && errno == EEXIST)
+    semid = semget (key, N_SEMS, 0600);
   if (semid < 0)
     return -errno;
   if (semctl (semid, 0, IPC_STAT, &ds) < 0)
@@ -51,12 +51,14 @@ open_one (key_t key)
 int
 shmv_syslock_open (ShmvSysLock *lock, key_t *key, bool probe)
 {
-  int n_tries = probe ? MAX_PROBES : 1;
+  int n_tries = probe ? SHMV_SYSLOCK_MAX_PROBES : 1;
   int semid = -EACCES;
 
   for (int i = 0; i < n_tries; i++)
     {
-      semid = open_one (*key + i);
+      bool created;
+
+      semid = open_one (*key + i, &created);
       if (semid >= 0)
         {
           *key += i;
@@ -64,6 +66,7 @@ shmv_syslock_open (ShmvSysLock *lock, key_t *key, bool probe)
           lock->semid = semid;
           lock->held = false;
           lock->owner_died = false;
+          lock->created = created;
           return 0;
         }
       if (semid != -EACCES)

@@ -13,12 +13,16 @@ typedef struct
   int semid;       /* -1 when not open */
   bool held;       /* by this handle */
   bool owner_died; /* the last acquire found the previous holder dead */
+  bool created;    /* the last open made the semaphore set */
 } ShmvSysLock;
 
 #define SHMV_SYSLOCK_INIT                                                                          \
   {                                                                                                \
-    0, -1, false, false                                                                            \
+    0, -1, false, false, false                                                                     \
   }
+
+/* How many keys from the first one open() may try. */
+#define SHMV_SYSLOCK_MAX_PROBES 16
 
 /* Opens the lock at @key, creating it free. If @key belongs to another user
  * and @probe is true, tries the next keys and stores the one it got in
