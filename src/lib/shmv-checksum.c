@@ -13,10 +13,6 @@
 
 #include <string.h>
 
-#if defined(__x86_64__)
-#include <emmintrin.h>
-#endif
-
 #define P1 UINT64_C (0x9E3779B185EBCA87)
 #define P2 UINT64_C (0xC2B2AE3D27D4EB4F)
 #define P3 UINT64_C (0x165667B19E3779F9)
@@ -170,24 +166,6 @@ shmv_checksum (const void *data, size_t len)
   return shmv_hasher_finish (&hasher);
 }
 
-/* Above this size a copy no longer fits the caches, and stores that go
- * straight to memory (non-temporal) save the read of every destination line
- * that ordinary stores cost: a third of the memory traffic. */
-#define STREAM_THRESHOLD (8u << 20)
-
-static inline void
-store64 (uint8_t *d, uint64_t w, bool stream)
-{
-#if defined(__x86_64__)
-  if (stream)
-    {
-      _mm_stream_si64 ((long long *) d, (long long) w);
-      return;
-    }
-#endif
-  memcpy (d, &w, 8);
-}
-
 uint64_t
 shmv_copy_and_checksum (void *dst, const void *src, size_t len)
 {
@@ -195,7 +173,6 @@ shmv_copy_and_checksum (void *dst, const void *src, size_t len)
   const uint8_t *s = src;
   uint8_t *d = dst;
   size_t n_stripes = len / 32;
-  bool stream = len >= STREAM_THRESHOLD && ((uintptr_t) d & 7) == 0;
   uint64_t v0, v1, v2, v3;
 
   shmv_hasher_init (&hasher);
@@ -206,19 +183,15 @@ shmv_copy_and_checksum (void *dst, const void *src, size_t len)
     {
       uint64_t w0 = read64 (s), w1 = read64 (s + 8), w2 = read64 (s + 16), w3 = read64 (s + 24);
 
-      store64 (d, w0, stream);
-      store64 (d + 8, w1, stream);
-      store64 (d + 16, w2, stream);
-      store64 (d + 24, w3, stream);
+      memcpy (d, &w0, 8);
+      memcpy (d + 8, &w1, 8);
+      memcpy (d + 16, &w2, 8);
+      memcpy (d + 24, &w3, 8);
       v0 = round64 (v0, w0);
       v1 = round64 (v1, w1);
       v2 = round64 (v2, w2);
       v3 = round64 (v3, w3);
     }
-#if defined(__x86_64__)
-  if (stream)
-    _mm_sfence (); /* streamed stores are weakly ordered: finish them */
-#endif
   hasher.lanes[0] = v0, hasher.lanes[1] = v1, hasher.lanes[2] = v2, hasher.lanes[3] = v3;
   hasher.total_len = n_stripes * 32;
   memcpy (d, s, len % 32);
