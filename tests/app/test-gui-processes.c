@@ -229,12 +229,17 @@ test_writer_and_reader_binaries_follow (void)
   g_assert_false (shmv_test_shm_exists (native));
 }
 
+/* A reader is there first: it waits, then follows the writer when it
+ * appears. The writer then ends by @signo: SIGTERM closes it like its close
+ * button (it withdraws its image, exit 0); SIGKILL tells nobody, and the
+ * reader must notice all the same. Either way it keeps the image. */
 static void
-test_sigterm_on_writer_is_noticed (void)
+check_writer_end_is_noticed (int signo, const char *what)
 {
-  g_autofree char *key = shmv_test_unique_key ("sigterm");
+  g_autofree char *key = shmv_test_unique_key (what);
   g_autofree char *native = native_name (key);
-  g_autofree char *path = gui_test_path ("sigterm.png");
+  g_autofree char *png = g_strdup_printf ("%s.png", what);
+  g_autofree char *path = gui_test_path (png);
   g_autofree guint8 *pixels = NULL;
   ShmvWindow *window = NULL;
   ShmvReaderPane *pane = NULL;
@@ -242,9 +247,7 @@ test_sigterm_on_writer_is_noticed (void)
 
   GUI_TEST_REQUIRE_DISPLAY ();
 
-  pixels = gui_test_write_png (path, W, H, SHMV_FORMAT_RGB8, 13);
-
-  /* The reader is there first: it waits, then follows the writer when it appears. */
+  pixels = gui_test_write_png (path, W, H, SHMV_FORMAT_RGB8, (guint) signo);
   window = shmv_window_new (NULL, SHMV_WINDOW_MODE_READER, key);
   pane = shmv_window_get_reader_pane (window);
   gtk_window_present (GTK_WINDOW (window));
@@ -254,8 +257,15 @@ test_sigterm_on_writer_is_noticed (void)
   writer = start_shmview (NULL, "--writer", "--load", path, "-k", key, NULL);
   wait_pane (pane, 1, SHMV_READER_STATE_LIVE);
 
-  /* SIGTERM closes the writer like its close button: it withdraws its image. */
-  stop_cleanly (&writer);
+  if (signo == SIGTERM)
+    stop_cleanly (&writer);
+  else
+    {
+      g_assert_cmpint (kill (writer.pid, signo), ==, 0);
+      g_assert_cmpint (gui_test_wait_pid (writer.pid, TIMEOUT_MS), !=, -1);
+      g_spawn_close_pid (writer.pid);
+      close (writer.out);
+    }
   wait_pane (pane, 1, SHMV_READER_STATE_WRITER_LEFT);
   gui_test_assert_texture (shmv_reader_pane_get_texture (pane), pixels, W, H, (gsize) W * 3,
                            SHMV_FORMAT_RGB8);
@@ -264,38 +274,16 @@ test_sigterm_on_writer_is_noticed (void)
   g_assert_false (shmv_test_shm_exists (native));
 }
 
-/* kill -9 tells nobody: the reader still learns, within a couple of seconds,
- * that its writer is gone, and keeps the image. */
+static void
+test_sigterm_on_writer_is_noticed (void)
+{
+  check_writer_end_is_noticed (SIGTERM, "sigterm");
+}
+
 static void
 test_killed_writer_is_noticed (void)
 {
-  g_autofree char *key = shmv_test_unique_key ("sigkill");
-  g_autofree char *native = native_name (key);
-  g_autofree char *path = gui_test_path ("sigkill.png");
-  g_autofree guint8 *pixels = NULL;
-  ShmvWindow *window = NULL;
-  ShmvReaderPane *pane = NULL;
-  Child writer;
-
-  GUI_TEST_REQUIRE_DISPLAY ();
-
-  pixels = gui_test_write_png (path, W, H, SHMV_FORMAT_RGB8, 17);
-  writer = start_shmview (NULL, "--writer", "--load", path, "-k", key, NULL);
-  window = shmv_window_new (NULL, SHMV_WINDOW_MODE_READER, key);
-  pane = shmv_window_get_reader_pane (window);
-  gtk_window_present (GTK_WINDOW (window));
-  wait_pane (pane, 1, SHMV_READER_STATE_LIVE);
-
-  g_assert_cmpint (kill (writer.pid, SIGKILL), ==, 0);
-  g_assert_cmpint (gui_test_wait_pid (writer.pid, TIMEOUT_MS), !=, -1);
-  g_spawn_close_pid (writer.pid);
-  close (writer.out);
-  wait_pane (pane, 1, SHMV_READER_STATE_WRITER_LEFT);
-  gui_test_assert_texture (shmv_reader_pane_get_texture (pane), pixels, W, H, (gsize) W * 3,
-                           SHMV_FORMAT_RGB8);
-
-  destroy_window (window);
-  g_assert_false (shmv_test_shm_exists (native));
+  check_writer_end_is_noticed (SIGKILL, "sigkill");
 }
 
 static void
