@@ -87,17 +87,15 @@ open_when_present (ShmvWatch *watch, ShmvChannel *ch)
 }
 
 /* Sleeps on the open channel, telling the user about every change since
- * generation @seen. Returns false when stopped, true when removed. */
+ * generation @seen and writer liveness @alive. Returns false when stopped,
+ * true when removed. */
 static bool
-follow (ShmvWatch *watch, ShmvChannel *ch, uint32_t seen)
+follow (ShmvWatch *watch, ShmvChannel *ch, uint32_t seen, bool alive)
 {
-  bool alive = shmv_channel_writer_alive (ch);
-
   while (!atomic_load (&watch->stop))
     {
-      bool now_alive;
-
       const uint32_t *word = shmv_channel_generation_word (ch);
+      bool now_alive;
 
       /* One sleep per turn of the loop, not shmv_channel_wait(), which would
        * swallow the wake-up that shmv_watch_free() sends to stop us. */
@@ -131,9 +129,10 @@ watch_thread (void *data)
       /* Read before telling: whatever happens after the user looks is
        * then a change that follow() reports. */
       uint32_t seen = shmv_channel_generation (ch);
+      bool alive = shmv_channel_writer_alive (ch);
 
       notify (watch);
-      if (!follow (watch, ch, seen))
+      if (!follow (watch, ch, seen, alive))
         break;
       shmv_channel_close (ch);
       notify (watch); /* removed: the user reopens */
