@@ -14,6 +14,7 @@
 #include "shmv-autocleanups.h"
 #include "shmv-frame-text.h"
 #include "shmv-gerror.h"
+#include "shmv-text-escape.h"
 
 #include <glib/gi18n.h>
 #include <stdio.h>
@@ -311,9 +312,10 @@ ctl_cmd_gc (const CtlOptions *options, const char *arg)
       else
         {
           g_autofree char *size = g_format_size (entry->size);
+          g_autofree char *key = shmv_escape_text (entry->key);
 
           /* TRANSLATORS: key, name in /dev/shm, size */
-          g_print (_ ("Removed stale channel “%s” (%s, %s)"), entry->key, entry->native_key, size);
+          g_print (_ ("Removed stale channel “%s” (%s, %s)"), key, entry->native_key, size);
           g_print ("\n");
         }
     }

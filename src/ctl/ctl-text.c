@@ -10,6 +10,7 @@
 
 #include "shmv-frame-text.h"
 #include "shmv-gerror.h"
+#include "shmv-text-escape.h"
 
 #include <glib/gi18n.h>
 #include <stdio.h>
@@ -103,8 +104,8 @@ ctl_text_print_report (const CtlReport *report)
   Block block = { g_ptr_array_new (), g_ptr_array_new_with_free_func (g_free) };
   const ShmvFrameInfo *frame = &report->frame;
 
-  block_add (&block, _ ("Key:"), g_strdup (report->key));
-  block_add (&block, _ ("Native key:"), g_strdup (report->native_key));
+  block_add (&block, _ ("Key:"), shmv_escape_text (report->key));
+  block_add (&block, _ ("Native key:"), shmv_escape_text (report->native_key));
   block_add (&block, _ ("Segment size:"),
              g_format_size_full (report->size, G_FORMAT_SIZE_LONG_FORMAT));
   if (report->state != CTL_REPORT_OPENED)
@@ -120,7 +121,7 @@ ctl_text_print_report (const CtlReport *report)
       block_add (&block, _ ("Published:"),
                  g_strdup_printf (_ ("%s (%.1f s ago)"), when, shmv_frame_age_ms (frame) / 1000.0));
       block_add (&block, _ ("Source:"),
-                 g_strdup (frame->source_name[0] ? frame->source_name : "—"));
+                 frame->source_name[0] ? shmv_escape_text (frame->source_name) : g_strdup ("—"));
       block_add (&block, _ ("Checksum:"),
                  g_strdup_printf ("%016" G_GINT64_MODIFIER "x", (guint64) frame->checksum));
       block_add (&block, _ ("Writer PID:"), g_strdup_printf ("%d", (int) frame->writer_pid));
@@ -161,7 +162,7 @@ fill_row (const CtlReport *report, char **row)
   g_autoptr (GPtrArray) notes = g_ptr_array_new ();
   gboolean framed = report->state == CTL_REPORT_OPENED && report->has_frame;
 
-  row[COL_KEY] = g_strdup (report->key);
+  row[COL_KEY] = shmv_escape_text (report->key);
   row[COL_SIZE] = g_format_size (report->size);
   row[COL_IMAGE] = framed ? shmv_frame_dimensions (&report->frame) : g_strdup ("—");
   row[COL_GENERATION] = report->state == CTL_REPORT_OPENED

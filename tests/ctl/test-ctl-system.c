@@ -237,6 +237,50 @@ test_gc_text (void)
   g_assert_nonnull (strstr (out, "Removed 1 stale channel."));
 }
 
+/* No raw control byte of a peer-controlled string reaches the terminal. */
+static void
+assert_no_control_bytes (const char *out)
+{
+  for (const char *p = out; *p != '\0'; p++)
+    if (*p != '\n')
+      g_assert_false (g_ascii_iscntrl (*p) || (guchar) *p == 0x7f);
+}
+
+static void
+test_text_escapes_peer_strings (void)
+{
+  g_autofree char *unique = shmv_test_unique_key ("esc");
+  g_autofree char *key = g_strconcat (unique, "\x1b]0;pwned\a\x1b[2J\rcr\nnl", NULL);
+  const char *source = "src\x1b[31m\a\r\nname";
+  ShmvChannel *writer = shmv_channel_new (key);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_auto (GStrv) lines = NULL;
+
+  g_assert_true (shmv_channel_open (writer, SHMV_CHANNEL_WRITER, 0));
+  g_assert_true (shmv_channel_publish (writer, pixels_2x2_rgb8, 2, 2, 6, SHMV_FORMAT_RGB8, source));
+
+  ctl_assert_exit (ctl_run (&out, &err, "info", "-k", key, NULL), 0, err);
+  assert_no_control_bytes (out);
+  g_assert_nonnull (strstr (out, "\\x1b]0;pwned\\x07\\x1b[2J\\x0dcr\\x0anl"));
+  g_assert_nonnull (strstr (out, "src\\x1b[31m\\x07\\x0d\\x0aname"));
+
+  g_clear_pointer (&out, g_free);
+  ctl_assert_exit (ctl_run (&out, &err, "list", NULL), 0, err);
+  assert_no_control_bytes (out);
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], unique) != NULL)
+      g_assert_nonnull (strstr (lines[i], "\\x1b]0;pwned\\x07\\x1b[2J\\x0dcr\\x0anl"));
+
+  /* JSON keeps the exact key, escaped the JSON way. */
+  g_clear_pointer (&out, g_free);
+  ctl_assert_exit (ctl_run (&out, &err, "info", "--json", "-k", key, NULL), 0, err);
+  assert_no_control_bytes (out);
+
+  shmv_channel_free (writer);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -246,6 +290,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ctl/list/corrupt-channel-gets-error-field", test_list_corrupt);
   g_test_add_func ("/ctl/gc/removes-stale-keeps-persistent-and-live", test_gc);
   g_test_add_func ("/ctl/gc/reports-what-it-removed", test_gc_text);
+  g_test_add_func ("/ctl/text/escapes-peer-strings", test_text_escapes_peer_strings);
 
   return g_test_run ();
 }

@@ -9,6 +9,7 @@
 #include "shmv-gerror.h"
 #include "shmv-i18n.h"
 #include "shmv-json.h"
+#include "shmv-text-escape.h"
 
 #include <math.h>
 #include <string.h>
@@ -190,12 +191,43 @@ test_localedir_uninstalled (void)
   g_test_trap_assert_passed ();
 }
 
+/* Peer-controlled text reaches a terminal only with its control characters
+ * made visible; printable UTF-8 passes unchanged. */
+static void
+test_escape_controls (void)
+{
+  static const struct
+  {
+    const char *in;
+    const char *out;
+  } cases[] = {
+    { "plain", "plain" },
+    { "caf\u00e9 \u00d7 \u65e5\u672c", "caf\u00e9 \u00d7 \u65e5\u672c" },
+    { "a\x1b[31mb", "a\\x1b[31mb" },
+    { "bel\a cr\r nl\n tab\t del\x7f", "bel\\x07 cr\\x0d nl\\x0a tab\\x09 del\\x7f" },
+    { "c1\xc2\x9b", "c1\\u009b" },
+    { "bad\xff\xfe", "bad\\xff\\xfe" },
+    { "back\\slash", "back\\slash" },
+    { "", "" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *escaped = shmv_escape_text (cases[i].in);
+
+      g_assert_cmpstr (escaped, ==, cases[i].out);
+      g_assert_true (g_utf8_validate (escaped, -1, NULL));
+    }
+  g_assert_null (shmv_escape_text (NULL));
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/common/json/escapes-and-nests", test_json_writer);
+  g_test_add_func ("/common/text/escapes-control-characters", test_escape_controls);
   g_test_add_func ("/common/json/numbers-ignore-locale", test_json_locale);
   g_test_add_func ("/common/gerror/carries-code-sentence-and-detail", test_gerror);
   g_test_add_func ("/common/gerror/from-channel", test_gerror_channel);
