@@ -9,7 +9,7 @@
 #include "ctl-commands.h"
 
 #include "ctl-json.h"
-#include "ctl-report.h"
+#include "shmv-channel-report.h"
 #include "ctl-text.h"
 #include "shmv-autocleanups.h"
 #include "shmv-frame-text.h"
@@ -37,6 +37,46 @@ fail_status (const ShmvStatus *status, const char *doing, CtlSubject subject)
 
   shmv_prefix_error (&error, doing);
   return ctl_fail (error, subject);
+}
+
+/* How to get rid of a corrupt channel: nobody can use it, but while a live
+ * process holds it, only rm (which does not ask) removes it. */
+static char *
+corrupt_remedy (const char *key, gboolean in_use)
+{
+  if (in_use)
+    return g_strdup_printf (_ ("A process still uses it: “shmview-ctl rm -k %s” removes it."), key);
+  return g_strdup (
+      _ ("No process uses it: “shmview-ctl gc” removes it, or the next publish replaces it."));
+}
+
+/* Fails with @error about the channel of @options, @doing what, and says
+ * how to recover when the channel is corrupt. A segment whose prefix is
+ * scribbled can fail to open as "not found" or "another key": its listing
+ * knows better. */
+static CtlExit
+fail_channel_error (const CtlOptions *options, ShmvChannel *ch, const char *doing)
+{
+  g_autofree ShmvChannelEntry *entry = g_new0 (ShmvChannelEntry, 1);
+  GError *error = shmv_gerror_new_from_channel (ch);
+  gboolean listed =
+      options->owner < 0 && shmv_channel_find_entry (shmv_channel_native_key (ch), entry, NULL);
+
+  if (listed && entry->corrupt && !g_error_matches (error, SHMV_GERROR, SHMV_ERROR_CORRUPT))
+    {
+      g_clear_error (&error);
+      error = shmv_gerror_new (SHMV_ERROR_CORRUPT, entry->corrupt_reason);
+    }
+  shmv_prefix_error (&error, doing);
+  if (g_error_matches (error, SHMV_GERROR, SHMV_ERROR_CORRUPT))
+    {
+      g_autofree char *remedy = corrupt_remedy (options->key, listed && entry->in_use);
+      char *message = g_strdup_printf ("%s. %s", error->message, remedy);
+
+      g_free (error->message);
+      error->message = message;
+    }
+  return ctl_fail (error, CTL_SUBJECT_CHANNEL);
 }
 
 /* A handle on the channel the options name: its key, its owner. */
@@ -117,14 +157,14 @@ ctl_cmd_read (const CtlOptions *options, const char *path)
   if (!shmv_channel_open (ch, SHMV_CHANNEL_READER, 0))
     {
       g_autofree char *doing = g_strdup_printf (_ ("Cannot open channel “%s”"), options->key);
-      return fail_channel (ch, doing);
+      return fail_channel_error (options, ch, doing);
     }
 
   if (!shmv_channel_read (ch, &pixels, &capacity, &info))
     {
       g_autofree char *doing = g_strdup_printf (_ ("Cannot read channel “%s”"), options->key);
       free (pixels);
-      return fail_channel (ch, doing);
+      return fail_channel_error (options, ch, doing);
     }
 
   saved = shmv_png_save (path, pixels, info.width, info.height, info.stride, info.format, &status);
@@ -146,33 +186,34 @@ CtlExit
 ctl_cmd_info (const CtlOptions *options, const char *arg)
 {
   g_autoptr (ShmvChannel) ch = channel_new (options);
-  g_autoptr (CtlReport) report = NULL;
+  g_autoptr (ShmvChannelReport) report = NULL;
   g_autoptr (GError) error = NULL;
-  ShmvChannelEntry entry;
+  g_autofree ShmvChannelEntry *entry = g_new0 (ShmvChannelEntry, 1);
   gboolean listed;
 
-  /* Only a listing knows whether the channel is persistent or stale; look
-   * before opening, so that our own reader does not count as a user. */
-  listed = options->owner < 0 && ctl_find_entry (options->key, &entry, &error);
+  /* Only a listing knows whether the channel is persistent, stale or
+   * corrupt; look before opening, so that our own reader does not count as
+   * a user. */
+  listed = options->owner < 0 &&
+           shmv_channel_find_entry (shmv_channel_native_key (ch), entry, &error);
   if (error != NULL)
     return ctl_fail (g_steal_pointer (&error), CTL_SUBJECT_CHANNEL);
 
-  if (listed && ctl_entry_is_stale (&entry))
-    report = ctl_report_new_stale (&entry);
+  if (listed && shmv_channel_entry_is_stale (entry) && !entry->corrupt)
+    report = shmv_channel_report_new_stale (entry);
   else if (!shmv_channel_open (ch, SHMV_CHANNEL_READER, 0))
     {
       g_autofree char *doing = g_strdup_printf (_ ("Cannot open channel “%s”"), options->key);
-      return fail_channel (ch, doing);
+      return fail_channel_error (options, ch, doing);
     }
   else
     {
-      report = ctl_report_new_from_channel (ch, listed ? &entry : NULL, &error);
+      report = shmv_channel_report_new_from_channel (ch, listed ? entry : NULL, &error);
       if (report == NULL)
         {
           g_autofree char *doing = g_strdup_printf (_ ("Cannot read channel “%s”"), options->key);
 
-          shmv_prefix_error (&error, doing);
-          return ctl_fail (g_steal_pointer (&error), CTL_SUBJECT_CHANNEL);
+          return fail_channel_error (options, ch, doing);
         }
     }
 
@@ -213,7 +254,7 @@ CtlExit
 ctl_cmd_list (const CtlOptions *options, const char *arg)
 {
   g_autoptr (GArray) entries = NULL;
-  g_autoptr (GPtrArray) reports = g_ptr_array_new_with_free_func ((GDestroyNotify) ctl_report_free);
+  g_autoptr (GPtrArray) reports = g_ptr_array_new_with_free_func ((GDestroyNotify) shmv_channel_report_free);
   GError *error = NULL;
 
   entries = list_entries (&error);
@@ -223,7 +264,7 @@ ctl_cmd_list (const CtlOptions *options, const char *arg)
   /* A channel that cannot be read is reported as such; it does not fail the list. */
   for (guint i = 0; i < entries->len; i++)
     g_ptr_array_add (reports,
-                     ctl_report_new_from_entry (&g_array_index (entries, ShmvChannelEntry, i)));
+                     shmv_channel_report_new_from_entry (&g_array_index (entries, ShmvChannelEntry, i)));
 
   if (options->json)
     {
@@ -281,22 +322,21 @@ ctl_cmd_gc (const CtlOptions *options, const char *arg)
   for (guint i = 0; i < entries->len; i++)
     {
       const ShmvChannelEntry *entry = &g_array_index (entries, ShmvChannelEntry, i);
-      g_autoptr (ShmvChannel) ch = NULL;
+      g_autofree char *key = shmv_escape_text (entry->key[0] ? entry->key : "—");
+      ShmvStatus status;
 
-      if (!ctl_entry_is_stale (entry))
+      if (!shmv_channel_entry_is_collectable (entry))
         continue;
 
-      ch = shmv_channel_new (entry->key);
-      if (!shmv_channel_remove_unused (ch))
+      if (!shmv_channel_entry_remove_unused (entry, &status))
         {
           g_autofree char *doing = NULL;
 
           /* Collected by someone else, or in use again since the listing. */
-          if (shmv_channel_error (ch) == SHMV_ERROR_NOT_FOUND ||
-              shmv_channel_error (ch) == SHMV_ERROR_ALREADY_EXISTS)
+          if (status.code == SHMV_ERROR_NOT_FOUND || status.code == SHMV_ERROR_ALREADY_EXISTS)
             continue;
-          doing = g_strdup_printf (_ ("Cannot remove stale channel “%s”"), entry->key);
-          result = MAX (result, fail_channel (ch, doing));
+          doing = g_strdup_printf (_ ("Cannot remove channel “%s”"), key);
+          result = MAX (result, fail_status (&status, doing, CTL_SUBJECT_CHANNEL));
           continue;
         }
 
@@ -304,18 +344,26 @@ ctl_cmd_gc (const CtlOptions *options, const char *arg)
       if (json != NULL)
         {
           shmv_json_begin_object (json, NULL);
-          shmv_json_add_string (json, "key", entry->key);
+          if (entry->key[0] != '\0')
+            shmv_json_add_string (json, "key", entry->key);
+          else
+            shmv_json_add_null (json, "key");
           shmv_json_add_string (json, "native_key", entry->native_key);
           shmv_json_add_uint (json, "size", entry->size);
+          shmv_json_add_bool (json, "corrupt", entry->corrupt);
           shmv_json_end_object (json);
         }
       else
         {
           g_autofree char *size = g_format_size (entry->size);
-          g_autofree char *key = shmv_escape_text (entry->key);
 
-          /* TRANSLATORS: key, name in /dev/shm, size */
-          g_print (_ ("Removed stale channel “%s” (%s, %s)"), key, entry->native_key, size);
+          if (entry->corrupt)
+            /* TRANSLATORS: key, name in /dev/shm, size, what is wrong (English) */
+            g_print (_ ("Removed corrupt channel “%s” (%s, %s): %s"), key, entry->native_key,
+                     size, entry->corrupt_reason);
+          else
+            /* TRANSLATORS: key, name in /dev/shm, size */
+            g_print (_ ("Removed stale channel “%s” (%s, %s)"), key, entry->native_key, size);
           g_print ("\n");
         }
     }

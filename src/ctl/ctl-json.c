@@ -50,7 +50,7 @@ add_no_frame (ShmvJson *json, gboolean generation_known)
 }
 
 static void
-add_listed_bool (ShmvJson *json, const char *member, const CtlReport *report, gboolean value)
+add_listed_bool (ShmvJson *json, const char *member, const ShmvChannelReport *report, gboolean value)
 {
   if (report->listed)
     shmv_json_add_bool (json, member, value);
@@ -59,12 +59,15 @@ add_listed_bool (ShmvJson *json, const char *member, const CtlReport *report, gb
 }
 
 void
-ctl_json_add_report (ShmvJson *json, const CtlReport *report)
+ctl_json_add_report (ShmvJson *json, const ShmvChannelReport *report)
 {
-  gboolean opened = report->state == CTL_REPORT_OPENED;
+  gboolean opened = report->state == SHMV_REPORT_OPENED;
 
   shmv_json_begin_object (json, NULL);
-  shmv_json_add_string (json, "key", report->key);
+  if (report->key != NULL)
+    shmv_json_add_string (json, "key", report->key);
+  else
+    shmv_json_add_null (json, "key");
   shmv_json_add_string (json, "native_key", report->native_key);
   shmv_json_add_uint (json, "size", report->size);
 
@@ -81,7 +84,7 @@ ctl_json_add_report (ShmvJson *json, const CtlReport *report)
   else
     {
       /* A stale channel's users are all dead, its writer too. */
-      if (report->state == CTL_REPORT_STALE)
+      if (report->state == SHMV_REPORT_STALE)
         shmv_json_add_bool (json, "writer_alive", FALSE);
       else
         shmv_json_add_null (json, "writer_alive");
@@ -90,9 +93,10 @@ ctl_json_add_report (ShmvJson *json, const CtlReport *report)
 
   add_listed_bool (json, "persistent", report, report->persistent);
   add_listed_bool (json, "in_use", report, report->in_use);
-  shmv_json_add_bool (json, "stale", report->state == CTL_REPORT_STALE);
+  shmv_json_add_bool (json, "stale", report->state == SHMV_REPORT_STALE);
+  shmv_json_add_bool (json, "corrupt", report->corrupt);
 
-  if (report->state == CTL_REPORT_FAILED)
+  if (report->state == SHMV_REPORT_FAILED)
     {
       shmv_json_add_string (json, "error", shmv_error_name (report->error));
       shmv_json_add_string (json, "error_message", report->error_message);

@@ -6,7 +6,7 @@
 
 #include <glib.h>
 
-#include "ctl-report.h"
+#include "shmv-channel-report.h"
 #include "shmv-json.h"
 
 G_BEGIN_DECLS
@@ -20,7 +20,7 @@ G_BEGIN_DECLS
  * error_message when it could not be read. Fields without a value (no frame
  * yet, a stale or unreadable channel) are null.
  */
-void ctl_json_add_report (ShmvJson *json, const CtlReport *report);
+void ctl_json_add_report (ShmvJson *json, const ShmvChannelReport *report);
 
 /** ctl_json_print_frame: one watched frame as a line of JSON on stdout. */
 void ctl_json_print_frame (const char *key,

@@ -83,35 +83,38 @@ block_print (Block *block)
 }
 
 static char *
-describe_state (const CtlReport *report)
+describe_state (const ShmvChannelReport *report)
 {
   switch (report->state)
     {
-    case CTL_REPORT_STALE:
+    case SHMV_REPORT_STALE:
       return g_strdup (_ ("stale: every user exited (shmview-ctl gc removes it)"));
-    case CTL_REPORT_FAILED:
+    case SHMV_REPORT_FAILED:
+      if (report->corrupt)
+        /* TRANSLATORS: "corrupt: <English detail>" */
+        return g_strdup_printf (_ ("corrupt: %s"), report->error_message);
       /* TRANSLATORS: "unreadable: Corrupt channel: <English detail>" */
       return g_strdup_printf (_ ("unreadable: %s"), shmv_error_sentence (report->error));
-    case CTL_REPORT_OPENED:
+    case SHMV_REPORT_OPENED:
     default:
       return g_strdup (_ ("ok"));
     }
 }
 
 void
-ctl_text_print_report (const CtlReport *report)
+ctl_text_print_report (const ShmvChannelReport *report)
 {
   Block block = { g_ptr_array_new (), g_ptr_array_new_with_free_func (g_free) };
   const ShmvFrameInfo *frame = &report->frame;
 
-  block_add (&block, _ ("Key:"), shmv_escape_text (report->key));
+  block_add (&block, _ ("Key:"), shmv_escape_text (report->key != NULL ? report->key : "—"));
   block_add (&block, _ ("Native key:"), shmv_escape_text (report->native_key));
   block_add (&block, _ ("Segment size:"),
              g_format_size_full (report->size, G_FORMAT_SIZE_LONG_FORMAT));
-  if (report->state != CTL_REPORT_OPENED)
+  if (report->state != SHMV_REPORT_OPENED)
     block_add (&block, _ ("State:"), describe_state (report));
 
-  if (report->state == CTL_REPORT_OPENED && report->has_frame)
+  if (report->state == SHMV_REPORT_OPENED && report->has_frame)
     {
       g_autofree char *when = shmv_time_ns_to_local (frame->publish_time_ns);
 
@@ -126,13 +129,13 @@ ctl_text_print_report (const CtlReport *report)
                  g_strdup_printf ("%016" G_GINT64_MODIFIER "x", (guint64) frame->checksum));
       block_add (&block, _ ("Writer PID:"), g_strdup_printf ("%d", (int) frame->writer_pid));
     }
-  else if (report->state == CTL_REPORT_OPENED)
+  else if (report->state == SHMV_REPORT_OPENED)
     {
       block_add (&block, _ ("Image:"), g_strdup (_ ("none published yet")));
       block_add (&block, _ ("Generation:"), g_strdup ("0"));
     }
 
-  if (report->state == CTL_REPORT_OPENED)
+  if (report->state == SHMV_REPORT_OPENED)
     {
       block_add (&block, _ ("Writer alive:"), g_strdup (yes_no (report->writer_alive)));
       block_add (&block, _ ("Withdrawn:"), g_strdup (yes_no (report->withdrawn)));
@@ -157,18 +160,19 @@ enum
 };
 
 static void
-fill_row (const CtlReport *report, char **row)
+fill_row (const ShmvChannelReport *report, char **row)
 {
   g_autoptr (GPtrArray) notes = g_ptr_array_new ();
-  gboolean framed = report->state == CTL_REPORT_OPENED && report->has_frame;
+  gboolean framed = report->state == SHMV_REPORT_OPENED && report->has_frame;
+  g_autofree char *corrupt = NULL;
 
-  row[COL_KEY] = shmv_escape_text (report->key);
+  row[COL_KEY] = shmv_escape_text (report->key != NULL ? report->key : report->native_key);
   row[COL_SIZE] = g_format_size (report->size);
   row[COL_IMAGE] = framed ? shmv_frame_dimensions (&report->frame) : g_strdup ("—");
-  row[COL_GENERATION] = report->state == CTL_REPORT_OPENED
+  row[COL_GENERATION] = report->state == SHMV_REPORT_OPENED
                             ? g_strdup_printf ("%u", report->frame.generation)
                             : g_strdup ("—");
-  if (report->state != CTL_REPORT_OPENED)
+  if (report->state != SHMV_REPORT_OPENED)
     row[COL_WRITER] = g_strdup ("—");
   else if (report->writer_alive)
     /* TRANSLATORS: a writer process with this pid has the channel open now */
@@ -183,9 +187,13 @@ fill_row (const CtlReport *report, char **row)
     g_ptr_array_add (notes, _ ("persistent"));
   if (report->withdrawn)
     g_ptr_array_add (notes, _ ("withdrawn"));
-  if (report->state == CTL_REPORT_STALE)
+  if (report->state == SHMV_REPORT_STALE)
     g_ptr_array_add (notes, _ ("stale"));
-  if (report->state == CTL_REPORT_FAILED)
+  if (report->in_use && report->state != SHMV_REPORT_OPENED)
+    g_ptr_array_add (notes, _ ("in use"));
+  if (report->corrupt)
+    g_ptr_array_add (notes, corrupt = g_strdup_printf (_ ("corrupt: %s"), report->error_message));
+  else if (report->state == SHMV_REPORT_FAILED)
     g_ptr_array_add (notes, (gpointer) shmv_error_sentence (report->error));
   g_ptr_array_add (notes, NULL);
   row[COL_NOTES] = g_strjoinv (", ", (char **) notes->pdata);

@@ -6,14 +6,14 @@
 
 #include <glib.h>
 
-#include "ctl-report.h"
+#include "shmv-channel-report.h"
 
 G_BEGIN_DECLS
 
 /** ctl_text_print_report: an aligned block of "Label:  value" lines on stdout. */
-void ctl_text_print_report (const CtlReport *report);
+void ctl_text_print_report (const ShmvChannelReport *report);
 
-/** ctl_text_print_table: a header and one line per CtlReport of @reports on stdout. */
+/** ctl_text_print_table: a header and one line per ShmvChannelReport of @reports on stdout. */
 void ctl_text_print_table (GPtrArray *reports);
 
 /** ctl_text_print_frame: one watched frame as a line on stdout. */

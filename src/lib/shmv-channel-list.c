@@ -12,6 +12,7 @@
 #include "shmv-names.h"
 #include "shmv-ofd.h"
 #include "shmv-segment-private.h"
+#include "shmv-syslock.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -19,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -33,35 +35,125 @@ pread_all (int fd, void *buf, size_t len, off_t offset)
   return n == (ssize_t) len;
 }
 
-/* Fills @entry from the segment /dev/shm/@name if it is one of our channels. */
+static void
+set_corrupt (ShmvChannelEntry *entry, const char *reason)
+{
+  entry->corrupt = true;
+  snprintf (entry->corrupt_reason, sizeof entry->corrupt_reason, "%s", reason);
+}
+
+/* The key @prefix stores, if it is one and names the segment @name: a key
+ * that hashes to another name is a scribble, not a key. */
+static const char *
+check_key (ShmvSegmentPrefix *prefix, const char *name, ShmvChannelEntry *entry)
+{
+  char expected[SHMV_NATIVE_NAME_SIZE];
+
+  prefix->key[SHMV_KEY_MAX] = '\0';
+  if (!shmv_key_is_valid (prefix->key))
+    return "the key stored in its prefix is not a valid key";
+  shmv_native_name (expected, SHMV_SEGMENT_PREFIX, prefix->key, geteuid ());
+  if (strcmp (expected + 1, name) != 0)
+    return "the key stored in its prefix does not match its name";
+  snprintf (entry->key, sizeof entry->key, "%s", prefix->key);
+  return NULL;
+}
+
+/* What is wrong with the segment open as @fd, of @size bytes, or NULL.
+ * The checks a reader makes on open, so that what a listing calls sound
+ * opens and what it calls corrupt does not. */
+static const char *
+diagnose (int fd, size_t size, const char *name, ShmvChannelEntry *entry)
+{
+  ShmvSegmentPrefix prefix;
+  ShmvChannelHeader header;
+  key_t first = shmv_sysv_key_for (entry->native_key);
+  const char *reason;
+
+  if (size < SHMV_SEGMENT_DATA_OFFSET || !pread_all (fd, &prefix, sizeof prefix, 0))
+    return "truncated: no room for its prefix";
+  if (memcmp (prefix.magic, SHMV_SEGMENT_MAGIC, sizeof prefix.magic) != 0)
+    {
+      /* Still show the key if the rest of the prefix holds ours. */
+      check_key (&prefix, name, entry);
+      return "bad segment magic";
+    }
+  if ((reason = check_key (&prefix, name, entry)) != NULL)
+    return reason;
+  entry->persistent = (prefix.flags & SHMV_SEGMENT_PERSISTENT) != 0;
+  if (prefix.layout != SHMV_SEGMENT_LAYOUT)
+    return "unknown segment layout version";
+  if (prefix.lock_key < first || prefix.lock_key >= first + SHMV_SYSLOCK_MAX_PROBES)
+    return "its prefix names a lock it cannot have";
+  if (size < SHMV_SEGMENT_DATA_OFFSET + SHMV_CHANNEL_HEADER_SIZE ||
+      !pread_all (fd, &header, sizeof header, SHMV_SEGMENT_DATA_OFFSET))
+    return "truncated: no room for its channel header";
+  return shmv_channel_validate_header (&header);
+}
+
+/* Fills @entry from the segment /dev/shm/@name if it is a file of ours:
+ * a sound channel, or a corrupt one (which only its listing can show). */
 static bool
 inspect (const char *name, ShmvChannelEntry *entry)
 {
-  ShmvSegmentPrefix prefix;
-  char magic[8];
+  const char *reason;
   struct stat st;
-  char path[64];
-  bool ok = false;
+  char path[SHMV_NATIVE_KEY_SIZE + 16];
   int fd;
 
   snprintf (path, sizeof path, "/dev/shm/%s", name);
   fd = open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0)
     return false;
-  if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode) && st.st_uid == geteuid () &&
-      pread_all (fd, &prefix, sizeof prefix, 0) &&
-      memcmp (prefix.magic, SHMV_SEGMENT_MAGIC, sizeof prefix.magic) == 0 &&
-      pread_all (fd, magic, sizeof magic, SHMV_SEGMENT_DATA_OFFSET) &&
-      memcmp (magic, SHMV_CHANNEL_MAGIC, sizeof magic) == 0)
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode) || st.st_uid != geteuid ())
     {
-      memset (entry, 0, sizeof *entry);
-      prefix.key[SHMV_KEY_MAX] = '\0';
-      strcpy (entry->key, prefix.key);
-      entry->native_key[0] = '/';
-      strncpy (entry->native_key + 1, name, sizeof entry->native_key - 2);
-      entry->size = (size_t) st.st_size;
-      entry->persistent = (prefix.flags & SHMV_SEGMENT_PERSISTENT) != 0;
-      entry->in_use = shmv_ofd_is_held (fd, SHMV_OFD_USERS_BYTE, F_WRLCK);
+      close (fd);
+      return false;
+    }
+  memset (entry, 0, sizeof *entry);
+  snprintf (entry->native_key, sizeof entry->native_key, "/%s", name);
+  entry->size = (size_t) st.st_size;
+  reason = diagnose (fd, (size_t) st.st_size, name, entry);
+  if (reason != NULL)
+    set_corrupt (entry, reason);
+  entry->in_use = shmv_ofd_is_held (fd, SHMV_OFD_USERS_BYTE, F_WRLCK);
+  close (fd);
+  return true;
+}
+
+bool
+shmv_channel_entry_remove_unused (const ShmvChannelEntry *entry, ShmvStatus *status)
+{
+  ShmvChannelEntry now;
+  const char *name = entry->native_key + 1;
+  bool ok = false;
+  int fd;
+
+  shmv_status_clear (status);
+  if (entry->native_key[0] != '/' || !shmv_native_name_is_segment_of (name, geteuid ()))
+    {
+      shmv_status_set (status, SHMV_ERROR_INVALID_ARGUMENT, "%s: not a channel name",
+                       entry->native_key);
+      return false;
+    }
+  fd = shm_open (entry->native_key, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0);
+  if (fd < 0)
+    {
+      shmv_status_set_errno (status, errno, "%s: cannot open it", entry->native_key);
+      return false;
+    }
+  /* Decided under the exclusive lock: a process attaching meanwhile waits,
+   * then finds the name gone. */
+  if (shmv_ofd_lock (fd, SHMV_OFD_USERS_BYTE, F_WRLCK) != 0)
+    shmv_status_set (status, SHMV_ERROR_ALREADY_EXISTS, "%s: in use", entry->native_key);
+  else if (!inspect (name, &now))
+    shmv_status_set (status, SHMV_ERROR_NOT_FOUND, "%s: no such channel", entry->native_key);
+  else if (!now.corrupt && now.persistent)
+    shmv_status_set (status, SHMV_ERROR_ALREADY_EXISTS, "%s: persistent", entry->native_key);
+  else
+    {
+      shmv_segment_remove_name_if_current (entry->native_key, fd,
+                                           shmv_sysv_key_for (entry->native_key));
       ok = true;
     }
   close (fd);

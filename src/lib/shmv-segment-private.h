@@ -55,3 +55,9 @@ bool shmv_segment_refresh (ShmvSegment *seg);
 
 /* The current size of the segment file, without remapping (0 on error). */
 size_t shmv_segment_file_size (const ShmvSegment *seg);
+
+/* Removes the segment open as @fd, if @name still points at it, and its
+ * lock: the one its prefix names, or @lock_key if the prefix is gone or
+ * scribbled on. For removals decided elsewhere (a listing's garbage
+ * collection), under the exclusive lock of the users byte. */
+void shmv_segment_remove_name_if_current (const char *name, int fd, key_t lock_key);

@@ -7,6 +7,7 @@
 #include "ctl-test-util.h"
 #include "shmv-test-util.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -156,7 +157,7 @@ test_list_corrupt (void)
 
   g_clear_pointer (&out, g_free);
   ctl_assert_exit (ctl_run (&out, NULL, "list", NULL), 0, NULL);
-  g_assert_nonnull (strstr (out, "Corrupt channel"));
+  g_assert_nonnull (strstr (out, "corrupt: "));
 
   shmv_segment_free (seg);
   shmv_channel_free (writer);
@@ -281,6 +282,182 @@ test_text_escapes_peer_strings (void)
   shmv_channel_free (writer);
 }
 
+/* The element of a JSON array of channels with @native_key, or NULL. */
+static CtlJson *
+find_native (const CtlJson *array, const char *native_key)
+{
+  for (guint i = 0; i < array->items->len; i++)
+    {
+      CtlJson *item = array->items->pdata[i];
+
+      if (g_strcmp0 (ctl_assert_member (item, "native_key", CTL_JSON_STRING)->string,
+                     native_key) == 0)
+        return item;
+    }
+  return NULL;
+}
+
+/* The line of a text listing that holds @needle, or NULL. */
+static char *
+find_line (const char *out, const char *needle)
+{
+  g_auto (GStrv) lines = g_strsplit (out, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], needle) != NULL)
+      return g_strdup (lines[i]);
+  return NULL;
+}
+
+typedef enum
+{
+  BREAK_CHANNEL_MAGIC,
+  BREAK_SEGMENT_MAGIC,
+  BREAK_TRUNCATE,
+} Breakage;
+
+static void
+break_segment (const char *native_key, Breakage how)
+{
+  g_autofree char *path = g_strconcat ("/dev/shm", native_key, NULL);
+  int fd = open (path, O_RDWR | O_CLOEXEC);
+
+  g_assert_cmpint (fd, >=, 0);
+  switch (how)
+    {
+    case BREAK_CHANNEL_MAGIC:
+      g_assert_cmpint (pwrite (fd, "XXXXXXXX", 8, 4096), ==, 8);
+      break;
+    case BREAK_SEGMENT_MAGIC:
+      g_assert_cmpint (pwrite (fd, "XXXXXXXX", 8, 0), ==, 8);
+      break;
+    case BREAK_TRUNCATE:
+      g_assert_cmpint (ftruncate (fd, 4096 + 64), ==, 0);
+      break;
+    }
+  close (fd);
+}
+
+/* A channel left persistent by its writer, then broken while nobody uses it. */
+static ShmvChannel *
+make_broken_channel (const char *key, Breakage how)
+{
+  ShmvChannel *writer = shmv_channel_new (key);
+  ShmvChannel *handle = shmv_channel_new (key);
+
+  g_assert_true (shmv_channel_open (writer, SHMV_CHANNEL_WRITER, 0));
+  g_assert_true (shmv_channel_publish (writer, pixels_2x2_rgb8, 2, 2, 6, SHMV_FORMAT_RGB8, "b"));
+  g_assert_true (shmv_channel_set_persistent (writer, true));
+  shmv_channel_free (writer);
+  break_segment (shmv_channel_native_key (handle), how);
+  return handle;
+}
+
+/* list shows a broken channel as corrupt, info says how to recover, and gc
+ * removes it since no process uses it. */
+static void
+test_corrupt_listed_and_collected (gconstpointer data)
+{
+  Breakage how = GPOINTER_TO_INT (data);
+  g_autofree char *key = shmv_test_unique_key ("corrupt");
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *line = NULL;
+  g_autoptr (CtlJson) json = NULL;
+  ShmvChannel *handle = make_broken_channel (key, how);
+  const char *native = shmv_channel_native_key (handle);
+  CtlJson *item;
+
+  ctl_assert_exit (ctl_run (&out, &err, "list", "--json", NULL), 0, err);
+  json = ctl_parse_json (out);
+  item = find_native (json, native);
+  g_assert_nonnull (item);
+  g_assert_true (ctl_assert_member (item, "corrupt", CTL_JSON_BOOL)->boolean);
+  g_assert_cmpstr (ctl_assert_member (item, "error", CTL_JSON_STRING)->string, ==,
+                   "SHMV_ERROR_CORRUPT");
+  g_assert_cmpstr (ctl_assert_member (item, "error_message", CTL_JSON_STRING)->string, !=, "");
+  g_assert_false (ctl_assert_member (item, "in_use", CTL_JSON_BOOL)->boolean);
+
+  g_clear_pointer (&out, g_free);
+  ctl_assert_exit (ctl_run (&out, &err, "list", NULL), 0, err);
+  g_assert_false (g_str_has_prefix (out, "No channels."));
+  line = find_line (out, native + 1);
+  if (line == NULL)
+    line = find_line (out, key);
+  g_assert_nonnull (line);
+  g_assert_nonnull (strstr (line, "corrupt"));
+
+  /* The message says how to get rid of it. */
+  g_clear_pointer (&err, g_free);
+  ctl_assert_exit (ctl_run (NULL, &err, "info", "-k", key, NULL), 6, err);
+  g_assert_nonnull (strstr (err, "shmview-ctl gc"));
+  g_assert_true (shmv_test_shm_exists (native + 1));
+
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  ctl_assert_exit (ctl_run (&out, &err, "gc", NULL), 0, err);
+  g_assert_cmpstr (out, !=, "No stale channels.\n");
+  g_assert_false (shmv_test_shm_exists (native + 1));
+  ctl_assert_exit (ctl_run (NULL, NULL, "info", "-k", key, NULL), 2, NULL);
+
+  shmv_channel_free (handle);
+}
+
+/* A corrupt channel a live process still holds: gc keeps it, info names rm. */
+static void
+test_corrupt_in_use (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("corrupt-used");
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (CtlJson) json = NULL;
+  ShmvChannel *writer = shmv_channel_new (key);
+  CtlJson *item;
+
+  g_assert_true (shmv_channel_open (writer, SHMV_CHANNEL_WRITER, 0));
+  g_assert_true (shmv_channel_publish (writer, pixels_2x2_rgb8, 2, 2, 6, SHMV_FORMAT_RGB8, "u"));
+  break_segment (shmv_channel_native_key (writer), BREAK_CHANNEL_MAGIC);
+
+  ctl_assert_exit (ctl_run (NULL, &err, "info", "-k", key, NULL), 6, err);
+  g_assert_nonnull (strstr (err, "shmview-ctl rm -k"));
+
+  ctl_assert_exit (ctl_run (&out, NULL, "gc", NULL), 0, NULL);
+  g_assert_true (shmv_test_shm_exists (shmv_channel_native_key (writer) + 1));
+
+  g_clear_pointer (&out, g_free);
+  ctl_assert_exit (ctl_run (&out, NULL, "list", "--json", NULL), 0, NULL);
+  json = ctl_parse_json (out);
+  item = find_channel (json, key);
+  g_assert_nonnull (item);
+  g_assert_true (ctl_assert_member (item, "corrupt", CTL_JSON_BOOL)->boolean);
+  g_assert_true (ctl_assert_member (item, "in_use", CTL_JSON_BOOL)->boolean);
+
+  shmv_channel_free (writer);
+  ctl_forget_key (key);
+}
+
+/* Keys longer than the old 255-byte limit are listed in full. */
+static void
+test_list_long_key (void)
+{
+  g_autofree char *unique = shmv_test_unique_key ("long");
+  g_autofree char *tail = g_strnfill (1000, 'k');
+  g_autofree char *key = g_strconcat (unique, tail, NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (CtlJson) json = NULL;
+  ShmvChannel *writer = shmv_channel_new (key);
+
+  g_assert_true (shmv_channel_open (writer, SHMV_CHANNEL_WRITER, 0));
+  ctl_assert_exit (ctl_run (&out, &err, "list", "--json", NULL), 0, err);
+  json = ctl_parse_json (out);
+  g_assert_nonnull (find_channel (json, key));
+  g_clear_pointer (&out, g_free);
+  ctl_assert_exit (ctl_run (&out, &err, "list", NULL), 0, err);
+  g_assert_nonnull (strstr (out, key));
+  shmv_channel_free (writer);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -291,6 +468,14 @@ main (int argc, char **argv)
   g_test_add_func ("/ctl/gc/removes-stale-keeps-persistent-and-live", test_gc);
   g_test_add_func ("/ctl/gc/reports-what-it-removed", test_gc_text);
   g_test_add_func ("/ctl/text/escapes-peer-strings", test_text_escapes_peer_strings);
+  g_test_add_data_func ("/ctl/corrupt/bad-channel-magic-listed-and-collected",
+                        GINT_TO_POINTER (BREAK_CHANNEL_MAGIC), test_corrupt_listed_and_collected);
+  g_test_add_data_func ("/ctl/corrupt/bad-segment-magic-listed-and-collected",
+                        GINT_TO_POINTER (BREAK_SEGMENT_MAGIC), test_corrupt_listed_and_collected);
+  g_test_add_data_func ("/ctl/corrupt/truncated-listed-and-collected",
+                        GINT_TO_POINTER (BREAK_TRUNCATE), test_corrupt_listed_and_collected);
+  g_test_add_func ("/ctl/corrupt/in-use-kept-and-rm-named", test_corrupt_in_use);
+  g_test_add_func ("/ctl/list/long-key", test_list_long_key);
 
   return g_test_run ();
 }

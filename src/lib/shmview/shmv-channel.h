@@ -259,6 +259,17 @@ SHMV_API size_t shmv_channel_segment_size (const ShmvChannel *ch);
 SHMV_API ShmvError shmv_channel_error (const ShmvChannel *ch);
 SHMV_API const char *shmv_channel_error_string (const ShmvChannel *ch);
 
+#ifndef SHMV_KEY_STORED_MAX
+/* The longest key a segment stores in full (and so a listing can show). */
+#define SHMV_KEY_STORED_MAX 4000
+#endif
+
+/* Room for a native name ("/shmv-<uid>-<hash>") and its terminating NUL. */
+#define SHMV_NATIVE_KEY_SIZE 64
+
+/* Room for why a listed channel is corrupt, in English. */
+#define SHMV_CORRUPT_REASON_SIZE 128
+
 /**
  * ShmvChannelEntry:
  *
@@ -266,11 +277,15 @@ SHMV_API const char *shmv_channel_error_string (const ShmvChannel *ch);
  */
 typedef struct
 {
-  char key[256];
-  char native_key[32];
+  char key[SHMV_KEY_STORED_MAX + 1]; /* "" when a corrupt segment does not say */
+  char native_key[SHMV_NATIVE_KEY_SIZE];
   size_t size; /* bytes in /dev/shm */
   bool persistent;
   bool in_use; /* some process has it attached */
+  /* Its prefix or channel header makes no sense (scribbled, truncated): no
+   * one can open it. corrupt_reason says what is wrong, in English. */
+  bool corrupt;
+  char corrupt_reason[SHMV_CORRUPT_REASON_SIZE];
 } ShmvChannelEntry;
 
 /**
@@ -281,6 +296,17 @@ typedef struct
  * Returns the count, or -1 with @status set.
  */
 SHMV_API int shmv_channel_list (ShmvChannelEntry **entries, ShmvStatus *status);
+
+/**
+ * shmv_channel_entry_remove_unused:
+ *
+ * Removes the channel listed as @entry (by its native name, since a corrupt
+ * channel's key may be unknown) if no process has it open and, looked at
+ * again under the exclusive lock that proves nobody uses it, it is stale
+ * (not persistent) or corrupt. ALREADY_EXISTS when it is in use or sound and
+ * persistent, NOT_FOUND when it is gone; for garbage collection.
+ */
+SHMV_API bool shmv_channel_entry_remove_unused (const ShmvChannelEntry *entry, ShmvStatus *status);
 
 /**
  * ShmvWatch:

@@ -1,12 +1,12 @@
-/* ctl-report.c: what shmview-ctl knows about a channel, for info and list
+/* shmv-channel-report.c: what can be told about a channel without changing it
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#define G_LOG_DOMAIN "shmview-ctl"
+#define G_LOG_DOMAIN "shmv-channel-report"
 
 #include "config.h"
 
-#include "ctl-report.h"
+#include "shmv-channel-report.h"
 
 #include "shmv-autocleanups.h"
 #include "shmv-gerror.h"
@@ -15,7 +15,7 @@
 #include <string.h>
 
 void
-ctl_report_free (CtlReport *report)
+shmv_channel_report_free (ShmvChannelReport *report)
 {
   if (report == NULL)
     return;
@@ -25,12 +25,13 @@ ctl_report_free (CtlReport *report)
   g_free (report);
 }
 
-static CtlReport *
+static ShmvChannelReport *
 report_new (const char *key, const char *native_key, const ShmvChannelEntry *entry)
 {
-  CtlReport *report = g_new0 (CtlReport, 1);
+  ShmvChannelReport *report = g_new0 (ShmvChannelReport, 1);
 
-  report->key = g_strdup (key);
+  /* A corrupt segment may not say which key it was made for. */
+  report->key = key != NULL && key[0] != '\0' ? g_strdup (key) : NULL;
   report->native_key = g_strdup (native_key);
   if (entry != NULL)
     {
@@ -42,13 +43,13 @@ report_new (const char *key, const char *native_key, const ShmvChannelEntry *ent
   return report;
 }
 
-CtlReport *
-ctl_report_new_from_channel (ShmvChannel *ch, const ShmvChannelEntry *entry, GError **error)
+ShmvChannelReport *
+shmv_channel_report_new_from_channel (ShmvChannel *ch, const ShmvChannelEntry *entry, GError **error)
 {
-  g_autoptr (CtlReport) report = NULL;
+  g_autoptr (ShmvChannelReport) report = NULL;
 
   report = report_new (shmv_channel_key (ch), shmv_channel_native_key (ch), entry);
-  report->state = CTL_REPORT_OPENED;
+  report->state = SHMV_REPORT_OPENED;
   report->size = shmv_channel_segment_size (ch);
 
   if (shmv_channel_get_info (ch, &report->frame))
@@ -66,51 +67,67 @@ ctl_report_new_from_channel (ShmvChannel *ch, const ShmvChannelEntry *entry, GEr
   return g_steal_pointer (&report);
 }
 
-CtlReport *
-ctl_report_new_stale (const ShmvChannelEntry *entry)
+ShmvChannelReport *
+shmv_channel_report_new_stale (const ShmvChannelEntry *entry)
 {
-  CtlReport *report = report_new (entry->key, entry->native_key, entry);
+  ShmvChannelReport *report = report_new (entry->key, entry->native_key, entry);
 
-  report->state = CTL_REPORT_STALE;
+  report->state = SHMV_REPORT_STALE;
   return report;
 }
 
-CtlReport *
-ctl_report_new_from_entry (const ShmvChannelEntry *entry)
+static ShmvChannelReport *
+new_failed (const ShmvChannelEntry *entry, ShmvError error, const char *message)
+{
+  ShmvChannelReport *report = report_new (entry->key, entry->native_key, entry);
+
+  report->state = SHMV_REPORT_FAILED;
+  report->error = error;
+  report->corrupt = error == SHMV_ERROR_CORRUPT;
+  report->error_message = g_strdup (message);
+  return report;
+}
+
+ShmvChannelReport *
+shmv_channel_report_new_from_entry (const ShmvChannelEntry *entry)
 {
   g_autoptr (ShmvChannel) ch = NULL;
   g_autoptr (GError) error = NULL;
-  CtlReport *report;
+  ShmvChannelReport *report;
 
   /* Nobody uses a stale channel: our reader would be its last user, and
    * closing it would remove it. Listing must not garbage-collect. */
-  if (ctl_entry_is_stale (entry))
-    return ctl_report_new_stale (entry);
+  if (entry->corrupt)
+    return new_failed (entry, SHMV_ERROR_CORRUPT, entry->corrupt_reason);
+  if (shmv_channel_entry_is_stale (entry))
+    return shmv_channel_report_new_stale (entry);
 
   ch = shmv_channel_new (entry->key);
   if (shmv_channel_open (ch, SHMV_CHANNEL_READER, 0))
     {
-      report = ctl_report_new_from_channel (ch, entry, &error);
+      report = shmv_channel_report_new_from_channel (ch, entry, &error);
       if (report != NULL)
         return report;
     }
 
   g_debug ("cannot read channel %s: %s", entry->key, shmv_channel_error_string (ch));
-  report = report_new (entry->key, entry->native_key, entry);
-  report->state = CTL_REPORT_FAILED;
-  report->error = shmv_channel_error (ch);
-  report->error_message = g_strdup (shmv_channel_error_string (ch));
-  return report;
+  return new_failed (entry, shmv_channel_error (ch), shmv_channel_error_string (ch));
 }
 
 gboolean
-ctl_entry_is_stale (const ShmvChannelEntry *entry)
+shmv_channel_entry_is_stale (const ShmvChannelEntry *entry)
 {
   return !entry->in_use && !entry->persistent;
 }
 
 gboolean
-ctl_find_entry (const char *key, ShmvChannelEntry *entry, GError **error)
+shmv_channel_entry_is_collectable (const ShmvChannelEntry *entry)
+{
+  return !entry->in_use && (entry->corrupt || !entry->persistent);
+}
+
+gboolean
+shmv_channel_find_entry (const char *native_key, ShmvChannelEntry *entry, GError **error)
 {
   ShmvChannelEntry *entries = NULL;
   ShmvStatus status;
@@ -121,7 +138,7 @@ ctl_find_entry (const char *key, ShmvChannelEntry *entry, GError **error)
     return shmv_propagate_status (&status, error);
 
   for (int i = 0; i < n && !found; i++)
-    if (strcmp (entries[i].key, key) == 0)
+    if (strcmp (entries[i].native_key, native_key) == 0)
       {
         *entry = entries[i];
         found = TRUE;
