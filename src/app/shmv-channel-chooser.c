@@ -19,7 +19,9 @@
 #include "shmv-app-resources.h"
 #include "shmv-widget-util.h"
 #include "shmv-channel-chooser.h"
+#include "shmv-channel-report.h"
 #include "shmv-frame-text.h"
+#include "shmv-text-escape.h"
 
 struct _ShmvChannelChooser
 {
@@ -49,47 +51,14 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
-/* What the listing found out about one channel. */
-typedef struct
-{
-  char *key;
-  gsize size;
-  gboolean readable; /* opened, and its header made sense */
-  gboolean has_frame;
-  gboolean writer_alive;
-  gboolean persistent;
-  ShmvFrameInfo info;
-} ChannelRow;
-
-static void
-channel_row_free (gpointer data)
-{
-  ChannelRow *row = data;
-
-  g_free (row->key);
-  g_free (row);
-}
-
-static void
-probe_channel (ChannelRow *row)
-{
-  ShmvChannel *ch = shmv_channel_new (row->key);
-
-  if (shmv_channel_open (ch, SHMV_CHANNEL_READER, 0))
-    {
-      row->readable = TRUE;
-      row->has_frame = shmv_channel_get_info (ch, &row->info);
-      row->writer_alive = shmv_channel_writer_alive (ch) && !shmv_channel_is_withdrawn (ch);
-      if (shmv_channel_error (ch) == SHMV_ERROR_CORRUPT)
-        row->readable = FALSE;
-    }
-  shmv_channel_free (ch);
-}
-
+/* What the listing found out about each channel: the description
+ * shmview-ctl list gives, made without ever removing a channel (a stale one
+ * is not opened: our reader would be its last user). */
 static void
 list_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
 {
-  g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func (channel_row_free);
+  g_autoptr (GPtrArray) rows =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) shmv_channel_report_free);
   ShmvChannelEntry *entries = NULL;
   ShmvStatus status = { 0 };
   int n = shmv_channel_list (&entries, &status);
@@ -100,30 +69,26 @@ list_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellab
       return;
     }
   for (int i = 0; i < n && !g_cancellable_is_cancelled (cancellable); i++)
-    {
-      ChannelRow *row = g_new0 (ChannelRow, 1);
-
-      row->key = g_strdup (entries[i].key);
-      row->size = entries[i].size;
-      row->persistent = entries[i].persistent;
-      probe_channel (row);
-      g_ptr_array_add (rows, row);
-    }
+    g_ptr_array_add (rows, shmv_channel_report_new_from_entry (&entries[i]));
   free (entries);
   g_task_return_pointer (task, g_steal_pointer (&rows), (GDestroyNotify) g_ptr_array_unref);
 }
 
 static char *
-row_details (const ChannelRow *row)
+row_details (const ShmvChannelReport *row)
 {
   g_autofree char *bytes = g_format_size (row->size);
   g_autofree char *image = NULL;
   const char *writer = NULL;
 
-  if (!row->readable)
+  if (row->corrupt)
+    return g_strjoin (C_ ("status line", " · "), bytes, _ ("corrupt"), NULL);
+  if (row->state == SHMV_REPORT_FAILED)
     return g_strjoin (C_ ("status line", " · "), bytes, _ ("not readable"), NULL);
+  if (row->state == SHMV_REPORT_STALE)
+    return g_strjoin (C_ ("status line", " · "), bytes, _ ("writer left"), NULL);
 
-  if (row->writer_alive)
+  if (row->writer_alive && !row->withdrawn)
     writer = _ ("writer running");
   else if (row->persistent)
     writer = _ ("kept without a writer");
@@ -133,18 +98,21 @@ row_details (const ChannelRow *row)
   if (!row->has_frame)
     return g_strjoin (C_ ("status line", " · "), _ ("no image yet"), bytes, writer, NULL);
 
-  image = shmv_frame_dimensions (&row->info);
+  image = shmv_frame_dimensions (&row->frame);
   return g_strjoin (C_ ("status line", " · "), image, bytes, writer, NULL);
 }
 
 static GtkWidget *
-row_new (ShmvChannelChooser *self, const ChannelRow *row)
+row_new (ShmvChannelChooser *self, const ShmvChannelReport *row)
 {
   g_autofree char *details = row_details (row);
+  /* A peer chose the key: shown, never obeyed (plain text, no markup, its
+   * control characters visible); a corrupt channel may not tell its key. */
+  g_autofree char *shown = shmv_escape_text (row->key != NULL ? row->key : row->native_key);
   GtkWidget *list_row = gtk_list_box_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *title = gtk_label_new (row->key);
+  GtkWidget *title = gtk_label_new (shown);
   GtkWidget *subtitle = gtk_label_new (details);
   GtkWidget *check = gtk_image_new_from_icon_name ("object-select-symbolic");
 
@@ -166,8 +134,9 @@ row_new (ShmvChannelChooser *self, const ChannelRow *row)
   gtk_widget_set_margin_end (box, 6);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (list_row), box);
 
+  gtk_label_set_use_markup (GTK_LABEL (title), FALSE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (list_row), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  row->key, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, details, -1);
+                                  shown, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, details, -1);
   g_object_set_data_full (G_OBJECT (list_row), "shmv-key", g_strdup (row->key), g_free);
   return list_row;
 }
@@ -377,6 +346,7 @@ void
 shmv_channel_chooser_set_key (ShmvChannelChooser *self, const char *key)
 {
   g_autofree char *tooltip = NULL;
+  g_autofree char *shown = NULL;
 
   g_return_if_fail (SHMV_IS_CHANNEL_CHOOSER (self));
 
@@ -385,8 +355,9 @@ shmv_channel_chooser_set_key (ShmvChannelChooser *self, const char *key)
   g_free (self->key);
   self->key = g_strdup (key);
 
-  gtk_label_set_label (self->key_label, key != NULL ? key : "");
-  tooltip = g_strdup_printf (_ ("Channel “%s”: choose another"), key != NULL ? key : "");
+  shown = shmv_escape_text (key != NULL ? key : "");
+  gtk_label_set_text (self->key_label, shown);
+  tooltip = g_strdup_printf (_ ("Channel “%s”: choose another"), shown);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->menu_button), tooltip);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->menu_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   tooltip, -1);

@@ -11,6 +11,7 @@
 
 #include "shmv-frame-text.h"
 #include "shmv-status-text.h"
+#include "shmv-text-escape.h"
 
 /* TRANSLATORS: separates the parts of a status line */
 #define SEPARATOR C_ ("status line", " · ")
@@ -26,8 +27,11 @@ shmv_status_text_size (const ShmvFrameInfo *info)
 static char *
 key_text (const char *key)
 {
+  /* The key may come from a peer's channel, picked in the chooser. */
+  g_autofree char *shown = shmv_escape_text (key);
+
   /* TRANSLATORS: the channel's key, as in "Key “shmview”" */
-  return g_strdup_printf (_ ("Key “%s”"), key);
+  return g_strdup_printf (_ ("Key “%s”"), shown);
 }
 
 static char *

@@ -13,6 +13,10 @@
 #include "shmv-channel-chooser.h"
 #include "shmv-test-util.h"
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #define TIMEOUT_MS 20000
 
 static gboolean
@@ -59,6 +63,101 @@ test_choosing_sets_the_key (void)
   g_assert_nonnull (gui_test_find_widget (chooser, GTK_TYPE_LABEL, "one"));
 }
 
+/* A channel whose only user, its writer, was killed with SIGKILL: stale. */
+static void
+make_stale_channel (const char *key)
+{
+  static const guint8 pixels[2 * 2 * 3] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 };
+  int fds[2];
+  int status;
+  pid_t pid;
+  char c;
+
+  g_assert_cmpint (pipe (fds), ==, 0);
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      ShmvChannel *ch = shmv_channel_new (key);
+
+      close (fds[0]);
+      if (!shmv_channel_open (ch, SHMV_CHANNEL_WRITER, 0) ||
+          !shmv_channel_publish (ch, pixels, 2, 2, 6, SHMV_FORMAT_RGB8, "stale"))
+        _exit (1);
+      if (write (fds[1], "x", 1) != 1)
+        _exit (1);
+      for (;;)
+        pause ();
+    }
+  close (fds[1]);
+  g_assert_cmpint (read (fds[0], &c, 1), ==, 1);
+  close (fds[0]);
+  g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFSIGNALED (status));
+}
+
+/* Looking never removes: the chooser describes a stale channel without
+ * becoming its last user, as shmview-ctl list does. */
+static void
+test_stale_channel_survives_listing (void)
+{
+  g_autofree char *key = NULL;
+  g_autoptr (GtkWidget) chooser = NULL;
+  ShmvChannel *ch = NULL;
+
+  GUI_TEST_REQUIRE_DISPLAY ();
+
+  key = shmv_test_unique_key ("chooser-stale");
+  make_stale_channel (key);
+  ch = shmv_channel_new (key);
+  g_assert_true (shmv_test_shm_exists (shmv_channel_native_key (ch) + 1));
+
+  chooser = g_object_ref_sink (GTK_WIDGET (shmv_channel_chooser_new ()));
+  shmv_channel_chooser_refresh (SHMV_CHANNEL_CHOOSER (chooser));
+  g_assert_true (gui_test_wait_until (chooser_listed, chooser, TIMEOUT_MS));
+  g_assert_nonnull (gui_test_find_widget (chooser, GTK_TYPE_LABEL, key));
+  g_assert_true (shmv_test_shm_exists (shmv_channel_native_key (ch) + 1));
+
+  g_assert_true (shmv_channel_remove_unused (ch));
+  shmv_channel_free (ch);
+}
+
+/* A peer's key reaches the labels with its control characters shown, and
+ * never as markup. */
+static void
+test_labels_escape_keys (void)
+{
+  g_autofree char *unique = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *shown = NULL;
+  g_autoptr (GtkWidget) chooser = NULL;
+  GtkWidget *label;
+  ShmvChannel *writer = NULL;
+
+  GUI_TEST_REQUIRE_DISPLAY ();
+
+  unique = shmv_test_unique_key ("chooser-esc");
+  key = g_strconcat (unique, "<b>x</b>&amp;\x1b[31m\a\r\n", NULL);
+  shown = g_strconcat (unique, "<b>x</b>&amp;\\x1b[31m\\x07\\x0d\\x0a", NULL);
+  writer = shmv_channel_new (key);
+  g_assert_true (shmv_channel_open (writer, SHMV_CHANNEL_WRITER, 0));
+
+  chooser = g_object_ref_sink (GTK_WIDGET (shmv_channel_chooser_new ()));
+  shmv_channel_chooser_refresh (SHMV_CHANNEL_CHOOSER (chooser));
+  g_assert_true (gui_test_wait_until (chooser_listed, chooser, TIMEOUT_MS));
+  label = gui_test_find_widget (chooser, GTK_TYPE_LABEL, unique);
+  g_assert_nonnull (label);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==, shown);
+  g_assert_false (gtk_label_get_use_markup (GTK_LABEL (label)));
+
+  shmv_channel_chooser_set_key (SHMV_CHANNEL_CHOOSER (chooser), key);
+  g_assert_nonnull (gui_test_find_widget (chooser, GTK_TYPE_LABEL, shown));
+  g_assert_cmpstr (shmv_channel_chooser_get_key (SHMV_CHANNEL_CHOOSER (chooser)), ==, key);
+
+  shmv_channel_free (writer);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -66,6 +165,9 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/gui/chooser/lists-a-live-channel", test_lists_a_live_channel);
   g_test_add_func ("/gui/chooser/choosing-sets-the-key", test_choosing_sets_the_key);
+  g_test_add_func ("/gui/chooser/stale-channel-survives-listing",
+                   test_stale_channel_survives_listing);
+  g_test_add_func ("/gui/chooser/labels-escape-keys", test_labels_escape_keys);
 
   return g_test_run ();
 }
