@@ -19,6 +19,7 @@
 #include <glib/gi18n.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 /* The failure of the last call on @ch, prefixed with what we were doing. */
 static CtlExit
@@ -146,8 +147,11 @@ CtlExit
 ctl_cmd_read (const CtlOptions *options, const char *path)
 {
   g_autoptr (ShmvChannel) ch = channel_new (options);
-  g_autofree char *display = g_filename_display_name (path);
+  gboolean to_stdout = g_str_equal (path, "-");
+  g_autofree char *display =
+      to_stdout ? g_strdup (_ ("standard output")) : g_filename_display_name (path);
   g_autofree char *summary = NULL;
+  g_autofree char *message = NULL;
   void *pixels = NULL;
   size_t capacity = 0;
   ShmvFrameInfo info;
@@ -167,7 +171,12 @@ ctl_cmd_read (const CtlOptions *options, const char *path)
       return fail_channel_error (options, ch, doing);
     }
 
-  saved = shmv_png_save (path, pixels, info.width, info.height, info.stride, info.format, &status);
+  if (to_stdout)
+    saved = shmv_png_save_fd (STDOUT_FILENO, display, pixels, info.width, info.height,
+                              info.stride, info.format, &status);
+  else
+    saved = shmv_png_save (path, pixels, info.width, info.height, info.stride, info.format,
+                           &status);
   free (pixels);
   if (!saved)
     {
@@ -177,8 +186,12 @@ ctl_cmd_read (const CtlOptions *options, const char *path)
 
   summary = shmv_frame_summary (&info);
   /* TRANSLATORS: key, "640 × 480 RGBA8, generation 3", then a file name */
-  g_print (_ ("Saved channel “%s” (%s) to “%s”"), options->key, summary, display);
-  g_print ("\n");
+  message = g_strdup_printf (_ ("Saved channel “%s” (%s) to “%s”"), options->key, summary, display);
+  /* With the image on stdout, what we say goes beside it. */
+  if (to_stdout)
+    g_printerr ("%s\n", message);
+  else
+    g_print ("%s\n", message);
   return CTL_EXIT_OK;
 }
 

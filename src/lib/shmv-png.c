@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <png.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -672,11 +673,11 @@ temp_name_bits (void)
   return x ^ (x >> 31);
 }
 
-/* Creates "<path>.XXXXXX" like mkostemp(), but with mode 0666 so the umask
- * decides the final file's permissions as for any new file (mkostemp()
- * would leave it 0600). Returns the fd, or -1 with errno set. */
+/* Creates "<path>.XXXXXX" like mkostemp(), but with @mode (mkostemp()
+ * would leave it 0600, whatever the umask says of new files). Returns the
+ * fd, or -1 with errno set. */
 static int
-create_temp_beside (const char *path, char **temp_path)
+create_temp_beside (const char *path, mode_t mode, char **temp_path)
 {
   static const char digits[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
   size_t len = strlen (path);
@@ -697,7 +698,7 @@ create_temp_beside (const char *path, char **temp_path)
         temp[len + i] = digits[v % 62];
       temp[len + 7] = '\0';
       do
-        fd = open (temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0666);
+        fd = open (temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, mode);
       while (fd < 0 && errno == EINTR);
       if (fd >= 0)
         {
@@ -711,6 +712,110 @@ create_temp_beside (const char *path, char **temp_path)
   free (temp);
   errno = saved_errno;
   return -1;
+}
+
+/* Symlinks a save follows before giving up, as the kernel does (ELOOP). */
+#define MAX_SYMLINKS 40
+
+/* @link's target, resolved against @link's directory when relative. */
+static char *
+link_target (const char *link)
+{
+  const char *slash = strrchr (link, '/');
+  size_t dir_len = slash != NULL ? (size_t) (slash - link) + 1 : 0;
+  char target[PATH_MAX];
+  ssize_t n = readlink (link, target, sizeof target - 1);
+  char *joined;
+
+  if (n < 0)
+    return NULL;
+  target[n] = '\0';
+  if (target[0] == '/')
+    dir_len = 0;
+  joined = malloc (dir_len + (size_t) n + 1);
+  if (joined == NULL)
+    return NULL;
+  memcpy (joined, link, dir_len);
+  memcpy (joined + dir_len, target, (size_t) n + 1);
+  return joined;
+}
+
+/* Where a save to @path really goes: @path with its symlinks followed, to
+ * the file they name even if it does not exist yet. Stats it into @st (or
+ * sets *@exists false). NULL with errno set on failure. */
+static char *
+resolve_target (const char *path, struct stat *st, bool *exists)
+{
+  char *current = strdup (path);
+
+  for (int hops = 0; current != NULL; hops++)
+    {
+      char *next;
+
+      if (lstat (current, st) != 0)
+        {
+          *exists = false;
+          if (errno == ENOENT)
+            return current;
+          break;
+        }
+      *exists = true;
+      if (!S_ISLNK (st->st_mode))
+        return current;
+      if (hops == MAX_SYMLINKS)
+        {
+          errno = ELOOP;
+          break;
+        }
+      next = link_target (current);
+      free (current);
+      current = next;
+    }
+  free (current);
+  return NULL;
+}
+
+/* Writes through whatever is not a regular file (a FIFO, a device): there is
+ * nothing to replace, and a reader may be waiting on the other end. */
+static bool
+open_through (PngEncoder *enc, const char *target, const struct stat *st)
+{
+  if (S_ISDIR (st->st_mode))
+    {
+      io_set_errno (&enc->file, EISDIR, "cannot write");
+      return false;
+    }
+  do
+    enc->file.fd = open (target, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+  while (enc->file.fd < 0 && errno == EINTR);
+  if (enc->file.fd < 0)
+    io_set_errno (&enc->file, errno, "cannot open");
+  return enc->file.fd >= 0;
+}
+
+/* A new file beside @target, to be renamed over it: with an existing file's
+ * permissions and, when we may, its owner and group (a new file gets what
+ * the umask gives). */
+static bool
+open_replacement (PngEncoder *enc, const char *target, const struct stat *st, char **temp_path)
+{
+  enc->file.fd = create_temp_beside (target, st != NULL ? 0600 : 0666, temp_path);
+  if (enc->file.fd < 0)
+    {
+      io_set_errno (&enc->file, errno, "cannot create a file beside it");
+      return false;
+    }
+  if (st == NULL)
+    return true;
+  /* Owner first: changing it may clear set-id bits that fchmod() restores. */
+  if (fchown (enc->file.fd, st->st_uid, st->st_gid) != 0)
+    (void) fchown (enc->file.fd, (uid_t) -1, st->st_gid);
+  if (fchmod (enc->file.fd, st->st_mode & 07777) != 0)
+    {
+      io_set_errno (&enc->file, errno, "cannot give it the permissions of the old file");
+      return false;
+    }
+  return true;
 }
 
 static bool
@@ -753,25 +858,32 @@ shmv_png_save (const char *path,
   PngEncoder enc = {
     .pixels = pixels, .width = width, .height = height, .stride = stride, .format = format
   };
+  char *target = NULL;
   char *temp_path = NULL;
+  struct stat st;
+  bool exists = false;
   bool ok = false;
 
   shmv_status_clear (status);
   if (!check_save_args (path, pixels, width, height, stride, format, status) ||
       !io_init (&enc.file, path, status, true))
     return false;
-  enc.file.fd = create_temp_beside (path, &temp_path);
-  if (enc.file.fd < 0)
+  target = resolve_target (path, &st, &exists);
+  if (target == NULL)
     {
-      io_set_errno (&enc.file, errno, "cannot create a file beside it");
+      io_set_errno (&enc.file, errno, "cannot follow it");
       goto out;
     }
+  if (exists && !S_ISREG (st.st_mode) ? !open_through (&enc, target, &st)
+                                      : !open_replacement (&enc, target, exists ? &st : NULL,
+                                                           &temp_path))
+    goto out;
   /* No fsync(): rename() makes the replacement atomic for other processes,
    * which is what readers of the file see; durability across a power cut is
    * not worth its latency for frames saved from a viewer. */
   if (!encoder_write (&enc) || !close_checked (&enc.file))
     goto out;
-  if (rename (temp_path, path) != 0)
+  if (temp_path != NULL && rename (temp_path, target) != 0)
     {
       io_set_errno (&enc.file, errno, "cannot replace");
       goto out;
@@ -785,6 +897,35 @@ out:
   if (!ok && temp_path != NULL)
     unlink (temp_path);
   free (temp_path);
+  free (target);
+  return ok;
+}
+
+bool
+shmv_png_save_fd (int fd,
+                  const char *name,
+                  const void *pixels,
+                  uint32_t width,
+                  uint32_t height,
+                  size_t stride,
+                  ShmvFormat format,
+                  ShmvStatus *status)
+{
+  PngEncoder enc = {
+    .pixels = pixels, .width = width, .height = height, .stride = stride, .format = format
+  };
+  bool ok;
+
+  shmv_status_clear (status);
+  if (!check_save_args (name, pixels, width, height, stride, format, status) ||
+      !io_init (&enc.file, name, status, true))
+    return false;
+  enc.file.fd = fd;
+  ok = encoder_write (&enc);
+  if (enc.png != NULL)
+    png_destroy_write_struct (&enc.png, enc.info != NULL ? &enc.info : NULL);
+  enc.file.fd = -1; /* the caller's */
+  io_clear (&enc.file);
   return ok;
 }
 

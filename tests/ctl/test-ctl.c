@@ -10,8 +10,11 @@
 #include "shmv-test-util.h"
 
 #include <glib/gstdio.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -309,6 +312,178 @@ test_read_unwritable (Fixture *f, gconstpointer data)
       }
     g_assert_cmpint (n, ==, 2); /* good.png and a-file */
   }
+}
+
+/* read OUT: what OUT is decides how it is written */
+
+/* Asserts that @dir holds exactly @n entries (no temporary file left). */
+static void
+assert_n_entries (const char *dir_path, int n)
+{
+  g_autoptr (GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+  int found = 0;
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_test_message ("found %s", name);
+      found++;
+    }
+  g_assert_cmpint (found, ==, n);
+}
+
+static mode_t
+mode_of (const char *path, gboolean follow)
+{
+  struct stat st;
+
+  g_assert_cmpint (follow ? stat (path, &st) : lstat (path, &st), ==, 0);
+  return st.st_mode;
+}
+
+/* A regular file is replaced, keeping its permissions. */
+static void
+test_read_keeps_mode (Fixture *f, gconstpointer data)
+{
+  g_autofree char *png = ctl_make_png (f->dir, "in.png", 5, 4, SHMV_FORMAT_RGB8, 2);
+  g_autofree char *out_png = path_in (f, "out.png");
+  g_autofree char *err = NULL;
+
+  publish_ok (f, png);
+  g_assert_true (g_file_set_contents (out_png, "old", -1, NULL));
+  g_assert_cmpint (chmod (out_png, 0600), ==, 0);
+  ctl_assert_exit (ctl_run (NULL, &err, "read", out_png, "-k", f->key, NULL), 0, err);
+  ctl_assert_same_pixels (png, out_png);
+  g_assert_cmpint (mode_of (out_png, FALSE), ==, S_IFREG | 0600);
+  assert_n_entries (f->dir, 2);
+}
+
+/* A symlink is followed: its target is replaced, in the target's directory,
+ * and the link stays a link. A dangling link gets its target made. */
+static void
+test_read_follows_symlink (Fixture *f, gconstpointer data)
+{
+  g_autofree char *png = ctl_make_png (f->dir, "in.png", 5, 4, SHMV_FORMAT_RGBA8, 3);
+  g_autofree char *sub = path_in (f, "sub");
+  g_autofree char *target = path_in (f, "sub/target.png");
+  g_autofree char *link = path_in (f, "link.png");
+  g_autofree char *dangling = path_in (f, "dangling.png");
+  g_autofree char *new_target = path_in (f, "sub/new.png");
+  g_autofree char *err = NULL;
+
+  publish_ok (f, png);
+  g_assert_cmpint (g_mkdir (sub, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (target, "old", -1, NULL));
+  g_assert_cmpint (chmod (target, 0640), ==, 0);
+  g_assert_cmpint (symlink ("sub/target.png", link), ==, 0);
+  g_assert_cmpint (symlink ("sub/new.png", dangling), ==, 0);
+
+  ctl_assert_exit (ctl_run (NULL, &err, "read", link, "-k", f->key, NULL), 0, err);
+  g_assert_true (S_ISLNK (mode_of (link, FALSE)));
+  g_assert_cmpint (mode_of (target, FALSE), ==, S_IFREG | 0640);
+  ctl_assert_same_pixels (png, target);
+
+  g_clear_pointer (&err, g_free);
+  ctl_assert_exit (ctl_run (NULL, &err, "read", dangling, "-k", f->key, NULL), 0, err);
+  g_assert_true (S_ISLNK (mode_of (dangling, FALSE)));
+  ctl_assert_same_pixels (png, new_target);
+  assert_n_entries (f->dir, 4); /* in.png, sub, link.png, dangling.png */
+  assert_n_entries (sub, 2);
+}
+
+/* Copies FIFO @fifo to file @copy in a child process; returns its pid. */
+static GPid
+fifo_reader (const char *fifo, const char *copy)
+{
+  GPid pid = fork ();
+
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      char buf[4096];
+      int in = open (fifo, O_RDONLY);
+      int out = open (copy, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      ssize_t n;
+
+      if (in < 0 || out < 0)
+        _exit (1);
+      while ((n = read (in, buf, sizeof buf)) > 0)
+        if (write (out, buf, (size_t) n) != n)
+          _exit (1);
+      _exit (n == 0 ? 0 : 1);
+    }
+  return pid;
+}
+
+/* A FIFO is written through, and stays a FIFO. */
+static void
+test_read_into_fifo (Fixture *f, gconstpointer data)
+{
+  g_autofree char *png = ctl_make_png (f->dir, "in.png", 7, 3, SHMV_FORMAT_RGB16, 4);
+  g_autofree char *fifo = path_in (f, "fifo");
+  g_autofree char *copy = path_in (f, "copy.png");
+  g_autofree char *err = NULL;
+  GPid reader;
+
+  publish_ok (f, png);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  reader = fifo_reader (fifo, copy);
+  ctl_assert_exit (ctl_run (NULL, &err, "read", fifo, "-k", f->key, NULL), 0, err);
+  if (!S_ISFIFO (mode_of (fifo, FALSE)))
+    shmv_test_kill (reader); /* it waits for a writer that will never come */
+  g_assert_true (S_ISFIFO (mode_of (fifo, FALSE)));
+  g_assert_cmpint (shmv_test_wait (reader), ==, 0);
+  ctl_assert_same_pixels (png, copy);
+  assert_n_entries (f->dir, 3);
+}
+
+/* A character device is written through: a null device swallows the image,
+ * a full one fails with a clear error (exit 4); either stays a device.
+ * Our own nodes (mknod, root only): never the system's /dev/null. */
+static void
+test_read_into_device (Fixture *f, gconstpointer data)
+{
+  g_autofree char *png = ctl_make_png (f->dir, "in.png", 3, 3, SHMV_FORMAT_RGB8, 5);
+  g_autofree char *null_dev = path_in (f, "null");
+  g_autofree char *full_dev = path_in (f, "full");
+  g_autofree char *err = NULL;
+
+  if (mknod (null_dev, S_IFCHR | 0666, makedev (1, 3)) != 0 ||
+      mknod (full_dev, S_IFCHR | 0666, makedev (1, 7)) != 0)
+    {
+      g_test_skip ("cannot make device nodes (needs root)");
+      return;
+    }
+  publish_ok (f, png);
+  ctl_assert_exit (ctl_run (NULL, &err, "read", null_dev, "-k", f->key, NULL), 0, err);
+  g_assert_true (S_ISCHR (mode_of (null_dev, FALSE)));
+
+  g_clear_pointer (&err, g_free);
+  ctl_assert_exit (ctl_run (NULL, &err, "read", full_dev, "-k", f->key, NULL), 4, err);
+  g_assert_nonnull (strstr (err, "No space left on device"));
+  g_assert_true (S_ISCHR (mode_of (full_dev, FALSE)));
+  assert_n_entries (f->dir, 3);
+}
+
+/* "-" is standard output: piped into another process, which gets the PNG. */
+static void
+test_read_to_stdout (Fixture *f, gconstpointer data)
+{
+  g_autofree char *png = ctl_make_png (f->dir, "in.png", 6, 6, SHMV_FORMAT_RGBA16, 6);
+  g_autofree char *copy = path_in (f, "copy.png");
+  g_autofree char *script = g_strdup_printf ("\"$SHMVIEW_CTL\" read - -k '%s' | cat > '%s'",
+                                             f->key, copy);
+  const char *argv[] = { "/bin/sh", "-c", script, NULL };
+  g_autofree char *err = NULL;
+  int status;
+
+  publish_ok (f, png);
+  status = shmv_test_run (argv, NULL, &err);
+  g_assert_true (WIFEXITED (status));
+  ctl_assert_exit (WEXITSTATUS (status), 0, err);
+  ctl_assert_same_pixels (png, copy);
+  /* The summary went to stderr, not into the image. */
+  g_assert_nonnull (strstr (err, "Saved channel"));
 }
 
 static void
@@ -786,6 +961,11 @@ main (int argc, char **argv)
   ADD ("/ctl/read/unwritable-path-gives-4-and-no-file", test_read_unwritable, NULL);
   ADD ("/ctl/read/missing-channel-gives-2", test_read_missing_channel, NULL);
   ADD ("/ctl/read/no-frame-yet-gives-2", test_read_no_frame, NULL);
+  ADD ("/ctl/read/regular-file-keeps-its-mode", test_read_keeps_mode, NULL);
+  ADD ("/ctl/read/symlink-is-followed", test_read_follows_symlink, NULL);
+  ADD ("/ctl/read/fifo-is-written-through", test_read_into_fifo, NULL);
+  ADD ("/ctl/read/device-is-written-through", test_read_into_device, NULL);
+  ADD ("/ctl/read/dash-is-stdout", test_read_to_stdout, NULL);
   ADD ("/ctl/info/json-fields-and-types", test_info_json, NULL);
   ADD ("/ctl/info/json-stays-clean-with-debug-messages", test_info_json_debug, NULL);
   ADD ("/ctl/info/text", test_info_text, NULL);

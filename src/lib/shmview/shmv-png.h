@@ -73,8 +73,12 @@ SHMV_API bool shmv_png_publish (const char *path,
  * shmv_png_save:
  *
  * Writes @width x @height pixels as a PNG (8 or 16 bits, RGB or RGBA as the
- * format says). Writes a temporary file beside @path and renames it, so a
- * failed save leaves no partial file and an old @path intact.
+ * format says). What @path is decides how: symlinks are followed to the
+ * file they name; a regular file (or none) is replaced atomically by a
+ * temporary file written beside it and renamed, keeping an existing file's
+ * permissions (and owner and group when allowed), so a failed save leaves
+ * no partial file and the old file intact; anything else (a FIFO, a
+ * device) is written through, never replaced.
  */
 SHMV_API bool shmv_png_save (const char *path,
                              const void *pixels,
@@ -83,5 +87,21 @@ SHMV_API bool shmv_png_save (const char *path,
                              size_t stride,
                              ShmvFormat format,
                              ShmvStatus *status);
+
+/**
+ * shmv_png_save_fd:
+ * @fd: an open descriptor, written from where it stands and left open
+ * @name: what to call it in messages ("standard output")
+ *
+ * shmv_png_save() into @fd: written through, for a pipe or standard output.
+ */
+SHMV_API bool shmv_png_save_fd (int fd,
+                                const char *name,
+                                const void *pixels,
+                                uint32_t width,
+                                uint32_t height,
+                                size_t stride,
+                                ShmvFormat format,
+                                ShmvStatus *status);
 
 SHMV_END_DECLS
