@@ -9,6 +9,7 @@
 #include "ctl-commands.h"
 
 #include "ctl-json.h"
+#include "ctl-signals.h"
 #include "shmv-channel-report.h"
 #include "ctl-text.h"
 #include "shmv-autocleanups.h"
@@ -19,6 +20,7 @@
 #include <glib/gi18n.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* The failure of the last call on @ch, prefixed with what we were doing. */
@@ -100,14 +102,32 @@ print_json (ShmvJson *json)
   g_print ("%s\n", text);
 }
 
+/* Signal clean-up of a publish that made its channel: the channel goes, as
+ * it would when the command fails (it is not persistent yet). */
+static void
+remove_made_channel (gpointer key)
+{
+  ShmvChannel *ch = shmv_channel_new (key);
+
+  shmv_channel_remove (ch);
+  shmv_channel_free (ch);
+}
+
 CtlExit
 ctl_cmd_publish (const CtlOptions *options, const char *path)
 {
   g_autoptr (ShmvChannel) ch = channel_new (options);
   g_autofree char *display = g_filename_display_name (path);
   ShmvPngOptions png_options = { .max_pixels = (uint64_t) options->max_pixels };
+  g_autofree ShmvChannelEntry *entry = g_new0 (ShmvChannelEntry, 1);
   ShmvStatus status;
   ShmvFrameInfo info;
+  gboolean kept;
+
+  /* A signal must not leave a channel this command made: not yet
+   * persistent, it would be stale until gc. One that was there stays. */
+  if (!shmv_channel_find_entry (shmv_channel_native_key (ch), entry, NULL))
+    ctl_signals_set_cleanup (remove_made_channel, (gpointer) options->key);
 
   if (!shmv_channel_open (ch, SHMV_CHANNEL_WRITER, 0))
     {
@@ -125,7 +145,13 @@ ctl_cmd_publish (const CtlOptions *options, const char *path)
       return fail_status (&status, doing, CTL_SUBJECT_INPUT_FILE);
     }
 
-  if (!shmv_channel_set_persistent (ch, true))
+  /* Kept, and from then on no longer ours to remove: both, or neither. */
+  ctl_signals_hold ();
+  kept = shmv_channel_set_persistent (ch, true);
+  if (kept)
+    ctl_signals_set_cleanup (NULL, NULL);
+  ctl_signals_release ();
+  if (!kept)
     {
       g_autofree char *doing =
           g_strdup_printf (_ ("Cannot keep channel “%s” after exit"), options->key);
@@ -156,6 +182,7 @@ ctl_cmd_read (const CtlOptions *options, const char *path)
   size_t capacity = 0;
   ShmvFrameInfo info;
   ShmvStatus status;
+  struct stat st;
   gboolean saved;
 
   if (!shmv_channel_open (ch, SHMV_CHANNEL_READER, 0))
@@ -175,8 +202,20 @@ ctl_cmd_read (const CtlOptions *options, const char *path)
     saved = shmv_png_save_fd (STDOUT_FILENO, display, pixels, info.width, info.height,
                               info.stride, info.format, &status);
   else
-    saved = shmv_png_save (path, pixels, info.width, info.height, info.stride, info.format,
-                           &status);
+    {
+      /* A file is replaced by a temporary one beside it, which a signal
+       * must not leave behind: signals wait for the save, which cannot
+       * block for ever. Anything else (a FIFO) is written through, with
+       * nothing to leave, and may wait for a reader for ever. */
+      gboolean replaced = stat (path, &st) != 0 || S_ISREG (st.st_mode);
+
+      if (replaced)
+        ctl_signals_hold ();
+      saved = shmv_png_save (path, pixels, info.width, info.height, info.stride, info.format,
+                             &status);
+      if (replaced)
+        ctl_signals_release ();
+    }
   free (pixels);
   if (!saved)
     {

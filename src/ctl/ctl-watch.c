@@ -3,7 +3,7 @@
  * The process sleeps in poll() on two descriptors: a ShmvWatch (whose thread
  * sleeps on the channel's futex, or on inotify while the channel does not
  * exist, and follows the key when the channel is removed and made again) and
- * a signalfd for SIGINT and SIGTERM. No polling, and a signal ends the wait
+ * a signalfd for SIGINT, SIGTERM and SIGHUP. No polling, and a signal ends the wait
  * at once: shmv_channel_wait() itself resumes after EINTR, so a signal
  * handler could not interrupt it. On the way out the channel is closed, so a
  * reader that was the last user still removes a channel nobody keeps.
@@ -162,7 +162,7 @@ done (const Watch *w)
   return w->options->count >= 0 && w->frames_seen >= w->options->count;
 }
 
-/* Routes SIGINT and SIGTERM to a descriptor. Blocked before the watch's
+/* Routes SIGINT, SIGTERM and SIGHUP to a descriptor. Blocked before the watch's
  * thread starts, so that no thread of ours takes them the default way. */
 static int
 catch_stop_signals (GError **error)
@@ -173,6 +173,7 @@ catch_stop_signals (GError **error)
   sigemptyset (&mask);
   sigaddset (&mask, SIGINT);
   sigaddset (&mask, SIGTERM);
+  sigaddset (&mask, SIGHUP);
   if (sigprocmask (SIG_BLOCK, &mask, NULL) < 0 ||
       (fd = signalfd (-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) < 0)
     {

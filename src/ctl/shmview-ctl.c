@@ -8,6 +8,7 @@
 
 #include "ctl-commands.h"
 #include "ctl-exit.h"
+#include "ctl-signals.h"
 #include "ctl-text.h"
 #include "shmv-i18n.h"
 
@@ -145,7 +146,10 @@ exit_codes_description (void)
   g_string_append (out, _ ("Options may appear anywhere on the command line. A channel is a\n"
                            "shared-memory segment of this user in /dev/shm, named by its key.\n"
                            "watch waits for the channel to appear and follows it when it is\n"
-                           "removed and made again; Ctrl+C ends it with exit status 0."));
+                           "removed and made again; Ctrl+C ends it with exit status 0.\n"
+                           "Any other command stopped by SIGINT, SIGTERM or SIGHUP first\n"
+                           "removes what it made (a new channel, a temporary file) and\n"
+                           "then ends by that signal (status 128 + N in a shell)."));
   g_string_append_c (out, '\n');
   return g_string_free (out, FALSE);
 }
@@ -283,5 +287,8 @@ main (int argc, char **argv)
   if ((result = check_options (command, &raw, &options)) != CTL_EXIT_OK)
     return result;
 
+  /* watch ends on a signal by itself, with status 0 (ctl-watch.c). */
+  if (command->run != ctl_cmd_watch)
+    ctl_signals_start ();
   return command->run (&options, command->argument != NULL ? words[1] : NULL);
 }
