@@ -59,23 +59,51 @@ check_key (ShmvSegmentPrefix *prefix, const char *name, ShmvChannelEntry *entry)
   return NULL;
 }
 
-/* What is wrong with the segment open as @fd, of @size bytes, or NULL.
- * The checks a reader makes on open, so that what a listing calls sound
- * opens and what it calls corrupt does not. */
+/* diagnose()'s verdict on a segment of ours that holds no channel (a plain
+ * ShmvSegment of some other program): not listed, never collected. */
+static const char not_a_channel[] = "not a channel";
+
+/* Whether the channel header of the segment open as @fd, of @size bytes,
+ * says it is a channel, even a broken one: its magic, or (magic scribbled)
+ * the layout, header size and slot count all in place. A plain segment's
+ * data matches neither. */
+static bool
+is_channel (int fd, size_t size, ShmvChannelHeader *header, bool *whole)
+{
+  size_t len = size - SHMV_SEGMENT_DATA_OFFSET;
+
+  memset (header, 0, sizeof *header);
+  if (len > sizeof *header)
+    len = sizeof *header;
+  *whole = len == sizeof *header && size >= SHMV_SEGMENT_DATA_OFFSET + SHMV_CHANNEL_HEADER_SIZE;
+  if (len < sizeof header->magic || !pread_all (fd, header, len, SHMV_SEGMENT_DATA_OFFSET))
+    return false;
+  if (memcmp (header->magic, SHMV_CHANNEL_MAGIC, sizeof header->magic) == 0)
+    return true;
+  return *whole && header->layout == SHMV_CHANNEL_LAYOUT &&
+         header->header_size == SHMV_CHANNEL_HEADER_SIZE && header->n_slots == SHMV_CHANNEL_SLOTS;
+}
+
+/* What is wrong with the segment open as @fd, of @size bytes: NULL for a
+ * sound channel, not_a_channel, or the reason it is a corrupt one. The
+ * checks a reader makes on open, so that what a listing calls sound opens
+ * and what it calls corrupt does not. */
 static const char *
 diagnose (int fd, size_t size, const char *name, ShmvChannelEntry *entry)
 {
   ShmvSegmentPrefix prefix;
   ShmvChannelHeader header;
   key_t first = shmv_sysv_key_for (entry->native_key);
-  const char *reason;
+  const char *reason = NULL;
+  bool whole;
 
   if (size < SHMV_SEGMENT_DATA_OFFSET || !pread_all (fd, &prefix, sizeof prefix, 0))
-    return "truncated: no room for its prefix";
+    return not_a_channel; /* no telling what it was */
+  if (!is_channel (fd, size, &header, &whole))
+    return not_a_channel;
   if (memcmp (prefix.magic, SHMV_SEGMENT_MAGIC, sizeof prefix.magic) != 0)
     {
-      /* Still show the key if the rest of the prefix holds ours. */
-      check_key (&prefix, name, entry);
+      check_key (&prefix, name, entry); /* still show the key if it is ours */
       return "bad segment magic";
     }
   if ((reason = check_key (&prefix, name, entry)) != NULL)
@@ -85,8 +113,7 @@ diagnose (int fd, size_t size, const char *name, ShmvChannelEntry *entry)
     return "unknown segment layout version";
   if (prefix.lock_key < first || prefix.lock_key >= first + SHMV_SYSLOCK_MAX_PROBES)
     return "its prefix names a lock it cannot have";
-  if (size < SHMV_SEGMENT_DATA_OFFSET + SHMV_CHANNEL_HEADER_SIZE ||
-      !pread_all (fd, &header, sizeof header, SHMV_SEGMENT_DATA_OFFSET))
+  if (!whole)
     return "truncated: no room for its channel header";
   return shmv_channel_validate_header (&header);
 }
@@ -114,6 +141,11 @@ inspect (const char *name, ShmvChannelEntry *entry)
   snprintf (entry->native_key, sizeof entry->native_key, "/%s", name);
   entry->size = (size_t) st.st_size;
   reason = diagnose (fd, (size_t) st.st_size, name, entry);
+  if (reason == not_a_channel)
+    {
+      close (fd);
+      return false;
+    }
   if (reason != NULL)
     set_corrupt (entry, reason);
   entry->in_use = shmv_ofd_is_held (fd, SHMV_OFD_USERS_BYTE, F_WRLCK);

@@ -448,7 +448,14 @@ test_list_long_key (void)
   g_autoptr (CtlJson) json = NULL;
   ShmvChannel *writer = shmv_channel_new (key);
 
-  g_assert_true (shmv_channel_open (writer, SHMV_CHANNEL_WRITER, 0));
+  if (!shmv_channel_open (writer, SHMV_CHANNEL_WRITER, 0))
+    {
+      /* Not an abort: the other tests of this program still run. */
+      g_test_fail_printf ("the library refuses a key of %zu bytes: %s", strlen (key),
+                          shmv_channel_error_string (writer));
+      shmv_channel_free (writer);
+      return;
+    }
   ctl_assert_exit (ctl_run (&out, &err, "list", "--json", NULL), 0, err);
   json = ctl_parse_json (out);
   g_assert_nonnull (find_channel (json, key));
@@ -475,7 +482,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/ctl/corrupt/truncated-listed-and-collected",
                         GINT_TO_POINTER (BREAK_TRUNCATE), test_corrupt_listed_and_collected);
   g_test_add_func ("/ctl/corrupt/in-use-kept-and-rm-named", test_corrupt_in_use);
-  g_test_add_func ("/ctl/list/long-key", test_list_long_key);
+  g_test_add_func ("/ctl/long-key/listed-in-full", test_list_long_key);
 
   return g_test_run ();
 }
