@@ -695,6 +695,40 @@ test_info_corrupt (Fixture *f, gconstpointer data)
   shmv_channel_free (writer);
 }
 
+/* A prefix whose stored key does not match its name is a corrupt channel
+ * (exit 6, with the way out), not a usage error (exit 1). */
+static void
+test_info_scribbled_key (Fixture *f, gconstpointer data)
+{
+  g_autofree char *png = ctl_make_png (f->dir, "in.png", 3, 3, SHMV_FORMAT_RGB8, 7);
+  g_autofree char *out_png = path_in (f, "out.png");
+  g_autofree char *err = NULL;
+  ShmvChannel *ch = shmv_channel_new (f->key);
+  g_autofree char *path = g_strconcat ("/dev/shm", shmv_channel_native_key (ch), NULL);
+  char scribble[64];
+  int fd;
+
+  publish_ok (f, png);
+  /* The key lies past the prefix's magic and fixed fields (24 bytes). */
+  memset (scribble, 'x', sizeof scribble);
+  fd = open (path, O_RDWR | O_CLOEXEC);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (pwrite (fd, scribble, sizeof scribble, 24), ==, sizeof scribble);
+  close (fd);
+
+  ctl_assert_exit (ctl_run (NULL, &err, "info", "-k", f->key, NULL), 6, err);
+  g_assert_nonnull (strstr (err, "Corrupt channel"));
+  g_assert_nonnull (strstr (err, "shmview-ctl gc"));
+  g_clear_pointer (&err, g_free);
+  ctl_assert_exit (ctl_run (NULL, &err, "read", out_png, "-k", f->key, NULL), 6, err);
+  g_assert_nonnull (strstr (err, "shmview-ctl gc"));
+  g_assert_false (g_file_test (out_png, G_FILE_TEST_EXISTS));
+
+  g_clear_pointer (&err, g_free);
+  ctl_assert_exit (ctl_run (NULL, &err, "rm", "-k", f->key, NULL), 0, err);
+  shmv_channel_free (ch);
+}
+
 /* rm */
 
 static void
@@ -960,6 +994,7 @@ main (int argc, char **argv)
   ADD ("/ctl/publish/over-max-pixels-gives-3-keeps-previous", test_publish_max_pixels, NULL);
   ADD ("/ctl/read/unwritable-path-gives-4-and-no-file", test_read_unwritable, NULL);
   ADD ("/ctl/read/missing-channel-gives-2", test_read_missing_channel, NULL);
+  ADD ("/ctl/info/scribbled-key-gives-6", test_info_scribbled_key, NULL);
   ADD ("/ctl/read/no-frame-yet-gives-2", test_read_no_frame, NULL);
   ADD ("/ctl/read/regular-file-keeps-its-mode", test_read_keeps_mode, NULL);
   ADD ("/ctl/read/symlink-is-followed", test_read_follows_symlink, NULL);
