@@ -135,8 +135,8 @@ row_new (ShmvChannelChooser *self, const ShmvChannelReport *row)
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (list_row), box);
 
   gtk_label_set_use_markup (GTK_LABEL (title), FALSE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (list_row), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  shown, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, details, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (list_row), GTK_ACCESSIBLE_PROPERTY_LABEL, shown,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, details, -1);
   g_object_set_data_full (G_OBJECT (list_row), "shmv-key", g_strdup (row->key), g_free);
   return list_row;
 }

@@ -44,7 +44,9 @@ report_new (const char *key, const char *native_key, const ShmvChannelEntry *ent
 }
 
 ShmvChannelReport *
-shmv_channel_report_new_from_channel (ShmvChannel *ch, const ShmvChannelEntry *entry, GError **error)
+shmv_channel_report_new_from_channel (ShmvChannel *ch,
+                                      const ShmvChannelEntry *entry,
+                                      GError **error)
 {
   g_autoptr (ShmvChannelReport) report = NULL;
 

@@ -44,8 +44,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShmvChannelReport, shmv_channel_report_free)
  *
  * Describes open channel @ch. NULL with @error set when its header is corrupt.
  */
-ShmvChannelReport *
-shmv_channel_report_new_from_channel (ShmvChannel *ch, const ShmvChannelEntry *entry, GError **error);
+ShmvChannelReport *shmv_channel_report_new_from_channel (ShmvChannel *ch,
+                                                         const ShmvChannelEntry *entry,
+                                                         GError **error);
 
 /**
  * shmv_channel_report_new_from_entry:
@@ -77,8 +78,7 @@ ShmvChannelReport *shmv_channel_report_new_stale (const ShmvChannelEntry *entry)
  * this user's channels. FALSE when it is not there, or with @error set when
  * listing failed.
  */
-gboolean
-shmv_channel_find_entry (const char *native_key, ShmvChannelEntry *entry, GError **error);
+gboolean shmv_channel_find_entry (const char *native_key, ShmvChannelEntry *entry, GError **error);
 
 /**
  * shmv_channel_entry_is_collectable:

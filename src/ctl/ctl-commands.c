@@ -133,6 +133,8 @@ ctl_cmd_publish (const CtlOptions *options, const char *path)
     {
       g_autofree char *doing =
           g_strdup_printf (_ ("Cannot open channel “%s” for writing"), options->key);
+
+      ctl_signals_set_cleanup (NULL, NULL); /* we made nothing */
       return fail_channel (ch, doing);
     }
 
@@ -199,8 +201,8 @@ ctl_cmd_read (const CtlOptions *options, const char *path)
     }
 
   if (to_stdout)
-    saved = shmv_png_save_fd (STDOUT_FILENO, display, pixels, info.width, info.height,
-                              info.stride, info.format, &status);
+    saved = shmv_png_save_fd (STDOUT_FILENO, display, pixels, info.width, info.height, info.stride,
+                              info.format, &status);
   else
     {
       /* A file is replaced by a temporary one beside it, which a signal
@@ -211,8 +213,8 @@ ctl_cmd_read (const CtlOptions *options, const char *path)
 
       if (replaced)
         ctl_signals_hold ();
-      saved = shmv_png_save (path, pixels, info.width, info.height, info.stride, info.format,
-                             &status);
+      saved =
+          shmv_png_save (path, pixels, info.width, info.height, info.stride, info.format, &status);
       if (replaced)
         ctl_signals_release ();
     }
@@ -246,8 +248,8 @@ ctl_cmd_info (const CtlOptions *options, const char *arg)
   /* Only a listing knows whether the channel is persistent, stale or
    * corrupt; look before opening, so that our own reader does not count as
    * a user. */
-  listed = options->owner < 0 &&
-           shmv_channel_find_entry (shmv_channel_native_key (ch), entry, &error);
+  listed =
+      options->owner < 0 && shmv_channel_find_entry (shmv_channel_native_key (ch), entry, &error);
   if (error != NULL)
     return ctl_fail (g_steal_pointer (&error), CTL_SUBJECT_CHANNEL);
 
@@ -306,7 +308,8 @@ CtlExit
 ctl_cmd_list (const CtlOptions *options, const char *arg)
 {
   g_autoptr (GArray) entries = NULL;
-  g_autoptr (GPtrArray) reports = g_ptr_array_new_with_free_func ((GDestroyNotify) shmv_channel_report_free);
+  g_autoptr (GPtrArray) reports =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) shmv_channel_report_free);
   GError *error = NULL;
 
   entries = list_entries (&error);
@@ -315,8 +318,8 @@ ctl_cmd_list (const CtlOptions *options, const char *arg)
 
   /* A channel that cannot be read is reported as such; it does not fail the list. */
   for (guint i = 0; i < entries->len; i++)
-    g_ptr_array_add (reports,
-                     shmv_channel_report_new_from_entry (&g_array_index (entries, ShmvChannelEntry, i)));
+    g_ptr_array_add (reports, shmv_channel_report_new_from_entry (
+                                  &g_array_index (entries, ShmvChannelEntry, i)));
 
   if (options->json)
     {
@@ -411,8 +414,8 @@ ctl_cmd_gc (const CtlOptions *options, const char *arg)
 
           if (entry->corrupt)
             /* TRANSLATORS: key, name in /dev/shm, size, what is wrong (English) */
-            g_print (_ ("Removed corrupt channel “%s” (%s, %s): %s"), key, entry->native_key,
-                     size, entry->corrupt_reason);
+            g_print (_ ("Removed corrupt channel “%s” (%s, %s): %s"), key, entry->native_key, size,
+                     entry->corrupt_reason);
           else
             /* TRANSLATORS: key, name in /dev/shm, size */
             g_print (_ ("Removed stale channel “%s” (%s, %s)"), key, entry->native_key, size);

@@ -50,7 +50,10 @@ add_no_frame (ShmvJson *json, gboolean generation_known)
 }
 
 static void
-add_listed_bool (ShmvJson *json, const char *member, const ShmvChannelReport *report, gboolean value)
+add_listed_bool (ShmvJson *json,
+                 const char *member,
+                 const ShmvChannelReport *report,
+                 gboolean value)
 {
   if (report->listed)
     shmv_json_add_bool (json, member, value);

@@ -862,6 +862,7 @@ shmv_png_save (const char *path,
   char *temp_path = NULL;
   struct stat st;
   bool exists = false;
+  bool opened;
   bool ok = false;
 
   shmv_status_clear (status);
@@ -874,9 +875,11 @@ shmv_png_save (const char *path,
       io_set_errno (&enc.file, errno, "cannot follow it");
       goto out;
     }
-  if (exists && !S_ISREG (st.st_mode) ? !open_through (&enc, target, &st)
-                                      : !open_replacement (&enc, target, exists ? &st : NULL,
-                                                           &temp_path))
+  if (exists && !S_ISREG (st.st_mode))
+    opened = open_through (&enc, target, &st);
+  else
+    opened = open_replacement (&enc, target, exists ? &st : NULL, &temp_path);
+  if (!opened)
     goto out;
   /* No fsync(): rename() makes the replacement atomic for other processes,
    * which is what readers of the file see; durability across a power cut is

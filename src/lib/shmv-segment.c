@@ -274,8 +274,8 @@ prefix_lock_key (const char *name, const ShmvSegmentPrefix *prefix, key_t *key)
 /* Removes the segment open as @fd, if @name still points at it, and its
  * lock: the one its prefix names, or @lock_key if the prefix is gone or
  * scribbled on. */
-void
-shmv_segment_remove_name_if_current (const char *name, int fd, key_t lock_key)
+static void
+remove_if_current (const char *name, int fd, key_t lock_key)
 {
   ShmvSegmentPrefix prefix;
 
@@ -352,7 +352,7 @@ remove_unused (ShmvSegment *seg)
     fail (seg, SHMV_ERROR_KEY, "its native name is taken by another key");
   else
     {
-      shmv_segment_remove_name_if_current (seg->native_key, fd, shmv_sysv_key_for (seg->native_key));
+      remove_if_current (seg->native_key, fd, shmv_sysv_key_for (seg->native_key));
       removed = true;
     }
   close (fd);
@@ -603,7 +603,7 @@ shmv_segment_detach (ShmvSegment *seg)
     {
       shmv_ofd_lock (seg->fd, SHMV_OFD_USERS_BYTE, F_UNLCK);
       if (shmv_ofd_lock (seg->fd, SHMV_OFD_USERS_BYTE, F_WRLCK) == 0)
-        shmv_segment_remove_name_if_current (seg->native_key, seg->fd, seg->lock.key);
+        remove_if_current (seg->native_key, seg->fd, seg->lock.key);
     }
   close_fd (seg);
   return succeed (seg);
@@ -740,7 +740,7 @@ shmv_segment_remove (ShmvSegment *seg)
       close (fd);
       return fail (seg, SHMV_ERROR_PERMISSION_DENIED, "it belongs to another user");
     }
-  shmv_segment_remove_name_if_current (seg->native_key, fd, shmv_sysv_key_for (seg->native_key));
+  remove_if_current (seg->native_key, fd, shmv_sysv_key_for (seg->native_key));
   close (fd);
   return succeed (seg);
 }
@@ -832,4 +832,10 @@ shmv_segment_refresh (ShmvSegment *seg)
   if (size == seg->map_size)
     return succeed (seg);
   return remap (seg, size) && succeed (seg);
+}
+
+void
+shmv_segment_remove_name_if_current (const char *name, int fd, key_t lock_key)
+{
+  remove_if_current (name, fd, lock_key);
 }

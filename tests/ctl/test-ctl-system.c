@@ -290,8 +290,9 @@ find_native (const CtlJson *array, const char *native_key)
     {
       CtlJson *item = array->items->pdata[i];
 
-      if (g_strcmp0 (ctl_assert_member (item, "native_key", CTL_JSON_STRING)->string,
-                     native_key) == 0)
+      const char *name = ctl_assert_member (item, "native_key", CTL_JSON_STRING)->string;
+
+      if (g_strcmp0 (name, native_key) == 0)
         return item;
     }
   return NULL;

@@ -471,8 +471,8 @@ test_read_to_stdout (Fixture *f, gconstpointer data)
 {
   g_autofree char *png = ctl_make_png (f->dir, "in.png", 6, 6, SHMV_FORMAT_RGBA16, 6);
   g_autofree char *copy = path_in (f, "copy.png");
-  g_autofree char *script = g_strdup_printf ("\"$SHMVIEW_CTL\" read - -k '%s' | cat > '%s'",
-                                             f->key, copy);
+  g_autofree char *script =
+      g_strdup_printf ("\"$SHMVIEW_CTL\" read - -k '%s' | cat > '%s'", f->key, copy);
   const char *argv[] = { "/bin/sh", "-c", script, NULL };
   g_autofree char *err = NULL;
   int status;
