@@ -7,8 +7,12 @@
  * signal, and asserts that shmview-ctl ended by that signal (the documented
  * status: killed by it, 128 + N in a shell) and left nothing: no segment in
  * /dev/shm, no System V lock set, no temporary file; and that a channel that
- * existed before keeps its last frame. The path of shmview-ctl comes as
- * --ctl=PATH (meson.build) or in $SHMVIEW_CTL.
+ * existed before keeps its last frame. read into a regular file is stopped
+ * between writing its temporary file and renaming it by a shim
+ * (ctl-rename-gate.c, LD_PRELOAD): the signal must wait for the rename, and
+ * no temporary file may be left. The path of shmview-ctl comes as
+ * --ctl=PATH (meson.build) or in $SHMVIEW_CTL, the shim's as
+ * --rename-gate=PATH.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -29,11 +33,12 @@
 #define WAIT_MS 20000
 
 static char *ctl_path;
+static char *rename_gate; /* ctl-rename-gate.so */
 
 static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
 
 static pid_t
-spawn_ctl (const char *const *args)
+spawn_ctl_env (const char *const *args, char **env)
 {
   pid_t pid = fork ();
 
@@ -45,10 +50,16 @@ spawn_ctl (const char *const *args)
       /* stdout and stderr to /dev/null: nobody reads them */
       dup2 (null, STDOUT_FILENO);
       dup2 (null, STDERR_FILENO);
-      execv (ctl_path, (char **) args);
+      execve (ctl_path, (char **) args, env != NULL ? env : environ);
       _exit (127);
     }
   return pid;
+}
+
+static pid_t
+spawn_ctl (const char *const *args)
+{
+  return spawn_ctl_env (args, NULL);
 }
 
 /* Waits until @pid sleeps in the kernel function named like @where (the
@@ -195,6 +206,134 @@ test_read (gconstpointer data)
   g_rmdir (dir);
 }
 
+/* The wchan of @pid's thread named @comm, or NULL. */
+static char *
+thread_wchan (pid_t pid, const char *comm)
+{
+  g_autofree char *task_dir = g_strdup_printf ("/proc/%d/task", (int) pid);
+  g_autoptr (GDir) dir = g_dir_open (task_dir, 0, NULL);
+  const char *tid;
+
+  while (dir != NULL && (tid = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *comm_path = g_build_filename (task_dir, tid, "comm", NULL);
+      g_autofree char *wchan_path = g_build_filename (task_dir, tid, "wchan", NULL);
+      g_autofree char *name = NULL;
+      char *wchan = NULL;
+
+      if (g_file_get_contents (comm_path, &name, NULL, NULL) && g_str_has_prefix (name, comm) &&
+          g_file_get_contents (wchan_path, &wchan, NULL, NULL))
+        return wchan;
+    }
+  return NULL;
+}
+
+/* Waits until @pid has dealt with the signal just sent: it has exited (not
+ * reaped), or its signal thread has taken the signal and waits for the
+ * held step to end (asleep on a futex instead of in sigwait()). */
+static void
+wait_signal_taken (pid_t pid)
+{
+  for (int waited = 0; waited < WAIT_MS; waited += 5)
+    {
+      siginfo_t info = { 0 };
+      g_autofree char *wchan = NULL;
+
+      g_assert_cmpint (waitid (P_PID, (id_t) pid, &info, WEXITED | WNOHANG | WNOWAIT), ==, 0);
+      if (info.si_pid == pid)
+        return;
+      wchan = thread_wchan (pid, "signals");
+      if (wchan != NULL && strstr (wchan, "futex") != NULL)
+        return;
+      g_usleep (5000);
+    }
+  g_error ("shmview-ctl (pid %d) never took its signal", (int) pid);
+}
+
+/* read into a regular file, stopped after writing its temporary file and
+ * before renaming it: the signal waits for the rename, so the file is
+ * complete (with its old mode) and no temporary file is left. */
+static void
+test_read_file (gconstpointer data)
+{
+  static const guint8 pixels[2 * 2 * 3] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 };
+  int sig = stop_signals[GPOINTER_TO_INT (data)];
+  g_autofree char *key = shmv_test_unique_key ("signal-read-file");
+  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *gate = make_tmpdir ();
+  g_autofree char *out = g_build_filename (dir, "out.png", NULL);
+  g_autofree char *arrived = g_build_filename (gate, "arrived", NULL);
+  g_autofree char *go = g_build_filename (gate, "go", NULL);
+  const char *args[] = { ctl_path, "read", out, "-k", key, NULL };
+  g_auto (GStrv) env = g_get_environ ();
+  g_autofree char *asan = NULL;
+  ShmvImage image = { 0 };
+  ShmvStatus status;
+  struct stat st;
+  int fd, n_files = 0, lock_key;
+  char c;
+  pid_t pid;
+
+  stress_register_key (key);
+  publish_small (dir, key);
+  lock_key = stress_lock_key_of (key);
+  g_assert_true (g_file_set_contents (out, "old", -1, NULL));
+  g_assert_cmpint (chmod (out, 0600), ==, 0);
+  g_assert_cmpint (mkfifo (arrived, 0600), ==, 0);
+  g_assert_cmpint (mkfifo (go, 0600), ==, 0);
+  env = g_environ_setenv (env, "LD_PRELOAD", rename_gate, TRUE);
+  env = g_environ_setenv (env, "SHMV_TEST_RENAME_GATE", gate, TRUE);
+  /* An AddressSanitizer build wants its runtime first; the shim is harmless. */
+  asan =
+      g_strconcat (g_environ_getenv (env, "ASAN_OPTIONS") ?: "", ":verify_asan_link_order=0", NULL);
+  env = g_environ_setenv (env, "ASAN_OPTIONS", asan, TRUE);
+
+  pid = spawn_ctl_env (args, env);
+  fd = open (arrived, O_RDONLY | O_CLOEXEC);
+  g_assert_cmpint (read (fd, &c, 1), ==, 1); /* the temporary file is written */
+  close (fd);
+  {
+    g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+
+    while (g_dir_read_name (d) != NULL)
+      n_files++;
+    g_assert_cmpint (n_files, ==, 2); /* out.png and its temporary file */
+  }
+
+  g_assert_cmpint (kill (pid, sig), ==, 0);
+  wait_signal_taken (pid);
+  /* Let it rename (if it still lives: an unheld signal killed it). */
+  fd = open (go, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd >= 0)
+    {
+      g_assert_cmpint (write (fd, "g", 1), ==, 1);
+      close (fd);
+    }
+  {
+    int wait_status = stress_wait (pid, WAIT_MS);
+
+    g_assert_true (WIFSIGNALED (wait_status));
+    g_assert_cmpint (WTERMSIG (wait_status), ==, sig);
+  }
+
+  assert_only (dir, "out.png");
+  g_assert_cmpint (lstat (out, &st), ==, 0);
+  g_assert_cmpint (st.st_mode, ==, S_IFREG | 0600);
+  g_assert_true (shmv_png_load (out, NULL, &image, &status));
+  g_assert_cmpuint (image.width, ==, 2);
+  g_assert_cmpmem (image.pixels, 6, pixels, 6);
+  g_assert_cmpmem (image.pixels + image.stride, 6, pixels + 6, 6);
+  shmv_image_clear (&image);
+
+  stress_remove_key (key);
+  stress_assert_nothing_left (key, lock_key);
+  g_unlink (out);
+  g_rmdir (dir);
+  g_unlink (arrived);
+  g_unlink (go);
+  g_rmdir (gate);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -213,6 +352,15 @@ main (int argc, char **argv)
       }
   if (ctl_path == NULL)
     ctl_path = g_strdup (g_getenv ("SHMVIEW_CTL"));
+  for (int i = 1; i < argc; i++)
+    if (g_str_has_prefix (argv[i], "--rename-gate="))
+      {
+        rename_gate = g_strdup (argv[i] + strlen ("--rename-gate="));
+        for (int j = i; j < argc; j++)
+          argv[j] = argv[j + 1];
+        argc--;
+        break;
+      }
   g_test_init (&argc, &argv, NULL);
   if (ctl_path == NULL)
     {
@@ -231,6 +379,13 @@ main (int argc, char **argv)
       g_test_add_data_func (new_path, GINT_TO_POINTER (i), test_publish);
       g_test_add_data_func (old_path, GINT_TO_POINTER (i + 3), test_publish);
       g_test_add_data_func (read_path, GINT_TO_POINTER (i), test_read);
+      if (rename_gate != NULL)
+        {
+          g_autofree char *file_path =
+              g_strdup_printf ("/stress/ctl-signals/read-file-%s", names[i]);
+
+          g_test_add_data_func (file_path, GINT_TO_POINTER (i), test_read_file);
+        }
     }
 
   result = g_test_run ();
