@@ -59,8 +59,8 @@ check_key (ShmvSegmentPrefix *prefix, const char *name, ShmvChannelEntry *entry)
   return NULL;
 }
 
-/* diagnose()'s verdict on a segment of ours that holds no channel (a plain
- * ShmvSegment of some other program): not listed, never collected. */
+/* diagnose()'s verdict on a sound segment of ours that holds no channel (a
+ * plain ShmvSegment of some other program): not listed, never collected. */
 static const char not_a_channel[] = "not a channel";
 
 /* Whether the channel header of the segment open as @fd, of @size bytes,
@@ -97,15 +97,18 @@ diagnose (int fd, size_t size, const char *name, ShmvChannelEntry *entry)
   const char *reason = NULL;
   bool whole;
 
+  /* Only libshmview makes files of our names, and never shows one before
+   * its prefix is written: one without a prefix is a broken segment, which
+   * would block its key for ever. */
   if (size < SHMV_SEGMENT_DATA_OFFSET || !pread_all (fd, &prefix, sizeof prefix, 0))
-    return not_a_channel; /* no telling what it was */
-  if (!is_channel (fd, size, &header, &whole))
-    return not_a_channel;
+    return "truncated: shorter than its prefix";
   if (memcmp (prefix.magic, SHMV_SEGMENT_MAGIC, sizeof prefix.magic) != 0)
     {
       check_key (&prefix, name, entry); /* still show the key if it is ours */
       return "bad segment magic";
     }
+  if (!is_channel (fd, size, &header, &whole))
+    return not_a_channel;
   if ((reason = check_key (&prefix, name, entry)) != NULL)
     return reason;
   entry->persistent = (prefix.flags & SHMV_SEGMENT_PERSISTENT) != 0;

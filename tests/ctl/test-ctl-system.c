@@ -66,9 +66,15 @@ find_channel (const CtlJson *array, const char *key)
   for (guint i = 0; i < array->items->len; i++)
     {
       CtlJson *item = array->items->pdata[i];
+      CtlJson *member;
 
       g_assert_cmpint (item->type, ==, CTL_JSON_OBJECT);
-      if (g_strcmp0 (ctl_assert_member (item, "key", CTL_JSON_STRING)->string, key) == 0)
+      member = ctl_json_member (item, "key");
+      g_assert_nonnull (member);
+      /* null: a corrupt channel whose segment no longer says its key */
+      if (member->type == CTL_JSON_NULL)
+        g_assert_true (ctl_assert_member (item, "corrupt", CTL_JSON_BOOL)->boolean);
+      else if (g_strcmp0 (ctl_assert_member (item, "key", CTL_JSON_STRING)->string, key) == 0)
         return item;
     }
   return NULL;
@@ -315,6 +321,7 @@ typedef enum
   BREAK_CHANNEL_MAGIC,
   BREAK_SEGMENT_MAGIC,
   BREAK_TRUNCATE,
+  BREAK_TRUNCATE_PREFIX,
 } Breakage;
 
 static void
@@ -334,6 +341,9 @@ break_segment (const char *native_key, Breakage how)
       break;
     case BREAK_TRUNCATE:
       g_assert_cmpint (ftruncate (fd, 4096 + 64), ==, 0);
+      break;
+    case BREAK_TRUNCATE_PREFIX:
+      g_assert_cmpint (ftruncate (fd, 100), ==, 0);
       break;
     }
   close (fd);
@@ -482,6 +492,8 @@ main (int argc, char **argv)
                         GINT_TO_POINTER (BREAK_SEGMENT_MAGIC), test_corrupt_listed_and_collected);
   g_test_add_data_func ("/ctl/corrupt/truncated-listed-and-collected",
                         GINT_TO_POINTER (BREAK_TRUNCATE), test_corrupt_listed_and_collected);
+  g_test_add_data_func ("/ctl/corrupt/truncated-prefix-listed-and-collected",
+                        GINT_TO_POINTER (BREAK_TRUNCATE_PREFIX), test_corrupt_listed_and_collected);
   g_test_add_func ("/ctl/corrupt/in-use-kept-and-rm-named", test_corrupt_in_use);
   g_test_add_func ("/ctl/long-key/listed-in-full", test_list_long_key);
 
