@@ -342,8 +342,13 @@ CtlExit
 ctl_cmd_rm (const CtlOptions *options, const char *arg)
 {
   g_autoptr (ShmvChannel) ch = shmv_channel_new (options->key);
+  gboolean removed;
 
-  if (!shmv_channel_remove (ch))
+  /* A removal is two steps (lock set, then segment): never half done. */
+  ctl_signals_hold ();
+  removed = shmv_channel_remove (ch);
+  ctl_signals_release ();
+  if (!removed)
     {
       g_autofree char *doing = g_strdup_printf (_ ("Cannot remove channel “%s”"), options->key);
       return fail_channel (ch, doing);
@@ -379,11 +384,16 @@ ctl_cmd_gc (const CtlOptions *options, const char *arg)
       const ShmvChannelEntry *entry = &g_array_index (entries, ShmvChannelEntry, i);
       g_autofree char *key = shmv_escape_text (entry->key[0] ? entry->key : "—");
       ShmvStatus status;
+      gboolean removed_now;
 
       if (!shmv_channel_entry_is_collectable (entry))
         continue;
 
-      if (!shmv_channel_entry_remove_unused (entry, &status))
+      /* A removal is two steps (lock set, then segment): never half done. */
+      ctl_signals_hold ();
+      removed_now = shmv_channel_entry_remove_unused (entry, &status);
+      ctl_signals_release ();
+      if (!removed_now)
         {
           g_autofree char *doing = NULL;
 

@@ -22,6 +22,7 @@
 static GMutex lock;
 static GCond released;
 static int holds;
+static int taken; /* the signal being dealt with, 0 before one came */
 static GDestroyNotify cleanup_func;
 static gpointer cleanup_data;
 
@@ -60,12 +61,30 @@ signal_thread (gpointer data)
   /* The lock stays held: the command's thread can neither start a held
    * step nor change the clean-up while we die. */
   g_mutex_lock (&lock);
+  taken = sig;
   while (holds > 0)
     g_cond_wait (&released, &lock);
   if (cleanup_func != NULL)
     cleanup_func (cleanup_data);
   die_by (sig);
   return NULL;
+}
+
+/* Once a signal came, the command's thread goes no further (it must not
+ * exit with a status of its own first): the signal thread ends us. */
+static void
+wait_for_the_end (void)
+{
+  while (taken != 0)
+    g_cond_wait (&released, &lock);
+}
+
+static void
+at_exit (void)
+{
+  g_mutex_lock (&lock);
+  wait_for_the_end ();
+  g_mutex_unlock (&lock);
 }
 
 void
@@ -76,6 +95,7 @@ ctl_signals_start (void)
   stop_signal_set (&set);
   /* Blocked here, so in every thread started from now on. */
   pthread_sigmask (SIG_BLOCK, &set, NULL);
+  atexit (at_exit);
   g_thread_unref (g_thread_new ("signals", signal_thread, NULL));
 }
 
@@ -102,5 +122,6 @@ ctl_signals_release (void)
   g_mutex_lock (&lock);
   if (--holds == 0)
     g_cond_broadcast (&released);
+  wait_for_the_end ();
   g_mutex_unlock (&lock);
 }
