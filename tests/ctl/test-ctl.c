@@ -1015,6 +1015,7 @@ main (int argc, char **argv)
   ADD ("/ctl/watch/timeout-without-new-frame-gives-5", test_watch_timeout_no_frame, NULL);
   ADD ("/ctl/watch/sigint-exits-cleanly", test_watch_signal, GINT_TO_POINTER (SIGINT));
   ADD ("/ctl/watch/sigterm-exits-cleanly", test_watch_signal, GINT_TO_POINTER (SIGTERM));
+  ADD ("/ctl/watch/sighup-exits-cleanly", test_watch_signal, GINT_TO_POINTER (SIGHUP));
 
   result = g_test_run ();
   g_ptr_array_unref (test_paths);
