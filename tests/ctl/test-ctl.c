@@ -389,6 +389,7 @@ test_read_follows_symlink (Fixture *f, gconstpointer data)
   ctl_assert_same_pixels (png, new_target);
   assert_n_entries (f->dir, 4); /* in.png, sub, link.png, dangling.png */
   assert_n_entries (sub, 2);
+  ctl_remove_tmpdir (sub); /* the fixture removes files, not directories */
 }
 
 /* Copies FIFO @fifo to file @copy in a child process; returns its pid. */
