@@ -1016,6 +1016,13 @@ shmv_channel_segment_size (const ShmvChannel *ch)
   return ch->open ? shmv_segment_file_size (ch->seg) : 0;
 }
 
+const char *
+shmv_channel_recreated (const ShmvChannel *ch)
+{
+  (void) ch;
+  return NULL;
+}
+
 ShmvError
 shmv_channel_error (const ShmvChannel *ch)
 {

@@ -256,6 +256,18 @@ SHMV_API const char *shmv_channel_native_key (const ShmvChannel *ch);
 /** shmv_channel_segment_size: bytes of the segment in /dev/shm, 0 when closed. */
 SHMV_API size_t shmv_channel_segment_size (const ShmvChannel *ch);
 
+/**
+ * shmv_channel_recreated:
+ *
+ * Writers: what the last shmv_channel_open() or publish had to make anew
+ * under this key, as a sentence for the user, or NULL when nothing. A writer
+ * whose channel was removed while it had it open ("re-created the channel:
+ * …") makes it again at its next publish; a writer that opens a corrupt
+ * channel that no live process uses replaces it ("replaced a corrupt
+ * channel: <reason>"). Valid until the next call on @ch.
+ */
+SHMV_API const char *shmv_channel_recreated (const ShmvChannel *ch);
+
 SHMV_API ShmvError shmv_channel_error (const ShmvChannel *ch);
 SHMV_API const char *shmv_channel_error_string (const ShmvChannel *ch);
 
