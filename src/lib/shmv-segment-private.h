@@ -55,3 +55,12 @@ bool shmv_segment_refresh (ShmvSegment *seg);
 
 /* The current size of the segment file, without remapping (0 on error). */
 size_t shmv_segment_file_size (const ShmvSegment *seg);
+
+/* Whether the segment's name still points at the file this handle has open:
+ * false once it was removed (and perhaps made again) under us. */
+bool shmv_segment_is_current (const ShmvSegment *seg);
+
+/* Removes the segment of our key if nobody uses it, persistent or not: for a
+ * corrupt segment, which is of no use to anyone. ALREADY_EXISTS when a live
+ * process still has it attached, NOT_FOUND when it is gone. */
+bool shmv_segment_remove_corrupt (ShmvSegment *seg);

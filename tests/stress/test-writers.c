@@ -169,6 +169,7 @@ typedef struct
 {
   const char *key;
   const char *path;
+  int parent_fd; /* the parent's end of the FIFO, inherited: closed at once */
 } PngPublish;
 
 static int
@@ -179,8 +180,11 @@ png_publish_main (gpointer data)
   ShmvStatus status;
   gboolean ok;
 
+  close (p->parent_fd);
   ok = shmv_channel_open (ch, SHMV_CHANNEL_WRITER, 0) &&
        shmv_png_publish (p->path, NULL, ch, &status);
+  if (!ok)
+    g_printerr ("%s\n", status.message);
   shmv_channel_free (ch);
   return ok ? 0 : 1;
 }
@@ -227,7 +231,7 @@ test_stalled_png_does_not_block_writers (void)
   gsize length;
   const guint8 *bytes = g_bytes_get_data (png, &length);
   const gsize head = 8 + 25 + 8 + 4; /* signature, IHDR, IDAT's header, 4 bytes of it */
-  PngPublish p = { key, fifo };
+  PngPublish p = { key, fifo, -1 };
   ShmvChannel *writer, *reader;
   static guint8 pixels[SMALL * SMALL * 4];
   pid_t child;
@@ -245,6 +249,7 @@ test_stalled_png_does_not_block_writers (void)
   g_assert_cmpint (fd, >=, 0);
   g_assert_cmpint (memcmp (bytes + 37, "IDAT", 4), ==, 0);
   g_assert_cmpint (write (fd, bytes, head), ==, (gssize) head);
+  p.parent_fd = fd;
   child = stress_fork (png_publish_main, &p);
   wait_until_starved (child, fd);
 
