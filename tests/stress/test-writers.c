@@ -91,8 +91,8 @@ publish_main (gpointer data)
 
   stress_fill (pixels, bytes, p->seed);
   ok = shmv_channel_open (ch, SHMV_CHANNEL_WRITER, 0) &&
-       shmv_channel_publish (ch, pixels, p->side, p->side, (gsize) p->side * 4,
-                             SHMV_FORMAT_RGBA8, "writer 2");
+       shmv_channel_publish (ch, pixels, p->side, p->side, (gsize) p->side * 4, SHMV_FORMAT_RGBA8,
+                             "writer 2");
   shmv_channel_free (ch);
   return ok ? 0 : 1;
 }
