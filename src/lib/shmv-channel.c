@@ -286,6 +286,25 @@ set_recreated (ShmvChannel *ch, const char *what, const char *reason)
   snprintf (ch->recreated_what, sizeof ch->recreated_what, "%s%s", what, reason);
 }
 
+/* The reason a status message gives, without the "channel “key”: " or
+ * "segment “key”: " it starts with. */
+static const char *
+reason_of (ShmvChannel *ch, const char *message)
+{
+  static const char *const subjects[] = { "channel", "segment" };
+
+  for (size_t i = 0; i < sizeof subjects / sizeof subjects[0]; i++)
+    {
+      char prefix[sizeof ch->status.message];
+      int n =
+          snprintf (prefix, sizeof prefix, "%s “%s”: ", subjects[i], shmv_segment_key (ch->seg));
+
+      if (n > 0 && (size_t) n < sizeof prefix && strncmp (message, prefix, (size_t) n) == 0)
+        return message + n;
+    }
+  return message;
+}
+
 /* A corrupt channel (ch->status says why) locks its key until someone
  * removes it: one that no live process uses is removed here, so that the
  * writer can make it anew. One still in use is left to the user, who can
@@ -305,7 +324,7 @@ remove_corrupt (ShmvChannel *ch)
                        "%s; a live process still uses it, so it cannot be replaced", reason);
       return false;
     }
-  set_recreated (ch, "replaced a corrupt channel: ", reason);
+  set_recreated (ch, "replaced a corrupt channel: ", reason_of (ch, reason));
   return true;
 }
 
