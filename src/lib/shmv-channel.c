@@ -581,8 +581,7 @@ reopen_writer (ShmvChannel *ch)
   ch->open = true;
   if (persistent && !shmv_segment_set_persistent (ch->seg, true))
     return fail_from_segment (ch);
-  set_recreated (ch,
-                 ch->created ? "re-created the channel: " : "moved to the channel now of its key: ",
+  set_recreated (ch, ch->created ? "re-created the channel: " : "joined a new channel of the key: ",
                  "it was removed while this writer had it open");
   return true;
 }
