@@ -161,11 +161,41 @@ io_clear (FileIo *file)
   file->buf = NULL;
 }
 
-/* Reads the whole stream into file->buf, refusing more than @max bytes. */
+/* Room for the chunks of a stream besides its image data. */
+#define STREAM_MARGIN (UINT64_C (16) << 20)
+
+/* The most a PNG stream of at most @max_pixels can take: every pixel of 8
+ * bytes stored uncompressed, a filter byte a row, and chunks around them.
+ * Once its first bytes are in (@head, @n bytes), the image's own size
+ * bounds it; and something that is no PNG needs nothing more (libpng will
+ * say what it is not). */
+static uint64_t
+stream_max_bytes (const uint8_t *head, size_t n, uint64_t max_pixels)
+{
+  static const uint8_t signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+  uint64_t width, height, raw;
+
+  if (max_pixels > UINT64_MAX / 16)
+    return UINT64_MAX;
+  if (n < 24)
+    return max_pixels * 9 + STREAM_MARGIN;
+  if (memcmp (head, signature, sizeof signature) != 0 || memcmp (head + 12, "IHDR", 4) != 0)
+    return 0;
+  width = (uint64_t) head[16] << 24 | (uint64_t) head[17] << 16 | head[18] << 8 | head[19];
+  height = (uint64_t) head[20] << 24 | (uint64_t) head[21] << 16 | head[22] << 8 | head[23];
+  if (width * height > max_pixels)
+    return max_pixels * 9 + STREAM_MARGIN; /* refused on IHDR, with the limit's message */
+  raw = (width * 8 + 1) * height;
+  return raw + raw / 16 + STREAM_MARGIN;
+}
+
+/* Reads the whole stream into file->buf, as much as a PNG within
+ * @max_pixels can take: a stream has no size to bound the image by. */
 static bool
-io_slurp (FileIo *file, uint64_t max)
+io_slurp (FileIo *file, uint64_t max_pixels)
 {
   size_t capacity = IO_BUFFER_SIZE;
+  uint64_t max = stream_max_bytes (NULL, 0, max_pixels);
 
   for (;;)
     {
@@ -194,11 +224,14 @@ io_slurp (FileIo *file, uint64_t max)
       if (got == 0)
         break;
       file->fill += (size_t) got;
+      max = stream_max_bytes (file->buf, file->fill, max_pixels);
+      if (max == 0)
+        break;
       if (file->fill > max)
         {
           shmv_status_set (file->status, SHMV_ERROR_IMAGE,
-                           "%s: a stream of more than %" PRIu64
-                           " bytes cannot hold an image within the pixel limit",
+                           "%s: the stream goes on past %" PRIu64
+                           " bytes, more than its image can take",
                            file->path, max);
           return false;
         }
@@ -208,9 +241,9 @@ io_slurp (FileIo *file, uint64_t max)
   return true;
 }
 
-/* Opens @file; a stream of at most @max_stream bytes is read whole. */
+/* Opens @file; a stream is read whole (io_slurp()). */
 static bool
-io_open_read (FileIo *file, uint64_t max_stream)
+io_open_read (FileIo *file, uint64_t max_pixels)
 {
   struct stat st;
 
@@ -236,7 +269,7 @@ io_open_read (FileIo *file, uint64_t max_stream)
   /* A regular file's size is known, and what it can hold is bounded by it
    * (decoder_check_size()); a stream's is known once it is read. */
   if (!S_ISREG (st.st_mode))
-    return io_slurp (file, max_stream);
+    return io_slurp (file, max_pixels);
   file->size = st.st_size > 0 ? (uint64_t) st.st_size : 0;
   return true;
 }
@@ -349,14 +382,6 @@ decoder_set_limits (PngDecoder *dec)
   png_set_keep_unknown_chunks (dec->png, PNG_HANDLE_CHUNK_NEVER, skipped, 8);
 }
 
-/* The largest stream worth reading for an image of @max_pixels: every pixel
- * of 8 bytes stored uncompressed, with room for the chunks around them. */
-static uint64_t
-max_stream_bytes (uint64_t max_pixels)
-{
-  return max_pixels > UINT64_MAX / 16 ? UINT64_MAX : max_pixels * 9 + (UINT64_C (16) << 20);
-}
-
 /* Deflate expands at most 1032:1; a file that declares more image data than
  * that could hold is truncated or a bomb, and we refuse it before allocating
  * the image (the margin covers the chunks around the data). */
@@ -465,7 +490,7 @@ decoder_open (PngDecoder *dec, const char *path, const ShmvPngOptions *options, 
   memset (dec, 0, sizeof *dec);
   dec->options = options;
   if (!io_init (&dec->file, path, status, false) ||
-      !io_open_read (&dec->file, max_stream_bytes (decoder_max_pixels (dec))))
+      !io_open_read (&dec->file, decoder_max_pixels (dec)))
     return false;
   dec->png = png_create_read_struct (PNG_LIBPNG_VER_STRING, &dec->file, io_error, io_warning);
   if (dec->png != NULL)

@@ -30,6 +30,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -407,7 +408,7 @@ make_stream_bomb (void)
 /* Publishes @path (a pipe or FIFO carrying a stream bomb) into a channel
  * holding a small frame: refused, and the channel exactly as it was. */
 static void
-assert_stream_publish_refused (const char *key, const char *path)
+assert_stream_publish_refused (const char *key, const char *path, const char *why)
 {
   gpointer scratch = g_malloc (32 * 32 * 4);
   ShmvChannel *ch;
@@ -425,7 +426,7 @@ assert_stream_publish_refused (const char *key, const char *path)
   if (shmv_channel_segment_size (ch) != size)
     stress_protection_failed ("shmv-png.c, decoder_check_size(): the bomb bound is skipped for "
                               "streams (st_size 0), and the channel grew before decoding");
-  g_assert_nonnull (strstr (status.message, "cannot hold"));
+  g_assert_nonnull (strstr (status.message, why));
   g_assert_cmpuint (shmv_channel_generation (ch), ==, generation);
   shmv_channel_free (ch);
   stress_assert_nothing_left (key, -1);
@@ -446,7 +447,7 @@ test_stream_bomb_from_pipe (void)
   g_assert_cmpint (write (fds[1], png->data, png->len), ==, (gssize) png->len);
   close (fds[1]);
   path = g_strdup_printf ("/dev/fd/%d", fds[0]);
-  assert_stream_publish_refused (key, path);
+  assert_stream_publish_refused (key, path, "cannot hold");
   close (fds[0]);
   g_byte_array_unref (png);
 }
@@ -481,11 +482,64 @@ test_stream_bomb_from_fifo (void)
   stress_register_key (key);
   g_assert_cmpint (mkfifo (path, 0600), ==, 0);
   child = stress_fork (feed_fifo_main, &feed);
-  assert_stream_publish_refused (key, path);
+  assert_stream_publish_refused (key, path, "cannot hold");
   g_assert_cmpint (stress_wait (child, 10000), ==, 0);
   g_unlink (path);
   g_rmdir (dir);
   g_byte_array_unref (feed.png);
+}
+
+/* Something that is no PNG is not read on and on: /dev/zero fails at once. */
+static void
+test_endless_non_png_stream (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("bomb-zero");
+
+  stress_register_key (key);
+  assert_stream_publish_refused (key, "/dev/zero", "Not a PNG");
+}
+
+typedef struct
+{
+  GByteArray *png;
+  int fds[2];
+} Endless;
+
+/* In a child: writes the PNG's start, then junk until the reader is gone. */
+static int
+feed_forever_main (gpointer data)
+{
+  Endless *e = data;
+  static guint8 junk[1 << 16];
+
+  close (e->fds[0]);
+  signal (SIGPIPE, SIG_IGN);
+  if (write (e->fds[1], e->png->data, e->png->len) != (gssize) e->png->len)
+    return 1;
+  while (write (e->fds[1], junk, sizeof junk) > 0)
+    ;
+  return 0;
+}
+
+/* A PNG header followed by data without end is read only as far as its
+ * image (16 x 16 here) could take, with room for other chunks. */
+static void
+test_endless_png_stream (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("bomb-endless");
+  g_autofree char *path = NULL;
+  Endless e = { start_png (16, 16), { -1, -1 } };
+  pid_t child;
+
+  stress_register_key (key);
+  g_assert_cmpint (pipe (e.fds), ==, 0);
+  path = g_strdup_printf ("/dev/fd/%d", e.fds[0]);
+  child = stress_fork (feed_forever_main, &e);
+  close (e.fds[1]);
+  assert_stream_publish_refused (key, path, "goes on past");
+  close (e.fds[0]);
+  g_assert_cmpint (stress_wait (child, 10000), ==, 0);
+  g_byte_array_unref (e.png);
 }
 
 int
@@ -510,6 +564,10 @@ main (int argc, char **argv)
                    test_stream_bomb_from_pipe);
   g_test_add_func ("/stress/bad-images/stream-bomb-from-fifo-keeps-channel",
                    test_stream_bomb_from_fifo);
+  g_test_add_func ("/stress/bad-images/endless-non-png-stream-refused-at-once",
+                   test_endless_non_png_stream);
+  g_test_add_func ("/stress/bad-images/endless-png-stream-read-as-far-as-its-image",
+                   test_endless_png_stream);
   result = g_test_run ();
   stress_cleanup ();
   return result;
