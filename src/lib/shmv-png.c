@@ -7,8 +7,8 @@
  * the lock that every other writer of the channel needs.
  *
  * A stream (a pipe, a FIFO, a terminal) has no size to bound the image by,
- * so it is read into memory first (up to what an image within the pixel
- * limit could take), and then decoded like a file of that size.
+ * so it is read into memory first (up to what the image its header declares
+ * could take), and then decoded like a file of that size.
  *
  * libpng reports errors by longjmp(); run_guarded() is the only function that
  * calls setjmp(), and the work runs in functions it calls, so nothing has to

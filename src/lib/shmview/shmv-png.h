@@ -50,8 +50,8 @@ typedef struct
  * 16-bit samples stay 16-bit (native-endian). Corrupt files fail with
  * SHMV_ERROR_IMAGE and libpng's reason, images over the limit with
  * SHMV_ERROR_IMAGE before any pixel memory is allocated (a stream, whose
- * size is unknown, is first read into memory: at most what an image within
- * the limit could take), missing or
+ * size is unknown, is first read into memory: at most what the image its
+ * header declares could take stored uncompressed, plus 16 MiB), missing or
  * unreadable files with SHMV_ERROR_IO (and status->sys_errno set).
  */
 SHMV_API bool shmv_png_load (const char *path,
