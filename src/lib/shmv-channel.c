@@ -243,7 +243,10 @@ attach_or_create (ShmvChannel *ch)
       if (shmv_segment_error (ch->seg) != SHMV_ERROR_ALREADY_EXISTS)
         return fail_from_segment (ch);
     }
-  return fail_from_segment (ch);
+  /* Each attach found no segment, each create a name in use: a file of our
+   * name that is no segment (emptied, cut short) and that a live process
+   * still has open. */
+  return fail (ch, SHMV_ERROR_CORRUPT, "its segment is cut short or is no shmview segment");
 }
 
 /* Copies the header out under the SIGBUS guard: a reader must survive a
