@@ -280,16 +280,23 @@ test_stalled_png_does_not_block_writers (void)
   stress_assert_nothing_left (key, -1);
 }
 
-/* How many System V sets exist at the keys the lock of @ch's name may have. */
+/* How many System V sets exist at the keys the lock of @ch's name may have,
+ * asked of the kernel and of `ipcs -s` (which must agree when present). */
 static int
 count_lock_sets (ShmvChannel *ch)
 {
   key_t first = shmv_sysv_key_for (shmv_channel_native_key (ch));
+  g_autofree char *ipcs = g_find_program_in_path ("ipcs");
   int n = 0;
 
   for (int i = 0; i < SHMV_SYSLOCK_MAX_PROBES; i++)
-    if (semget (first + i, 0, 0) >= 0)
-      n++;
+    {
+      gboolean exists = semget (first + i, 0, 0) >= 0;
+
+      if (ipcs != NULL)
+        g_assert_cmpint (stress_ipcs_lists (first + i), ==, exists);
+      n += exists;
+    }
   return n;
 }
 
