@@ -32,6 +32,7 @@ struct _ShmvPublisher
   ShmvChannel *channel;
   guint64 max_pixels;
   GApplication *held_app; /* while busy */
+  char *notice;           /* what the channel had to make anew, not told yet */
   guint busy : 1;
   guint published : 1;
   guint close_when_idle : 1;
@@ -80,6 +81,7 @@ shmv_published_free (ShmvPublished *published)
   if (published == NULL)
     return;
   g_clear_pointer (&published->pixels, g_bytes_unref);
+  g_free (published->notice);
   g_free (published);
 }
 
@@ -93,6 +95,7 @@ shmv_publisher_finalize (GObject *object)
   shmv_publisher_close (self);
   g_clear_pointer (&self->channel, shmv_channel_free);
   g_clear_pointer (&self->key, g_free);
+  g_clear_pointer (&self->notice, g_free);
 
   G_OBJECT_CLASS (shmv_publisher_parent_class)->finalize (object);
 }
@@ -163,6 +166,19 @@ shmv_publisher_set_max_pixels (ShmvPublisher *self, guint64 max_pixels)
   self->max_pixels = max_pixels > 0 ? max_pixels : SHMV_PNG_DEFAULT_MAX_PIXELS;
 }
 
+/* Keeps what the last open or publish had to make anew (a channel removed
+ * under us, a corrupt one replaced) until the user is told. */
+static void
+remember_notice (ShmvPublisher *self)
+{
+  const char *notice = shmv_channel_recreated (self->channel);
+
+  if (notice == NULL)
+    return;
+  g_free (self->notice);
+  self->notice = g_strdup (notice);
+}
+
 /* Runs on whichever thread owns the channel at the time. */
 static gboolean
 ensure_open (ShmvPublisher *self, GError **error)
@@ -171,8 +187,24 @@ ensure_open (ShmvPublisher *self, GError **error)
     return TRUE;
   if (!shmv_channel_open (self->channel, SHMV_CHANNEL_WRITER, 0))
     return shmv_propagate_channel_error (self->channel, error);
+  remember_notice (self);
   g_debug ("writing on “%s” (%s)", self->key, shmv_channel_native_key (self->channel));
   return TRUE;
+}
+
+/**
+ * shmv_publisher_take_notice:
+ *
+ * Returns: (transfer full) (nullable): what opening the channel had to make
+ * anew (a corrupt channel replaced), once; main thread, when not busy.
+ */
+char *
+shmv_publisher_take_notice (ShmvPublisher *self)
+{
+  g_return_val_if_fail (SHMV_IS_PUBLISHER (self), NULL);
+  g_return_val_if_fail (!self->busy, NULL);
+
+  return g_steal_pointer (&self->notice);
 }
 
 /**
@@ -287,8 +319,13 @@ publish_file_thread (GTask *task,
     g_task_return_error (task, g_steal_pointer (&error));
   else
     {
+      ShmvPublished *published;
+
       self->published = TRUE;
-      g_task_return_pointer (task, read_back (self), (GDestroyNotify) shmv_published_free);
+      remember_notice (self);
+      published = read_back (self);
+      published->notice = g_steal_pointer (&self->notice);
+      g_task_return_pointer (task, published, (GDestroyNotify) shmv_published_free);
     }
   /* From here on the channel belongs to the main thread again. */
   progress_unref (progress);

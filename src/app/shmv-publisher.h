@@ -24,6 +24,7 @@ typedef struct
   ShmvFrameInfo info;
   GBytes *pixels;
   gsize segment_size;
+  char *notice; /* (nullable): the channel had to be made anew (shmv_channel_recreated()) */
 } ShmvPublished;
 
 void shmv_published_free (ShmvPublished *published);
@@ -37,6 +38,7 @@ G_DECLARE_FINAL_TYPE (ShmvPublisher, shmv_publisher, SHMV, PUBLISHER, GObject)
 ShmvPublisher *shmv_publisher_new (const char *key);
 const char *shmv_publisher_get_key (ShmvPublisher *self);
 gboolean shmv_publisher_open (ShmvPublisher *self, GError **error);
+char *shmv_publisher_take_notice (ShmvPublisher *self);
 gboolean shmv_publisher_is_busy (ShmvPublisher *self);
 void shmv_publisher_set_max_pixels (ShmvPublisher *self, guint64 max_pixels);
 void shmv_publisher_publish_file_async (ShmvPublisher *self,

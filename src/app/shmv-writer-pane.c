@@ -89,6 +89,17 @@ show_error (ShmvWriterPane *self, GError *error)
     g_debug ("error on “%s”: %s", self->key, error->message);
 }
 
+/* Tells the user that the channel had to be made anew (@notice, nullable):
+ * readers following the old one may need to look again. */
+static void
+show_notice (ShmvWriterPane *self, const char *notice)
+{
+  if (notice == NULL)
+    return;
+  show_error (
+      self, g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED, _ ("Channel “%s”: %s"), self->key, notice));
+}
+
 static gboolean
 reveal_progress_cb (gpointer user_data)
 {
@@ -145,6 +156,7 @@ show_published (ShmvWriterPane *self, ShmvPublished *published)
     }
   gtk_label_set_label (self->source_label, published->info.source_name);
   update_status (self);
+  show_notice (self, published->notice);
   g_debug ("published generation %u on “%s”", self->info.generation, self->key);
 }
 
@@ -317,6 +329,12 @@ open_channel (ShmvWriterPane *self)
       show_error (self,
                   g_error_new (error->domain, error->code, _ ("Cannot open the channel “%s”: %s"),
                                self->key, error->message));
+    }
+  else
+    {
+      g_autofree char *notice = shmv_publisher_take_notice (self->publisher);
+
+      show_notice (self, notice);
     }
 
   hint = g_strdup_printf (_ ("Load an image from a file, or drop one here, to publish it on the "

@@ -137,6 +137,8 @@ ctl_cmd_publish (const CtlOptions *options, const char *path)
       ctl_signals_set_cleanup (NULL, NULL); /* we made nothing */
       return fail_channel (ch, doing);
     }
+  if (shmv_channel_recreated (ch) != NULL)
+    ctl_warn (_ ("Channel “%s”: %s"), options->key, shmv_channel_recreated (ch));
 
   /* A failed publish leaves the previous frame current; and a channel this
    * command just made is not persistent yet, so it goes away with us. */
@@ -146,6 +148,8 @@ ctl_cmd_publish (const CtlOptions *options, const char *path)
           g_strdup_printf (_ ("Cannot publish “%s” on channel “%s”"), display, options->key);
       return fail_status (&status, doing, CTL_SUBJECT_INPUT_FILE);
     }
+  if (shmv_channel_recreated (ch) != NULL)
+    ctl_warn (_ ("Channel “%s”: %s"), options->key, shmv_channel_recreated (ch));
 
   /* Kept, and from then on no longer ours to remove: both, or neither. */
   ctl_signals_hold ();

@@ -28,6 +28,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -59,6 +60,11 @@ struct ShmvChannel
   uint32_t frame_height;
   ShmvHasher hasher;
   uint64_t hashed_bytes;
+
+  /* What the last open or begin_frame made anew (shmv_channel_recreated). */
+  bool created; /* the last attach_or_create() created the segment */
+  bool recreated;
+  char recreated_what[512];
 
   ShmvStatus status;
 };
@@ -223,19 +229,24 @@ init_header (void *data, size_t size, void *user_data)
 static bool
 attach_or_create (ShmvChannel *ch)
 {
+  ch->created = false;
   for (int attempt = 0; attempt < 4; attempt++)
     {
       if (shmv_segment_attach (ch->seg, SHMV_ACCESS_READ_WRITE))
         return true;
       if (shmv_segment_error (ch->seg) != SHMV_ERROR_NOT_FOUND)
         return fail_from_segment (ch);
-      if (shmv_segment_create_initialized (ch->seg, SHMV_CHANNEL_HEADER_SIZE,
-                                           SHMV_ACCESS_READ_WRITE, init_header, NULL))
+      ch->created = shmv_segment_create_initialized (ch->seg, SHMV_CHANNEL_HEADER_SIZE,
+                                                     SHMV_ACCESS_READ_WRITE, init_header, NULL);
+      if (ch->created)
         return true;
       if (shmv_segment_error (ch->seg) != SHMV_ERROR_ALREADY_EXISTS)
         return fail_from_segment (ch);
     }
-  return fail_from_segment (ch);
+  /* Each attach found no segment, each create a name in use: a file of our
+   * name that is no segment (emptied, cut short) and that a live process
+   * still has open. */
+  return fail (ch, SHMV_ERROR_CORRUPT, "its segment is cut short or is no shmview segment");
 }
 
 /* Copies the header out under the SIGBUS guard: a reader must survive a
@@ -262,15 +273,87 @@ check_header (ShmvChannel *ch)
   return reason == NULL || fail (ch, SHMV_ERROR_CORRUPT, reason);
 }
 
+static void
+detach_keeping_status (ShmvChannel *ch)
+{
+  ShmvStatus saved = ch->status;
+
+  shmv_segment_detach (ch->seg);
+  ch->status = saved;
+}
+
+static void
+set_recreated (ShmvChannel *ch, const char *what, const char *reason)
+{
+  ch->recreated = true;
+  snprintf (ch->recreated_what, sizeof ch->recreated_what, "%s%s", what, reason);
+}
+
+/* The reason a status message gives, without the "channel “key”: " or
+ * "segment “key”: " it starts with. */
+static const char *
+reason_of (ShmvChannel *ch, const char *message)
+{
+  static const char *const subjects[] = { "channel", "segment" };
+
+  for (size_t i = 0; i < sizeof subjects / sizeof subjects[0]; i++)
+    {
+      char prefix[sizeof ch->status.message];
+      int n =
+          snprintf (prefix, sizeof prefix, "%s “%s”: ", subjects[i], shmv_segment_key (ch->seg));
+
+      if (n > 0 && (size_t) n < sizeof prefix && strncmp (message, prefix, (size_t) n) == 0)
+        return message + n;
+    }
+  return message;
+}
+
+/* A corrupt channel (ch->status says why) locks its key until someone
+ * removes it: one that no live process uses is removed here, so that the
+ * writer can make it anew. One still in use is left to the user, who can
+ * see who uses it. */
+static bool
+remove_corrupt (ShmvChannel *ch)
+{
+  char reason[sizeof ch->status.message];
+
+  snprintf (reason, sizeof reason, "%s", ch->status.message);
+  if (!shmv_segment_remove_corrupt (ch->seg) &&
+      shmv_segment_error (ch->seg) != SHMV_ERROR_NOT_FOUND)
+    {
+      if (shmv_segment_error (ch->seg) != SHMV_ERROR_ALREADY_EXISTS)
+        return fail_from_segment (ch);
+      shmv_status_set (&ch->status, SHMV_ERROR_CORRUPT,
+                       "%s; a live process still uses it, so it cannot be replaced", reason);
+      return false;
+    }
+  set_recreated (ch, "replaced a corrupt channel: ", reason_of (ch, reason));
+  return true;
+}
+
+/* attach_or_create() and check_header(), replacing a corrupt channel. */
+static bool
+attach_checked (ShmvChannel *ch)
+{
+  for (int attempt = 0; attempt < 4; attempt++)
+    {
+      if (attach_or_create (ch) && check_header (ch))
+        return true;
+      if (shmv_segment_is_attached (ch->seg))
+        detach_keeping_status (ch);
+      if (ch->status.code != SHMV_ERROR_CORRUPT || !remove_corrupt (ch))
+        return false;
+    }
+  return false;
+}
+
 static bool
 open_writer (ShmvChannel *ch)
 {
   int err;
 
-  if (!attach_or_create (ch))
+  if (!attach_checked (ch))
     return false;
-  if (!check_header (ch))
-    goto failed;
   /* Writers hold a shared lock on their own byte: "is a writer alive?" is
    * then a question the kernel answers, crash or not. */
   err = shmv_ofd_lock (shmv_segment_fd (ch->seg), SHMV_OFD_WRITER_BYTE, F_RDLCK);
@@ -278,14 +361,8 @@ open_writer (ShmvChannel *ch)
     return true;
   shmv_status_set_errno (&ch->status, err, "channel “%s”: cannot register as writer",
                          shmv_segment_key (ch->seg));
-failed:
-  {
-    ShmvStatus saved = ch->status;
-
-    shmv_segment_detach (ch->seg);
-    ch->status = saved;
-    return false;
-  }
+  detach_keeping_status (ch);
+  return false;
 }
 
 static int64_t
@@ -345,10 +422,7 @@ open_reader (ShmvChannel *ch, int timeout_ms)
     return false;
   if (!check_header (ch))
     {
-      ShmvStatus saved = ch->status;
-
-      shmv_segment_detach (ch->seg);
-      ch->status = saved;
+      detach_keeping_status (ch);
       return false;
     }
   return true;
@@ -361,6 +435,7 @@ shmv_channel_open (ShmvChannel *ch, ShmvChannelRole role, int timeout_ms)
 
   if (ch->open)
     return fail (ch, SHMV_ERROR_INVALID_ARGUMENT, "this handle is already open");
+  ch->recreated = false;
   ch->role = role;
   ok = role == SHMV_CHANNEL_WRITER ? open_writer (ch) : open_reader (ch, timeout_ms);
   ch->open = ok;
@@ -493,6 +568,59 @@ place_pixels (const ShmvChannelHeader *header,
   return best;
 }
 
+/* The channel was removed while we had it open (`shmview-ctl rm`): a frame
+ * published into the unlinked segment would reach no reader, ever. Follows
+ * the key to the channel it names now, making it if need be, as it was. */
+static bool
+reopen_writer (ShmvChannel *ch)
+{
+  bool persistent = shmv_segment_is_persistent (ch->seg);
+
+  shmv_segment_detach (ch->seg); /* removes nothing: the name is not its own */
+  ch->open = false;
+  ch->last_published = 0;
+  if (!open_writer (ch))
+    return false;
+  ch->open = true;
+  if (persistent && !shmv_segment_set_persistent (ch->seg, true))
+    return fail_from_segment (ch);
+  set_recreated (ch, ch->created ? "re-created the channel: " : "joined a new channel of the key: ",
+                 "it was removed while this writer had it open");
+  return true;
+}
+
+static bool
+unlock_failing (ShmvChannel *ch)
+{
+  ShmvStatus status = *shmv_segment_status (ch->seg);
+
+  shmv_segment_unlock (ch->seg);
+  ch->status = status;
+  return false;
+}
+
+/* Takes the lock of the segment our key names now, mapped at its current
+ * size: another writer may have grown it, and a frame placed by a stale size
+ * would take the slots beyond for free space, `front` among them. */
+static bool
+lock_current (ShmvChannel *ch)
+{
+  for (int attempt = 0; attempt < 4; attempt++)
+    {
+      bool locked = shmv_segment_try_lock (ch->seg, LOCK_TIMEOUT_MS);
+
+      if (locked && shmv_segment_is_current (ch->seg))
+        return shmv_segment_refresh (ch->seg) || unlock_failing (ch);
+      if (locked)
+        shmv_segment_unlock (ch->seg);
+      else if (shmv_segment_is_current (ch->seg))
+        return fail_from_segment (ch);
+      if (!reopen_writer (ch))
+        return false;
+    }
+  return fail (ch, SHMV_ERROR_LOCK, "the channel keeps being removed");
+}
+
 static bool
 check_frame_size (ShmvChannel *ch, uint32_t width, uint32_t height, ShmvFormat format)
 {
@@ -526,10 +654,11 @@ shmv_channel_begin_frame (ShmvChannel *ch,
     return false;
   if (ch->in_frame)
     return fail (ch, SHMV_ERROR_INVALID_ARGUMENT, "a frame is already in progress");
+  ch->recreated = false;
   if (!check_frame_size (ch, width, height, format))
     return false;
-  if (!shmv_segment_try_lock (ch->seg, LOCK_TIMEOUT_MS))
-    return fail_from_segment (ch);
+  if (!lock_current (ch))
+    return false;
 
   header = header_of (ch);
   target = pick_slot (header);
@@ -1014,6 +1143,12 @@ size_t
 shmv_channel_segment_size (const ShmvChannel *ch)
 {
   return ch->open ? shmv_segment_file_size (ch->seg) : 0;
+}
+
+const char *
+shmv_channel_recreated (const ShmvChannel *ch)
+{
+  return ch->recreated ? ch->recreated_what : NULL;
 }
 
 ShmvError

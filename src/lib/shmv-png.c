@@ -1,8 +1,14 @@
 /* shmv-png.c: PNG files in and out (libpng), lossless
  *
  * One decoder serves shmv_png_load() and shmv_png_publish(): it reads the
- * header, then decodes rows into whatever memory the caller provides (a
- * malloc()ed buffer or a channel slot), so publishing costs no copy.
+ * header, then decodes rows into a malloc()ed buffer. Publishing decodes
+ * there too, outside the channel lock, and then copies the frame in: a slow
+ * or stalled input (a pipe, a FIFO, a network file system) must never hold
+ * the lock that every other writer of the channel needs.
+ *
+ * A stream (a pipe, a FIFO, a terminal) has no size to bound the image by,
+ * so it is read into memory first (up to what the image its header declares
+ * could take), and then decoded like a file of that size.
  *
  * libpng reports errors by longjmp(); run_guarded() is the only function that
  * calls setjmp(), and the work runs in functions it calls, so nothing has to
@@ -39,10 +45,6 @@
 #define CHUNK_MALLOC_MAX (8 * 1024 * 1024)
 #define CHUNK_CACHE_MAX  1000
 
-/* Rows handed to shmv_channel_rows_done() at a time: a few hundred KiB for a
- * 4K image, still in the cache when the channel checksums them. */
-#define ROWS_DONE_BATCH 16
-
 /* Progress reports per image, so a callback that repaints stays cheap. */
 #define PROGRESS_STEPS 64
 
@@ -54,14 +56,13 @@ typedef struct
   ShmvStatus *status;
   int fd;
   bool writing;
-  int sys_errno; /* set by the I/O callbacks before they raise a libpng error */
-  uint64_t size; /* of the file being read */
+  int sys_errno;  /* set by the I/O callbacks before they raise a libpng error */
+  uint64_t size;  /* of the file being read */
+  bool in_memory; /* a stream, read whole into buf */
   uint8_t *buf;
   size_t fill;
   size_t pos;
 } FileIo;
-
-typedef void (*RowsDoneFunc) (void *data, uint32_t n_rows);
 
 typedef struct
 {
@@ -77,8 +78,6 @@ typedef struct
   /* where decoder_read() puts rows */
   uint8_t *dest;
   size_t dest_stride;
-  RowsDoneFunc rows_done;
-  void *rows_done_data;
 } PngDecoder;
 
 typedef struct
@@ -163,8 +162,89 @@ io_clear (FileIo *file)
   file->buf = NULL;
 }
 
+/* Room for the chunks of a stream besides its image data. */
+#define STREAM_MARGIN (UINT64_C (16) << 20)
+
+/* The most a PNG stream of at most @max_pixels can take: every pixel of 8
+ * bytes stored uncompressed, a filter byte a row, and chunks around them.
+ * Once its first bytes are in (@head, @n bytes), the image's own size
+ * bounds it; and something that is no PNG needs nothing more (libpng will
+ * say what it is not). */
+static uint64_t
+stream_max_bytes (const uint8_t *head, size_t n, uint64_t max_pixels)
+{
+  static const uint8_t signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+  uint64_t width, height, raw;
+
+  if (max_pixels > UINT64_MAX / 16)
+    return UINT64_MAX;
+  if (n < 24)
+    return max_pixels * 9 + STREAM_MARGIN;
+  if (memcmp (head, signature, sizeof signature) != 0 || memcmp (head + 12, "IHDR", 4) != 0)
+    return 0;
+  width = (uint64_t) head[16] << 24 | (uint64_t) head[17] << 16 | head[18] << 8 | head[19];
+  height = (uint64_t) head[20] << 24 | (uint64_t) head[21] << 16 | head[22] << 8 | head[23];
+  if (width * height > max_pixels)
+    return max_pixels * 9 + STREAM_MARGIN; /* refused on IHDR, with the limit's message */
+  raw = (width * 8 + 1) * height;
+  return raw + raw / 16 + STREAM_MARGIN;
+}
+
+/* Reads the whole stream into file->buf, as much as a PNG within
+ * @max_pixels can take: a stream has no size to bound the image by. */
 static bool
-io_open_read (FileIo *file)
+io_slurp (FileIo *file, uint64_t max_pixels)
+{
+  size_t capacity = IO_BUFFER_SIZE;
+  uint64_t max = stream_max_bytes (NULL, 0, max_pixels);
+
+  for (;;)
+    {
+      ssize_t got;
+
+      if (file->fill == capacity)
+        {
+          uint8_t *grown = capacity <= SIZE_MAX / 2 ? realloc (file->buf, capacity * 2) : NULL;
+
+          if (grown == NULL)
+            {
+              io_set_errno (file, ENOMEM, "cannot read the stream into memory");
+              return false;
+            }
+          file->buf = grown;
+          capacity *= 2;
+        }
+      do
+        got = read (file->fd, file->buf + file->fill, capacity - file->fill);
+      while (got < 0 && errno == EINTR);
+      if (got < 0)
+        {
+          io_set_errno (file, errno, "cannot read");
+          return false;
+        }
+      if (got == 0)
+        break;
+      file->fill += (size_t) got;
+      max = stream_max_bytes (file->buf, file->fill, max_pixels);
+      if (max == 0)
+        break;
+      if (file->fill > max)
+        {
+          shmv_status_set (file->status, SHMV_ERROR_IMAGE,
+                           "%s: the stream goes on past %" PRIu64
+                           " bytes, more than its image can take",
+                           file->path, max);
+          return false;
+        }
+    }
+  file->in_memory = true;
+  file->size = file->fill;
+  return true;
+}
+
+/* Opens @file; a stream is read whole (io_slurp()). */
+static bool
+io_open_read (FileIo *file, uint64_t max_pixels)
 {
   struct stat st;
 
@@ -187,6 +267,10 @@ io_open_read (FileIo *file)
       io_set_errno (file, EISDIR, "cannot open");
       return false;
     }
+  /* A regular file's size is known, and what it can hold is bounded by it
+   * (decoder_check_size()); a stream's is known once it is read. */
+  if (!S_ISREG (st.st_mode))
+    return io_slurp (file, max_pixels);
   file->size = st.st_size > 0 ? (uint64_t) st.st_size : 0;
   return true;
 }
@@ -200,6 +284,8 @@ io_read (png_structp png, png_bytep data, size_t length)
     {
       size_t n;
 
+      if (file->pos == file->fill && file->in_memory)
+        png_error (png, "unexpected end of file");
       if (file->pos == file->fill)
         {
           ssize_t got;
@@ -319,12 +405,15 @@ decoder_check_size (PngDecoder *dec, int depth)
                        dec->file.path, dec->width, dec->height, pixels, max_pixels);
       return false;
     }
-  if (dec->file.size > 0 && raw_bytes / DEFLATE_MAX_RATIO > dec->file.size + HEADER_MARGIN)
+  /* A stream's size is known here too: it was read whole (io_slurp()). */
+  if ((dec->file.size > 0 || dec->file.in_memory) &&
+      raw_bytes / DEFLATE_MAX_RATIO > dec->file.size + HEADER_MARGIN)
     {
       shmv_status_set (dec->file.status, SHMV_ERROR_IMAGE,
-                       "%s: a %" PRIu64 "-byte file cannot hold %" PRIu32 "x%" PRIu32
+                       "%s: a %" PRIu64 "-byte %s cannot hold %" PRIu32 "x%" PRIu32
                        " pixels (truncated, or a decompression bomb)",
-                       dec->file.path, dec->file.size, dec->width, dec->height);
+                       dec->file.path, dec->file.size, dec->file.in_memory ? "stream" : "file",
+                       dec->width, dec->height);
       return false;
     }
   return true;
@@ -401,7 +490,8 @@ decoder_open (PngDecoder *dec, const char *path, const ShmvPngOptions *options, 
 {
   memset (dec, 0, sizeof *dec);
   dec->options = options;
-  if (!io_init (&dec->file, path, status, false) || !io_open_read (&dec->file))
+  if (!io_init (&dec->file, path, status, false) ||
+      !io_open_read (&dec->file, decoder_max_pixels (dec)))
     return false;
   dec->png = png_create_read_struct (PNG_LIBPNG_VER_STRING, &dec->file, io_error, io_warning);
   if (dec->png != NULL)
@@ -446,16 +536,10 @@ decoder_read_rows_step (void *data)
 
   for (int pass = 0; pass < dec->passes; pass++)
     {
-      /* Rows are final only once the last interlace pass has been over them. */
-      bool final = pass == dec->passes - 1;
-
       for (uint32_t y = 0; y < dec->height; y++)
         {
           png_read_row (dec->png, dec->dest + y * dec->dest_stride, NULL);
           done++;
-          if (final && dec->rows_done != NULL &&
-              ((y + 1) % ROWS_DONE_BATCH == 0 || y + 1 == dec->height))
-            dec->rows_done (dec->rows_done_data, y + 1);
           if ((done % every == 0 || done == total) && !decoder_report (dec, done, total))
             return false;
         }
@@ -466,16 +550,12 @@ decoder_read_rows_step (void *data)
   return true;
 }
 
-/* Decodes the image into @dest, rows @stride bytes apart; @rows_done (if
- * any) hears about every batch of final rows. */
+/* Decodes the image into @dest, rows @stride bytes apart. */
 static bool
-decoder_read (
-    PngDecoder *dec, uint8_t *dest, size_t stride, RowsDoneFunc rows_done, void *rows_done_data)
+decoder_read (PngDecoder *dec, uint8_t *dest, size_t stride)
 {
   dec->dest = dest;
   dec->dest_stride = stride;
-  dec->rows_done = rows_done;
-  dec->rows_done_data = rows_done_data;
   return run_guarded (dec->png, decoder_read_rows_step, dec);
 }
 
@@ -514,7 +594,7 @@ shmv_png_load (const char *path,
                              path, dec.width, dec.height);
       goto out;
     }
-  if (!decoder_read (&dec, pixels, dec.row_bytes, NULL, NULL))
+  if (!decoder_read (&dec, pixels, dec.row_bytes))
     goto out;
   image->width = dec.width;
   image->height = dec.height;
@@ -528,12 +608,6 @@ out:
   free (pixels);
   decoder_close (&dec);
   return ok;
-}
-
-static void
-publish_rows_done (void *data, uint32_t n_rows)
-{
-  shmv_channel_rows_done (data, n_rows);
 }
 
 static void
@@ -560,39 +634,21 @@ shmv_png_publish (const char *path,
                   ShmvChannel *ch,
                   ShmvStatus *status)
 {
-  PngDecoder dec;
-  void *slot = NULL;
-  size_t stride = 0;
-  bool ok = false;
+  ShmvImage image;
+  bool ok;
 
   shmv_status_clear (status);
   if (!check_load_args (path, ch, status))
     return false;
-  if (!decoder_open (&dec, path, options, status))
-    goto out;
-  if (!shmv_channel_begin_frame (ch, dec.width, dec.height, dec.format, &slot, &stride))
-    {
-      status_from_channel (status, ch);
-      goto out;
-    }
-  if (stride < dec.row_bytes)
-    {
-      shmv_channel_abort_frame (ch);
-      shmv_status_set (status, SHMV_ERROR_CORRUPT, "%s: channel rows of %zu bytes, need %zu", path,
-                       stride, dec.row_bytes);
-      goto out;
-    }
-  if (!decoder_read (&dec, slot, stride, publish_rows_done, ch))
-    {
-      shmv_channel_abort_frame (ch);
-      goto out;
-    }
-  ok = shmv_channel_commit_frame (ch, path_basename (path));
+  /* All reading and decoding before the channel is touched: the lock is
+   * then held only for the copy, and a refused image changes nothing. */
+  if (!shmv_png_load (path, options, &image, status))
+    return false;
+  ok = shmv_channel_publish (ch, image.pixels, image.width, image.height, image.stride,
+                             image.format, path_basename (path));
   if (!ok)
     status_from_channel (status, ch);
-
-out:
-  decoder_close (&dec);
+  shmv_image_clear (&image);
   return ok;
 }
 

@@ -61,3 +61,12 @@ size_t shmv_segment_file_size (const ShmvSegment *seg);
  * scribbled on. For removals decided elsewhere (a listing's garbage
  * collection), under the exclusive lock of the users byte. */
 void shmv_segment_remove_name_if_current (const char *name, int fd, key_t lock_key);
+
+/* Whether the segment's name still points at the file this handle has open:
+ * false once it was removed (and perhaps made again) under us. */
+bool shmv_segment_is_current (const ShmvSegment *seg);
+
+/* Removes the segment of our key if nobody uses it, persistent or not: for a
+ * corrupt segment, which is of no use to anyone. ALREADY_EXISTS when a live
+ * process still has it attached, NOT_FOUND when it is gone. */
+bool shmv_segment_remove_corrupt (ShmvSegment *seg);

@@ -322,10 +322,11 @@ open_lock (ShmvSegment *seg, key_t *key, bool probe)
 }
 
 /* Removes the segment of our key if nobody uses it and it is not
- * persistent, holding the exclusive lock that proves it: a process that
- * attaches meanwhile waits, then finds the name gone. */
+ * persistent (unless @even_persistent), holding the exclusive lock that
+ * proves it: a process that attaches meanwhile waits, then finds the name
+ * gone. */
 static bool
-remove_unused (ShmvSegment *seg)
+remove_unused (ShmvSegment *seg, bool even_persistent)
 {
   ShmvSegmentPrefix prefix;
   struct stat st;
@@ -346,7 +347,8 @@ remove_unused (ShmvSegment *seg)
     fail (seg, SHMV_ERROR_ALREADY_EXISTS, "a segment of that key is in use");
   /* Read under the lock, so the flags can no longer change. An unused file
    * of our name with no prefix at all is no use to anyone: stale too. */
-  else if (read_prefix (fd, &prefix) && (prefix.flags & SHMV_SEGMENT_PERSISTENT) != 0)
+  else if (!even_persistent && read_prefix (fd, &prefix) &&
+           (prefix.flags & SHMV_SEGMENT_PERSISTENT) != 0)
     fail (seg, SHMV_ERROR_ALREADY_EXISTS, "a persistent segment of that key exists");
   else if (read_prefix (fd, &prefix) && strncmp (prefix.key, seg->key, sizeof prefix.key) != 0)
     fail (seg, SHMV_ERROR_KEY, "its native name is taken by another key");
@@ -364,7 +366,7 @@ remove_unused (ShmvSegment *seg)
 static bool
 try_reclaim (ShmvSegment *seg)
 {
-  return remove_unused (seg) || shmv_segment_error (seg) == SHMV_ERROR_NOT_FOUND;
+  return remove_unused (seg, false) || shmv_segment_error (seg) == SHMV_ERROR_NOT_FOUND;
 }
 
 static bool
@@ -639,11 +641,24 @@ lock_with_timeout (ShmvSegment *seg, int timeout_ms)
   err = shmv_syslock_acquire (&seg->lock, timeout_ms);
   if (err == EIDRM || err == EINVAL)
     {
-      /* Someone removed the lock under us (shmv_segment_remove): make it anew. */
+      /* Someone removed the lock under us: make it anew, but only for a
+       * segment that its name still points at. shmv_segment_remove() takes
+       * the name with the lock, and a lock made for an unlinked segment
+       * would be nobody's, for ever (the caller learns NOT_FOUND and
+       * follows the name instead). */
       key_t key = seg->lock.key;
 
+      if (!name_is_fd (seg->native_key, seg->fd))
+        return fail (seg, SHMV_ERROR_NOT_FOUND, "it was removed");
       if (!open_lock (seg, &key, false))
         return false;
+      /* Removed meanwhile, between its lock and its name: ours is no one's. */
+      if (seg->lock.created && !name_is_fd (seg->native_key, seg->fd))
+        {
+          shmv_syslock_remove (key);
+          shmv_syslock_close (&seg->lock);
+          return fail (seg, SHMV_ERROR_NOT_FOUND, "it was removed");
+        }
       err = shmv_syslock_acquire (&seg->lock, timeout_ms);
     }
   if (err == ETIMEDOUT)
@@ -750,7 +765,21 @@ shmv_segment_remove_unused (ShmvSegment *seg)
 {
   if (!check_key (seg))
     return false;
-  return remove_unused (seg) && succeed (seg);
+  return remove_unused (seg, false) && succeed (seg);
+}
+
+bool
+shmv_segment_remove_corrupt (ShmvSegment *seg)
+{
+  if (!check_key (seg))
+    return false;
+  return remove_unused (seg, true) && succeed (seg);
+}
+
+bool
+shmv_segment_is_current (const ShmvSegment *seg)
+{
+  return seg->fd >= 0 && name_is_fd (seg->native_key, seg->fd);
 }
 
 ShmvError

@@ -6,13 +6,16 @@
 #include <shmview/shmview.h>
 
 #include "shmv-channel-layout.h"
+#include "shmv-names.h"
 #include "shmv-segment-private.h"
+#include "shmv-syslock.h"
 #include "lib-test-util.h"
 #include "shmv-test-util.h"
 
 #include <glib.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/sem.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -554,6 +557,48 @@ test_not_a_channel (void)
   shmv_segment_free (seg);
 }
 
+/* Lock sets at the keys the lock of @native's segment may have. */
+static int
+count_lock_sets (const char *native)
+{
+  key_t first = shmv_sysv_key_for (native);
+  int n = 0;
+
+  for (int i = 0; i < SHMV_SYSLOCK_MAX_PROBES; i++)
+    if (semget (first + i, 0, 0) >= 0)
+      n++;
+  return n;
+}
+
+/* A handle still on a removed channel must not make its lock again: nothing
+ * would ever remove that set (issue 9, defect 7). Withdrawing and reading
+ * both try the lock. */
+static void
+test_removed_channel_gets_no_new_lock (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("remove-lock");
+  ShmvChannel *writer = lib_test_open_channel (key, SHMV_CHANNEL_WRITER);
+  ShmvChannel *reader = lib_test_open_channel (key, SHMV_CHANNEL_READER);
+  ShmvChannel *remover = shmv_channel_new (key);
+  g_autofree char *native = g_strdup (shmv_channel_native_key (writer));
+  ShmvFrameInfo info;
+
+  lib_test_publish_seed (writer, 8, 8, SHMV_FORMAT_RGB8, 1);
+  g_assert_cmpint (count_lock_sets (native), ==, 1);
+  g_assert_true (shmv_channel_remove (remover));
+  g_assert_cmpint (count_lock_sets (native), ==, 0);
+
+  shmv_channel_withdraw (writer);
+  g_assert_true (shmv_channel_get_info (reader, &info));
+  g_assert_cmpint (count_lock_sets (native), ==, 0);
+
+  shmv_channel_free (remover);
+  shmv_channel_free (reader);
+  shmv_channel_free (writer);
+  g_assert_false (shmv_test_shm_exists (native));
+  g_assert_cmpint (count_lock_sets (native), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -587,5 +632,7 @@ main (int argc, char **argv)
   g_test_add_func ("/channel/remove/tells-readers", test_remove_tells_readers);
   g_test_add_func ("/channel/persistent/outlives-writer", test_persistent_channel_outlives_writer);
   g_test_add_func ("/channel/open/not-a-channel-is-corrupt", test_not_a_channel);
+  g_test_add_func ("/channel/remove/removed-channel-gets-no-new-lock",
+                   test_removed_channel_gets_no_new_lock);
   return g_test_run ();
 }

@@ -28,9 +28,12 @@
 #include "shmv-test-util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -60,13 +63,14 @@ put_chunk (GByteArray *png, const char *type, const guint8 *data, gsize len)
   put_u32 (png, (guint32) crc);
 }
 
+/* The signature and IHDR of an RGBA image of @depth bits, not interlaced. */
 static GByteArray *
-start_png (guint32 width, guint32 height)
+start_png_depth (guint32 width, guint32 height, guint8 depth)
 {
   static const guint8 signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
   GByteArray *png = g_byte_array_new ();
   GByteArray *ihdr = g_byte_array_new ();
-  const guint8 rest[5] = { 8, 6, 0, 0, 0 }; /* 8-bit RGBA, no interlace */
+  const guint8 rest[5] = { depth, 6, 0, 0, 0 };
 
   g_byte_array_append (png, signature, 8);
   put_u32 (ihdr, width);
@@ -75,6 +79,12 @@ start_png (guint32 width, guint32 height)
   put_chunk (png, "IHDR", ihdr->data, ihdr->len);
   g_byte_array_unref (ihdr);
   return png;
+}
+
+static GByteArray *
+start_png (guint32 width, guint32 height)
+{
+  return start_png_depth (width, height, 8);
 }
 
 /* Deflates @total bytes of zeros (rows of @row_bytes with filter 0, if
@@ -381,6 +391,157 @@ test_bomb_publish_keeps_channel (void)
   g_free (scratch);
 }
 
+/* The bytes of a stream that claims 8192 x 8192 RGBA16 (512 MiB of pixels)
+ * and holds a few hundred bytes: the stream of issue 9, defect 6. */
+static GByteArray *
+make_stream_bomb (void)
+{
+  GByteArray *png = start_png_depth (8192, 8192, 16);
+  GByteArray *idat = deflate_zeros (1 << 16, G_MAXSIZE);
+
+  put_chunk (png, "IDAT", idat->data, idat->len);
+  put_chunk (png, "IEND", NULL, 0);
+  g_byte_array_unref (idat);
+  return png;
+}
+
+/* Publishes @path (a pipe or FIFO carrying a stream bomb) into a channel
+ * holding a small frame: refused, and the channel exactly as it was. */
+static void
+assert_stream_publish_refused (const char *key, const char *path, const char *why)
+{
+  gpointer scratch = g_malloc (32 * 32 * 4);
+  ShmvChannel *ch;
+  ShmvStatus status;
+  gsize size;
+  guint32 generation;
+
+  ch = stress_open (key, SHMV_CHANNEL_WRITER);
+  g_assert_true (stress_publish (ch, 32, 32, 6, scratch));
+  size = shmv_channel_segment_size (ch);
+  generation = shmv_channel_generation (ch);
+  g_assert_false (shmv_png_publish (path, NULL, ch, &status));
+  g_test_message ("%s", status.message);
+  g_assert_cmpint (status.code, ==, SHMV_ERROR_IMAGE);
+  if (shmv_channel_segment_size (ch) != size)
+    stress_protection_failed ("shmv-png.c, decoder_check_size(): the bomb bound is skipped for "
+                              "streams (st_size 0), and the channel grew before decoding");
+  g_assert_nonnull (strstr (status.message, why));
+  g_assert_cmpuint (shmv_channel_generation (ch), ==, generation);
+  shmv_channel_free (ch);
+  stress_assert_nothing_left (key, -1);
+  g_free (scratch);
+}
+
+static void
+test_stream_bomb_from_pipe (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("bomb-pipe");
+  GByteArray *png = make_stream_bomb ();
+  g_autofree char *path = NULL;
+  int fds[2];
+
+  stress_register_key (key);
+  /* Small enough for the pipe's buffer: written whole, then the end. */
+  g_assert_cmpint (pipe (fds), ==, 0);
+  g_assert_cmpint (write (fds[1], png->data, png->len), ==, (gssize) png->len);
+  close (fds[1]);
+  path = g_strdup_printf ("/dev/fd/%d", fds[0]);
+  assert_stream_publish_refused (key, path, "cannot hold");
+  close (fds[0]);
+  g_byte_array_unref (png);
+}
+
+typedef struct
+{
+  const char *path;
+  GByteArray *png;
+} FifoFeed;
+
+static int
+feed_fifo_main (gpointer data)
+{
+  FifoFeed *feed = data;
+  int fd = open (feed->path, O_WRONLY | O_CLOEXEC);
+
+  if (fd < 0 || write (fd, feed->png->data, feed->png->len) != (gssize) feed->png->len)
+    return 1;
+  close (fd);
+  return 0;
+}
+
+static void
+test_stream_bomb_from_fifo (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("bomb-fifo");
+  g_autofree char *dir = g_dir_make_tmp ("shmv-bomb-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "bomb.png", NULL);
+  FifoFeed feed = { path, make_stream_bomb () };
+  pid_t child;
+
+  stress_register_key (key);
+  g_assert_cmpint (mkfifo (path, 0600), ==, 0);
+  child = stress_fork (feed_fifo_main, &feed);
+  assert_stream_publish_refused (key, path, "cannot hold");
+  g_assert_cmpint (stress_wait (child, 10000), ==, 0);
+  g_unlink (path);
+  g_rmdir (dir);
+  g_byte_array_unref (feed.png);
+}
+
+/* Something that is no PNG is not read on and on: /dev/zero fails at once. */
+static void
+test_endless_non_png_stream (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("bomb-zero");
+
+  stress_register_key (key);
+  assert_stream_publish_refused (key, "/dev/zero", "Not a PNG");
+}
+
+typedef struct
+{
+  GByteArray *png;
+  int fds[2];
+} Endless;
+
+/* In a child: writes the PNG's start, then junk until the reader is gone. */
+static int
+feed_forever_main (gpointer data)
+{
+  Endless *e = data;
+  static guint8 junk[1 << 16];
+
+  close (e->fds[0]);
+  signal (SIGPIPE, SIG_IGN);
+  if (write (e->fds[1], e->png->data, e->png->len) != (gssize) e->png->len)
+    return 1;
+  while (write (e->fds[1], junk, sizeof junk) > 0)
+    ;
+  return 0;
+}
+
+/* A PNG header followed by data without end is read only as far as its
+ * image (16 x 16 here) could take, with room for other chunks. */
+static void
+test_endless_png_stream (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("bomb-endless");
+  g_autofree char *path = NULL;
+  Endless e = { start_png (16, 16), { -1, -1 } };
+  pid_t child;
+
+  stress_register_key (key);
+  g_assert_cmpint (pipe (e.fds), ==, 0);
+  path = g_strdup_printf ("/dev/fd/%d", e.fds[0]);
+  child = stress_fork (feed_forever_main, &e);
+  close (e.fds[1]);
+  assert_stream_publish_refused (key, path, "goes on past");
+  close (e.fds[0]);
+  g_assert_cmpint (stress_wait (child, 10000), ==, 0);
+  g_byte_array_unref (e.png);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -399,6 +560,14 @@ main (int argc, char **argv)
                    test_long_ancillary_chunk_not_allocated);
   g_test_add_func ("/stress/bad-images/bomb-publish-keeps-channel",
                    test_bomb_publish_keeps_channel);
+  g_test_add_func ("/stress/bad-images/stream-bomb-from-pipe-keeps-channel",
+                   test_stream_bomb_from_pipe);
+  g_test_add_func ("/stress/bad-images/stream-bomb-from-fifo-keeps-channel",
+                   test_stream_bomb_from_fifo);
+  g_test_add_func ("/stress/bad-images/endless-non-png-stream-refused-at-once",
+                   test_endless_non_png_stream);
+  g_test_add_func ("/stress/bad-images/endless-png-stream-read-as-far-as-its-image",
+                   test_endless_png_stream);
   result = g_test_run ();
   stress_cleanup ();
   return result;

@@ -91,7 +91,10 @@ SHMV_API void shmv_channel_free (ShmvChannel *ch);
  * Readers fail with SHMV_ERROR_NOT_FOUND (or SHMV_ERROR_TIMEOUT after
  * waiting, SHMV_ERROR_CANCELLED if a signal cut the wait short) when no
  * channel has the key, SHMV_ERROR_CORRUPT when the segment
- * of that name is no channel. Writers create the channel when it is missing.
+ * of that name is no channel. Writers create the channel when it is missing,
+ * and replace a corrupt one that no live process uses (and say so:
+ * shmv_channel_recreated()); while a live process still uses it, they fail
+ * with SHMV_ERROR_CORRUPT.
  */
 SHMV_API bool shmv_channel_open (ShmvChannel *ch, ShmvChannelRole role, int timeout_ms);
 
@@ -131,7 +134,9 @@ SHMV_API bool shmv_channel_set_persistent (ShmvChannel *ch, bool persistent);
  *   SHMV_SOURCE_NAME_MAX bytes
  *
  * Copies an image into the channel and makes it the current frame, growing
- * the segment if needed. On failure the previous frame stays current.
+ * the segment if needed. On failure the previous frame stays current. If the
+ * channel was removed while this handle had it open, it is made again under
+ * the key first (shmv_channel_recreated() says so).
  */
 SHMV_API bool shmv_channel_publish (ShmvChannel *ch,
                                     const void *pixels,
@@ -255,6 +260,19 @@ SHMV_API const char *shmv_channel_native_key (const ShmvChannel *ch);
 
 /** shmv_channel_segment_size: bytes of the segment in /dev/shm, 0 when closed. */
 SHMV_API size_t shmv_channel_segment_size (const ShmvChannel *ch);
+
+/**
+ * shmv_channel_recreated:
+ *
+ * Writers: what the last shmv_channel_open() or publish had to make anew
+ * under this key, as a sentence for the user, or NULL when nothing. A writer
+ * whose channel was removed while it had it open ("re-created the channel:
+ * …") makes it again at its next publish (or joins the one another writer
+ * made meanwhile) and publishes there; a writer that opens a corrupt
+ * channel that no live process uses replaces it ("replaced a corrupt
+ * channel: <reason>"). Cleared by the next open or publish.
+ */
+SHMV_API const char *shmv_channel_recreated (const ShmvChannel *ch);
 
 SHMV_API ShmvError shmv_channel_error (const ShmvChannel *ch);
 SHMV_API const char *shmv_channel_error_string (const ShmvChannel *ch);

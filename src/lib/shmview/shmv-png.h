@@ -49,7 +49,9 @@ typedef struct
  * (on palette, gray or RGB images) gives RGBA, so no transparency is lost;
  * 16-bit samples stay 16-bit (native-endian). Corrupt files fail with
  * SHMV_ERROR_IMAGE and libpng's reason, images over the limit with
- * SHMV_ERROR_IMAGE before any pixel memory is allocated, missing or
+ * SHMV_ERROR_IMAGE before any pixel memory is allocated (a stream, whose
+ * size is unknown, is first read into memory: at most what the image its
+ * header declares could take stored uncompressed, plus 16 MiB), missing or
  * unreadable files with SHMV_ERROR_IO (and status->sys_errno set).
  */
 SHMV_API bool shmv_png_load (const char *path,
@@ -60,9 +62,11 @@ SHMV_API bool shmv_png_load (const char *path,
 /**
  * shmv_png_publish:
  *
- * Decodes @path straight into @ch's next slot (no intermediate copy) and
- * publishes it with the file's base name as source. On any failure the
- * previous frame stays current.
+ * Decodes @path (like shmv_png_load(): a pipe or a FIFO too) into private
+ * memory, then publishes it with the file's base name as source. Reading and
+ * decoding take no lock: a slow or stalled input never stops the channel's
+ * other writers. On any failure the channel stays exactly as it was (its
+ * frame, its size).
  */
 SHMV_API bool shmv_png_publish (const char *path,
                                 const ShmvPngOptions *options,

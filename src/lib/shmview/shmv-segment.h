@@ -142,7 +142,9 @@ SHMV_API size_t shmv_segment_size (const ShmvSegment *seg);
  * semaphore with SEM_UNDO: when its holder dies, the kernel releases it at
  * once, and the next locker can tell (shmv_segment_lock_owner_died()).
  * Locking a handle that already holds the lock returns true (not recursive:
- * one unlock releases). Fails with SHMV_ERROR_LOCK when not attached.
+ * one unlock releases). Fails with SHMV_ERROR_LOCK when not attached, and
+ * with SHMV_ERROR_NOT_FOUND when the segment was removed (with its lock)
+ * while attached: detach, and attach again to follow the key.
  */
 SHMV_API bool shmv_segment_lock (ShmvSegment *seg);
 
