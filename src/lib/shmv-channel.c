@@ -923,6 +923,8 @@ shmv_channel_wait (ShmvChannel *ch, uint32_t generation, int timeout_ms)
       err = shmv_futex_wait (&header_of (ch)->generation, generation, left);
       if (err == EINTR)
         return fail (ch, SHMV_ERROR_CANCELLED, "interrupted by a signal");
+      if (err == EFAULT) /* truncated under us: waiting again would spin */
+        return fail (ch, SHMV_ERROR_CORRUPT, "the channel header is gone");
       if (err != 0 && err != ETIMEDOUT)
         return fail (ch, SHMV_ERROR_UNKNOWN, "cannot wait for the next frame");
     }

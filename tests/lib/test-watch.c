@@ -6,6 +6,7 @@
 #include <shmview/shmview.h>
 
 #include "lib-test-util.h"
+#include "shmv-segment-private.h"
 #include "shmv-test-util.h"
 
 #include <glib.h>
@@ -13,6 +14,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static gboolean
@@ -115,6 +117,66 @@ test_free_is_prompt (void)
   shmv_channel_free (writer);
 }
 
+/* CPU time this process used per unit of wall time while the main thread
+ * sleeps for @ms: only the watch thread can use any. */
+static double
+cpu_share_while_sleeping (int ms)
+{
+  struct timespec cpu0, cpu1, wall0, wall1;
+
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &cpu0);
+  clock_gettime (CLOCK_MONOTONIC, &wall0);
+  g_usleep ((gulong) ms * 1000);
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &cpu1);
+  clock_gettime (CLOCK_MONOTONIC, &wall1);
+  return ((cpu1.tv_sec - cpu0.tv_sec) + (cpu1.tv_nsec - cpu0.tv_nsec) / 1e9) /
+         ((wall1.tv_sec - wall0.tv_sec) + (wall1.tv_nsec - wall0.tv_nsec) / 1e9);
+}
+
+static void
+test_truncated_header_reported_not_spun (gconstpointer data)
+{
+  off_t size = GPOINTER_TO_INT (data);
+  g_autofree char *key = shmv_test_unique_key ("watchtrunc");
+  ShmvChannel *writer = shmv_channel_new (key);
+  ShmvChannel *reader = shmv_channel_new (key);
+  ShmvSegment *seg = shmv_segment_new (key);
+  ShmvFrameInfo info;
+  ShmvStatus status;
+  ShmvWatch *watch;
+
+  g_assert_true (shmv_channel_open (writer, SHMV_CHANNEL_WRITER, 0));
+  publish (writer, 1);
+  g_assert_true (shmv_channel_open (reader, SHMV_CHANNEL_READER, 0));
+  watch = shmv_watch_new (key, &status);
+  g_assert_true (becomes_readable (watch, 3000)); /* found it */
+
+  /* A same-user peer cuts the header page off under every mapping. */
+  g_assert_true (shmv_segment_attach (seg, SHMV_ACCESS_READ_WRITE));
+  g_assert_no_errno (ftruncate (shmv_segment_fd (seg), size));
+  /* The watch tells the user, whose look finds the channel broken... */
+  g_assert_true (becomes_readable (watch, 3000));
+  g_assert_false (shmv_channel_get_info (reader, &info));
+  g_assert_cmpint (shmv_channel_error (reader), ==, SHMV_ERROR_CORRUPT);
+  /* ...and then sleeps instead of retrying a futex that fails at once. */
+  g_assert_cmpfloat (cpu_share_while_sleeping (500), <, 0.05);
+
+  /* Removed and made again: the watch follows the key to the new channel. */
+  g_assert_true (shmv_channel_remove (reader));
+  shmv_channel_close (writer);
+  while (becomes_readable (watch, 0))
+    ;
+  g_assert_true (shmv_channel_open (writer, SHMV_CHANNEL_WRITER, 0));
+  g_assert_true (becomes_readable (watch, 5000));
+  publish (writer, 2);
+  g_assert_true (becomes_readable (watch, 5000));
+
+  shmv_watch_free (watch);
+  shmv_segment_free (seg);
+  shmv_channel_free (reader);
+  shmv_channel_free (writer);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -122,5 +184,9 @@ main (int argc, char **argv)
   g_test_add_func ("/watch/follows-channel-lifecycle", test_follows_channel_lifecycle);
   g_test_add_func ("/watch/notices-writer-death", test_notices_writer_death);
   g_test_add_func ("/watch/free-is-prompt", test_free_is_prompt);
+  g_test_add_data_func ("/watch/truncated-header-page", GINT_TO_POINTER (SHMV_SEGMENT_DATA_OFFSET),
+                        test_truncated_header_reported_not_spun);
+  g_test_add_data_func ("/watch/truncated-to-nothing", GINT_TO_POINTER (0),
+                        test_truncated_header_reported_not_spun);
   return g_test_run ();
 }
