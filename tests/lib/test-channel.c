@@ -15,8 +15,6 @@
 #include <grp.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/inotify.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -155,16 +153,10 @@ static int
 open_without_inotify (const char *key, int fd)
 {
   ShmvChannel *reader = shmv_channel_new (key);
-  struct rlimit files;
-  int instances = 0;
 
-  if (setgroups (0, NULL) < 0 || setresgid (0, 0, 0) < 0 ||
-      setresuid (NOBODY, NOBODY, NOBODY) < 0 || getrlimit (RLIMIT_NOFILE, &files) < 0)
+  if (setgroups (0, NULL) < 0 || setresgid (0, 0, 0) < 0 || setresuid (NOBODY, NOBODY, NOBODY) < 0)
     return NO_INOTIFY_SETUP_FAILED;
-  while (inotify_init1 (IN_CLOEXEC) >= 0)
-    instances++;
-  /* EMFILE from the descriptor limit would fail the open itself. */
-  if (errno != EMFILE || (rlim_t) instances + 16 >= files.rlim_cur)
+  if (!lib_test_use_up_inotify ())
     return NO_INOTIFY_FD_LIMIT_FIRST;
   shmv_channel_set_owner (reader, 0);
   if (write (fd, "W\n", 2) != 2)
@@ -175,20 +167,6 @@ open_without_inotify (const char *key, int fd)
       return NO_INOTIFY_NOT_OPENED;
     }
   return NO_INOTIFY_OPENED;
-}
-
-/* The state letter of /proc/@pid/stat: 'S' sleeping, 'Z' ended, ... */
-static char
-process_state (GPid pid)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", (int) pid);
-  g_autofree char *stat = NULL;
-  const char *end;
-
-  g_assert_true (g_file_get_contents (path, &stat, NULL, NULL));
-  end = strrchr (stat, ')');
-  g_assert_nonnull (end);
-  return end[2];
 }
 
 static void
@@ -210,7 +188,7 @@ test_reader_waits_without_inotify (void)
   shmv_test_expect_line (fd, "W", 10000);
   /* Create the channel only once the child sleeps in open (or gave up):
    * never before its first look. */
-  while ((state = process_state (pid)) != 'S' && state != 'Z')
+  while ((state = lib_test_task_state (pid, pid)) != 'S' && state != 'Z')
     g_usleep (1000);
   g_assert_true (shmv_channel_set_sharing (writer, SHMV_SHARING_GROUP));
   g_assert_true (shmv_channel_open (writer, SHMV_CHANNEL_WRITER, 0));

@@ -10,9 +10,12 @@
 #include "shmv-test-util.h"
 
 #include <glib.h>
+#include <grp.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -177,6 +180,85 @@ test_truncated_header_reported_not_spun (gconstpointer data)
   shmv_channel_free (writer);
 }
 
+#define NOBODY 65534
+
+/* Waits until every thread but the main one of this process sleeps. */
+static void
+wait_for_threads_to_sleep (void)
+{
+  gboolean all_asleep = FALSE;
+
+  while (!all_asleep)
+    {
+      g_autoptr (GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+      const char *name;
+
+      g_assert_nonnull (dir);
+      all_asleep = TRUE;
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          pid_t tid = (pid_t) atoi (name);
+
+          if (tid != getpid () && lib_test_task_state (getpid (), tid) == 'R')
+            all_asleep = FALSE;
+        }
+      if (!all_asleep)
+        g_usleep (1000);
+    }
+}
+
+/* Child, as nobody with its inotify instances used up: a watch started
+ * before the channel exists still sees it appear. */
+static int
+watch_without_inotify (const char *key, int fd)
+{
+  ShmvChannel *writer;
+  ShmvStatus status;
+  ShmvWatch *watch;
+  gboolean seen;
+
+  if (setgroups (0, NULL) < 0 || setresgid (NOBODY, NOBODY, NOBODY) < 0 ||
+      setresuid (NOBODY, NOBODY, NOBODY) < 0 || prctl (PR_SET_PDEATHSIG, SIGKILL) < 0)
+    return 2;
+  writer = shmv_channel_new (key); /* a channel of nobody's */
+  if (!lib_test_use_up_inotify ())
+    return 3;
+  watch = shmv_watch_new (key, &status);
+  if (watch == NULL)
+    return 2;
+  /* The watch has looked, found nothing, and sleeps: now make the channel. */
+  wait_for_threads_to_sleep ();
+  if (!shmv_channel_open (writer, SHMV_CHANNEL_WRITER, 0))
+    {
+      g_printerr ("child: %s\n", shmv_channel_error_string (writer));
+      return 2;
+    }
+  seen = becomes_readable (watch, 10000);
+  shmv_watch_free (watch);
+  shmv_channel_remove (writer);
+  shmv_channel_free (writer);
+  return seen ? 0 : 1;
+}
+
+static void
+test_appears_without_inotify (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("watchnoinotify");
+  int status;
+
+  if (geteuid () != 0)
+    {
+      g_test_skip ("needs root to use up another user's inotify instances");
+      return;
+    }
+  status = shmv_test_wait (shmv_test_fork (watch_without_inotify, key, NULL));
+  g_assert_true (WIFEXITED (status));
+  if (WEXITSTATUS (status) == 3)
+    g_test_skip ("the descriptor limit is below the inotify instance limit");
+  else
+    g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -188,5 +270,6 @@ main (int argc, char **argv)
                         test_truncated_header_reported_not_spun);
   g_test_add_data_func ("/watch/truncated-to-nothing", GINT_TO_POINTER (0),
                         test_truncated_header_reported_not_spun);
+  g_test_add_func ("/watch/appears-without-inotify", test_appears_without_inotify);
   return g_test_run ();
 }
