@@ -31,7 +31,7 @@ struct ShmvSemaphore
 {
   char *key;
   char native_key[SHMV_NATIVE_NAME_SIZE];
-  sem_t *sem; /* mapped from its file; SEM_FAILED when not open */
+  sem_t *sem;   /* mapped from its file; SEM_FAILED when not open */
   bool created; /* this handle made the kernel object and removes its name */
   ShmvStatus status;
 };

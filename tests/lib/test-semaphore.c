@@ -373,7 +373,8 @@ main (int argc, char **argv)
   g_test_add_func ("/semaphore/many-processes-acquire-release",
                    test_many_processes_acquire_release);
   g_test_add_func ("/semaphore/symlink-refused", test_symlink_refused);
-  g_test_add_func ("/semaphore/created-private-whatever-umask", test_created_private_whatever_umask);
+  g_test_add_func ("/semaphore/created-private-whatever-umask",
+                   test_created_private_whatever_umask);
   g_test_add_func ("/semaphore/open-race-forced", test_open_race_forced);
   return g_test_run ();
 }
