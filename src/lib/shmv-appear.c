@@ -1,7 +1,9 @@
 /* shmv-appear.c: waiting for a name to appear in /dev/shm
  *
  * inotify tells us the moment a writer creates the channel, so readers that
- * start first need not poll for it.
+ * start first need not poll for it. Without inotify (a user's instances are
+ * few and easily used up) we poll instead, at a short, growing interval:
+ * slower to notice, but a waiter never gives up before its timeout.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -17,9 +19,14 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Polling without inotify: first and longest pause between looks. */
+#define POLL_FIRST_MS 10
+#define POLL_MAX_MS   100
+
 struct ShmvAppearWatch
 {
-  int fd;
+  int fd; /* inotify; < 0: polling */
+  int poll_ms;
   char name[64];
 };
 
@@ -31,14 +38,12 @@ shmv_appear_watch_new (const char *native_name)
   if (watch == NULL)
     return NULL;
   strncpy (watch->name, native_name + 1, sizeof watch->name - 1);
+  watch->poll_ms = POLL_FIRST_MS;
   watch->fd = inotify_init1 (IN_CLOEXEC | IN_NONBLOCK);
-  if (watch->fd < 0 || inotify_add_watch (watch->fd, "/dev/shm", IN_CREATE | IN_MOVED_TO) < 0)
+  if (watch->fd >= 0 && inotify_add_watch (watch->fd, "/dev/shm", IN_CREATE | IN_MOVED_TO) < 0)
     {
-      int err = errno;
-
-      shmv_appear_watch_free (watch);
-      errno = err;
-      return NULL;
+      close (watch->fd);
+      watch->fd = -1;
     }
   return watch;
 }
@@ -74,11 +79,30 @@ now_ms (void)
   return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Without inotify: one pause, after which the caller looks again. */
+static int
+pause_for_poll (ShmvAppearWatch *watch, int timeout_ms, int cancel_fd)
+{
+  struct pollfd cancel = { cancel_fd, POLLIN, 0 };
+  int pause_ms = timeout_ms >= 0 && timeout_ms < watch->poll_ms ? timeout_ms : watch->poll_ms;
+  int n;
+
+  if (timeout_ms == 0)
+    return ETIMEDOUT;
+  watch->poll_ms = watch->poll_ms * 2 < POLL_MAX_MS ? watch->poll_ms * 2 : POLL_MAX_MS;
+  n = poll (&cancel, cancel_fd >= 0 ? 1 : 0, pause_ms);
+  if (n < 0)
+    return errno;
+  return n > 0 ? ECANCELED : 0;
+}
+
 int
 shmv_appear_watch_wait (ShmvAppearWatch *watch, int timeout_ms, int cancel_fd)
 {
   int64_t deadline = now_ms () + timeout_ms;
 
+  if (watch->fd < 0)
+    return pause_for_poll (watch, timeout_ms, cancel_fd);
   for (;;)
     {
       struct pollfd fds[2] = { { watch->fd, POLLIN, 0 }, { cancel_fd, POLLIN, 0 } };

@@ -354,10 +354,13 @@ open_writer (ShmvChannel *ch)
 
   if (!attach_checked (ch))
     return false;
-  /* Writers hold a shared lock on their own byte: "is a writer alive?" is
-   * then a question the kernel answers, crash or not. */
-  err = shmv_ofd_lock (shmv_segment_fd (ch->seg), SHMV_OFD_WRITER_BYTE, F_RDLCK);
-  if (err == 0)
+  /* Each writer holds an exclusive lock on a writer byte: "is a writer
+   * alive?" is then a question the kernel answers, crash or not, and only a
+   * writable descriptor can say yes. A group reader that read-locks every
+   * writer byte can only make us look gone (EAGAIN): we write all the same. */
+  err = shmv_ofd_lock_any (shmv_segment_fd (ch->seg), SHMV_OFD_WRITER_BYTES,
+                           SHMV_OFD_WRITER_BYTE_COUNT);
+  if (err == 0 || err == EAGAIN)
     return true;
   shmv_status_set_errno (&ch->status, err, "channel “%s”: cannot register as writer",
                          shmv_segment_key (ch->seg));
@@ -1052,6 +1055,8 @@ shmv_channel_wait (ShmvChannel *ch, uint32_t generation, int timeout_ms)
       err = shmv_futex_wait (&header_of (ch)->generation, generation, left);
       if (err == EINTR)
         return fail (ch, SHMV_ERROR_CANCELLED, "interrupted by a signal");
+      if (err == EFAULT) /* truncated under us: waiting again would spin */
+        return fail (ch, SHMV_ERROR_CORRUPT, "the channel header is gone");
       if (err != 0 && err != ETIMEDOUT)
         return fail (ch, SHMV_ERROR_UNKNOWN, "cannot wait for the next frame");
     }
@@ -1060,7 +1065,10 @@ shmv_channel_wait (ShmvChannel *ch, uint32_t generation, int timeout_ms)
 bool
 shmv_channel_writer_alive (ShmvChannel *ch)
 {
-  return ch->open && shmv_ofd_is_held (shmv_segment_fd (ch->seg), SHMV_OFD_WRITER_BYTE, F_WRLCK);
+  /* Only writers' exclusive locks conflict with a shared one: readers'
+   * locks, whatever bytes they cover, do not count. */
+  return ch->open && shmv_ofd_range_is_held (shmv_segment_fd (ch->seg), SHMV_OFD_WRITER_BYTES,
+                                             SHMV_OFD_WRITER_BYTE_COUNT, F_RDLCK);
 }
 
 static uint32_t

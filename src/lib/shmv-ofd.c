@@ -10,15 +10,21 @@
 #include <time.h>
 
 static struct flock
-byte_lock (off_t byte, short type)
+range_lock (off_t first, off_t count, short type)
 {
   struct flock fl = { 0 };
 
   fl.l_type = type;
   fl.l_whence = SEEK_SET;
-  fl.l_start = byte;
-  fl.l_len = 1;
+  fl.l_start = first;
+  fl.l_len = count;
   return fl;
+}
+
+static struct flock
+byte_lock (off_t byte, short type)
+{
+  return range_lock (byte, 1, type);
 }
 
 int
@@ -52,12 +58,28 @@ shmv_ofd_lock_timeout (int fd, off_t byte, short type, int timeout_ms)
   return err;
 }
 
-bool
-shmv_ofd_is_held (int fd, off_t byte, short type)
+int
+shmv_ofd_lock_any (int fd, off_t first, int count)
 {
-  struct flock fl = byte_lock (byte, type);
+  int err = EAGAIN;
+
+  for (off_t byte = first; byte < first + count && err == EAGAIN; byte++)
+    err = shmv_ofd_lock (fd, byte, F_WRLCK);
+  return err;
+}
+
+bool
+shmv_ofd_range_is_held (int fd, off_t first, int count, short type)
+{
+  struct flock fl = range_lock (first, count, type);
 
   if (fcntl (fd, F_OFD_GETLK, &fl) < 0)
     return false;
   return fl.l_type != F_UNLCK;
+}
+
+bool
+shmv_ofd_is_held (int fd, off_t byte, short type)
+{
+  return shmv_ofd_range_is_held (fd, byte, 1, type);
 }

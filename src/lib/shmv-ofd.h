@@ -13,11 +13,15 @@
 #include <sys/types.h>
 
 /* Byte 0: every attached handle holds a shared lock; an exclusive lock means
- * "nobody else is attached". Byte 1: channel writers hold a shared lock. */
+ * "nobody else is attached". Bytes 1 to 64: each channel writer holds an
+ * exclusive lock on one of them. Only a writable descriptor can take an
+ * exclusive lock, so a group reader cannot pass for a writer, whatever it
+ * locks; one writer per byte, so that writers do not exclude each other. */
 enum
 {
   SHMV_OFD_USERS_BYTE = 0,
-  SHMV_OFD_WRITER_BYTE = 1,
+  SHMV_OFD_WRITER_BYTES = 1,
+  SHMV_OFD_WRITER_BYTE_COUNT = 64,
 };
 
 /* Takes (F_RDLCK, F_WRLCK) or drops (F_UNLCK) a lock on @byte without
@@ -27,5 +31,14 @@ int shmv_ofd_lock (int fd, off_t byte, short type);
 /* As shmv_ofd_lock(), retrying for up to @timeout_ms while the lock is busy. */
 int shmv_ofd_lock_timeout (int fd, off_t byte, short type, int timeout_ms);
 
+/* Takes an exclusive lock on the first free byte of @count bytes from
+ * @first, without waiting. Returns 0 or an errno value (EAGAIN: all held by
+ * others; EBADF: @fd is not open for writing). */
+int shmv_ofd_lock_any (int fd, off_t first, int count);
+
 /* Whether another open file holds a lock on @byte that conflicts with @type. */
 bool shmv_ofd_is_held (int fd, off_t byte, short type);
+
+/* Whether another open file holds a lock that conflicts with @type on any
+ * of @count bytes from @first. */
+bool shmv_ofd_range_is_held (int fd, off_t first, int count, short type);

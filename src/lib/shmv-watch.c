@@ -2,9 +2,13 @@
  *
  * A main loop cannot sleep on a futex, so a thread does it and signals an
  * eventfd. The thread follows the key: while no channel exists it sleeps on
- * inotify for one to appear; when the channel is removed it goes back to
- * waiting. Once a second it also checks whether the writer is still alive,
- * since a writer killed by SIGKILL cannot tell anyone.
+ * inotify for one to appear (or polls, without inotify); when the channel is
+ * removed it goes back to waiting. Once a second it also checks whether the
+ * writer is still alive, since a writer killed by SIGKILL cannot tell anyone.
+ * A channel whose header a peer truncated away is broken: the thread tells
+ * the user once (whose next look reports it corrupt) and goes back to
+ * waiting for a valid channel, looking once a second; a futex on a missing
+ * page fails at once, and retrying it would spin.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -16,6 +20,7 @@
 #include "shmv-status.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -47,6 +52,15 @@ notify (ShmvWatch *watch)
     ;
 }
 
+/* Sleeps @ms unless stopped first. ECANCELED when stopped. */
+static int
+pause_unless_stopped (ShmvWatch *watch, int ms)
+{
+  struct pollfd stop = { watch->stop_fd, POLLIN, 0 };
+
+  return poll (&stop, 1, ms) > 0 ? ECANCELED : 0;
+}
+
 /* Waits for the channel to exist and opens it. False when stopped. */
 static bool
 open_when_present (ShmvWatch *watch, ShmvChannel *ch)
@@ -70,15 +84,10 @@ open_when_present (ShmvWatch *watch, ShmvChannel *ch)
           if (appear != NULL)
             continue;
         }
-      /* Not there (or not yet a valid channel): sleep until a name appears;
-       * without inotify, look again after a while. */
+      /* Not there (or not yet a valid channel): sleep until a name appears,
+       * looking again at least once a period. */
       err = appear != NULL ? shmv_appear_watch_wait (appear, LIVENESS_PERIOD_MS, watch->stop_fd)
-                           : ETIMEDOUT;
-      if (err == ETIMEDOUT && appear == NULL)
-        {
-          struct timespec pause = { LIVENESS_PERIOD_MS / 1000, 0 };
-          nanosleep (&pause, NULL);
-        }
+                           : pause_unless_stopped (watch, LIVENESS_PERIOD_MS);
       if (err == ECANCELED)
         break;
     }
@@ -86,16 +95,24 @@ open_when_present (ShmvWatch *watch, ShmvChannel *ch)
   return opened;
 }
 
+typedef enum
+{
+  FOLLOW_STOPPED,
+  FOLLOW_REMOVED,
+  FOLLOW_BROKEN, /* the header page is gone */
+} FollowEnd;
+
 /* Sleeps on the open channel, telling the user about every change since
- * generation @seen and writer liveness @alive. Returns false when stopped,
- * true when removed. */
-static bool
+ * generation @seen and writer liveness @alive, until stopped, or the channel
+ * is removed or broken. */
+static FollowEnd
 follow (ShmvWatch *watch, ShmvChannel *ch, uint32_t seen, bool alive)
 {
   while (!atomic_load (&watch->stop))
     {
       const uint32_t *word = shmv_channel_generation_word (ch);
       bool now_alive;
+      int err = 0;
 
       /* One sleep per turn of the loop, not shmv_channel_wait(), which would
        * swallow the wake-up that shmv_watch_free() sends to stop us. */
@@ -103,10 +120,12 @@ follow (ShmvWatch *watch, ShmvChannel *ch, uint32_t seen, bool alive)
       if (atomic_load (&watch->stop))
         break;
       if (shmv_channel_generation (ch) == seen)
-        shmv_futex_wait (word, seen, LIVENESS_PERIOD_MS);
+        err = shmv_futex_wait (word, seen, LIVENESS_PERIOD_MS);
       atomic_store (&watch->sleeping_on, NULL);
+      if (err == EFAULT)
+        return FOLLOW_BROKEN;
       if (shmv_channel_is_removed (ch))
-        return true;
+        return FOLLOW_REMOVED;
       now_alive = shmv_channel_writer_alive (ch);
       if (shmv_channel_generation (ch) != seen || now_alive != alive)
         {
@@ -115,7 +134,7 @@ follow (ShmvWatch *watch, ShmvChannel *ch, uint32_t seen, bool alive)
           notify (watch);
         }
     }
-  return false;
+  return FOLLOW_STOPPED;
 }
 
 static void *
@@ -132,10 +151,10 @@ watch_thread (void *data)
       bool alive = shmv_channel_writer_alive (ch);
 
       notify (watch);
-      if (!follow (watch, ch, seen, alive))
+      if (follow (watch, ch, seen, alive) == FOLLOW_STOPPED)
         break;
       shmv_channel_close (ch);
-      notify (watch); /* removed: the user reopens */
+      notify (watch); /* removed: the user reopens; broken: the user's look says so */
     }
   shmv_channel_free (ch);
   atomic_store (&watch->exited, true);

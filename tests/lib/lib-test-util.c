@@ -4,6 +4,10 @@
  */
 #include "lib-test-util.h"
 
+#include <errno.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 static guint8
@@ -75,4 +79,30 @@ lib_test_publish_and_hang (const char *key, int fd)
     return 2;
   for (;;)
     pause ();
+}
+
+gboolean
+lib_test_use_up_inotify (void)
+{
+  struct rlimit files;
+  rlim_t instances = 0;
+
+  if (getrlimit (RLIMIT_NOFILE, &files) < 0)
+    return FALSE;
+  while (inotify_init1 (IN_CLOEXEC) >= 0)
+    instances++;
+  /* EMFILE from the descriptor limit would make every open fail too. */
+  return errno == EMFILE && instances + 16 < files.rlim_cur;
+}
+
+char
+lib_test_task_state (pid_t pid, pid_t tid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/task/%d/stat", (int) pid, (int) tid);
+  g_autofree char *stat = NULL;
+  const char *end;
+
+  if (!g_file_get_contents (path, &stat, NULL, NULL) || (end = strrchr (stat, ')')) == NULL)
+    return '?';
+  return end[2];
 }

@@ -6,6 +6,7 @@
 
 #include <glib.h>
 #include <shmview/shmview.h>
+#include <sys/types.h>
 
 /* Pixels whose every byte is derived from @seed and its position, so a copy
  * mixing two frames is caught without a checksum. Free with g_free(). */
@@ -28,3 +29,13 @@ void lib_test_publish_seed (
 /* Child body for shmv_test_fork(): opens @key as writer, publishes a frame,
  * writes "P\n" to @fd and waits to be killed. */
 int lib_test_publish_and_hang (const char *key, int fd);
+
+/* Uses up this user's inotify instances (run it as a user of its own, such
+ * as nobody: the limit is per user). FALSE when the descriptor limit was
+ * reached first, which would fail every other open too. */
+gboolean lib_test_use_up_inotify (void);
+
+/* The state letter of thread @tid of process @pid (@pid itself: its main
+ * thread) as /proc shows it: 'S' sleeping, 'R' running, 'Z' ended, ... '?'
+ * when gone. */
+char lib_test_task_state (pid_t pid, pid_t tid);

@@ -12,12 +12,25 @@
 #include "lib-test-util.h"
 #include "shmv-test-util.h"
 
+#include <errno.h>
 #include <glib.h>
+#include <grp.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/sem.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#define NOBODY 65534
+
+/* Child exits of test_reader_waits_without_inotify(). */
+enum
+{
+  NO_INOTIFY_OPENED = 0,
+  NO_INOTIFY_NOT_OPENED = 1,
+  NO_INOTIFY_SETUP_FAILED = 2,
+  NO_INOTIFY_FD_LIMIT_FIRST = 3,
+};
 
 /* Most tests need a key, a writer and a reader on it, and a buffer. */
 typedef struct
@@ -135,6 +148,61 @@ test_reader_waits_for_channel (void)
   g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
   g_assert_cmpint (WEXITSTATUS (status), ==, 0);
   shmv_channel_free (reader);
+}
+
+/* Child: as nobody in root's group, uses up nobody's inotify instances,
+ * says "W" and waits up to 5 s for root's group-shared channel @key. */
+static int
+open_without_inotify (const char *key, int fd)
+{
+  ShmvChannel *reader = shmv_channel_new (key);
+
+  if (setgroups (0, NULL) < 0 || setresgid (0, 0, 0) < 0 || setresuid (NOBODY, NOBODY, NOBODY) < 0)
+    return NO_INOTIFY_SETUP_FAILED;
+  if (!lib_test_use_up_inotify ())
+    return NO_INOTIFY_FD_LIMIT_FIRST;
+  shmv_channel_set_owner (reader, 0);
+  if (write (fd, "W\n", 2) != 2)
+    return NO_INOTIFY_SETUP_FAILED;
+  if (!shmv_channel_open (reader, SHMV_CHANNEL_READER, 5000))
+    {
+      g_printerr ("child: %s\n", shmv_channel_error_string (reader));
+      return NO_INOTIFY_NOT_OPENED;
+    }
+  return NO_INOTIFY_OPENED;
+}
+
+static void
+test_reader_waits_without_inotify (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("noinotify");
+  ShmvChannel *writer = shmv_channel_new (key);
+  GPid pid;
+  int fd, status;
+  char state;
+
+  if (geteuid () != 0)
+    {
+      g_test_skip ("needs root to use up another user's inotify instances");
+      shmv_channel_free (writer);
+      return;
+    }
+  pid = shmv_test_fork (open_without_inotify, key, &fd);
+  shmv_test_expect_line (fd, "W", 10000);
+  /* Create the channel only once the child sleeps in open (or gave up):
+   * never before its first look. */
+  while ((state = lib_test_task_state (pid, pid)) != 'S' && state != 'Z')
+    g_usleep (1000);
+  g_assert_true (shmv_channel_set_sharing (writer, SHMV_SHARING_GROUP));
+  g_assert_true (shmv_channel_open (writer, SHMV_CHANNEL_WRITER, 0));
+  status = shmv_test_wait (pid);
+  g_assert_true (WIFEXITED (status));
+  if (WEXITSTATUS (status) == NO_INOTIFY_FD_LIMIT_FIRST)
+    g_test_skip ("the descriptor limit is below the inotify instance limit");
+  else
+    g_assert_cmpint (WEXITSTATUS (status), ==, NO_INOTIFY_OPENED);
+  close (fd);
+  shmv_channel_free (writer);
 }
 
 static void
@@ -609,6 +677,7 @@ main (int argc, char **argv)
               test_no_frame_before_publish, pair_teardown);
   g_test_add_func ("/channel/open/reader-of-missing-channel", test_reader_of_missing_channel);
   g_test_add_func ("/channel/open/reader-waits-for-channel", test_reader_waits_for_channel);
+  g_test_add_func ("/channel/open/reader-waits-without-inotify", test_reader_waits_without_inotify);
   g_test_add ("/channel/publish/larger-image-grows-reader-follows", Pair,
               "larger-image-grows-reader-follows", pair_setup,
               test_larger_image_grows_and_reader_follows, pair_teardown);

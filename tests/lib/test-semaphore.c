@@ -5,12 +5,22 @@
 #define _GNU_SOURCE
 #include <shmview/shmview.h>
 
+#include "shmv-names.h"
 #include "shmv-test-util.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib.h>
+#include <semaphore.h>
 #include <signal.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#define NOBODY 65534
 
 static gboolean
 sem_exists (ShmvSemaphore *sem)
@@ -162,6 +172,192 @@ test_many_processes_acquire_release (void)
   shmv_semaphore_free (sem);
 }
 
+/* The file that holds @key's semaphore of user @uid. */
+static char *
+sem_file (const char *key, uid_t uid)
+{
+  char native[SHMV_NATIVE_NAME_SIZE];
+
+  shmv_native_name (native, SHMV_SEMAPHORE_PREFIX, key, uid);
+  return g_strdup_printf ("/dev/shm/sem.%s", native + 1);
+}
+
+/* Plants a semaphore of value 0 at @path, made as sem_open() makes them,
+ * owned by @owner with @mode. */
+static void
+plant_semaphore (const char *path, uid_t owner, mode_t mode)
+{
+  sem_t sem;
+  int fd = open (path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+
+  g_assert_no_errno (fd);
+  g_assert_no_errno (sem_init (&sem, 1, 0));
+  g_assert_cmpint (write (fd, &sem, sizeof sem), ==, sizeof sem);
+  g_assert_no_errno (fchown (fd, owner, owner == geteuid () ? getegid () : NOBODY));
+  g_assert_no_errno (fchmod (fd, mode));
+  close (fd);
+}
+
+/* The value of the semaphore in the file at @path. */
+static int
+planted_value (const char *path)
+{
+  sem_t sem;
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  int value = -1;
+
+  g_assert_no_errno (fd);
+  g_assert_cmpint (read (fd, &sem, sizeof sem), ==, sizeof sem);
+  g_assert_no_errno (sem_getvalue (&sem, &value));
+  close (fd);
+  return value;
+}
+
+static void
+assert_refused (const char *key, ShmvSemaphoreMode mode)
+{
+  ShmvSemaphore *sem = shmv_semaphore_new (key, 1, mode);
+
+  g_assert_cmpint (shmv_semaphore_error (sem), ==, SHMV_ERROR_PERMISSION_DENIED);
+  g_assert_false (shmv_semaphore_release (sem, 1));
+  shmv_semaphore_free (sem);
+}
+
+/* Another user's semaphore and one of ours open to others are refused in
+ * tests/stress/test-squat.c; a symlink to one of ours is not ours either. */
+static void
+test_symlink_refused (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("semlink");
+  g_autofree char *path = sem_file (key, geteuid ());
+  g_autofree char *target = g_strconcat (path, ".target", NULL);
+
+  plant_semaphore (target, geteuid (), 0600);
+  g_assert_no_errno (symlink (target, path));
+  assert_refused (key, SHMV_SEMAPHORE_OPEN);
+  assert_refused (key, SHMV_SEMAPHORE_CREATE);
+  g_assert_cmpint (planted_value (target), ==, 0);
+  g_assert_no_errno (unlink (path));
+  g_assert_no_errno (unlink (target));
+}
+
+static void
+test_created_private_whatever_umask (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("semumask");
+  g_autofree char *path = sem_file (key, geteuid ());
+  mode_t old = umask (0277);
+  ShmvSemaphore *sem = shmv_semaphore_new (key, 1, SHMV_SEMAPHORE_CREATE);
+  ShmvSemaphore *other;
+  struct stat st;
+
+  umask (old);
+  g_assert_cmpint (shmv_semaphore_error (sem), ==, SHMV_ERROR_NONE);
+  g_assert_no_errno (stat (path, &st));
+  g_assert_cmpint (st.st_mode & 07777, ==, 0600);
+  other = shmv_semaphore_new (key, 0, SHMV_SEMAPHORE_OPEN);
+  g_assert_cmpint (shmv_semaphore_error (other), ==, SHMV_ERROR_NONE);
+  g_assert_true (shmv_semaphore_try_acquire (other, 0));
+  shmv_semaphore_free (other);
+  shmv_semaphore_free (sem);
+}
+
+/* Child: opens @key's semaphore and, if it got one, releases it once. */
+static int
+open_and_release (const char *key, int fd)
+{
+  ShmvSemaphore *sem;
+  ShmvError error;
+
+  (void) fd;
+  if (ptrace (PTRACE_TRACEME, 0, NULL, NULL) < 0)
+    return 3;
+  raise (SIGSTOP);
+  sem = shmv_semaphore_new (key, 0, SHMV_SEMAPHORE_OPEN);
+  error = shmv_semaphore_error (sem);
+  if (error == SHMV_ERROR_NONE && shmv_semaphore_release (sem, 1))
+    return 1;
+  return error == SHMV_ERROR_PERMISSION_DENIED ? 0 : 2;
+}
+
+/* Whether the syscall about to run in @pid names @path in its first args. */
+static gboolean
+syscall_names (pid_t pid, const struct __ptrace_syscall_info *info, const char *path)
+{
+  for (int i = 0; i < 4; i++)
+    {
+      char buf[128] = { 0 };
+      struct iovec local = { buf, sizeof buf - 1 };
+      struct iovec remote = { (void *) (uintptr_t) info->entry.args[i], sizeof buf - 1 };
+
+      /* Any argument may be a pointer; one that is not just fails to read. */
+      if (process_vm_readv (pid, &local, 1, &remote, 1, 0) > 0 && strcmp (buf, path) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The check-then-open race, won every time: a tracer stops the opener at
+ * each system call that names the semaphore's file and, before it runs,
+ * swaps another user's 0666 semaphore in or out: present when the opener
+ * creates (EEXIST), gone when it checks, present again when it opens. The
+ * opener must refuse it, never use it. */
+static void
+test_open_race_forced (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("semrace");
+  g_autofree char *path = sem_file (key, geteuid ());
+  int looks = 0, swaps = 0, status;
+  pid_t pid;
+
+  if (geteuid () != 0)
+    {
+      g_test_skip ("needs root to plant another user's semaphore");
+      return;
+    }
+  plant_semaphore (path, NOBODY, 0666);
+  pid = shmv_test_fork (open_and_release, key, NULL);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  if (!WIFSTOPPED (status))
+    {
+      g_test_skip ("ptrace is not allowed here");
+      unlink (path);
+      return;
+    }
+  g_assert_no_errno (ptrace (PTRACE_SETOPTIONS, pid, NULL,
+                             (void *) (long) (PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL)));
+  for (;;)
+    {
+      struct __ptrace_syscall_info info;
+      int sig = 0;
+
+      g_assert_no_errno (ptrace (PTRACE_SYSCALL, pid, NULL, (void *) (long) sig));
+      g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+      if (WIFEXITED (status) || WIFSIGNALED (status))
+        break;
+      if (WSTOPSIG (status) != (SIGTRAP | 0x80))
+        continue;
+      g_assert_cmpint (ptrace (PTRACE_GET_SYSCALL_INFO, pid, (void *) sizeof info, &info), >, 0);
+      if (info.op != PTRACE_SYSCALL_INFO_ENTRY || !syscall_names (pid, &info, path))
+        continue;
+      /* The first look finds it there; then gone, there, gone, ... */
+      if (looks++ == 0 || looks > 8)
+        continue;
+      if (swaps++ % 2 == 0)
+        g_assert_no_errno (unlink (path));
+      else
+        plant_semaphore (path, NOBODY, 0666);
+    }
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (swaps, >=, 2); /* the window was really forced open */
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  if (access (path, F_OK) == 0)
+    {
+      g_assert_cmpint (planted_value (path), ==, 0);
+      g_assert_no_errno (unlink (path));
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -176,5 +372,9 @@ main (int argc, char **argv)
                    test_acquire_blocks_until_other_process_releases);
   g_test_add_func ("/semaphore/many-processes-acquire-release",
                    test_many_processes_acquire_release);
+  g_test_add_func ("/semaphore/symlink-refused", test_symlink_refused);
+  g_test_add_func ("/semaphore/created-private-whatever-umask",
+                   test_created_private_whatever_umask);
+  g_test_add_func ("/semaphore/open-race-forced", test_open_race_forced);
   return g_test_run ();
 }

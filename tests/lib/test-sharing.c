@@ -8,12 +8,18 @@
 #define _GNU_SOURCE
 #include <shmview/shmview.h>
 
+#include "lib-test-util.h"
+#include "shmv-segment-private.h"
 #include "shmv-test-util.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib.h>
 #include <grp.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -132,6 +138,80 @@ test_cannot_create_for_another_user (void)
   shmv_segment_free (seg);
 }
 
+/* Child: a group reader (nobody in root's group) that tries to pass for a
+ * writer: it read-locks every byte of the segment it can, and cannot
+ * write-lock any. Says "L" and waits to be killed. */
+static int
+fake_a_writer (const char *key, int fd)
+{
+  ShmvSegment *seg = shmv_segment_new (key);
+  struct flock everything = { .l_type = F_RDLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0 };
+  struct flock one = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 1, .l_len = 1 };
+
+  /* Dies with the test, even a failed one (set after the uid change, which
+   * clears it). */
+  if (setgroups (0, NULL) < 0 || setresgid (0, 0, 0) < 0 ||
+      setresuid (NOBODY, NOBODY, NOBODY) < 0 || prctl (PR_SET_PDEATHSIG, SIGKILL) < 0)
+    return 1;
+  shmv_segment_set_owner (seg, 0);
+  if (!shmv_segment_attach (seg, SHMV_ACCESS_READ_ONLY))
+    return 2;
+  if (fcntl (shmv_segment_fd (seg), F_OFD_SETLK, &everything) < 0)
+    return 3;
+  if (fcntl (shmv_segment_fd (seg), F_OFD_SETLK, &one) == 0 || errno != EBADF)
+    return 4;
+  if (write (fd, "L\n", 2) != 2)
+    return 5;
+  for (;;)
+    pause ();
+}
+
+static void
+test_reader_cannot_fake_a_writer (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("fakewriter");
+  ShmvChannel *writer = shmv_channel_new (key);
+  ShmvChannel *reader = shmv_channel_new (key);
+  GPid faker, killed_writer;
+  int faker_fd, writer_fd;
+
+  if (geteuid () != 0)
+    {
+      g_test_skip ("needs root to run a child as another user");
+      shmv_channel_free (reader);
+      shmv_channel_free (writer);
+      return;
+    }
+  g_assert_true (shmv_channel_set_sharing (writer, SHMV_SHARING_GROUP));
+  g_assert_true (shmv_channel_open (writer, SHMV_CHANNEL_WRITER, 0));
+  publish_something (writer);
+  g_assert_true (shmv_channel_open (reader, SHMV_CHANNEL_READER, 0));
+  shmv_channel_close (writer);
+  g_assert_false (shmv_channel_writer_alive (reader));
+
+  /* A reader's locks, whatever bytes they cover, say nothing of writers. */
+  faker = shmv_test_fork (fake_a_writer, key, &faker_fd);
+  shmv_test_expect_line (faker_fd, "L", 5000);
+  g_assert_false (shmv_channel_writer_alive (reader));
+  shmv_test_kill (faker);
+  close (faker_fd);
+
+  /* Two real writers: alive until the last one is gone, by kill -9 or close. */
+  killed_writer = shmv_test_fork (lib_test_publish_and_hang, key, &writer_fd);
+  shmv_test_expect_line (writer_fd, "P", 5000);
+  g_assert_true (shmv_channel_open (writer, SHMV_CHANNEL_WRITER, 0));
+  g_assert_true (shmv_channel_writer_alive (reader));
+  shmv_test_kill (killed_writer);
+  close (writer_fd);
+  g_assert_true (shmv_channel_writer_alive (reader));
+  shmv_channel_close (writer);
+  g_assert_false (shmv_channel_writer_alive (reader));
+
+  g_assert_true (shmv_channel_remove (reader));
+  shmv_channel_free (reader);
+  shmv_channel_free (writer);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -139,5 +219,6 @@ main (int argc, char **argv)
   g_test_add_func ("/sharing/private-by-default", test_private_by_default);
   g_test_add_func ("/sharing/group-may-read-only", test_group_may_read_only);
   g_test_add_func ("/sharing/cannot-create-for-another-user", test_cannot_create_for_another_user);
+  g_test_add_func ("/sharing/reader-cannot-fake-a-writer", test_reader_cannot_fake_a_writer);
   return g_test_run ();
 }

@@ -6,13 +6,18 @@
 #include <shmview/shmview.h>
 
 #include "lib-test-util.h"
+#include "shmv-segment-private.h"
 #include "shmv-test-util.h"
 
 #include <glib.h>
+#include <grp.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static gboolean
@@ -115,6 +120,148 @@ test_free_is_prompt (void)
   shmv_channel_free (writer);
 }
 
+/* CPU time this process used per unit of wall time while the main thread
+ * sleeps for @ms: only the watch thread can use any. */
+static double
+cpu_share_while_sleeping (int ms)
+{
+  struct timespec cpu0, cpu1, wall0, wall1;
+
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &cpu0);
+  clock_gettime (CLOCK_MONOTONIC, &wall0);
+  g_usleep ((gulong) ms * 1000);
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &cpu1);
+  clock_gettime (CLOCK_MONOTONIC, &wall1);
+  return ((cpu1.tv_sec - cpu0.tv_sec) + (cpu1.tv_nsec - cpu0.tv_nsec) / 1e9) /
+         ((wall1.tv_sec - wall0.tv_sec) + (wall1.tv_nsec - wall0.tv_nsec) / 1e9);
+}
+
+static void
+test_truncated_header_reported_not_spun (gconstpointer data)
+{
+  off_t size = GPOINTER_TO_INT (data);
+  g_autofree char *key = shmv_test_unique_key ("watchtrunc");
+  ShmvChannel *writer = shmv_channel_new (key);
+  ShmvChannel *reader = shmv_channel_new (key);
+  ShmvSegment *seg = shmv_segment_new (key);
+  ShmvFrameInfo info;
+  ShmvStatus status;
+  ShmvWatch *watch;
+  double share;
+
+  g_assert_true (shmv_channel_open (writer, SHMV_CHANNEL_WRITER, 0));
+  publish (writer, 1);
+  g_assert_true (shmv_channel_open (reader, SHMV_CHANNEL_READER, 0));
+  watch = shmv_watch_new (key, &status);
+  g_assert_true (becomes_readable (watch, 3000)); /* found it */
+
+  /* A same-user peer cuts the header page off under every mapping. */
+  g_assert_true (shmv_segment_attach (seg, SHMV_ACCESS_READ_WRITE));
+  g_assert_no_errno (ftruncate (shmv_segment_fd (seg), size));
+  /* The watch tells the user, whose look finds the channel broken... */
+  g_assert_true (becomes_readable (watch, 3000));
+  g_assert_false (shmv_channel_get_info (reader, &info));
+  g_assert_cmpint (shmv_channel_error (reader), ==, SHMV_ERROR_CORRUPT);
+  /* ...and then sleeps instead of retrying a futex that fails at once. */
+  share = cpu_share_while_sleeping (500);
+  g_test_message ("CPU used by the watch of a broken channel: %.2f %% of a core", share * 100);
+  g_assert_cmpfloat (share, <, 0.05);
+
+  /* Removed and made again: the watch follows the key to the new channel. */
+  g_assert_true (shmv_channel_remove (reader));
+  shmv_channel_close (writer);
+  while (becomes_readable (watch, 0))
+    ;
+  g_assert_true (shmv_channel_open (writer, SHMV_CHANNEL_WRITER, 0));
+  g_assert_true (becomes_readable (watch, 5000));
+  publish (writer, 2);
+  g_assert_true (becomes_readable (watch, 5000));
+
+  shmv_watch_free (watch);
+  shmv_segment_free (seg);
+  shmv_channel_free (reader);
+  shmv_channel_free (writer);
+}
+
+#define NOBODY 65534
+
+/* Waits until every thread but the main one of this process sleeps. */
+static void
+wait_for_threads_to_sleep (void)
+{
+  gboolean all_asleep = FALSE;
+
+  while (!all_asleep)
+    {
+      g_autoptr (GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+      const char *name;
+
+      g_assert_nonnull (dir);
+      all_asleep = TRUE;
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          pid_t tid = (pid_t) atoi (name);
+
+          if (tid != getpid () && lib_test_task_state (getpid (), tid) == 'R')
+            all_asleep = FALSE;
+        }
+      if (!all_asleep)
+        g_usleep (1000);
+    }
+}
+
+/* Child, as nobody with its inotify instances used up: a watch started
+ * before the channel exists still sees it appear. */
+static int
+watch_without_inotify (const char *key, int fd)
+{
+  ShmvChannel *writer;
+  ShmvStatus status;
+  ShmvWatch *watch;
+  gboolean seen;
+
+  if (setgroups (0, NULL) < 0 || setresgid (NOBODY, NOBODY, NOBODY) < 0 ||
+      setresuid (NOBODY, NOBODY, NOBODY) < 0 || prctl (PR_SET_PDEATHSIG, SIGKILL) < 0)
+    return 2;
+  writer = shmv_channel_new (key); /* a channel of nobody's */
+  if (!lib_test_use_up_inotify ())
+    return 3;
+  watch = shmv_watch_new (key, &status);
+  if (watch == NULL)
+    return 2;
+  /* The watch has looked, found nothing, and sleeps: now make the channel. */
+  wait_for_threads_to_sleep ();
+  if (!shmv_channel_open (writer, SHMV_CHANNEL_WRITER, 0))
+    {
+      g_printerr ("child: %s\n", shmv_channel_error_string (writer));
+      return 2;
+    }
+  seen = becomes_readable (watch, 10000);
+  shmv_watch_free (watch);
+  shmv_channel_remove (writer);
+  shmv_channel_free (writer);
+  return seen ? 0 : 1;
+}
+
+static void
+test_appears_without_inotify (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("watchnoinotify");
+  int status;
+
+  if (geteuid () != 0)
+    {
+      g_test_skip ("needs root to use up another user's inotify instances");
+      return;
+    }
+  status = shmv_test_wait (shmv_test_fork (watch_without_inotify, key, NULL));
+  g_assert_true (WIFEXITED (status));
+  if (WEXITSTATUS (status) == 3)
+    g_test_skip ("the descriptor limit is below the inotify instance limit");
+  else
+    g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -122,5 +269,10 @@ main (int argc, char **argv)
   g_test_add_func ("/watch/follows-channel-lifecycle", test_follows_channel_lifecycle);
   g_test_add_func ("/watch/notices-writer-death", test_notices_writer_death);
   g_test_add_func ("/watch/free-is-prompt", test_free_is_prompt);
+  g_test_add_data_func ("/watch/truncated-header-page", GINT_TO_POINTER (SHMV_SEGMENT_DATA_OFFSET),
+                        test_truncated_header_reported_not_spun);
+  g_test_add_data_func ("/watch/truncated-to-nothing", GINT_TO_POINTER (0),
+                        test_truncated_header_reported_not_spun);
+  g_test_add_func ("/watch/appears-without-inotify", test_appears_without_inotify);
   return g_test_run ();
 }

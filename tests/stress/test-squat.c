@@ -11,7 +11,7 @@
  * private unless group sharing was chosen. Without root every case skips.
  *
  * What it proves, and what breaks it: check_owner() in shmv-segment.c,
- * is_ours() in shmv-semaphore.c and open_one() in shmv-syslock.c. Drop
+ * check_ours() in shmv-semaphore.c and open_one() in shmv-syslock.c. Drop
  * any of them and the library opens (and writes into) the planted object.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later

@@ -333,7 +333,12 @@ SHMV_API bool shmv_channel_entry_remove_unused (const ShmvChannelEntry *entry, S
  * (g_unix_fd_add(), poll()). A thread sleeps on the channel's futex (or, while
  * the channel does not exist, on inotify for it to appear) and signals an
  * eventfd. It follows the key: when the channel is removed and made again,
- * the watch moves to the new one. No polling.
+ * the watch moves to the new one. It also wakes once a second to look at the
+ * writer's liveness (a writer killed by SIGKILL tells nobody), and polls for
+ * the channel when inotify is unavailable. When the channel breaks (a peer
+ * truncated its header away) the fd becomes readable once, the user's next
+ * read reports SHMV_ERROR_CORRUPT, and the watch waits for a valid channel
+ * under the key, looking once a second.
  */
 typedef struct ShmvWatch ShmvWatch;
 

@@ -34,8 +34,10 @@ typedef struct ShmvSemaphore ShmvSemaphore;
  * @initial_value: the count a newly created semaphore starts with (>= 0)
  *
  * Always returns a handle; check shmv_semaphore_error(). A NULL or empty key
- * gives SHMV_ERROR_KEY, a name owned by another user
- * SHMV_ERROR_PERMISSION_DENIED.
+ * gives SHMV_ERROR_KEY; a name taken by anything but a regular file of ours
+ * that only we may use (another user's semaphore, one open to others, a
+ * link) SHMV_ERROR_PERMISSION_DENIED. The check is made on the object
+ * opened, not before opening it. A new semaphore is 0600 whatever the umask.
  */
 SHMV_API ShmvSemaphore *
 shmv_semaphore_new (const char *key, int initial_value, ShmvSemaphoreMode mode);
