@@ -54,9 +54,10 @@ inspect (const char *name, ShmvChannelEntry *entry)
       pread_all (fd, magic, sizeof magic, SHMV_SEGMENT_DATA_OFFSET) &&
       memcmp (magic, SHMV_CHANNEL_MAGIC, sizeof magic) == 0)
     {
+      size_t key_len = strnlen (prefix.key, sizeof entry->key - 1);
+
       memset (entry, 0, sizeof *entry);
-      prefix.key[SHMV_KEY_MAX] = '\0';
-      strcpy (entry->key, prefix.key);
+      memcpy (entry->key, prefix.key, key_len);
       entry->native_key[0] = '/';
       strncpy (entry->native_key + 1, name, sizeof entry->native_key - 2);
       entry->size = (size_t) st.st_size;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* "/shmv-" + 8 hex digits of the uid + "-" + 13 base-32 digits of XXH64(key):
@@ -14,8 +15,11 @@
 #define SHMV_SEGMENT_PREFIX   "shmv"
 #define SHMV_SEMAPHORE_PREFIX "shmvs"
 
-/* Non-empty, at most SHMV_KEY_MAX bytes, valid UTF-8 with no NUL. */
+/* Non-empty valid UTF-8 (no NUL), of any length. */
 bool shmv_key_is_valid (const char *key);
+
+/* The hash of @key that its native names are made of. */
+uint64_t shmv_key_name_hash (const char *key);
 
 /* Writes "/<prefix>-<uid>-<hash of key>" into @out. */
 void

@@ -50,7 +50,7 @@ test_same_key_same_name (void)
 static void
 test_names_are_short_and_per_user (void)
 {
-  g_autofree char *long_key = g_strnfill (SHMV_KEY_MAX, 'x');
+  g_autofree char *long_key = g_strnfill (10000, 'x');
   g_autofree char *name = native_of (long_key);
   g_autofree char *uid_part = g_strdup_printf ("-%08x-", (unsigned) geteuid ());
   char other_user[SHMV_NATIVE_NAME_SIZE];
@@ -77,8 +77,7 @@ test_no_key_gives_empty_names (void)
 static void
 test_invalid_keys_rejected (void)
 {
-  g_autofree char *too_long = g_strnfill (SHMV_KEY_MAX + 1, 'x');
-  const char *bad[] = { too_long, "\xff\xfe", "abc\xc3", "\xed\xa0\x80" /* surrogate */ };
+  const char *bad[] = { "\xff\xfe", "abc\xc3", "\xed\xa0\x80" /* surrogate */ };
 
   for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
     {

@@ -99,11 +99,7 @@ plant_segment (const char *key, uid_t uid, mode_t mode)
   ShmvChannelHeader *header = (ShmvChannelHeader *) (data + SHMV_SEGMENT_DATA_OFFSET);
   int fd;
 
-  memcpy (prefix->magic, SHMV_SEGMENT_MAGIC, sizeof prefix->magic);
-  prefix->layout = SHMV_SEGMENT_LAYOUT;
-  prefix->lock_key = shmv_sysv_key_for (shmv_segment_native_key (seg));
-  prefix->key_len = (guint32) strlen (key);
-  g_strlcpy (prefix->key, key, sizeof prefix->key);
+  shmv_segment_prefix_init (prefix, key, shmv_sysv_key_for (shmv_segment_native_key (seg)));
   memcpy (header->magic, SHMV_CHANNEL_MAGIC, sizeof header->magic);
   header->layout = SHMV_CHANNEL_LAYOUT;
   header->header_size = SHMV_CHANNEL_HEADER_SIZE;
