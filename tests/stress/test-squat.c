@@ -372,9 +372,10 @@ test_every_lock_key_taken (void)
   shmv_segment_free (seg);
 }
 
-/* A set planted at our lock key by nobody, then handed to us with IPC_SET
- * (sem_perm.uid = ours): its creator keeps owner rights on it (it could
- * hold it, SETVAL it, remove it), so it is not ours either. */
+/* A set planted at our lock key by nobody, "held" (1, 1), then handed to us
+ * with IPC_SET (sem_perm.uid = ours): its creator keeps owner rights on it
+ * (it could hold it, SETVAL it, remove it), so it is not ours either. Using
+ * it would block every locker. */
 typedef struct
 {
   key_t key;
@@ -385,6 +386,7 @@ static int
 hand_over_main (gpointer data)
 {
   Handover *h = data;
+  unsigned short values[2] = { 1, 1 };
   struct semid_ds ds;
   int semid;
 
@@ -393,7 +395,7 @@ hand_over_main (gpointer data)
   semid = semget (h->key, 2, IPC_CREAT | IPC_EXCL | 0600);
   if (semid < 0)
     return 2;
-  if (semctl (semid, 0, IPC_STAT, &ds) < 0)
+  if (semctl (semid, 0, SETALL, values) < 0 || semctl (semid, 0, IPC_STAT, &ds) < 0)
     return 3;
   ds.sem_perm.uid = h->to;
   return semctl (semid, 0, IPC_SET, &ds) < 0 ? 4 : 0;
@@ -425,6 +427,16 @@ assert_set_alive (int semid, key_t key)
 }
 
 static void
+assert_set_still_held (int semid)
+{
+  unsigned short values[2];
+
+  g_assert_no_errno (semctl (semid, 0, GETALL, values));
+  g_assert_cmpuint (values[0], ==, 1);
+  g_assert_cmpuint (values[1], ==, 1);
+}
+
+static void
 test_lock_handed_over_by_its_creator (void)
 {
   g_autofree char *key = shmv_test_unique_key ("squat-handover");
@@ -451,11 +463,15 @@ test_lock_handed_over_by_its_creator (void)
   shmv_channel_free (writer);
   stress_assert_nothing_left (key, ours);
   assert_set_alive (semid, lock_key);
-  /* Remove never removes it, even when a prefix names it. */
+  /* A segment whose prefix names it: attach refuses to use it as the lock,
+   * and remove never removes it. */
   path = plant_segment (key, geteuid (), 0600);
+  g_assert_false (shmv_segment_attach (seg, SHMV_ACCESS_READ_WRITE));
+  g_assert_cmpint (shmv_segment_error (seg), ==, SHMV_ERROR_PERMISSION_DENIED);
   g_assert_true (shmv_segment_remove (seg));
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
   assert_set_alive (semid, lock_key);
+  assert_set_still_held (semid);
   g_assert_no_errno (semctl (semid, 0, IPC_RMID));
   shmv_segment_free (seg);
   g_free (scratch);
