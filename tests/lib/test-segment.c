@@ -5,10 +5,13 @@
 #define _GNU_SOURCE
 #include <shmview/shmview.h>
 
+#include "shmv-names.h"
+#include "shmv-segment-private.h"
 #include "shmv-test-util.h"
 
 #include <fcntl.h>
 #include <glib.h>
+#include <stddef.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -652,28 +655,79 @@ test_long_keys_differing_late (void)
   shmv_segment_free (a);
 }
 
-/* A segment whose users all died, with a few bytes of the key stored in
- * its prefix scribbled over. */
+/* A segment whose users all died. */
+static ShmvSegment *
+stale_segment (const char *what)
+{
+  ShmvSegment *seg = new_segment (what);
+
+  shmv_test_kill (start_hanging_user (shmv_segment_key (seg)));
+  return seg;
+}
+
+/* Writes @len bytes of @bytes at @offset of @seg's file. */
+static void
+scribble (ShmvSegment *seg, off_t offset, const void *bytes, size_t len)
+{
+  g_autofree char *path = g_strdup_printf ("/dev/shm%s", shmv_segment_native_key (seg));
+  int fd = open (path, O_RDWR | O_CLOEXEC);
+
+  g_assert_no_errno (fd);
+  g_assert_cmpint (pwrite (fd, bytes, len, offset), ==, (ssize_t) len);
+  close (fd);
+}
+
+/* A stale segment with a few bytes of the key stored in its prefix
+ * scribbled over. */
 static ShmvSegment *
 stale_with_scribbled_key (const char *what)
 {
-  ShmvSegment *seg = new_segment (what);
+  ShmvSegment *seg = stale_segment (what);
   const char *key = shmv_segment_key (seg);
   g_autofree char *path = g_strdup_printf ("/dev/shm%s", shmv_segment_native_key (seg));
   guint8 page[4096];
   guint8 *stored;
-  int fd;
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
 
-  shmv_test_kill (start_hanging_user (key));
-  fd = open (path, O_RDWR | O_CLOEXEC);
   g_assert_no_errno (fd);
   g_assert_cmpint (pread (fd, page, sizeof page, 0), ==, sizeof page);
+  close (fd);
   stored = memmem (page, sizeof page, key, strlen (key));
   g_assert_nonnull (stored);
-  memcpy (stored + 2, "@@@", 3);
-  g_assert_cmpint (pwrite (fd, page, sizeof page, 0), ==, sizeof page);
-  close (fd);
+  scribble (seg, stored - page + 2, "@@@", 3);
   return seg;
+}
+
+/* A segment of an older layout (keys of at most 255 bytes) is refused as
+ * corrupt, saying so, and gc removes it when unused. */
+static void
+test_old_layout_is_corrupt (void)
+{
+  guint32 old_layout = 1;
+  ShmvSegment *seg = stale_segment ("oldlayout");
+
+  scribble (seg, offsetof (ShmvSegmentPrefix, layout), &old_layout, sizeof old_layout);
+  g_assert_false (shmv_segment_attach (seg, SHMV_ACCESS_READ_ONLY));
+  g_assert_cmpint (shmv_segment_error (seg), ==, SHMV_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (shmv_segment_error_string (seg), "layout 1"));
+  g_assert_true (shmv_segment_remove_unused (seg));
+  g_assert_false (exists (seg));
+  shmv_segment_free (seg);
+}
+
+/* A scribbled lock key, even one its name's range allows, is damage too. */
+static void
+test_scribbled_prefix_lock_key_is_corrupt (void)
+{
+  ShmvSegment *seg = stale_segment ("scribbled-lock");
+  gint32 lock_key = shmv_sysv_key_for (shmv_segment_native_key (seg)) + 1;
+
+  scribble (seg, offsetof (ShmvSegmentPrefix, lock_key), &lock_key, sizeof lock_key);  g_assert_false (shmv_segment_attach (seg, SHMV_ACCESS_READ_WRITE));
+  g_assert_cmpint (shmv_segment_error (seg), ==, SHMV_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (shmv_segment_error_string (seg), "prefix is damaged"));
+  g_assert_true (shmv_segment_remove_unused (seg));
+  g_assert_false (exists (seg));
+  shmv_segment_free (seg);
 }
 
 /* Damage is CORRUPT (a broken channel), not KEY (a usage error), and what
@@ -751,6 +805,9 @@ main (int argc, char **argv)
   g_test_add_func ("/segment/key/long-keys-differing-late", test_long_keys_differing_late);
   g_test_add_func ("/segment/key/scribbled-prefix-key-is-corrupt",
                    test_scribbled_prefix_key_is_corrupt);
+  g_test_add_func ("/segment/key/old-layout-is-corrupt", test_old_layout_is_corrupt);
+  g_test_add_func ("/segment/key/scribbled-prefix-lock-key-is-corrupt",
+                   test_scribbled_prefix_lock_key_is_corrupt);
   g_test_add_func ("/segment/names/umask-does-not-decide-the-mode",
                    test_umask_does_not_decide_the_mode);
   return g_test_run ();
