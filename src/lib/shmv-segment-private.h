@@ -47,6 +47,10 @@ _Static_assert (sizeof (ShmvSegmentPrefix) == SHMV_SEGMENT_DATA_OFFSET,
  * System V key @lock_key. Tests use it to plant segments. */
 void shmv_segment_prefix_init (ShmvSegmentPrefix *prefix, const char *key, key_t lock_key);
 
+/* Sets @prefix->check from its other fields (done by prefix_init; tests
+ * forge prefixes with it). */
+void shmv_segment_prefix_seal (ShmvSegmentPrefix *prefix);
+
 /* Fills a new segment's data before anyone else can attach to it. */
 typedef void (*ShmvSegmentInitFunc) (void *data, size_t size, void *user_data);
 

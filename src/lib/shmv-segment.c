@@ -156,6 +156,12 @@ shmv_segment_prefix_init (ShmvSegmentPrefix *prefix, const char *key, key_t lock
   prefix->key_hash = key_hash (key, len);
   memset (prefix->key, 0, sizeof prefix->key);
   memcpy (prefix->key, key, stored);
+  shmv_segment_prefix_seal (prefix);
+}
+
+void
+shmv_segment_prefix_seal (ShmvSegmentPrefix *prefix)
+{
   prefix->check = prefix_check (prefix);
 }
 

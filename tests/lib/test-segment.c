@@ -730,6 +730,51 @@ test_scribbled_prefix_lock_key_is_corrupt (void)
   shmv_segment_free (seg);
 }
 
+/* Plants, at @seg's name, an intact prefix of @other_key that claims
+ * @seg's name hash: what a genuine hash collision looks like. */
+static void
+plant_colliding_prefix (ShmvSegment *seg, const char *other_key)
+{
+  g_autofree char *path = g_strdup_printf ("/dev/shm%s", shmv_segment_native_key (seg));
+  g_autofree ShmvSegmentPrefix *prefix = g_malloc0 (2 * sizeof *prefix);
+  int fd = open (path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+  g_assert_no_errno (fd);
+  shmv_segment_prefix_init (prefix, other_key, shmv_sysv_key_for (shmv_segment_native_key (seg)));
+  prefix->name_hash = shmv_key_name_hash (shmv_segment_key (seg));
+  shmv_segment_prefix_seal (prefix);
+  g_assert_cmpint (write (fd, prefix, 2 * sizeof *prefix), ==, 2 * sizeof *prefix);
+  close (fd);
+}
+
+/* Only a real collision is a KEY error, and gc leaves the other key's
+ * segment alone. A key too long to be stored whole cannot be hashed again,
+ * so its intact prefix is believed; a whole stored key that does not hash
+ * to our name is a forgery (a renamed file): CORRUPT. */
+static void
+test_genuine_collision_is_key_error (void)
+{
+  g_autofree char *other = long_key ("collider", 6000, 'o');
+  ShmvSegment *seg = new_segment ("collided");
+
+  plant_colliding_prefix (seg, other);
+  g_assert_false (shmv_segment_attach (seg, SHMV_ACCESS_READ_ONLY));
+  g_assert_cmpint (shmv_segment_error (seg), ==, SHMV_ERROR_KEY);
+  g_assert_false (shmv_segment_remove_unused (seg));
+  g_assert_cmpint (shmv_segment_error (seg), ==, SHMV_ERROR_KEY);
+  g_assert_false (shmv_segment_create (seg, 100, SHMV_ACCESS_READ_WRITE));
+  g_assert_cmpint (shmv_segment_error (seg), ==, SHMV_ERROR_KEY);
+  g_assert_true (shmv_segment_remove (seg));
+  g_assert_false (exists (seg));
+
+  plant_colliding_prefix (seg, "a short key that does not hash to that name");
+  g_assert_false (shmv_segment_attach (seg, SHMV_ACCESS_READ_ONLY));
+  g_assert_cmpint (shmv_segment_error (seg), ==, SHMV_ERROR_CORRUPT);
+  g_assert_true (shmv_segment_remove_unused (seg));
+  g_assert_false (exists (seg));
+  shmv_segment_free (seg);
+}
+
 /* Damage is CORRUPT (a broken channel), not KEY (a usage error), and what
  * no live process uses, remove_unused (gc) and remove clear. */
 static void
@@ -806,6 +851,8 @@ main (int argc, char **argv)
   g_test_add_func ("/segment/key/scribbled-prefix-key-is-corrupt",
                    test_scribbled_prefix_key_is_corrupt);
   g_test_add_func ("/segment/key/old-layout-is-corrupt", test_old_layout_is_corrupt);
+  g_test_add_func ("/segment/key/genuine-collision-is-key-error",
+                   test_genuine_collision_is_key_error);
   g_test_add_func ("/segment/key/scribbled-prefix-lock-key-is-corrupt",
                    test_scribbled_prefix_lock_key_is_corrupt);
   g_test_add_func ("/segment/names/umask-does-not-decide-the-mode",
