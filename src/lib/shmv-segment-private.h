@@ -37,11 +37,12 @@ typedef struct
   uint64_t name_hash; /* shmv_key_name_hash() of the whole key */
   uint64_t key_hash;  /* another hash of the whole key (shmv-segment.c) */
   uint64_t check;     /* of all the above but flags, and the stored key */
-  char key[SHMV_KEY_STORED_MAX + 1]; /* the key's first bytes, NUL-terminated */
+  /* The key's first bytes (all of a short key), NUL-terminated. */
+  char key[SHMV_KEY_STORED_MAX + 1];
 } ShmvSegmentPrefix;
 
-_Static_assert (sizeof (ShmvSegmentPrefix) == SHMV_SEGMENT_DATA_OFFSET,
-                "the prefix is exactly one page");
+_Static_assert(sizeof (ShmvSegmentPrefix) == SHMV_SEGMENT_DATA_OFFSET,
+               "the prefix is exactly one page");
 
 /* Fills @prefix (magic included, flags untouched) for @key, whose lock is
  * System V key @lock_key. Tests use it to plant segments. */

@@ -722,7 +722,8 @@ test_scribbled_prefix_lock_key_is_corrupt (void)
   ShmvSegment *seg = stale_segment ("scribbled-lock");
   gint32 lock_key = shmv_sysv_key_for (shmv_segment_native_key (seg)) + 1;
 
-  scribble (seg, offsetof (ShmvSegmentPrefix, lock_key), &lock_key, sizeof lock_key);  g_assert_false (shmv_segment_attach (seg, SHMV_ACCESS_READ_WRITE));
+  scribble (seg, offsetof (ShmvSegmentPrefix, lock_key), &lock_key, sizeof lock_key);
+  g_assert_false (shmv_segment_attach (seg, SHMV_ACCESS_READ_WRITE));
   g_assert_cmpint (shmv_segment_error (seg), ==, SHMV_ERROR_CORRUPT);
   g_assert_nonnull (strstr (shmv_segment_error_string (seg), "prefix is damaged"));
   g_assert_true (shmv_segment_remove_unused (seg));

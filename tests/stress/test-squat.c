@@ -523,8 +523,8 @@ typedef enum
 } Call;
 
 static const char *const call_names[N_CALLS] = {
-  "attach read-write", "attach read-only", "create", "remove", "remove_unused",
-  "open writer",       "open reader",
+  "attach read-write", "attach read-only", "create",      "remove",
+  "remove_unused",     "open writer",      "open reader",
 };
 
 typedef struct
