@@ -457,7 +457,8 @@ read_our_prefix (ShmvSegment *seg, int fd, ShmvSegmentPrefix *prefix)
       if (!prefix_has_our_key (seg, prefix))
         return fail (seg, SHMV_ERROR_CORRUPT,
                      "its prefix is damaged (the stored key does not match its name)");
-      return fail (seg, SHMV_ERROR_CORRUPT, "its prefix is damaged (its check does not match)");
+      return fail (seg, SHMV_ERROR_CORRUPT,
+                   "its prefix is damaged (a field beside the key was overwritten)");
     }
   if (prefix_has_our_key (seg, prefix))
     return true;
@@ -518,13 +519,28 @@ open_lock (ShmvSegment *seg, key_t *key, bool probe)
   return true;
 }
 
+/* Whether the unused segment open as @fd, which we hold the exclusive lock
+ * on (so its flags can no longer change), may go; the error says why not.
+ * A persistent one stays. A file of our name with no prefix, or a damaged
+ * one, is no use to anyone: stale too. Another key's intact segment (a
+ * genuine name collision) is not ours to remove. */
+static bool
+may_remove_unused (ShmvSegment *seg, int fd)
+{
+  ShmvSegmentPrefix prefix;
+
+  if (read_our_prefix (seg, fd, &prefix))
+    return (prefix.flags & SHMV_SEGMENT_PERSISTENT) == 0 ||
+           fail (seg, SHMV_ERROR_ALREADY_EXISTS, "a persistent segment of that key exists");
+  return shmv_segment_error (seg) != SHMV_ERROR_KEY;
+}
+
 /* Removes the segment of our key if nobody uses it and it is not
  * persistent, holding the exclusive lock that proves it: a process that
  * attaches meanwhile waits, then finds the name gone. */
 static bool
 remove_unused (ShmvSegment *seg)
 {
-  ShmvSegmentPrefix prefix;
   struct stat st;
   bool removed = false;
   int fd = open_name (seg, O_RDWR);
@@ -537,14 +553,7 @@ remove_unused (ShmvSegment *seg)
     ;
   else if (shmv_ofd_lock (fd, SHMV_OFD_USERS_BYTE, F_WRLCK) != 0)
     fail (seg, SHMV_ERROR_ALREADY_EXISTS, "a segment of that key is in use");
-  /* Read under the lock, so the flags can no longer change. An unused file
-   * of our name with no prefix, or a damaged one, is no use to anyone:
-   * stale too. Another key's intact segment (a collision) is not ours. */
-  else if (read_our_prefix (seg, fd, &prefix) && (prefix.flags & SHMV_SEGMENT_PERSISTENT) != 0)
-    fail (seg, SHMV_ERROR_ALREADY_EXISTS, "a persistent segment of that key exists");
-  else if (shmv_segment_error (seg) == SHMV_ERROR_KEY)
-    ;
-  else
+  else if (may_remove_unused (seg, fd))
     {
       remove_if_current (seg->native_key, fd, shmv_sysv_key_for (seg->native_key));
       removed = true;
