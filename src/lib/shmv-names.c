@@ -62,6 +62,32 @@ shmv_key_is_valid (const char *key)
   return key != NULL && key[0] != '\0' && utf8_is_valid ((const unsigned char *) key);
 }
 
+size_t
+shmv_utf8_cut (const char *s, size_t len, size_t max)
+{
+  size_t n = max;
+
+  if (len <= max)
+    return len;
+  while (n > 0 && ((unsigned char) s[n] & 0xC0) == 0x80)
+    n--;
+  return n;
+}
+
+const char *
+shmv_key_for_message (char out[SHMV_KEY_SHOWN_SIZE], const char *key)
+{
+  static const char ellipsis[] = "…";
+  size_t len = strlen (key), n;
+
+  if (len < SHMV_KEY_SHOWN_SIZE)
+    return key;
+  n = shmv_utf8_cut (key, len, SHMV_KEY_SHOWN_SIZE - sizeof ellipsis);
+  memcpy (out, key, n);
+  memcpy (out + n, ellipsis, sizeof ellipsis);
+  return out;
+}
+
 uint64_t
 shmv_key_name_hash (const char *key)
 {

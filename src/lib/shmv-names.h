@@ -5,6 +5,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -17,6 +18,15 @@
 
 /* Non-empty valid UTF-8 (no NUL), of any length. */
 bool shmv_key_is_valid (const char *key);
+
+/* How many of the @len bytes of UTF-8 string @s fit in @max bytes without
+ * cutting a character in two: @len if they all fit. */
+size_t shmv_utf8_cut (const char *s, size_t len, size_t max);
+
+/* @key as error messages show it: whole when short, else its first bytes
+ * and "…", so that the reason after it still fits in a ShmvStatus. */
+#define SHMV_KEY_SHOWN_SIZE 72
+const char *shmv_key_for_message (char out[SHMV_KEY_SHOWN_SIZE], const char *key);
 
 /* The hash of @key that its native names are made of. */
 uint64_t shmv_key_name_hash (const char *key);

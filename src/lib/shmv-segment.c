@@ -73,14 +73,20 @@ page_round (size_t size)
 static bool
 fail (ShmvSegment *seg, ShmvError code, const char *what)
 {
-  shmv_status_set (&seg->status, code, "segment “%s”: %s", seg->key, what);
+  char shown[SHMV_KEY_SHOWN_SIZE];
+
+  shmv_status_set (&seg->status, code, "segment “%s”: %s", shmv_key_for_message (shown, seg->key),
+                   what);
   return false;
 }
 
 static bool
 fail_errno (ShmvSegment *seg, int err, const char *what)
 {
-  shmv_status_set_errno (&seg->status, err, "segment “%s”: %s", seg->key, what);
+  char shown[SHMV_KEY_SHOWN_SIZE];
+
+  shmv_status_set_errno (&seg->status, err, "segment “%s”: %s",
+                         shmv_key_for_message (shown, seg->key), what);
   return false;
 }
 
@@ -120,13 +126,7 @@ key_hash (const char *key, size_t len)
 static size_t
 stored_key_len (const char *key, size_t len)
 {
-  size_t n = SHMV_KEY_STORED_MAX;
-
-  if (len <= n)
-    return len;
-  while (n > 0 && ((unsigned char) key[n] & 0xC0) == 0x80)
-    n--;
-  return n;
+  return shmv_utf8_cut (key, len, SHMV_KEY_STORED_MAX);
 }
 
 /* The check of every prefix field but the flags (which change in use). */
@@ -300,10 +300,10 @@ file_kind (mode_t mode)
 static bool
 fail_not_a_segment_file (ShmvSegment *seg, mode_t mode)
 {
-  shmv_status_set (&seg->status, SHMV_ERROR_PERMISSION_DENIED,
-                   "segment “%s”: its name is taken by %s that is not ours", seg->key,
-                   file_kind (mode));
-  return false;
+  char what[64];
+
+  snprintf (what, sizeof what, "its name is taken by %s that is not ours", file_kind (mode));
+  return fail (seg, SHMV_ERROR_PERMISSION_DENIED, what);
 }
 
 /* Opens the file of our name, if it is a regular file: never following a
@@ -446,11 +446,13 @@ read_our_prefix (ShmvSegment *seg, int fd, ShmvSegmentPrefix *prefix)
     return fail (seg, SHMV_ERROR_CORRUPT, "it is truncated (its prefix is incomplete)");
   if (prefix->layout != SHMV_SEGMENT_LAYOUT)
     {
-      shmv_status_set (&seg->status, SHMV_ERROR_CORRUPT,
-                       "segment “%s”: it was made with segment layout %u, this version "
-                       "reads layout %u only (remove it: shmview-ctl rm)",
-                       seg->key, (unsigned) prefix->layout, (unsigned) SHMV_SEGMENT_LAYOUT);
-      return false;
+      char what[128];
+
+      snprintf (what, sizeof what,
+                "it was made with segment layout %u, this version reads layout %u only "
+                "(remove it: shmview-ctl rm)",
+                (unsigned) prefix->layout, (unsigned) SHMV_SEGMENT_LAYOUT);
+      return fail (seg, SHMV_ERROR_CORRUPT, what);
     }
   if (prefix->check != prefix_check (prefix))
     {
@@ -776,10 +778,7 @@ shmv_segment_detach (ShmvSegment *seg)
   bool persistent;
 
   if (seg->map == NULL)
-    {
-      shmv_status_set (&seg->status, SHMV_ERROR_NOT_FOUND, "segment “%s”: not attached", seg->key);
-      return false;
-    }
+    return fail (seg, SHMV_ERROR_NOT_FOUND, "not attached");
   persistent = shmv_segment_is_persistent (seg);
   shmv_syslock_close (&seg->lock);
   munmap (seg->map, seg->map_size);

@@ -630,6 +630,24 @@ test_long_key_end_to_end (void)
   shmv_segment_free (seg);
 }
 
+/* An error about a long key still says what went wrong: the key is cut
+ * short in the message, not the reason. */
+static void
+test_long_key_errors_keep_their_reason (void)
+{
+  g_autofree char *key = long_key ("longreason", 10000, 'z');
+  ShmvSegment *seg = shmv_segment_new (key);
+  const char *message;
+
+  g_assert_false (shmv_segment_attach (seg, SHMV_ACCESS_READ_ONLY));
+  g_assert_cmpint (shmv_segment_error (seg), ==, SHMV_ERROR_NOT_FOUND);
+  message = shmv_segment_error_string (seg);
+  g_test_message ("%s", message);
+  g_assert_true (g_str_has_suffix (message, "no such segment"));
+  g_assert_true (g_utf8_validate (message, -1, NULL));
+  shmv_segment_free (seg);
+}
+
 /* Keys alike in what the prefix page holds are still two channels. */
 static void
 test_long_keys_differing_late (void)
@@ -849,6 +867,8 @@ main (int argc, char **argv)
   g_test_add_func ("/segment/key/set-key-detaches", test_set_key_detaches);
   g_test_add_func ("/segment/key/long-key-end-to-end", test_long_key_end_to_end);
   g_test_add_func ("/segment/key/long-keys-differing-late", test_long_keys_differing_late);
+  g_test_add_func ("/segment/key/long-key-errors-keep-their-reason",
+                   test_long_key_errors_keep_their_reason);
   g_test_add_func ("/segment/key/scribbled-prefix-key-is-corrupt",
                    test_scribbled_prefix_key_is_corrupt);
   g_test_add_func ("/segment/key/old-layout-is-corrupt", test_old_layout_is_corrupt);
