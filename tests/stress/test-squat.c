@@ -7,12 +7,18 @@
  * the way), the POSIX semaphore sem.shmvs-..., and the System V lock
  * semaphore set. Every call must fail with SHMV_ERROR_PERMISSION_DENIED and
  * leave the object exactly as it was (bytes, owner, mode, times), or, for
- * the lock, step around it. Then a second uid checks that a channel is
- * private unless group sharing was chosen. Without root every case skips.
+ * the lock, step around it: also a set that nobody made and then handed to
+ * us with IPC_SET (its creator keeps owner rights), and a one-semaphore set.
+ * A FIFO, a directory, a symlink or a socket at our segment name (same user)
+ * is refused at once by every call, each run in a child under an alarm()
+ * watchdog: a FIFO used to block open() for ever. Then a second uid checks
+ * that a channel is private unless group sharing was chosen. Without root
+ * the cases that need a second uid skip.
  *
- * What it proves, and what breaks it: check_owner() in shmv-segment.c,
- * is_ours() in shmv-semaphore.c and open_one() in shmv-syslock.c. Drop
- * any of them and the library opens (and writes into) the planted object.
+ * What it proves, and what breaks it: check_owner() and open_name() in
+ * shmv-segment.c, is_ours() in shmv-semaphore.c and in shmv-syslock.c.
+ * Drop any of them and the library opens (and writes into) the planted
+ * object, uses a lock its creator controls, or blocks on a FIFO.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
