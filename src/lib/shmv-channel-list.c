@@ -12,7 +12,6 @@
 #include "shmv-names.h"
 #include "shmv-ofd.h"
 #include "shmv-segment-private.h"
-#include "shmv-syslock.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -40,23 +39,6 @@ set_corrupt (ShmvChannelEntry *entry, const char *reason)
 {
   entry->corrupt = true;
   snprintf (entry->corrupt_reason, sizeof entry->corrupt_reason, "%s", reason);
-}
-
-/* The key @prefix stores, if it is one and names the segment @name: a key
- * that hashes to another name is a scribble, not a key. */
-static const char *
-check_key (ShmvSegmentPrefix *prefix, const char *name, ShmvChannelEntry *entry)
-{
-  char expected[SHMV_NATIVE_NAME_SIZE];
-
-  prefix->key[SHMV_KEY_MAX] = '\0';
-  if (!shmv_key_is_valid (prefix->key))
-    return "the key stored in its prefix is not a valid key";
-  shmv_native_name (expected, SHMV_SEGMENT_PREFIX, prefix->key, geteuid ());
-  if (strcmp (expected + 1, name) != 0)
-    return "the key stored in its prefix does not match its name";
-  snprintf (entry->key, sizeof entry->key, "%s", prefix->key);
-  return NULL;
 }
 
 /* diagnose()'s verdict on a sound segment of ours that holds no channel (a
@@ -89,11 +71,10 @@ is_channel (int fd, size_t size, ShmvChannelHeader *header, bool *whole)
  * checks a reader makes on open, so that what a listing calls sound opens
  * and what it calls corrupt does not. */
 static const char *
-diagnose (int fd, size_t size, const char *name, ShmvChannelEntry *entry)
+diagnose (int fd, size_t size, ShmvChannelEntry *entry)
 {
   ShmvSegmentPrefix prefix;
   ShmvChannelHeader header;
-  key_t first = shmv_sysv_key_for (entry->native_key);
   const char *reason = NULL;
   bool whole;
 
@@ -102,20 +83,18 @@ diagnose (int fd, size_t size, const char *name, ShmvChannelEntry *entry)
    * would block its key for ever. */
   if (size < SHMV_SEGMENT_DATA_OFFSET || !pread_all (fd, &prefix, sizeof prefix, 0))
     return "truncated: shorter than its prefix";
-  if (memcmp (prefix.magic, SHMV_SEGMENT_MAGIC, sizeof prefix.magic) != 0)
-    {
-      check_key (&prefix, name, entry); /* still show the key if it is ours */
-      return "bad segment magic";
-    }
+  prefix.key[SHMV_KEY_STORED_MAX] = '\0';
+  /* Still show the key of a damaged segment, when it is ours. */
+  if (shmv_segment_prefix_key_matches (&prefix, entry->native_key))
+    snprintf (entry->key, sizeof entry->key, "%s", prefix.key);
+  reason = shmv_segment_prefix_problem (&prefix, entry->native_key);
+  if (reason != NULL && memcmp (prefix.magic, SHMV_SEGMENT_MAGIC, sizeof prefix.magic) != 0)
+    return reason;
   if (!is_channel (fd, size, &header, &whole))
     return not_a_channel;
-  if ((reason = check_key (&prefix, name, entry)) != NULL)
-    return reason;
   entry->persistent = (prefix.flags & SHMV_SEGMENT_PERSISTENT) != 0;
-  if (prefix.layout != SHMV_SEGMENT_LAYOUT)
-    return "unknown segment layout version";
-  if (prefix.lock_key < first || prefix.lock_key >= first + SHMV_SYSLOCK_MAX_PROBES)
-    return "its prefix names a lock it cannot have";
+  if (reason != NULL)
+    return reason;
   if (!whole)
     return "truncated: no room for its channel header";
   return shmv_channel_validate_header (&header);
@@ -143,7 +122,7 @@ inspect (const char *name, ShmvChannelEntry *entry)
   memset (entry, 0, sizeof *entry);
   snprintf (entry->native_key, sizeof entry->native_key, "/%s", name);
   entry->size = (size_t) st.st_size;
-  reason = diagnose (fd, (size_t) st.st_size, name, entry);
+  reason = diagnose (fd, (size_t) st.st_size, entry);
   if (reason == not_a_channel)
     {
       close (fd);

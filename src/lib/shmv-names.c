@@ -3,9 +3,11 @@
  * Keys are hashed, not escaped: any UTF-8 string becomes a short name that is
  * legal everywhere ("a/b" would be EINVAL for shm_open), and distinct keys get
  * distinct names ("Noël" and "Nol" do not collide, as they would if we kept
- * only letters, as Qt's legacy scheme does). The uid in the name keeps users
- * apart. The full key is also stored in the segment, so a hash collision is
- * detected on attach instead of mixing two channels.
+ * only letters, as Qt's legacy scheme does), whatever the key's length. The
+ * uid in the name keeps users apart. The segment also stores the key (what
+ * its prefix page holds of it) and a second, independent hash of the whole
+ * key, so a hash collision is detected on attach instead of mixing two
+ * channels.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -57,12 +59,39 @@ utf8_is_valid (const unsigned char *s)
 bool
 shmv_key_is_valid (const char *key)
 {
-  size_t len;
+  return key != NULL && key[0] != '\0' && utf8_is_valid ((const unsigned char *) key);
+}
 
-  if (key == NULL)
-    return false;
-  len = strlen (key);
-  return len > 0 && len <= SHMV_KEY_MAX && utf8_is_valid ((const unsigned char *) key);
+size_t
+shmv_utf8_cut (const char *s, size_t len, size_t max)
+{
+  size_t n = max;
+
+  if (len <= max)
+    return len;
+  while (n > 0 && ((unsigned char) s[n] & 0xC0) == 0x80)
+    n--;
+  return n;
+}
+
+const char *
+shmv_key_for_message (char out[SHMV_KEY_SHOWN_SIZE], const char *key)
+{
+  static const char ellipsis[] = "…";
+  size_t len = strlen (key), n;
+
+  if (len < SHMV_KEY_SHOWN_SIZE)
+    return key;
+  n = shmv_utf8_cut (key, len, SHMV_KEY_SHOWN_SIZE - sizeof ellipsis);
+  memcpy (out, key, n);
+  memcpy (out + n, ellipsis, sizeof ellipsis);
+  return out;
+}
+
+uint64_t
+shmv_key_name_hash (const char *key)
+{
+  return shmv_checksum (key, strlen (key));
 }
 
 static void
@@ -78,9 +107,18 @@ base32 (char *out, uint64_t value, int digits)
 void
 shmv_native_name (char out[SHMV_NATIVE_NAME_SIZE], const char *prefix, const char *key, uid_t uid)
 {
+  shmv_native_name_for_hash (out, prefix, shmv_key_name_hash (key), uid);
+}
+
+void
+shmv_native_name_for_hash (char out[SHMV_NATIVE_NAME_SIZE],
+                           const char *prefix,
+                           uint64_t name_hash,
+                           uid_t uid)
+{
   int len = snprintf (out, SHMV_NATIVE_NAME_SIZE, "/%s-%08x-", prefix, (unsigned) uid);
 
-  base32 (out + len, shmv_checksum (key, strlen (key)), 13);
+  base32 (out + len, name_hash, 13);
 }
 
 bool

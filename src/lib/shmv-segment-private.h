@@ -10,13 +10,20 @@
 
 /* A segment file is a one-page prefix followed by the user's data:
  *
- *   0     ShmvSegmentPrefix (magic, flags, lock key, the key itself)
+ *   0     ShmvSegmentPrefix (magic, layout, flags, lock key, the key's
+ *         length and hashes, what the page holds of the key, a check)
  *   4096  data: shmv_segment_data() points here, shmv_segment_size() bytes
  *
  * The prefix holds what every attacher must agree on and nothing that changes
- * while the segment is in use, except the persistent flag. */
+ * while the segment is in use, except the persistent flag. Keys have no
+ * length limit: the prefix stores the first SHMV_KEY_STORED_MAX bytes (cut at
+ * a character boundary), the key's length, the hash its native name is made
+ * of and a second, independent hash of the whole key, so two keys alike in
+ * what is stored are still told apart. @check covers every field but the
+ * flags: a damaged prefix is told from a genuine name collision.
+ * Layout 1 (before keys of any length) is refused as corrupt. */
 #define SHMV_SEGMENT_MAGIC       "SHMVSEG1"
-#define SHMV_SEGMENT_LAYOUT      1
+#define SHMV_SEGMENT_LAYOUT      2
 #define SHMV_SEGMENT_DATA_OFFSET 4096
 #define SHMV_SEGMENT_PERSISTENT  (1u << 0)
 
@@ -24,11 +31,36 @@ typedef struct
 {
   char magic[8];
   uint32_t layout;
-  uint32_t flags;   /* SHMV_SEGMENT_PERSISTENT; read and written atomically */
-  int32_t lock_key; /* System V key of the segment's lock */
-  uint32_t key_len;
-  char key[SHMV_KEY_MAX + 1];
+  uint32_t flags;     /* SHMV_SEGMENT_PERSISTENT; read and written atomically */
+  int32_t lock_key;   /* System V key of the segment's lock */
+  uint32_t key_len;   /* bytes of the whole key */
+  uint64_t name_hash; /* shmv_key_name_hash() of the whole key */
+  uint64_t key_hash;  /* another hash of the whole key (shmv-segment.c) */
+  uint64_t check;     /* of all the above but flags, and the stored key */
+  /* The key's first bytes (all of a short key), NUL-terminated. */
+  char key[SHMV_KEY_STORED_MAX + 1];
 } ShmvSegmentPrefix;
+
+_Static_assert(sizeof (ShmvSegmentPrefix) == SHMV_SEGMENT_DATA_OFFSET,
+               "the prefix is exactly one page");
+
+/* Fills @prefix (magic included, flags untouched) for @key, whose lock is
+ * System V key @lock_key. Tests use it to plant segments. */
+void shmv_segment_prefix_init (ShmvSegmentPrefix *prefix, const char *key, key_t lock_key);
+
+/* Whether the key @prefix stores belongs at @native_name (this user's):
+ * it hashes to that name, or, too long to store whole, its hashes say so. */
+bool shmv_segment_prefix_key_matches (const ShmvSegmentPrefix *prefix, const char *native_name);
+
+/* What is wrong with @prefix, read from this user's segment @native_name:
+ * NULL when it is intact and belongs there. For listings, which must call
+ * a damaged segment corrupt without attaching to it. */
+const char *shmv_segment_prefix_problem (const ShmvSegmentPrefix *prefix,
+                                         const char *native_name);
+
+/* Sets @prefix->check from its other fields (done by prefix_init; tests
+ * forge prefixes with it). */
+void shmv_segment_prefix_seal (ShmvSegmentPrefix *prefix);
 
 /* Fills a new segment's data before anyone else can attach to it. */
 typedef void (*ShmvSegmentInitFunc) (void *data, size_t size, void *user_data);

@@ -5,9 +5,15 @@
  *   file (shmv-ofd.h); the kernel drops it when the process dies;
  * - whoever gets an exclusive lock on that byte is alone: a detaching handle
  *   that gets it removes the segment, create() that gets it on an existing
- *   segment reclaims it (the users all died), unless it is persistent;
- * - a segment is made under an exclusive lock, so attachers, who wait for a
- *   shared one, never see it half-initialised;
+ *   segment reclaims it (the users all died, or its prefix is damaged),
+ *   unless it is persistent;
+ * - a segment is made nameless (O_TMPFILE), filled, and only then linked
+ *   under its name, which fails if the name exists: nobody ever opens a
+ *   half-made segment, and a creator killed before the link leaves nothing;
+ * - its mode is set with fchmod(), so the umask never decides it;
+ * - a name is opened with O_NOFOLLOW and O_NONBLOCK and must hold a regular
+ *   file of ours: a link, a FIFO, a directory or a socket planted there is
+ *   refused at once (a FIFO would otherwise block open() for ever);
  * - after locking, an attacher checks that the name still points at the file
  *   it opened: it may have been removed, and made again, meanwhile.
  *
@@ -16,6 +22,7 @@
 #define _GNU_SOURCE
 #include "shmv-segment-private.h"
 
+#include "shmv-checksum.h"
 #include "shmv-names.h"
 #include "shmv-ofd.h"
 #include "shmv-syslock.h"
@@ -23,6 +30,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +48,8 @@
 struct ShmvSegment
 {
   char *key; /* "" when none */
+  size_t key_len;
+  uint64_t key_hash; /* key_hash () of key */
   char native_key[SHMV_NATIVE_NAME_SIZE];
   uid_t owner;         /* whose segment: the effective uid unless set */
   ShmvSharing sharing; /* for create() */
@@ -63,14 +73,20 @@ page_round (size_t size)
 static bool
 fail (ShmvSegment *seg, ShmvError code, const char *what)
 {
-  shmv_status_set (&seg->status, code, "segment “%s”: %s", seg->key, what);
+  char shown[SHMV_KEY_SHOWN_SIZE];
+
+  shmv_status_set (&seg->status, code, "segment “%s”: %s", shmv_key_for_message (shown, seg->key),
+                   what);
   return false;
 }
 
 static bool
 fail_errno (ShmvSegment *seg, int err, const char *what)
 {
-  shmv_status_set_errno (&seg->status, err, "segment “%s”: %s", seg->key, what);
+  char shown[SHMV_KEY_SHOWN_SIZE];
+
+  shmv_status_set_errno (&seg->status, err, "segment “%s”: %s",
+                         shmv_key_for_message (shown, seg->key), what);
   return false;
 }
 
@@ -88,6 +104,65 @@ succeed (ShmvSegment *seg)
 {
   shmv_status_clear (&seg->status);
   return true;
+}
+
+/* The second hash of a key, stored in the prefix beside the one its name is
+ * made of: salted, so that it is independent of it, and a key whose name
+ * collides with ours is still told apart. */
+static uint64_t
+key_hash (const char *key, size_t len)
+{
+  static const char salt[] = "shmv-segment-key";
+  ShmvHasher hasher;
+
+  shmv_hasher_init (&hasher);
+  shmv_hasher_update (&hasher, salt, sizeof salt);
+  shmv_hasher_update (&hasher, key, len);
+  return shmv_hasher_finish (&hasher);
+}
+
+/* How many bytes of a key of @len bytes the prefix stores: all of it if
+ * they fit, else as many as fit without cutting a character in two. */
+static size_t
+stored_key_len (const char *key, size_t len)
+{
+  return shmv_utf8_cut (key, len, SHMV_KEY_STORED_MAX);
+}
+
+/* The check of every prefix field but the flags (which change in use). */
+static uint64_t
+prefix_check (const ShmvSegmentPrefix *prefix)
+{
+  ShmvHasher hasher;
+
+  shmv_hasher_init (&hasher);
+  shmv_hasher_update (&hasher, &prefix->layout, sizeof prefix->layout);
+  shmv_hasher_update (&hasher, &prefix->lock_key,
+                      offsetof (ShmvSegmentPrefix, check) - offsetof (ShmvSegmentPrefix, lock_key));
+  shmv_hasher_update (&hasher, prefix->key, strnlen (prefix->key, sizeof prefix->key));
+  return shmv_hasher_finish (&hasher);
+}
+
+void
+shmv_segment_prefix_init (ShmvSegmentPrefix *prefix, const char *key, key_t lock_key)
+{
+  size_t len = strlen (key), stored = stored_key_len (key, len);
+
+  memcpy (prefix->magic, SHMV_SEGMENT_MAGIC, sizeof prefix->magic);
+  prefix->layout = SHMV_SEGMENT_LAYOUT;
+  prefix->lock_key = lock_key;
+  prefix->key_len = (uint32_t) len;
+  prefix->name_hash = shmv_key_name_hash (key);
+  prefix->key_hash = key_hash (key, len);
+  memset (prefix->key, 0, sizeof prefix->key);
+  memcpy (prefix->key, key, stored);
+  shmv_segment_prefix_seal (prefix);
+}
+
+void
+shmv_segment_prefix_seal (ShmvSegmentPrefix *prefix)
+{
+  prefix->check = prefix_check (prefix);
 }
 
 ShmvSegment *
@@ -130,8 +205,7 @@ shmv_segment_set_key (ShmvSegment *seg, const char *key)
     key = "";
   if (key[0] != '\0' && !shmv_key_is_valid (key))
     {
-      shmv_status_set (&seg->status, SHMV_ERROR_KEY,
-                       "invalid key: it must be UTF-8 of at most %d bytes", SHMV_KEY_MAX);
+      shmv_status_set (&seg->status, SHMV_ERROR_KEY, "invalid key: it must be UTF-8");
       return false;
     }
   copy = strdup (key);
@@ -139,6 +213,8 @@ shmv_segment_set_key (ShmvSegment *seg, const char *key)
     return fail_errno (seg, ENOMEM, "cannot store the key");
   free (seg->key);
   seg->key = copy;
+  seg->key_len = strlen (key);
+  seg->key_hash = key_hash (key, seg->key_len);
   seg->native_key[0] = '\0';
   if (key[0] != '\0')
     shmv_native_name (seg->native_key, SHMV_SEGMENT_PREFIX, key, seg->owner);
@@ -197,17 +273,6 @@ check_key (ShmvSegment *seg)
   return true;
 }
 
-static int
-open_name (const char *name, int flags)
-{
-  int fd;
-
-  do
-    fd = shm_open (name, flags | O_CLOEXEC | O_NOFOLLOW, 0600);
-  while (fd < 0 && errno == EINTR);
-  return fd;
-}
-
 /* The file behind a POSIX shared-memory name: on Linux, shm_open() opens
  * /dev/shm/NAME, and creating with O_TMPFILE and link() needs the path. */
 static void
@@ -216,9 +281,69 @@ shm_path (char out[SHMV_PATH_SIZE], const char *name)
   snprintf (out, SHMV_PATH_SIZE, SHMV_SHM_DIR "%s", name);
 }
 
-/* Whether @name still names the file open as @fd. stat(), not a second
+static const char *
+file_kind (mode_t mode)
+{
+  if (S_ISDIR (mode))
+    return "a directory";
+  if (S_ISLNK (mode))
+    return "a symbolic link";
+  if (S_ISFIFO (mode))
+    return "a FIFO";
+  if (S_ISSOCK (mode))
+    return "a socket";
+  if (S_ISCHR (mode) || S_ISBLK (mode))
+    return "a device";
+  return "a file of an unknown type";
+}
+
+static bool
+fail_not_a_segment_file (ShmvSegment *seg, mode_t mode)
+{
+  char what[64];
+
+  snprintf (what, sizeof what, "its name is taken by %s that is not ours", file_kind (mode));
+  return fail (seg, SHMV_ERROR_PERMISSION_DENIED, what);
+}
+
+/* Opens the file of our name, if it is a regular file: never following a
+ * link, never blocking (open() of a FIFO waits for a writer). Returns the
+ * descriptor, or -1 with errno and the error set (NOT_FOUND when there is
+ * nothing, PERMISSION_DENIED when something else holds the name). */
+static int
+open_name (ShmvSegment *seg, int flags)
+{
+  char path[SHMV_PATH_SIZE];
+  struct stat st;
+  int fd, err;
+
+  shm_path (path, seg->native_key);
+  do
+    fd = open (path, flags | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+  while (fd < 0 && errno == EINTR);
+  if (fd >= 0 && fstat (fd, &st) == 0 && S_ISREG (st.st_mode))
+    {
+      /* Back to blocking: no effect on a regular file, but we mean it. */
+      fcntl (fd, F_SETFL, fcntl (fd, F_GETFL) & ~O_NONBLOCK);
+      return fd;
+    }
+  err = fd >= 0 ? EPERM : errno;
+  if (fd >= 0)
+    close (fd);
+  /* ELOOP (a link), EISDIR, ENXIO (a socket)...: say what is in the way. */
+  if (err == ENOENT)
+    fail (seg, SHMV_ERROR_NOT_FOUND, "no such segment");
+  else if (lstat (path, &st) == 0 && !S_ISREG (st.st_mode))
+    fail_not_a_segment_file (seg, st.st_mode);
+  else
+    fail_errno (seg, err, "cannot open it");
+  errno = err;
+  return -1;
+}
+
+/* Whether @name still names the file open as @fd. lstat(), not a second
  * descriptor: with every descriptor in use, that would fail and look like
- * "removed". */
+ * "removed"; and a link to our file is not our name. */
 static bool
 name_is_fd (const char *name, int fd)
 {
@@ -226,7 +351,7 @@ name_is_fd (const char *name, int fd)
   struct stat a, b;
 
   shm_path (path, name);
-  return fstat (fd, &a) == 0 && stat (path, &b) == 0 && a.st_dev == b.st_dev &&
+  return fstat (fd, &a) == 0 && lstat (path, &b) == 0 && a.st_dev == b.st_dev &&
          a.st_ino == b.st_ino;
 }
 
@@ -239,7 +364,9 @@ check_owner (ShmvSegment *seg, const struct stat *st)
   if (st->st_uid != seg->owner)
     return fail (seg, SHMV_ERROR_PERMISSION_DENIED,
                  "the object of that name belongs to another user");
-  if ((st->st_mode & 0777 & ~0640) != 0 || !S_ISREG (st->st_mode))
+  if (!S_ISREG (st->st_mode))
+    return fail_not_a_segment_file (seg, st->st_mode);
+  if ((st->st_mode & 0777 & ~0640) != 0)
     return fail (seg, SHMV_ERROR_PERMISSION_DENIED,
                  "the object of that name is open to other users (mode too wide)");
   return true;
@@ -269,6 +396,111 @@ prefix_lock_key (const char *name, const ShmvSegmentPrefix *prefix, key_t *key)
     return false;
   *key = prefix->lock_key;
   return true;
+}
+
+/* Whether @prefix is that of our key: its length, its second hash and what
+ * is stored of it. */
+static bool
+prefix_has_our_key (const ShmvSegment *seg, const ShmvSegmentPrefix *prefix)
+{
+  size_t stored = stored_key_len (seg->key, seg->key_len);
+
+  return prefix->key_len == seg->key_len && prefix->key_hash == seg->key_hash &&
+         memcmp (prefix->key, seg->key, stored) == 0 && prefix->key[stored] == '\0';
+}
+
+/* Whether an intact @prefix of another key really belongs at our name: the
+ * key it stores gives our native name (when the whole key is stored, hashed
+ * again here), so this is a genuine hash collision, not damage. */
+static bool
+prefix_names_us (const ShmvSegment *seg, const ShmvSegmentPrefix *prefix)
+{
+  size_t stored = strnlen (prefix->key, sizeof prefix->key);
+
+  if (prefix->name_hash != shmv_key_name_hash (seg->key))
+    return false;
+  if (stored != prefix->key_len) /* only a key too long to store may be cut */
+    return stored < prefix->key_len && prefix->key_len > SHMV_KEY_STORED_MAX;
+  return shmv_key_name_hash (prefix->key) == prefix->name_hash &&
+         key_hash (prefix->key, stored) == prefix->key_hash;
+}
+
+bool
+shmv_segment_prefix_key_matches (const ShmvSegmentPrefix *prefix, const char *native_name)
+{
+  char expected[SHMV_NATIVE_NAME_SIZE];
+  size_t stored = strnlen (prefix->key, sizeof prefix->key);
+
+  shmv_native_name_for_hash (expected, SHMV_SEGMENT_PREFIX, prefix->name_hash, geteuid ());
+  if (strcmp (expected, native_name) != 0 || stored > prefix->key_len)
+    return false;
+  /* A key too long to store whole is vouched for by its hashes alone. */
+  return stored < prefix->key_len ||
+         (shmv_key_name_hash (prefix->key) == prefix->name_hash &&
+          key_hash (prefix->key, stored) == prefix->key_hash);
+}
+
+const char *
+shmv_segment_prefix_problem (const ShmvSegmentPrefix *prefix, const char *native_name)
+{
+  key_t lock_key;
+
+  if (memcmp (prefix->magic, SHMV_SEGMENT_MAGIC, sizeof prefix->magic) != 0)
+    return "bad segment magic";
+  if (prefix->layout != SHMV_SEGMENT_LAYOUT)
+    return "made with another segment layout version";
+  if (prefix->check != prefix_check (prefix))
+    return "its prefix is damaged";
+  if (!shmv_segment_prefix_key_matches (prefix, native_name))
+    return "the key stored in its prefix does not match its name";
+  if (!prefix_lock_key (native_name, prefix, &lock_key))
+    return "its prefix names a lock it cannot have";
+  return NULL;
+}
+
+/* Reads the prefix of the file open as @fd and checks that it is our key's.
+ * Fails with NOT_FOUND (the file is no segment at all), CORRUPT (truncated,
+ * an older layout, or damaged: a prefix that does not match its name is a
+ * broken segment, not a usage error) or KEY (an intact segment of another
+ * key whose name collides with ours). */
+static bool
+read_our_prefix (ShmvSegment *seg, int fd, ShmvSegmentPrefix *prefix)
+{
+  ssize_t n;
+
+  do
+    n = pread (fd, prefix, sizeof *prefix, 0);
+  while (n < 0 && errno == EINTR);
+  if (n < (ssize_t) sizeof prefix->magic ||
+      memcmp (prefix->magic, SHMV_SEGMENT_MAGIC, sizeof prefix->magic) != 0)
+    return fail (seg, SHMV_ERROR_NOT_FOUND,
+                 "no such segment (an object of that name is not a shmview segment)");
+  if (n < (ssize_t) sizeof *prefix)
+    return fail (seg, SHMV_ERROR_CORRUPT, "it is truncated (its prefix is incomplete)");
+  if (prefix->layout != SHMV_SEGMENT_LAYOUT)
+    {
+      char what[128];
+
+      snprintf (what, sizeof what,
+                "it was made with segment layout %u, this version reads layout %u only "
+                "(remove it: shmview-ctl rm)",
+                (unsigned) prefix->layout, (unsigned) SHMV_SEGMENT_LAYOUT);
+      return fail (seg, SHMV_ERROR_CORRUPT, what);
+    }
+  if (prefix->check != prefix_check (prefix))
+    {
+      if (!prefix_has_our_key (seg, prefix))
+        return fail (seg, SHMV_ERROR_CORRUPT,
+                     "its prefix is damaged (the stored key does not match its name)");
+      return fail (seg, SHMV_ERROR_CORRUPT,
+                   "its prefix is damaged (a field beside the key was overwritten)");
+    }
+  if (prefix_has_our_key (seg, prefix))
+    return true;
+  if (prefix_names_us (seg, prefix))
+    return fail (seg, SHMV_ERROR_KEY, "its native name is taken by another key");
+  return fail (seg, SHMV_ERROR_CORRUPT,
+               "its prefix is damaged (the stored key does not match its name)");
 }
 
 /* Removes the segment open as @fd, if @name still points at it, and its
@@ -315,10 +547,27 @@ open_lock (ShmvSegment *seg, key_t *key, bool probe)
   int err = shmv_syslock_open (&seg->lock, key, probe);
 
   if (err == EACCES)
-    return fail (seg, SHMV_ERROR_PERMISSION_DENIED, "its lock semaphore belongs to another user");
+    return fail (seg, SHMV_ERROR_PERMISSION_DENIED,
+                 "its lock semaphore is not ours (another user's, or not a shmview lock)");
   if (err != 0)
     return fail_errno (seg, err, "cannot open its lock semaphore");
   return true;
+}
+
+/* Whether the unused segment open as @fd, which we hold the exclusive lock
+ * on (so its flags can no longer change), may go; the error says why not.
+ * A persistent one stays, unless @even_persistent. A file of our name with
+ * no prefix, or a damaged one, is no use to anyone: stale too. Another key's
+ * intact segment (a genuine name collision) is not ours to remove. */
+static bool
+may_remove_unused (ShmvSegment *seg, int fd, bool even_persistent)
+{
+  ShmvSegmentPrefix prefix;
+
+  if (read_our_prefix (seg, fd, &prefix))
+    return even_persistent || (prefix.flags & SHMV_SEGMENT_PERSISTENT) == 0 ||
+           fail (seg, SHMV_ERROR_ALREADY_EXISTS, "a persistent segment of that key exists");
+  return shmv_segment_error (seg) != SHMV_ERROR_KEY;
 }
 
 /* Removes the segment of our key if nobody uses it and it is not
@@ -328,31 +577,19 @@ open_lock (ShmvSegment *seg, key_t *key, bool probe)
 static bool
 remove_unused (ShmvSegment *seg, bool even_persistent)
 {
-  ShmvSegmentPrefix prefix;
   struct stat st;
   bool removed = false;
-  int fd = open_name (seg->native_key, O_RDWR);
+  int fd = open_name (seg, O_RDWR);
 
   if (fd < 0)
-    {
-      if (errno == ENOENT)
-        return fail (seg, SHMV_ERROR_NOT_FOUND, "no such segment");
-      return fail_errno (seg, errno, "cannot open the existing segment");
-    }
+    return false;
   if (fstat (fd, &st) < 0)
     fail_errno (seg, errno, "cannot inspect the existing segment");
   else if (!check_owner (seg, &st))
     ;
   else if (shmv_ofd_lock (fd, SHMV_OFD_USERS_BYTE, F_WRLCK) != 0)
     fail (seg, SHMV_ERROR_ALREADY_EXISTS, "a segment of that key is in use");
-  /* Read under the lock, so the flags can no longer change. An unused file
-   * of our name with no prefix at all is no use to anyone: stale too. */
-  else if (!even_persistent && read_prefix (fd, &prefix) &&
-           (prefix.flags & SHMV_SEGMENT_PERSISTENT) != 0)
-    fail (seg, SHMV_ERROR_ALREADY_EXISTS, "a persistent segment of that key exists");
-  else if (read_prefix (fd, &prefix) && strncmp (prefix.key, seg->key, sizeof prefix.key) != 0)
-    fail (seg, SHMV_ERROR_KEY, "its native name is taken by another key");
-  else
+  else if (may_remove_unused (seg, fd, even_persistent))
     {
       remove_if_current (seg->native_key, fd, shmv_sysv_key_for (seg->native_key));
       removed = true;
@@ -390,11 +627,7 @@ init_new (
     return false;
 
   prefix = (ShmvSegmentPrefix *) seg->map;
-  prefix->layout = SHMV_SEGMENT_LAYOUT;
-  prefix->lock_key = lock_key;
-  prefix->key_len = (uint32_t) strlen (seg->key);
-  memcpy (prefix->key, seg->key, prefix->key_len + 1);
-  memcpy (prefix->magic, SHMV_SEGMENT_MAGIC, sizeof prefix->magic);
+  shmv_segment_prefix_init (prefix, seg->key, lock_key);
   if (init != NULL)
     init (seg->map + SHMV_SEGMENT_DATA_OFFSET, total - SHMV_SEGMENT_DATA_OFFSET, user_data);
 
@@ -471,10 +704,11 @@ shmv_segment_create_initialized (
   if (seg->fd < 0)
     return fail_errno (seg, errno, "cannot create it in " SHMV_SHM_DIR);
   seg->fd_writable = true;
-  /* Widened only to group read, and only on request: the umask cannot
-   * interfere, and no one else ever gets write access. */
-  if (seg->sharing == SHMV_SHARING_GROUP && fchmod (seg->fd, 0640) < 0)
-    ok = fail_errno (seg, errno, "cannot share it with the group");
+  /* Exactly 0600, or 0640 on request, whatever the umask took away from the
+   * 0600 open() asked for: the owner's next writer must get write access,
+   * and no one else ever does. */
+  if (fchmod (seg->fd, seg->sharing == SHMV_SHARING_GROUP ? 0640 : 0600) < 0)
+    ok = fail_errno (seg, errno, "cannot set its mode");
   else
     ok = init_new (seg, total, access, init, user_data) && publish_name (seg);
   if (!ok)
@@ -497,16 +731,12 @@ open_registered (ShmvSegment *seg, ShmvAccess access, bool *retry)
   int err;
 
   *retry = false;
-  seg->fd = open_name (seg->native_key, O_RDWR);
+  seg->fd = open_name (seg, O_RDWR);
   seg->fd_writable = seg->fd >= 0;
   if (seg->fd < 0 && errno == EACCES && access == SHMV_ACCESS_READ_ONLY)
-    seg->fd = open_name (seg->native_key, O_RDONLY);
+    seg->fd = open_name (seg, O_RDONLY);
   if (seg->fd < 0)
-    {
-      if (errno == ENOENT)
-        return fail (seg, SHMV_ERROR_NOT_FOUND, "no such segment");
-      return fail_errno (seg, errno, "cannot open it");
-    }
+    return false;
 
   err = shmv_ofd_lock_timeout (seg->fd, SHMV_OFD_USERS_BYTE, F_RDLCK, INIT_WAIT_MS);
   if (err == EAGAIN)
@@ -538,14 +768,8 @@ validate_and_map (ShmvSegment *seg, ShmvAccess access)
 
   if (fstat (seg->fd, &st) < 0)
     return fail_errno (seg, errno, "cannot inspect it");
-  if (!check_owner (seg, &st))
+  if (!check_owner (seg, &st) || !read_our_prefix (seg, seg->fd, &prefix))
     return false;
-  if ((size_t) st.st_size < SHMV_SEGMENT_DATA_OFFSET || !read_prefix (seg->fd, &prefix))
-    return fail (seg, SHMV_ERROR_NOT_FOUND,
-                 "no such segment (an object of that name is not a shmview segment)");
-  prefix.key[SHMV_KEY_MAX] = '\0';
-  if (strcmp (prefix.key, seg->key) != 0)
-    return fail (seg, SHMV_ERROR_KEY, "its native name is taken by another key");
   if (!map_fd (seg, (size_t) st.st_size, access))
     return false;
   /* Another user's lock semaphore is theirs (mode 0600): group readers take
@@ -588,10 +812,7 @@ shmv_segment_detach (ShmvSegment *seg)
   bool persistent;
 
   if (seg->map == NULL)
-    {
-      shmv_status_set (&seg->status, SHMV_ERROR_NOT_FOUND, "segment “%s”: not attached", seg->key);
-      return false;
-    }
+    return fail (seg, SHMV_ERROR_NOT_FOUND, "not attached");
   persistent = shmv_segment_is_persistent (seg);
   shmv_syslock_close (&seg->lock);
   munmap (seg->map, seg->map_size);
@@ -743,13 +964,9 @@ shmv_segment_remove (ShmvSegment *seg)
 
   if (!check_key (seg))
     return false;
-  fd = open_name (seg->native_key, O_RDONLY);
+  fd = open_name (seg, O_RDONLY);
   if (fd < 0)
-    {
-      if (errno == ENOENT)
-        return fail (seg, SHMV_ERROR_NOT_FOUND, "no such segment");
-      return fail_errno (seg, errno, "cannot open it");
-    }
+    return false;
   if (fstat (fd, &st) < 0 || st.st_uid != geteuid () || seg->owner != geteuid ())
     {
       close (fd);

@@ -29,6 +29,18 @@ enum
   N_SEMS = 2,
 };
 
+/* Whether the set is one we may use as a lock: made by us (cuid: whoever
+ * made a set keeps owner rights on it, even after handing it to us with
+ * IPC_SET), owned by us, open to no one else, with our two semaphores. */
+static bool
+is_ours (const struct semid_ds *ds)
+{
+  uid_t me = geteuid ();
+
+  return ds->sem_perm.cuid == me && ds->sem_perm.uid == me && ds->sem_nsems == N_SEMS &&
+         (ds->sem_perm.mode & 0077) == 0;
+}
+
 static int
 open_one (key_t key, bool *created)
 {
@@ -38,12 +50,15 @@ open_one (key_t key, bool *created)
   *created = semid >= 0;
   if (semid < 0 && errno == EEXIST)
     semid = semget (key, N_SEMS, 0600);
+  /* EINVAL: a set of fewer semaphores, not a lock of ours either. */
+  if (semid < 0 && errno == EINVAL)
+    return -EACCES;
   if (semid < 0)
     return -errno;
   if (semctl (semid, 0, IPC_STAT, &ds) < 0)
     return -errno;
   /* Never use a set that another user planted under our key. */
-  if (ds.sem_perm.uid != geteuid () || ds.sem_nsems != N_SEMS || (ds.sem_perm.mode & 0077) != 0)
+  if (!is_ours (&ds))
     return -EACCES;
   return semid;
 }
@@ -172,7 +187,7 @@ shmv_syslock_remove (key_t key)
   struct semid_ds ds;
   int semid = semget (key, 0, 0);
 
-  if (semid < 0 || semctl (semid, 0, IPC_STAT, &ds) < 0 || ds.sem_perm.uid != geteuid ())
+  if (semid < 0 || semctl (semid, 0, IPC_STAT, &ds) < 0 || !is_ours (&ds))
     return;
   semctl (semid, 0, IPC_RMID);
 }

@@ -24,9 +24,10 @@ typedef struct
 /* How many keys from the first one open() may try. */
 #define SHMV_SYSLOCK_MAX_PROBES 16
 
-/* Opens the lock at @key, creating it free. If @key belongs to another user
- * and @probe is true, tries the next keys and stores the one it got in
- * *@key. Returns 0 or an errno value (EACCES: owned by another user). */
+/* Opens the lock at @key, creating it free. If the set at @key is not one we
+ * can use (another user made or owns it, it is open to others, or it is not
+ * a set of two) and @probe is true, tries the next keys and stores the one
+ * it got in *@key. Returns 0 or an errno value (EACCES: not ours). */
 int shmv_syslock_open (ShmvSysLock *lock, key_t *key, bool probe);
 
 /* Waits up to @timeout_ms (< 0: forever). Returns 0, ETIMEDOUT or an errno. */
@@ -37,5 +38,6 @@ int shmv_syslock_release (ShmvSysLock *lock);
 /* Releases if held and forgets the semaphore (it stays in the system). */
 void shmv_syslock_close (ShmvSysLock *lock);
 
-/* Removes the semaphore set at @key if it is ours. */
+/* Removes the semaphore set at @key if it is ours (made and owned by us, as
+ * open() checks): never a set someone else made and handed to us. */
 void shmv_syslock_remove (key_t key);

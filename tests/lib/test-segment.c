@@ -5,10 +5,13 @@
 #define _GNU_SOURCE
 #include <shmview/shmview.h>
 
+#include "shmv-names.h"
+#include "shmv-segment-private.h"
 #include "shmv-test-util.h"
 
 #include <fcntl.h>
 #include <glib.h>
+#include <stddef.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -524,6 +527,302 @@ test_other_users_object_refused (void)
   shmv_segment_free (seg);
 }
 
+/* The mode of /dev/shm's file for @seg, or 0 when there is none. */
+static mode_t
+file_mode (ShmvSegment *seg)
+{
+  g_autofree char *path = g_strdup_printf ("/dev/shm%s", shmv_segment_native_key (seg));
+  struct stat st;
+
+  return stat (path, &st) == 0 ? st.st_mode & 07777 : 0;
+}
+
+/* Under a umask that takes away the owner's write access, a new segment is
+ * still exactly 0600 (0640 shared with the group), so the owner's next
+ * writer can attach read-write. In a child: the umask is per process. */
+static int
+create_under_umask (const char *key, int fd)
+{
+  ShmvSegment *seg = shmv_segment_new (key);
+  ShmvSegment *writer = shmv_segment_new (key);
+  g_autofree char *shared_key = g_strconcat (key, "-group", NULL);
+  ShmvSegment *shared = shmv_segment_new (shared_key);
+  int result = 0;
+
+  umask (0277);
+  if (!shmv_segment_create (seg, 100, SHMV_ACCESS_READ_WRITE))
+    result = 1;
+  else if (file_mode (seg) != 0600)
+    result = 2;
+  else if (!shmv_segment_attach (writer, SHMV_ACCESS_READ_WRITE))
+    result = 3;
+  else if (!shmv_segment_set_sharing (shared, SHMV_SHARING_GROUP) ||
+           !shmv_segment_create (shared, 100, SHMV_ACCESS_READ_WRITE))
+    result = 4;
+  else if (file_mode (shared) != 0640)
+    result = 5;
+  if (result != 0)
+    g_printerr ("# umask 0277: failed at step %d, mode %o\n", result, (unsigned) file_mode (seg));
+  shmv_segment_free (shared);
+  shmv_segment_free (writer);
+  shmv_segment_free (seg);
+  return result;
+}
+
+static void
+test_umask_does_not_decide_the_mode (void)
+{
+  ShmvSegment *seg = new_segment ("umask");
+  g_autofree char *shared_key = g_strconcat (shmv_segment_key (seg), "-group", NULL);
+  ShmvSegment *shared = shmv_segment_new (shared_key);
+
+  shmv_test_assert_exits_ok (shmv_test_fork (create_under_umask, shmv_segment_key (seg), NULL));
+  g_assert_false (exists (seg));
+  g_assert_false (exists (shared));
+  shmv_segment_free (shared);
+  shmv_segment_free (seg);
+}
+
+/* A key of @len bytes: a unique start, then 'x' up to @len, then @last. */
+static char *
+long_key (const char *what, gsize len, char last)
+{
+  g_autofree char *start = shmv_test_unique_key (what);
+  char *key = g_malloc (len + 1);
+
+  memset (key, 'x', len);
+  memcpy (key, start, strlen (start));
+  key[len - 1] = last;
+  key[len] = '\0';
+  return key;
+}
+
+static int
+attach_and_check (const char *key, int fd)
+{
+  ShmvSegment *seg = shmv_segment_new (key);
+  int result = 0;
+
+  if (!shmv_segment_attach (seg, SHMV_ACCESS_READ_ONLY))
+    result = 1;
+  else if (strcmp (shmv_segment_data (seg), "long") != 0)
+    result = 2;
+  shmv_segment_free (seg);
+  return result;
+}
+
+/* Qt's QSharedMemory takes any key: so do we, whatever its length. */
+static void
+test_long_key_end_to_end (void)
+{
+  g_autofree char *key = long_key ("longkey", 10000, 'z');
+  ShmvSegment *seg = shmv_segment_new (key);
+
+  g_assert_cmpint (shmv_segment_error (seg), ==, SHMV_ERROR_NONE);
+  g_assert_cmpstr (shmv_segment_key (seg), ==, key);
+  g_assert_true (shmv_segment_create (seg, 100, SHMV_ACCESS_READ_WRITE));
+  strcpy (shmv_segment_data (seg), "long");
+  g_assert_true (shmv_segment_set_persistent (seg, true));
+  g_assert_true (shmv_segment_detach (seg));
+  shmv_test_assert_exits_ok (shmv_test_fork (attach_and_check, key, NULL));
+  g_assert_true (shmv_segment_remove (seg));
+  g_assert_false (exists (seg));
+  shmv_segment_free (seg);
+}
+
+/* An error about a long key still says what went wrong: the key is cut
+ * short in the message, not the reason. */
+static void
+test_long_key_errors_keep_their_reason (void)
+{
+  g_autofree char *key = long_key ("longreason", 10000, 'z');
+  ShmvSegment *seg = shmv_segment_new (key);
+  const char *message;
+
+  g_assert_false (shmv_segment_attach (seg, SHMV_ACCESS_READ_ONLY));
+  g_assert_cmpint (shmv_segment_error (seg), ==, SHMV_ERROR_NOT_FOUND);
+  message = shmv_segment_error_string (seg);
+  g_test_message ("%s", message);
+  g_assert_true (g_str_has_suffix (message, "no such segment"));
+  g_assert_true (g_utf8_validate (message, -1, NULL));
+  shmv_segment_free (seg);
+}
+
+/* Keys alike in what the prefix page holds are still two channels. */
+static void
+test_long_keys_differing_late (void)
+{
+  g_autofree char *key_a = long_key ("longlate", 4500, 'a');
+  g_autofree char *key_b = g_strdup (key_a);
+  ShmvSegment *a = shmv_segment_new (key_a);
+  ShmvSegment *b, *a2;
+
+  key_b[4001] = 'b';
+  b = shmv_segment_new (key_b);
+  a2 = shmv_segment_new (key_a);
+  g_assert_true (shmv_segment_create (a, 100, SHMV_ACCESS_READ_WRITE));
+  strcpy (shmv_segment_data (a), "A");
+  g_assert_false (shmv_segment_attach (b, SHMV_ACCESS_READ_ONLY));
+  g_assert_cmpint (shmv_segment_error (b), ==, SHMV_ERROR_NOT_FOUND);
+  g_assert_true (shmv_segment_create (b, 100, SHMV_ACCESS_READ_WRITE));
+  strcpy (shmv_segment_data (b), "B");
+  g_assert_true (shmv_segment_attach (a2, SHMV_ACCESS_READ_ONLY));
+  g_assert_cmpstr (shmv_segment_data (a2), ==, "A");
+  shmv_segment_free (a2);
+  shmv_segment_free (b);
+  shmv_segment_free (a);
+}
+
+/* A segment whose users all died. */
+static ShmvSegment *
+stale_segment (const char *what)
+{
+  ShmvSegment *seg = new_segment (what);
+
+  shmv_test_kill (start_hanging_user (shmv_segment_key (seg)));
+  return seg;
+}
+
+/* Writes @len bytes of @bytes at @offset of @seg's file. */
+static void
+scribble (ShmvSegment *seg, off_t offset, const void *bytes, size_t len)
+{
+  g_autofree char *path = g_strdup_printf ("/dev/shm%s", shmv_segment_native_key (seg));
+  int fd = open (path, O_RDWR | O_CLOEXEC);
+
+  g_assert_no_errno (fd);
+  g_assert_cmpint (pwrite (fd, bytes, len, offset), ==, (ssize_t) len);
+  close (fd);
+}
+
+/* A stale segment with a few bytes of the key stored in its prefix
+ * scribbled over. */
+static ShmvSegment *
+stale_with_scribbled_key (const char *what)
+{
+  ShmvSegment *seg = stale_segment (what);
+  const char *key = shmv_segment_key (seg);
+  g_autofree char *path = g_strdup_printf ("/dev/shm%s", shmv_segment_native_key (seg));
+  guint8 page[4096];
+  guint8 *stored;
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+
+  g_assert_no_errno (fd);
+  g_assert_cmpint (pread (fd, page, sizeof page, 0), ==, sizeof page);
+  close (fd);
+  stored = memmem (page, sizeof page, key, strlen (key));
+  g_assert_nonnull (stored);
+  scribble (seg, stored - page + 2, "@@@", 3);
+  return seg;
+}
+
+/* A segment of an older layout (keys of at most 255 bytes) is refused as
+ * corrupt, saying so, and gc removes it when unused. */
+static void
+test_old_layout_is_corrupt (void)
+{
+  guint32 old_layout = 1;
+  ShmvSegment *seg = stale_segment ("oldlayout");
+
+  scribble (seg, offsetof (ShmvSegmentPrefix, layout), &old_layout, sizeof old_layout);
+  g_assert_false (shmv_segment_attach (seg, SHMV_ACCESS_READ_ONLY));
+  g_assert_cmpint (shmv_segment_error (seg), ==, SHMV_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (shmv_segment_error_string (seg), "layout 1"));
+  g_assert_true (shmv_segment_remove_unused (seg));
+  g_assert_false (exists (seg));
+  shmv_segment_free (seg);
+}
+
+/* A scribbled lock key, even one its name's range allows, is damage too. */
+static void
+test_scribbled_prefix_lock_key_is_corrupt (void)
+{
+  ShmvSegment *seg = stale_segment ("scribbled-lock");
+  gint32 lock_key = shmv_sysv_key_for (shmv_segment_native_key (seg)) + 1;
+
+  scribble (seg, offsetof (ShmvSegmentPrefix, lock_key), &lock_key, sizeof lock_key);
+  g_assert_false (shmv_segment_attach (seg, SHMV_ACCESS_READ_WRITE));
+  g_assert_cmpint (shmv_segment_error (seg), ==, SHMV_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (shmv_segment_error_string (seg), "prefix is damaged"));
+  g_assert_true (shmv_segment_remove_unused (seg));
+  g_assert_false (exists (seg));
+  shmv_segment_free (seg);
+}
+
+/* Plants, at @seg's name, an intact prefix of @other_key that claims
+ * @seg's name hash: what a genuine hash collision looks like. */
+static void
+plant_colliding_prefix (ShmvSegment *seg, const char *other_key)
+{
+  g_autofree char *path = g_strdup_printf ("/dev/shm%s", shmv_segment_native_key (seg));
+  g_autofree ShmvSegmentPrefix *prefix = g_malloc0 (2 * sizeof *prefix);
+  int fd = open (path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+  g_assert_no_errno (fd);
+  shmv_segment_prefix_init (prefix, other_key, shmv_sysv_key_for (shmv_segment_native_key (seg)));
+  prefix->name_hash = shmv_key_name_hash (shmv_segment_key (seg));
+  shmv_segment_prefix_seal (prefix);
+  g_assert_cmpint (write (fd, prefix, 2 * sizeof *prefix), ==, 2 * sizeof *prefix);
+  close (fd);
+}
+
+/* Only a real collision is a KEY error, and gc leaves the other key's
+ * segment alone. A key too long to be stored whole cannot be hashed again,
+ * so its intact prefix is believed; a whole stored key that does not hash
+ * to our name is a forgery (a renamed file): CORRUPT. */
+static void
+test_genuine_collision_is_key_error (void)
+{
+  g_autofree char *other = long_key ("collider", 6000, 'o');
+  ShmvSegment *seg = new_segment ("collided");
+
+  plant_colliding_prefix (seg, other);
+  g_assert_false (shmv_segment_attach (seg, SHMV_ACCESS_READ_ONLY));
+  g_assert_cmpint (shmv_segment_error (seg), ==, SHMV_ERROR_KEY);
+  g_assert_false (shmv_segment_remove_unused (seg));
+  g_assert_cmpint (shmv_segment_error (seg), ==, SHMV_ERROR_KEY);
+  g_assert_false (shmv_segment_create (seg, 100, SHMV_ACCESS_READ_WRITE));
+  g_assert_cmpint (shmv_segment_error (seg), ==, SHMV_ERROR_KEY);
+  g_assert_true (shmv_segment_remove (seg));
+  g_assert_false (exists (seg));
+
+  plant_colliding_prefix (seg, "a short key that does not hash to that name");
+  g_assert_false (shmv_segment_attach (seg, SHMV_ACCESS_READ_ONLY));
+  g_assert_cmpint (shmv_segment_error (seg), ==, SHMV_ERROR_CORRUPT);
+  g_assert_true (shmv_segment_remove_unused (seg));
+  g_assert_false (exists (seg));
+  shmv_segment_free (seg);
+}
+
+/* Damage is CORRUPT (a broken channel), not KEY (a usage error), and what
+ * no live process uses, remove_unused (gc) and remove clear. */
+static void
+test_scribbled_prefix_key_is_corrupt (void)
+{
+  ShmvSegment *seg = stale_with_scribbled_key ("scribbled");
+
+  g_assert_false (shmv_segment_attach (seg, SHMV_ACCESS_READ_ONLY));
+  g_assert_cmpint (shmv_segment_error (seg), ==, SHMV_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (shmv_segment_error_string (seg), "does not match its name"));
+  g_assert_true (shmv_segment_remove_unused (seg));
+  g_assert_false (exists (seg));
+  shmv_segment_free (seg);
+
+  seg = stale_with_scribbled_key ("scribbled-rm");
+  g_assert_false (shmv_segment_attach (seg, SHMV_ACCESS_READ_WRITE));
+  g_assert_cmpint (shmv_segment_error (seg), ==, SHMV_ERROR_CORRUPT);
+  g_assert_true (shmv_segment_remove (seg));
+  g_assert_false (exists (seg));
+  shmv_segment_free (seg);
+
+  /* Over a scribbled, unused segment, create() makes the channel anew. */
+  seg = stale_with_scribbled_key ("scribbled-create");
+  g_assert_true (shmv_segment_create (seg, 100, SHMV_ACCESS_READ_WRITE));
+  g_assert_true (shmv_segment_detach (seg));
+  g_assert_false (exists (seg));
+  shmv_segment_free (seg);
+}
+
 static void
 test_set_key_detaches (void)
 {
@@ -566,5 +865,18 @@ main (int argc, char **argv)
   g_test_add_func ("/segment/names/wide-mode-refused", test_wide_mode_refused);
   g_test_add_func ("/segment/names/other-users-object-refused", test_other_users_object_refused);
   g_test_add_func ("/segment/key/set-key-detaches", test_set_key_detaches);
+  g_test_add_func ("/segment/key/long-key-end-to-end", test_long_key_end_to_end);
+  g_test_add_func ("/segment/key/long-keys-differing-late", test_long_keys_differing_late);
+  g_test_add_func ("/segment/key/long-key-errors-keep-their-reason",
+                   test_long_key_errors_keep_their_reason);
+  g_test_add_func ("/segment/key/scribbled-prefix-key-is-corrupt",
+                   test_scribbled_prefix_key_is_corrupt);
+  g_test_add_func ("/segment/key/old-layout-is-corrupt", test_old_layout_is_corrupt);
+  g_test_add_func ("/segment/key/genuine-collision-is-key-error",
+                   test_genuine_collision_is_key_error);
+  g_test_add_func ("/segment/key/scribbled-prefix-lock-key-is-corrupt",
+                   test_scribbled_prefix_lock_key_is_corrupt);
+  g_test_add_func ("/segment/names/umask-does-not-decide-the-mode",
+                   test_umask_does_not_decide_the_mode);
   return g_test_run ();
 }

@@ -7,12 +7,19 @@
  * the way), the POSIX semaphore sem.shmvs-..., and the System V lock
  * semaphore set. Every call must fail with SHMV_ERROR_PERMISSION_DENIED and
  * leave the object exactly as it was (bytes, owner, mode, times), or, for
- * the lock, step around it. Then a second uid checks that a channel is
- * private unless group sharing was chosen. Without root every case skips.
+ * the lock, step around it: also a set that nobody made and then handed to
+ * us with IPC_SET (its creator keeps owner rights), and a one-semaphore set.
+ * A FIFO, a directory, a symlink or a socket at our segment name (same user)
+ * is refused at once by every call, each run in a child under an alarm()
+ * watchdog: a FIFO used to block open() for ever. Then a second uid checks
+ * that a channel is private unless group sharing was chosen. Without root
+ * the cases that need a second uid skip.
  *
- * What it proves, and what breaks it: check_owner() in shmv-segment.c,
- * check_ours() in shmv-semaphore.c and open_one() in shmv-syslock.c. Drop
- * any of them and the library opens (and writes into) the planted object.
+ * What it proves, and what breaks it: check_owner() and open_name() in
+ * shmv-segment.c, check_ours() in shmv-semaphore.c and open_one() in
+ * shmv-syslock.c.
+ * Drop any of them and the library opens (and writes into) the planted
+ * object, uses a lock its creator controls, or blocks on a FIFO.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -28,11 +35,14 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <semaphore.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ipc.h>
 #include <sys/mman.h>
 #include <sys/sem.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -96,11 +106,7 @@ plant_segment (const char *key, uid_t uid, mode_t mode)
   ShmvChannelHeader *header = (ShmvChannelHeader *) (data + SHMV_SEGMENT_DATA_OFFSET);
   int fd;
 
-  memcpy (prefix->magic, SHMV_SEGMENT_MAGIC, sizeof prefix->magic);
-  prefix->layout = SHMV_SEGMENT_LAYOUT;
-  prefix->lock_key = shmv_sysv_key_for (shmv_segment_native_key (seg));
-  prefix->key_len = (guint32) strlen (key);
-  g_strlcpy (prefix->key, key, sizeof prefix->key);
+  shmv_segment_prefix_init (prefix, key, shmv_sysv_key_for (shmv_segment_native_key (seg)));
   memcpy (header->magic, SHMV_CHANNEL_MAGIC, sizeof header->magic);
   header->layout = SHMV_CHANNEL_LAYOUT;
   header->header_size = SHMV_CHANNEL_HEADER_SIZE;
@@ -373,6 +379,308 @@ test_every_lock_key_taken (void)
   shmv_segment_free (seg);
 }
 
+/* A set planted at our lock key by nobody, "held" (1, 1), then handed to us
+ * with IPC_SET (sem_perm.uid = ours): its creator keeps owner rights on it
+ * (it could hold it, SETVAL it, remove it), so it is not ours either. Using
+ * it would block every locker. */
+typedef struct
+{
+  key_t key;
+  uid_t to;
+} Handover;
+
+static int
+hand_over_main (gpointer data)
+{
+  Handover *h = data;
+  unsigned short values[2] = { 1, 1 };
+  struct semid_ds ds;
+  int semid;
+
+  if (setresgid (NOBODY, NOBODY, NOBODY) < 0 || setresuid (NOBODY, NOBODY, NOBODY) < 0)
+    return 1;
+  semid = semget (h->key, 2, IPC_CREAT | IPC_EXCL | 0600);
+  if (semid < 0)
+    return 2;
+  if (semctl (semid, 0, SETALL, values) < 0 || semctl (semid, 0, IPC_STAT, &ds) < 0)
+    return 3;
+  ds.sem_perm.uid = h->to;
+  return semctl (semid, 0, IPC_SET, &ds) < 0 ? 4 : 0;
+}
+
+static int
+plant_handed_over_lock (key_t key)
+{
+  Handover h = { key, geteuid () };
+  struct semid_ds ds;
+  int semid;
+
+  g_assert_cmpint (stress_wait (stress_fork (hand_over_main, &h), 5000), ==, 0);
+  semid = semget (key, 0, 0);
+  g_assert_no_errno (semid);
+  g_assert_no_errno (semctl (semid, 0, IPC_STAT, &ds));
+  g_assert_cmpuint (ds.sem_perm.uid, ==, geteuid ());
+  g_assert_cmpuint (ds.sem_perm.cuid, ==, NOBODY);
+  return semid;
+}
+
+static void
+assert_set_alive (int semid, key_t key)
+{
+  struct semid_ds ds;
+
+  g_assert_no_errno (semctl (semid, 0, IPC_STAT, &ds));
+  g_assert_cmpint (ds.sem_perm.__key, ==, key);
+}
+
+static void
+assert_set_still_held (int semid)
+{
+  unsigned short values[2];
+
+  g_assert_no_errno (semctl (semid, 0, GETALL, values));
+  g_assert_cmpuint (values[0], ==, 1);
+  g_assert_cmpuint (values[1], ==, 1);
+}
+
+static void
+test_lock_handed_over_by_its_creator (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("squat-handover");
+  g_autofree char *path = NULL;
+  ShmvSegment *seg = shmv_segment_new (key);
+  key_t lock_key = shmv_sysv_key_for (shmv_segment_native_key (seg));
+  gpointer scratch = g_malloc (64 * 64 * 4);
+  ShmvChannel *writer;
+  int semid, ours;
+
+  if (skip_unless_root ())
+    {
+      shmv_segment_free (seg);
+      g_free (scratch);
+      return;
+    }
+  stress_register_key (key);
+  semid = plant_handed_over_lock (lock_key);
+  /* Create and publish step over it (with it, a held set would block us). */
+  writer = stress_open (key, SHMV_CHANNEL_WRITER);
+  g_assert_true (stress_publish (writer, 64, 64, 4, scratch));
+  ours = stress_lock_key_of (key);
+  g_assert_cmpint (ours, !=, lock_key);
+  shmv_channel_free (writer);
+  stress_assert_nothing_left (key, ours);
+  assert_set_alive (semid, lock_key);
+  /* A segment whose prefix names it: attach refuses to use it as the lock,
+   * and remove never removes it. */
+  path = plant_segment (key, geteuid (), 0600);
+  g_assert_false (shmv_segment_attach (seg, SHMV_ACCESS_READ_WRITE));
+  g_assert_cmpint (shmv_segment_error (seg), ==, SHMV_ERROR_PERMISSION_DENIED);
+  g_assert_true (shmv_segment_remove (seg));
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  assert_set_alive (semid, lock_key);
+  assert_set_still_held (semid);
+  g_assert_no_errno (semctl (semid, 0, IPC_RMID));
+  shmv_segment_free (seg);
+  g_free (scratch);
+}
+
+/* A one-semaphore set at the lock key (ours or anyone's): semget() for two
+ * semaphores fails with EINVAL on it; it is not a lock, so it is stepped
+ * over like any set we cannot use. */
+static void
+test_lock_key_holds_a_one_semaphore_set (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("squat-one-sem");
+  ShmvSegment *seg = shmv_segment_new (key);
+  key_t lock_key = shmv_sysv_key_for (shmv_segment_native_key (seg));
+  gpointer scratch = g_malloc (64 * 64 * 4);
+  ShmvChannel *writer;
+  int semid, ours;
+
+  stress_register_key (key);
+  semid = semget (lock_key, 1, IPC_CREAT | IPC_EXCL | 0600);
+  g_assert_no_errno (semid);
+  writer = stress_open (key, SHMV_CHANNEL_WRITER);
+  g_assert_true (stress_publish (writer, 64, 64, 4, scratch));
+  ours = stress_lock_key_of (key);
+  g_assert_cmpint (ours, !=, lock_key);
+  shmv_channel_free (writer);
+  stress_assert_nothing_left (key, ours);
+  g_assert_true (shmv_segment_create (seg, 4096, SHMV_ACCESS_READ_WRITE));
+  g_assert_true (shmv_segment_remove (seg));
+  assert_set_alive (semid, lock_key);
+  g_assert_no_errno (semctl (semid, 0, IPC_RMID));
+  shmv_segment_free (seg);
+  g_free (scratch);
+}
+
+/* Names taken, by the same user, by something that is not a segment file:
+ * every call is refused at once, never blocks, never follows a link, and
+ * says what is in the way. */
+typedef enum
+{
+  CALL_ATTACH_RW,
+  CALL_ATTACH_RO,
+  CALL_CREATE,
+  CALL_REMOVE,
+  CALL_REMOVE_UNUSED,
+  CALL_WRITER,
+  CALL_READER,
+  N_CALLS
+} Call;
+
+static const char *const call_names[N_CALLS] = {
+  "attach read-write", "attach read-only", "create",      "remove",
+  "remove_unused",     "open writer",      "open reader",
+};
+
+typedef struct
+{
+  const char *key;
+  Call call;
+  const char *kind;
+} SquatCall;
+
+static int
+squat_call_main (gpointer data)
+{
+  SquatCall *c = data;
+  ShmvSegment *seg = shmv_segment_new (c->key);
+  ShmvChannel *ch = shmv_channel_new (c->key);
+  gboolean is_channel = c->call >= CALL_WRITER;
+  gboolean ok = FALSE;
+  const char *message;
+  ShmvError code;
+
+  /* The watchdog: a call that blocks dies of SIGALRM. */
+  alarm (10);
+  switch (c->call)
+    {
+    case CALL_ATTACH_RW:
+      ok = shmv_segment_attach (seg, SHMV_ACCESS_READ_WRITE);
+      break;
+    case CALL_ATTACH_RO:
+      ok = shmv_segment_attach (seg, SHMV_ACCESS_READ_ONLY);
+      break;
+    case CALL_CREATE:
+      ok = shmv_segment_create (seg, 4096, SHMV_ACCESS_READ_WRITE);
+      break;
+    case CALL_REMOVE:
+      ok = shmv_segment_remove (seg);
+      break;
+    case CALL_REMOVE_UNUSED:
+      ok = shmv_segment_remove_unused (seg);
+      break;
+    case CALL_WRITER:
+      ok = shmv_channel_open (ch, SHMV_CHANNEL_WRITER, 0);
+      break;
+    case CALL_READER:
+      ok = shmv_channel_open (ch, SHMV_CHANNEL_READER, 0);
+      break;
+    case N_CALLS:
+      g_assert_not_reached ();
+    }
+  code = is_channel ? shmv_channel_error (ch) : shmv_segment_error (seg);
+  message = is_channel ? shmv_channel_error_string (ch) : shmv_segment_error_string (seg);
+  g_printerr ("# %s on a %s: %s\n", call_names[c->call], c->kind, message);
+  if (ok)
+    return 1;
+  if (code != SHMV_ERROR_PERMISSION_DENIED)
+    return 2;
+  if (strstr (message, c->kind) == NULL || strstr (message, "not ours") == NULL)
+    return 3;
+  return 0;
+}
+
+static void
+check_name_taken (const char *what, const char *kind, void (*make) (const char *path))
+{
+  g_autofree char *key = shmv_test_unique_key (what);
+  ShmvSegment *seg = shmv_segment_new (key);
+  g_autofree char *path = g_strdup_printf ("/dev/shm%s", shmv_segment_native_key (seg));
+  struct stat before, after;
+  int failures = 0;
+
+  /* Not registered: the cleanup of a failed run would open the name too. */
+  make (path);
+  g_assert_no_errno (lstat (path, &before));
+  for (int call = 0; call < N_CALLS; call++)
+    {
+      SquatCall c = { key, (Call) call, kind };
+      int status = stress_wait (stress_fork (squat_call_main, &c), 30000);
+
+      if (WIFSIGNALED (status))
+        g_test_message ("%s on a %s: blocked (killed by signal %d)", call_names[call], kind,
+                        WTERMSIG (status));
+      else if (WIFEXITED (status) && WEXITSTATUS (status) != 0)
+        g_test_message ("%s on a %s: wrong outcome %d", call_names[call], kind,
+                        WEXITSTATUS (status));
+      if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
+        failures++;
+    }
+  g_assert_cmpint (failures, ==, 0);
+  /* Whatever is in the way stays as it was. */
+  g_assert_no_errno (lstat (path, &after));
+  g_assert_cmpuint (after.st_ino, ==, before.st_ino);
+  g_assert_cmpuint (after.st_mode, ==, before.st_mode);
+  g_assert_no_errno (remove (path));
+  shmv_segment_free (seg);
+}
+
+static void
+make_fifo (const char *path)
+{
+  g_assert_no_errno (mkfifo (path, 0600));
+}
+
+static void
+make_directory (const char *path)
+{
+  g_assert_no_errno (mkdir (path, 0700));
+}
+
+static void
+make_symlink (const char *path)
+{
+  g_assert_no_errno (symlink ("/dev/null", path));
+}
+
+static void
+make_socket (const char *path)
+{
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  int fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+  g_assert_no_errno (fd);
+  g_strlcpy (addr.sun_path, path, sizeof addr.sun_path);
+  g_assert_no_errno (bind (fd, (struct sockaddr *) &addr, sizeof addr));
+  close (fd);
+}
+
+static void
+test_name_taken_by_fifo (void)
+{
+  check_name_taken ("squat-fifo", "FIFO", make_fifo);
+}
+
+static void
+test_name_taken_by_directory (void)
+{
+  check_name_taken ("squat-dir", "directory", make_directory);
+}
+
+static void
+test_name_taken_by_symlink (void)
+{
+  check_name_taken ("squat-symlink", "symbolic link", make_symlink);
+}
+
+static void
+test_name_taken_by_socket (void)
+{
+  check_name_taken ("squat-socket", "socket", make_socket);
+}
+
 /* What a child running as nobody managed to do with root's channel. */
 enum
 {
@@ -582,6 +890,14 @@ main (int argc, char **argv)
   g_test_add_func ("/stress/squat/lock-owned-by-nobody", test_lock_owned_by_nobody);
   g_test_add_func ("/stress/squat/lock-mode-0666", test_lock_world_writable);
   g_test_add_func ("/stress/squat/every-lock-key-taken", test_every_lock_key_taken);
+  g_test_add_func ("/stress/squat/lock-handed-over-by-its-creator",
+                   test_lock_handed_over_by_its_creator);
+  g_test_add_func ("/stress/squat/lock-key-holds-one-semaphore-set",
+                   test_lock_key_holds_a_one_semaphore_set);
+  g_test_add_func ("/stress/squat/name-taken-by-fifo", test_name_taken_by_fifo);
+  g_test_add_func ("/stress/squat/name-taken-by-directory", test_name_taken_by_directory);
+  g_test_add_func ("/stress/squat/name-taken-by-symlink", test_name_taken_by_symlink);
+  g_test_add_func ("/stress/squat/name-taken-by-socket", test_name_taken_by_socket);
   g_test_add_func ("/stress/squat/other-user-cannot-attach", test_other_user_cannot_attach);
   g_test_add_func ("/stress/squat/group-sharing-read-only-group-only",
                    test_group_sharing_is_read_only_and_group_only);

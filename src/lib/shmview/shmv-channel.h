@@ -277,11 +277,6 @@ SHMV_API const char *shmv_channel_recreated (const ShmvChannel *ch);
 SHMV_API ShmvError shmv_channel_error (const ShmvChannel *ch);
 SHMV_API const char *shmv_channel_error_string (const ShmvChannel *ch);
 
-#ifndef SHMV_KEY_STORED_MAX
-/* The longest key a segment stores in full (and so a listing can show). */
-#define SHMV_KEY_STORED_MAX 4000
-#endif
-
 /* Room for a native name ("/shmv-<uid>-<hash>") and its terminating NUL. */
 #define SHMV_NATIVE_KEY_SIZE 64
 

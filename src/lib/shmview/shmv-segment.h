@@ -43,7 +43,7 @@ typedef struct ShmvSegment ShmvSegment;
 
 /**
  * shmv_segment_new:
- * @key: (nullable): any non-empty UTF-8 string up to SHMV_KEY_MAX bytes
+ * @key: (nullable): any non-empty UTF-8 string, of any length
  *
  * Returns a new detached handle. NULL or "" is allowed: create() and attach()
  * then fail with SHMV_ERROR_KEY. Free with shmv_segment_free().
@@ -57,7 +57,7 @@ SHMV_API void shmv_segment_free (ShmvSegment *seg);
  * shmv_segment_set_key:
  *
  * Detaches, then sets a new key (NULL or "" clears it). Returns false with
- * SHMV_ERROR_KEY when the key is too long or not valid UTF-8.
+ * SHMV_ERROR_KEY when the key is not valid UTF-8. Keys have no length limit.
  */
 SHMV_API bool shmv_segment_set_key (ShmvSegment *seg, const char *key);
 
@@ -113,8 +113,12 @@ SHMV_API bool shmv_segment_create (ShmvSegment *seg, size_t size, ShmvAccess acc
  * Attaches to an existing segment. SHMV_ACCESS_READ_ONLY maps it read-only:
  * writing through shmv_segment_data() then crashes the process. Fails with
  * SHMV_ERROR_NOT_FOUND (nothing of that key), SHMV_ERROR_KEY (no key, or the
- * name is held by another key), SHMV_ERROR_PERMISSION_DENIED (not ours), or
- * SHMV_ERROR_INVALID_ARGUMENT when already attached.
+ * name is held by another key whose name collides with ours),
+ * SHMV_ERROR_CORRUPT (its prefix is damaged, or was made by an older
+ * version), SHMV_ERROR_PERMISSION_DENIED (not ours: another user's, open to
+ * others, or the name is taken by something that is no segment file: a
+ * directory, a FIFO, a link...), or SHMV_ERROR_INVALID_ARGUMENT when already
+ * attached. Never blocks on whatever holds the name.
  */
 SHMV_API bool shmv_segment_attach (ShmvSegment *seg, ShmvAccess access);
 
@@ -192,7 +196,9 @@ SHMV_API int shmv_segment_has_other_users (ShmvSegment *seg);
  *
  * Removes the segment of this handle's key and its lock from the system,
  * whether or not anybody is attached (they keep their mapping until they
- * detach). Works attached or not. NOT_FOUND when there is nothing to remove.
+ * detach). Works attached or not, and on a corrupt segment. NOT_FOUND when
+ * there is nothing to remove, PERMISSION_DENIED when the name is another
+ * user's or is taken by something that is no segment file (left alone).
  */
 SHMV_API bool shmv_segment_remove (ShmvSegment *seg);
 
@@ -203,8 +209,10 @@ SHMV_API bool shmv_segment_remove (ShmvSegment *seg);
  * attached and it is not persistent: what is left after its users crashed.
  * Decided and done under an exclusive lock, so a process attaching at that
  * moment either keeps it or finds it gone, never a removed segment it
- * believes alive. SHMV_ERROR_ALREADY_EXISTS when in use or persistent,
- * SHMV_ERROR_NOT_FOUND when there is none.
+ * believes alive. A corrupt segment (damaged prefix) that nobody uses is
+ * removed too. SHMV_ERROR_ALREADY_EXISTS when in use or persistent,
+ * SHMV_ERROR_KEY when the name holds another key's intact segment (a hash
+ * collision), SHMV_ERROR_NOT_FOUND when there is none.
  */
 SHMV_API bool shmv_segment_remove_unused (ShmvSegment *seg);
 
@@ -213,7 +221,14 @@ SHMV_API ShmvError shmv_segment_error (const ShmvSegment *seg);
 /** shmv_segment_error_string: "" after success, else an English reason naming the object. */
 SHMV_API const char *shmv_segment_error_string (const ShmvSegment *seg);
 
-/** The longest key, in bytes. */
-#define SHMV_KEY_MAX 255
+/**
+ * SHMV_KEY_STORED_MAX:
+ *
+ * Keys have no length limit. A segment stores the first SHMV_KEY_STORED_MAX
+ * bytes of its key (cut at a character boundary) in its one-page prefix:
+ * what shmv_channel_list() can report of a longer key. Longer keys are told
+ * apart by a hash of the whole key.
+ */
+#define SHMV_KEY_STORED_MAX 4047
 
 SHMV_END_DECLS
