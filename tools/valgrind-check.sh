@@ -35,7 +35,6 @@ set -- --tool=memcheck --error-exitcode=99 --leak-check=full \
 [ -f "$supp" ] && set -- "$@" --suppressions="$supp"
 # GLib's own caches and slices stay out of the way; tests run as in meson.
 export G_SLICE=always-malloc G_DEBUG=gc-friendly LANG=C.UTF-8
-export SHMV_PNGSUITE_DIR="$root/../shared/testdata/pngsuite"
 export G_TEST_SRCDIR="$root/tests" G_TEST_BUILDDIR="$root/$builddir/tests"
 
 runs=0
