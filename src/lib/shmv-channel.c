@@ -25,6 +25,7 @@
 #include "shmv-ofd.h"
 #include "shmv-safe-copy.h"
 #include "shmv-segment-private.h"
+#include "shmv-test-point.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -530,6 +531,7 @@ shmv_channel_begin_frame (ShmvChannel *ch,
     return false;
   if (!shmv_segment_try_lock (ch->seg, LOCK_TIMEOUT_MS))
     return fail_from_segment (ch);
+  SHMV_TEST_POINT ("publish:locked");
 
   header = header_of (ch);
   target = pick_slot (header);
@@ -639,6 +641,7 @@ commit (ShmvChannel *ch, const char *source_name, const uint64_t *known_checksum
   ShmvChannelHeader *header = header_of (ch);
   ShmvSlot *slot = &header->slots[ch->frame_slot];
 
+  SHMV_TEST_POINT ("publish:filled");
   if (known_checksum != NULL)
     slot->checksum = *known_checksum;
   else
@@ -656,6 +659,7 @@ commit (ShmvChannel *ch, const char *source_name, const uint64_t *known_checksum
   store_u32 (&header->front, ch->frame_slot);
   __atomic_fetch_and (&header->state, ~SHMV_CHANNEL_WITHDRAWN, __ATOMIC_RELEASE);
   ch->last_published = announce (header);
+  SHMV_TEST_POINT ("publish:announced");
   ch->in_frame = false;
   shmv_segment_unlock (ch->seg);
   wake_readers (header);
