@@ -826,6 +826,7 @@ try_snapshot (ShmvChannel *ch, void **pixels, size_t *capacity, ShmvFrameInfo *i
 
       if (!ensure_capacity (ch, pixels, capacity, slot.bytes))
         return SNAP_FAILED;
+      SHMV_TEST_POINT ("read:copying");
       if (!shmv_safe_copy_and_checksum (*pixels, src, slot.bytes, &checksum))
         {
           /* Truncated under us: look at the new size next time. */
