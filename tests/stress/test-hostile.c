@@ -683,6 +683,8 @@ hold_lock_main (gpointer data)
     return 1;
   header = shmv_segment_data (seg);
   header->slots[header->front % SHMV_CHANNEL_SLOTS].seq |= 1;
+  /* Tell the parent, which kills it when done (a stopped holder holds). */
+  raise (SIGSTOP);
   for (;;)
     pause ();
 }
@@ -718,9 +720,11 @@ test_read_bounded_when_lock_is_held (void)
   s.writer = stress_open (key, SHMV_CHANNEL_WRITER);
   g_assert_true (stress_publish (s.writer, WIDTH, HEIGHT, 2, scratch));
   holder = stress_fork (hold_lock_main, &s);
-  g_usleep (100000);
-  g_assert_cmpint (waitpid (holder, &status, WNOHANG), ==, 0); /* holds the lock */
-  status = stress_wait (stress_fork (timed_read_main, &s), 3000);
+  /* It holds the lock once it has stopped itself: no sleep to hope for it. */
+  g_assert_true (WIFSTOPPED (stress_wait_stopped (holder, 30000)));
+  /* Far below the 40 s of the unbounded read, far above a bounded one's
+   * second or two, even on a loaded machine. */
+  status = stress_wait (stress_fork (timed_read_main, &s), 15000);
   stress_kill (holder);
   if (status == -1)
     stress_protection_failed (
