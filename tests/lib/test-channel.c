@@ -111,24 +111,34 @@ test_reader_waits_for_channel (void)
 {
   g_autofree char *key = shmv_test_unique_key ("appear");
   ShmvChannel *reader = shmv_channel_new (key);
-  int status;
-  pid_t pid = fork ();
+  int status, done[2];
+  pid_t pid;
+  char byte = 0;
 
+  g_assert_no_errno (pipe (done));
+  pid = fork ();
   if (pid == 0)
     {
       ShmvChannel *writer = shmv_channel_new (key);
 
+      close (done[1]);
+      /* Most likely after the reader has begun to wait; if not, the reader
+       * finds the channel at once, and the test still holds. */
       g_usleep (200 * 1000);
       if (!shmv_channel_open (writer, SHMV_CHANNEL_WRITER, 0))
         _exit (1);
       lib_test_publish_seed (writer, 8, 8, SHMV_FORMAT_RGBA8, 1);
-      g_usleep (500 * 1000);
+      /* Kept until the reader has seen the frame (closing removes it). */
+      if (read (done[0], &byte, 1) != 0)
+        _exit (2);
       shmv_channel_free (writer);
       _exit (0);
     }
+  close (done[0]);
   g_assert_true (shmv_channel_open (reader, SHMV_CHANNEL_READER, 5000));
   g_assert_true (shmv_channel_wait (reader, 0, 5000));
   g_assert_cmpuint (shmv_channel_generation (reader), >, 0);
+  close (done[1]);
   g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
   g_assert_cmpint (WEXITSTATUS (status), ==, 0);
   shmv_channel_free (reader);
