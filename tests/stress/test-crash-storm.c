@@ -37,10 +37,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define WIDTH        1024
-#define HEIGHT       512
-#define FRAME_BYTES  ((gsize) WIDTH * HEIGHT * 4)
-#define N_READERS    2
+#define WIDTH       1024
+#define HEIGHT      512
+#define FRAME_BYTES ((gsize) WIDTH * HEIGHT * 4)
+#define N_READERS   2
 /* Only against hangs: a loaded machine may be slow, never wrong. */
 #define HANG_MS 30000
 
@@ -184,7 +184,7 @@ wait_for_frame (ShmvChannel *watch, guint32 before, gint64 since)
 {
   while (shmv_channel_generation (watch) == before)
     {
-      gint64 left_ms = (since + HANG_MS * G_GINT64_CONSTANT (1000) - g_get_monotonic_time ()) / 1000;
+      gint64 left_ms = HANG_MS - (g_get_monotonic_time () - since) / 1000;
 
       if (left_ms <= 0)
         return -1;
@@ -529,11 +529,11 @@ static const struct
   const char *point;
   Needs needs;
 } kill_points[] = {
-  { "create:nameless", NEEDS_NOTHING },    { "create:lock-made", NEEDS_NOTHING },
-  { "create:complete", NEEDS_NOTHING },    { "create:named", NEEDS_NOTHING },
-  { "attach:opened", NEEDS_WRECK },        { "attach:registered", NEEDS_WRECK },
-  { "publish:locked", NEEDS_ANYTHING },    { "publish:filled", NEEDS_ANYTHING },
-  { "publish:announced", NEEDS_ANYTHING }, { "detach:unregistered", NEEDS_ANYTHING },
+  { "create:nameless", NEEDS_NOTHING },      { "create:lock-made", NEEDS_NOTHING },
+  { "create:complete", NEEDS_NOTHING },      { "create:named", NEEDS_NOTHING },
+  { "attach:opened", NEEDS_WRECK },          { "attach:registered", NEEDS_WRECK },
+  { "publish:locked", NEEDS_ANYTHING },      { "publish:filled", NEEDS_ANYTHING },
+  { "publish:announced", NEEDS_ANYTHING },   { "detach:unregistered", NEEDS_ANYTHING },
   { "remove:lock-removed", NEEDS_ANYTHING },
 };
 #define N_KILL_POINTS G_N_ELEMENTS (kill_points)

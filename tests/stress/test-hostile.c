@@ -39,14 +39,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* HANG_LIMIT and READ_LIMIT bound blocking, not speed: a read bounded as it
+ * must be waits at most 4 x 250 ms for the lock, an unbounded one 10 s per
+ * wait; a loaded machine stays far below both. */
 #define WIDTH        512
 #define HEIGHT       512
 #define FRAME_BYTES  ((gsize) WIDTH * HEIGHT * 4)
 #define N_READERS    3
 #define FILE_LIMIT   (256 << 20) /* no process here may make the file larger */
-/* Bounds against blocking, not timings: a read bounded as it must be takes
- * at most 4 x 250 ms of lock waits, an unbounded one 10 s per wait; a loaded
- * machine stays far below both. */
 #define HANG_LIMIT   (10 * G_USEC_PER_SEC)
 #define READ_LIMIT   (5 * G_USEC_PER_SEC)
 #define HEADER_START SHMV_SEGMENT_DATA_OFFSET /* of the channel header, in the file */
