@@ -326,6 +326,7 @@ attach_reader (ShmvChannel *ch, int timeout_ms)
             break;
           continue;
         }
+      SHMV_TEST_POINT ("open:waiting");
       err = shmv_appear_watch_wait (watch, left, -1);
       if (err == EINTR)
         {
