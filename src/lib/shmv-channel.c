@@ -25,6 +25,7 @@
 #include "shmv-ofd.h"
 #include "shmv-safe-copy.h"
 #include "shmv-segment-private.h"
+#include "shmv-test-point.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -405,6 +406,7 @@ attach_reader (ShmvChannel *ch, int timeout_ms)
             break;
           continue;
         }
+      SHMV_TEST_POINT ("open:waiting");
       err = shmv_appear_watch_wait (watch, left, -1);
       if (err == EINTR)
         {
@@ -662,6 +664,7 @@ shmv_channel_begin_frame (ShmvChannel *ch,
     return false;
   if (!lock_current (ch))
     return false;
+  SHMV_TEST_POINT ("publish:locked");
 
   header = header_of (ch);
   target = pick_slot (header);
@@ -771,6 +774,7 @@ commit (ShmvChannel *ch, const char *source_name, const uint64_t *known_checksum
   ShmvChannelHeader *header = header_of (ch);
   ShmvSlot *slot = &header->slots[ch->frame_slot];
 
+  SHMV_TEST_POINT ("publish:filled");
   if (known_checksum != NULL)
     slot->checksum = *known_checksum;
   else
@@ -788,6 +792,7 @@ commit (ShmvChannel *ch, const char *source_name, const uint64_t *known_checksum
   store_u32 (&header->front, ch->frame_slot);
   __atomic_fetch_and (&header->state, ~SHMV_CHANNEL_WITHDRAWN, __ATOMIC_RELEASE);
   ch->last_published = announce (header);
+  SHMV_TEST_POINT ("publish:announced");
   ch->in_frame = false;
   shmv_segment_unlock (ch->seg);
   wake_readers (header);
@@ -954,6 +959,7 @@ try_snapshot (ShmvChannel *ch, void **pixels, size_t *capacity, ShmvFrameInfo *i
 
       if (!ensure_capacity (ch, pixels, capacity, slot.bytes))
         return SNAP_FAILED;
+      SHMV_TEST_POINT ("read:copying");
       if (!shmv_safe_copy_and_checksum (*pixels, src, slot.bytes, &checksum))
         {
           /* Truncated under us: look at the new size next time. */

@@ -5,6 +5,8 @@
 #define _GNU_SOURCE
 #include "shmv-ofd.h"
 
+#include "shmv-test-point.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <time.h>
@@ -52,6 +54,7 @@ shmv_ofd_lock_timeout (int fd, off_t byte, short type, int timeout_ms)
 
   while ((err = shmv_ofd_lock (fd, byte, type)) == EAGAIN && waited_us < timeout_ms * 1000)
     {
+      SHMV_TEST_POINT ("ofd:waiting");
       nanosleep (&pause, NULL);
       waited_us += 200;
     }

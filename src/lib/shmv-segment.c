@@ -26,6 +26,7 @@
 #include "shmv-names.h"
 #include "shmv-ofd.h"
 #include "shmv-syslock.h"
+#include "shmv-test-point.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -516,6 +517,7 @@ remove_if_current (const char *name, int fd, key_t lock_key)
   if (read_prefix (fd, &prefix))
     prefix_lock_key (name, &prefix, &lock_key);
   shmv_syslock_remove (lock_key);
+  SHMV_TEST_POINT ("remove:lock-removed");
   shm_unlink (name);
 }
 
@@ -625,6 +627,7 @@ init_new (
     return false;
   if (!open_lock (seg, &lock_key, true))
     return false;
+  SHMV_TEST_POINT ("create:lock-made");
 
   prefix = (ShmvSegmentPrefix *) seg->map;
   shmv_segment_prefix_init (prefix, seg->key, lock_key);
@@ -666,12 +669,16 @@ publish_name (ShmvSegment *seg)
 {
   char from[SHMV_PATH_SIZE], to[SHMV_PATH_SIZE];
 
+  SHMV_TEST_POINT ("create:complete");
   snprintf (from, sizeof from, "/proc/self/fd/%d", seg->fd);
   shm_path (to, seg->native_key);
   for (int attempt = 0; attempt < 4; attempt++)
     {
       if (linkat (AT_FDCWD, from, AT_FDCWD, to, AT_SYMLINK_FOLLOW) == 0)
-        return true;
+        {
+          SHMV_TEST_POINT ("create:named");
+          return true;
+        }
       if (errno != EEXIST)
         return fail_errno (seg, errno, "cannot name it");
       if (!try_reclaim (seg))
@@ -703,6 +710,7 @@ shmv_segment_create_initialized (
   while (seg->fd < 0 && errno == EINTR);
   if (seg->fd < 0)
     return fail_errno (seg, errno, "cannot create it in " SHMV_SHM_DIR);
+  SHMV_TEST_POINT ("create:nameless");
   seg->fd_writable = true;
   /* Exactly 0600, or 0640 on request, whatever the umask took away from the
    * 0600 open() asked for: the owner's next writer must get write access,
@@ -737,6 +745,7 @@ open_registered (ShmvSegment *seg, ShmvAccess access, bool *retry)
     seg->fd = open_name (seg, O_RDONLY);
   if (seg->fd < 0)
     return false;
+  SHMV_TEST_POINT ("attach:opened");
 
   err = shmv_ofd_lock_timeout (seg->fd, SHMV_OFD_USERS_BYTE, F_RDLCK, INIT_WAIT_MS);
   if (err == EAGAIN)
@@ -755,6 +764,7 @@ open_registered (ShmvSegment *seg, ShmvAccess access, bool *retry)
       *retry = true;
       return fail (seg, SHMV_ERROR_NOT_FOUND, "no such segment (it was just removed)");
     }
+  SHMV_TEST_POINT ("attach:registered");
   return true;
 }
 
@@ -825,6 +835,7 @@ shmv_segment_detach (ShmvSegment *seg)
   if (seg->fd_writable && !persistent)
     {
       shmv_ofd_lock (seg->fd, SHMV_OFD_USERS_BYTE, F_UNLCK);
+      SHMV_TEST_POINT ("detach:unregistered");
       if (shmv_ofd_lock (seg->fd, SHMV_OFD_USERS_BYTE, F_WRLCK) == 0)
         remove_if_current (seg->native_key, seg->fd, seg->lock.key);
     }

@@ -11,8 +11,8 @@
  * a counter and @what. Free with g_free(). */
 char *shmv_test_unique_key (const char *what);
 
-/* The directory of test data shipped with the project (tests/data) and the
- * PngSuite directory beside the project, or NULL when it is absent. */
+/* PngSuite, shipped with the project in tests/data/pngsuite (found through
+ * G_TEST_SRCDIR); aborts when it is absent. Call after g_test_init(). */
 const char *shmv_test_pngsuite_dir (void);
 
 /* Runs @argv (NULL-terminated) to completion; returns its wait status and

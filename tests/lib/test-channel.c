@@ -9,6 +9,7 @@
 #include "shmv-names.h"
 #include "shmv-segment-private.h"
 #include "shmv-syslock.h"
+#include "shmv-test-point.h"
 #include "lib-test-util.h"
 #include "shmv-test-util.h"
 
@@ -122,30 +123,63 @@ test_reader_of_missing_channel (void)
   shmv_channel_free (reader);
 }
 
+static int waiting_fd = -1;
+
+/* The reader is about to sleep until the channel appears: tell the writer. */
+static void
+announce_waiting (const char *point)
+{
+  if (strcmp (point, "open:waiting") == 0 && waiting_fd >= 0)
+    {
+      g_assert_cmpint (write (waiting_fd, "w", 1), ==, 1);
+      close (waiting_fd);
+      waiting_fd = -1;
+    }
+}
+
+/* The writer creates the channel only once the reader waits for it (test
+ * point "open:waiting"), and keeps it until the reader has seen its frame
+ * (closing removes it): no sleep decides which path is tested. */
 static void
 test_reader_waits_for_channel (void)
 {
   g_autofree char *key = shmv_test_unique_key ("appear");
   ShmvChannel *reader = shmv_channel_new (key);
-  int status;
-  pid_t pid = fork ();
+  int status, waiting[2], done[2];
+  pid_t pid;
+  char byte = 0;
 
+  g_assert_no_errno (pipe (waiting));
+  g_assert_no_errno (pipe (done));
+  pid = fork ();
   if (pid == 0)
     {
       ShmvChannel *writer = shmv_channel_new (key);
 
-      g_usleep (200 * 1000);
+      close (waiting[1]);
+      close (done[1]);
+      if (read (waiting[0], &byte, 1) != 1)
+        _exit (3); /* the reader never waited */
       if (!shmv_channel_open (writer, SHMV_CHANNEL_WRITER, 0))
         _exit (1);
       lib_test_publish_seed (writer, 8, 8, SHMV_FORMAT_RGBA8, 1);
-      g_usleep (500 * 1000);
+      if (read (done[0], &byte, 1) != 0)
+        _exit (2);
       shmv_channel_free (writer);
       _exit (0);
     }
+  close (waiting[0]);
+  close (done[0]);
+  waiting_fd = waiting[1];
+  shmv_test_point_hook = announce_waiting;
   g_assert_true (shmv_channel_open (reader, SHMV_CHANNEL_READER, 5000));
+  shmv_test_point_hook = NULL;
+  g_assert_cmpint (waiting_fd, ==, -1);
   g_assert_true (shmv_channel_wait (reader, 0, 5000));
   g_assert_cmpuint (shmv_channel_generation (reader), >, 0);
+  close (done[1]);
   g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFEXITED (status));
   g_assert_cmpint (WEXITSTATUS (status), ==, 0);
   shmv_channel_free (reader);
 }

@@ -77,12 +77,13 @@ test_killed_holder_releases_within_a_second (void)
   g_assert_false (shmv_segment_try_lock (seg, 50));
   g_assert_cmpint (shmv_segment_error (seg), ==, SHMV_ERROR_TIMEOUT);
 
+  /* Reaped: the kernel undid its hold as it exited, so the lock is free
+   * now, without waiting (a time bound would measure the machine's load). */
   shmv_test_kill (holder);
   start = g_get_monotonic_time ();
-  g_assert_true (shmv_segment_try_lock (seg, 1000));
+  g_assert_true (shmv_segment_try_lock (seg, 0));
   elapsed_us = g_get_monotonic_time () - start;
-  g_test_message ("lock recovered %" G_GINT64_FORMAT " µs after the holder's death", elapsed_us);
-  g_assert_cmpint (elapsed_us, <, G_USEC_PER_SEC);
+  g_test_message ("lock taken %" G_GINT64_FORMAT " µs after the holder was reaped", elapsed_us);
   g_assert_true (shmv_segment_lock_owner_died (seg));
   g_assert_true (shmv_segment_unlock (seg));
 

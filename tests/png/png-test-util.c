@@ -13,6 +13,7 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#define _GNU_SOURCE
 #include "png-test-util.h"
 
 #include <glib/gstdio.h>
@@ -20,6 +21,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <grp.h>
+#include <unistd.h>
 #include <zlib.h>
 
 static const guint8 png_signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
@@ -624,6 +628,51 @@ png_test_tmpdir_remove (const char *dir)
         g_assert_cmpint (g_unlink (path), ==, 0);
     }
   g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+#define NOBODY 65534
+
+static void
+give_to_nobody (const char *dir)
+{
+  g_autoptr (GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  g_assert_nonnull (handle);
+  g_assert_cmpint (lchown (dir, NOBODY, NOBODY), ==, 0);
+  while ((name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_assert_cmpint (lchown (path, NOBODY, NOBODY), ==, 0);
+    }
+}
+
+void
+png_test_run_unprivileged (const char *dir, GTestDataFunc func, gconstpointer data)
+{
+  pid_t pid;
+  int status;
+
+  if (geteuid () != 0)
+    {
+      func (data);
+      return;
+    }
+  give_to_nobody (dir);
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      if (setgroups (0, NULL) < 0 || setresgid (NOBODY, NOBODY, NOBODY) < 0 ||
+          setresuid (NOBODY, NOBODY, NOBODY) < 0)
+        _exit (2);
+      func (data); /* a failed assertion aborts the child */
+      _exit (0);
+    }
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
 }
 
 /* g_ptr_array_sort() hands the comparison pointers to the elements. */

@@ -82,6 +82,11 @@ GBytes *png_test_header_only (guint32 width, guint32 height);
 char *png_test_tmpdir_new (void);
 void png_test_tmpdir_remove (const char *dir);
 
+/* Runs @func (@data) where file modes bind: directly, or, as root (whom
+ * modes do not stop), in a child that has become nobody (uid 65534) after
+ * giving it @dir and what @dir holds; asserts that the child succeeded. */
+void png_test_run_unprivileged (const char *dir, GTestDataFunc func, gconstpointer data);
+
 /* The names in @dir, sorted, as a NULL-terminated array. */
 GStrv png_test_dir_list (const char *dir);
 

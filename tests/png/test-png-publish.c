@@ -139,11 +139,6 @@ test_pngsuite (Fixture *f, gconstpointer data)
   g_auto (GStrv) names = NULL;
   uint32_t generation = 0;
 
-  if (dir == NULL)
-    {
-      g_test_skip ("PngSuite not found (set SHMV_PNGSUITE_DIR)");
-      return;
-    }
   names = png_test_dir_list (dir);
   for (char **n = names; *n != NULL; n++)
     {
@@ -218,11 +213,6 @@ test_pngsuite_corrupt_keeps_previous (Fixture *f, gconstpointer data)
   ShmvStatus status;
   guint refused = 0;
 
-  if (dir == NULL)
-    {
-      g_test_skip ("PngSuite not found (set SHMV_PNGSUITE_DIR)");
-      return;
-    }
   good = write_spec_file (f, "good.png", 5, 5, PNG_COLOR_TYPE_GRAY, 8, FALSE, FALSE);
   assert_published (shmv_png_publish (good, NULL, f->writer, &status), &status);
   names = png_test_dir_list (dir);

@@ -6,6 +6,7 @@
 #include "stress-util.h"
 
 #include "shmv-segment-private.h"
+#include "shmv-test-point.h"
 #include "shmv-test-util.h"
 
 #include <errno.h>
@@ -214,16 +215,36 @@ stress_kill (pid_t pid)
   forget_child (pid);
 }
 
-int
-stress_wait (pid_t pid, int timeout_ms)
+static const char *stop_point;
+static int stop_countdown;
+
+static void
+stop_here (const char *point)
+{
+  if (strcmp (point, stop_point) == 0 && --stop_countdown == 0)
+    raise (SIGSTOP);
+}
+
+void
+stress_stop_at (const char *point, int nth)
+{
+  stop_point = point;
+  stop_countdown = nth;
+  shmv_test_point_hook = stop_here;
+}
+
+static int
+wait_for (pid_t pid, int timeout_ms, int flags)
 {
   gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
   int status;
 
   for (;;)
     {
-      pid_t got = waitpid (pid, &status, WNOHANG);
+      pid_t got = waitpid (pid, &status, WNOHANG | flags);
 
+      if (got == pid && WIFSTOPPED (status))
+        return status;
       if (got == pid)
         {
           forget_child (pid);
@@ -238,6 +259,18 @@ stress_wait (pid_t pid, int timeout_ms)
         }
       g_usleep (2000);
     }
+}
+
+int
+stress_wait (pid_t pid, int timeout_ms)
+{
+  return wait_for (pid, timeout_ms, 0);
+}
+
+int
+stress_wait_stopped (pid_t pid, int timeout_ms)
+{
+  return wait_for (pid, timeout_ms, WUNTRACED);
 }
 
 /* Async-signal-safe: pread, semget, semctl, shm_unlink, kill. */

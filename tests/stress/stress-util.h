@@ -61,6 +61,16 @@ void stress_kill (pid_t pid);
  * killing it when it did not exit in time. */
 int stress_wait (pid_t pid, int timeout_ms);
 
+/* In a child: stops it (SIGSTOP) when the library reaches its @nth (1 the
+ * first) SHMV_TEST_POINT named @point, so that the parent kills it exactly
+ * there (shmv-test-point.h). @point must outlive the child's use of it. */
+void stress_stop_at (const char *point, int nth);
+
+/* Waits up to @timeout_ms for @pid to stop or end (a bound against hangs,
+ * not a timing); returns its wait status (WIFSTOPPED when it stopped), or
+ * -1 after killing it when it did neither. */
+int stress_wait_stopped (pid_t pid, int timeout_ms);
+
 /* Remembers @key's channel so that an abort or a timeout still removes it;
  * installs the signal handlers on first use. */
 void stress_register_key (const char *key);

@@ -39,13 +39,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* HANG_LIMIT and READ_LIMIT bound blocking, not speed: a read bounded as it
+ * must be waits at most 4 x 250 ms for the lock, an unbounded one 10 s per
+ * wait; a loaded machine stays far below both. */
 #define WIDTH        512
 #define HEIGHT       512
 #define FRAME_BYTES  ((gsize) WIDTH * HEIGHT * 4)
 #define N_READERS    3
 #define FILE_LIMIT   (256 << 20) /* no process here may make the file larger */
-#define HANG_LIMIT   (5 * G_USEC_PER_SEC)
-#define READ_LIMIT   (2 * G_USEC_PER_SEC)
+#define HANG_LIMIT   (10 * G_USEC_PER_SEC)
+#define READ_LIMIT   (5 * G_USEC_PER_SEC)
 #define HEADER_START SHMV_SEGMENT_DATA_OFFSET /* of the channel header, in the file */
 
 enum
@@ -683,6 +686,8 @@ hold_lock_main (gpointer data)
     return 1;
   header = shmv_segment_data (seg);
   header->slots[header->front % SHMV_CHANNEL_SLOTS].seq |= 1;
+  /* Tell the parent, which kills it when done (a stopped holder holds). */
+  raise (SIGSTOP);
   for (;;)
     pause ();
 }
@@ -718,9 +723,11 @@ test_read_bounded_when_lock_is_held (void)
   s.writer = stress_open (key, SHMV_CHANNEL_WRITER);
   g_assert_true (stress_publish (s.writer, WIDTH, HEIGHT, 2, scratch));
   holder = stress_fork (hold_lock_main, &s);
-  g_usleep (100000);
-  g_assert_cmpint (waitpid (holder, &status, WNOHANG), ==, 0); /* holds the lock */
-  status = stress_wait (stress_fork (timed_read_main, &s), 3000);
+  /* It holds the lock once it has stopped itself: no sleep to hope for it. */
+  g_assert_true (WIFSTOPPED (stress_wait_stopped (holder, 30000)));
+  /* Far below the 40 s of the unbounded read, far above a bounded one's
+   * second or two, even on a loaded machine. */
+  status = stress_wait (stress_fork (timed_read_main, &s), 15000);
   stress_kill (holder);
   if (status == -1)
     stress_protection_failed (

@@ -2,7 +2,11 @@
  *
  * Scenario 2 of docs/RELIABILITY.md. This process publishes Full-HD RGBA
  * frames without a pause and times every publish, while reader processes
- * copy frames and are killed with SIGKILL at random moments, then replaced.
+ * copy frames and are killed with SIGKILL, then replaced: every other kill at
+ * a random moment, the others exactly in the middle of a copy (a reader made
+ * for it stops itself at the library's "read:copying" test point, see
+ * shmv-test-point.h), so that kills mid-copy and with the lock held happen in
+ * every run, however loaded the machine.
  * Most readers take no lock at all; one kind takes the segment lock around
  * its copy, as a reader does after losing the race to the writer four times
  * (try_snapshot's locked attempt), so that kills also land while a reader
@@ -13,7 +17,7 @@
  * the lock has it released by the kernel (SEM_UNDO). Take the lock without
  * SEM_UNDO, or make plain readers lock, and a killed reader leaves the lock
  * taken: the next publish fails after the 10 s lock timeout, and the test
- * fails on that publish or on the 1 s latency bound.
+ * fails on that publish (the latency figures are figures, not bounds).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -31,7 +35,8 @@
 #define HEIGHT      1080
 #define FRAME_BYTES ((gsize) WIDTH * HEIGHT * 4)
 #define N_READERS   3
-#define LATENCY_MAX G_USEC_PER_SEC
+/* Only against hangs: a loaded machine may be slow, never wrong. */
+#define HANG_MS 30000
 
 typedef struct
 {
@@ -53,6 +58,7 @@ typedef struct
   const char *key;
   Slot *slot;
   gboolean locking;
+  int stop_nth; /* stops itself in its nth copy (stress_stop_at), or 0 */
 } Reader;
 
 static void
@@ -85,6 +91,8 @@ reader_main (gpointer data)
   gpointer buf = NULL;
   gsize cap = 0;
 
+  if (reader->stop_nth > 0)
+    stress_stop_at ("read:copying", reader->stop_nth);
   if (!shmv_channel_open (ch, SHMV_CHANNEL_READER, 5000) ||
       !shmv_segment_attach (seg, SHMV_ACCESS_READ_ONLY))
     return 1;
@@ -123,6 +131,7 @@ typedef struct
   StressSamples baseline;
   StressSamples latency;
   int kills;
+  int stopped; /* of the kills, those of a reader stopped mid-copy */
   int mid_copy;
   int holding_lock;
   guint64 reads;
@@ -140,17 +149,34 @@ timed_publish (ShmvChannel *writer, guint32 seed, gpointer scratch, StressSample
   stress_samples_add (samples, g_get_monotonic_time () - start);
 }
 
-/* Kills one reader at random (noting what it was doing) and replaces it. */
+/* Kills one reader (noting what it was doing) and replaces it: every
+ * other time at a random moment, else the replacement made before, which
+ * stops itself mid-copy (with the lock held if it is the locking reader) in
+ * its first to third copy. A stopped lock holder blocks the writer: it is
+ * killed before the next publish. */
 static void
 kill_a_reader (Reader *readers, pid_t *pids, GRand *rand, Figures *f)
 {
   int victim = g_rand_int_range (rand, 0, N_READERS);
   Slot *slot = readers[victim].slot;
 
-  /* Wait until it is reading, so that the kill lands mid-copy. */
-  while (!g_atomic_int_get (&slot->ready))
-    g_usleep (200);
-  g_usleep ((gulong) g_rand_int_range (rand, 0, 3000));
+  if (f->kills % 2 == 0)
+    {
+      kill (pids[victim], SIGKILL);
+      g_assert_true (WIFSIGNALED (stress_wait (pids[victim], HANG_MS)));
+      readers[victim].stop_nth = 1 + f->kills / 2 % 3;
+      pids[victim] = spawn_reader (&readers[victim]);
+      g_assert_true (WIFSTOPPED (stress_wait_stopped (pids[victim], HANG_MS)));
+      readers[victim].stop_nth = 0;
+      f->stopped++;
+    }
+  else
+    {
+      /* Wait until it is reading, so that the kill may land mid-copy. */
+      while (!g_atomic_int_get (&slot->ready))
+        g_usleep (200);
+      g_usleep ((gulong) g_rand_int_range (rand, 0, 3000));
+    }
   f->mid_copy += g_atomic_int_get (&slot->in_copy);
   f->holding_lock += g_atomic_int_get (&slot->holding_lock);
   stress_kill (pids[victim]);
@@ -168,6 +194,7 @@ report (Figures *f, guint32 publishes)
   const char *t = "reader-crash";
 
   stress_figure (t, "reader_kills", "%d", f->kills);
+  stress_figure (t, "kills_stopped_mid_copy", "%d", f->stopped);
   stress_figure (t, "kills_mid_copy", "%d", f->mid_copy);
   stress_figure (t, "kills_holding_lock", "%d", f->holding_lock);
   stress_figure (t, "publishes", "%u", publishes);
@@ -183,8 +210,9 @@ report (Figures *f, guint32 publishes)
 
   g_assert_cmpuint (f->torn, ==, 0);
   g_assert_cmpuint (f->errors, ==, 0);
-  g_assert_cmpint (stress_samples_max (&f->latency), <, LATENCY_MAX);
-  g_assert_cmpint (f->mid_copy, >, f->kills / 2);
+  /* Half the kills land mid-copy by construction, some with the lock held. */
+  g_assert_cmpint (f->stopped, >=, f->kills / 2);
+  g_assert_cmpint (f->mid_copy, >=, f->stopped);
   g_assert_cmpint (f->holding_lock, >, 0);
 }
 
@@ -211,7 +239,7 @@ test_readers_killed_mid_copy (void)
   g_assert_true (stress_publish (writer, WIDTH, HEIGHT, seed++, scratch));
   for (int i = 0; i < N_READERS; i++)
     {
-      readers[i] = (Reader){ key, &shared->slots[i], i == 0 };
+      readers[i] = (Reader){ key, &shared->slots[i], i == 0, 0 };
       pids[i] = spawn_reader (&readers[i]);
     }
 
