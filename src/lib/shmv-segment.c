@@ -506,7 +506,13 @@ read_our_prefix (ShmvSegment *seg, int fd, ShmvSegmentPrefix *prefix)
 
 /* Removes the segment open as @fd, if @name still points at it, and its
  * lock: the one its prefix names, or @lock_key if the prefix is gone or
- * scribbled on. */
+ * scribbled on.
+ *
+ * The lock goes first, so that a remover killed half-way leaves a segment
+ * without a lock (made again by its next user), never a lock without a
+ * segment. It goes again after the name: a user that made the lock anew in
+ * between (open_lock()) checked the name before we took it, and its set must
+ * not outlive the segment. */
 static void
 remove_if_current (const char *name, int fd, key_t lock_key)
 {
@@ -519,6 +525,13 @@ remove_if_current (const char *name, int fd, key_t lock_key)
   shmv_syslock_remove (lock_key);
   SHMV_TEST_POINT ("remove:lock-removed");
   shm_unlink (name);
+  shmv_syslock_remove (lock_key);
+}
+
+static const ShmvSegmentPrefix *
+prefix_of (const ShmvSegment *seg)
+{
+  return (const ShmvSegmentPrefix *) seg->map;
 }
 
 static bool
@@ -544,15 +557,37 @@ close_fd (ShmvSegment *seg)
 }
 
 static bool
-open_lock (ShmvSegment *seg, key_t *key, bool probe)
+fail_lock_open (ShmvSegment *seg, int err)
 {
-  int err = shmv_syslock_open (&seg->lock, key, probe);
-
   if (err == EACCES)
     return fail (seg, SHMV_ERROR_PERMISSION_DENIED,
                  "its lock semaphore is not ours (another user's, or not a shmview lock)");
+  return fail_errno (seg, err, "cannot open its lock semaphore");
+}
+
+/* Opens the segment's lock at @key, making it if it is missing (its
+ * creator makes it only once the segment has its name, and a removal may
+ * take it from under a live handle). A lock is made only for a segment that
+ * its name points at, and the name is checked again once it is made: a set
+ * made for a segment removed meanwhile would be no one's, for ever. Fails
+ * with NOT_FOUND when the segment was removed. */
+static bool
+open_lock (ShmvSegment *seg, key_t key)
+{
+  int err;
+
+  if (!name_is_fd (seg->native_key, seg->fd))
+    return fail (seg, SHMV_ERROR_NOT_FOUND, "it was removed");
+  SHMV_TEST_POINT ("lock:opening");
+  err = shmv_syslock_open (&seg->lock, key);
   if (err != 0)
-    return fail_errno (seg, err, "cannot open its lock semaphore");
+    return fail_lock_open (seg, err);
+  if (seg->lock.created && !name_is_fd (seg->native_key, seg->fd))
+    {
+      shmv_syslock_remove (key);
+      shmv_syslock_close (&seg->lock);
+      return fail (seg, SHMV_ERROR_NOT_FOUND, "it was removed");
+    }
   return true;
 }
 
@@ -625,9 +660,11 @@ init_new (
     return fail_errno (seg, err, "cannot reserve its memory");
   if (!map_fd (seg, total, SHMV_ACCESS_READ_WRITE))
     return false;
-  if (!open_lock (seg, &lock_key, true))
-    return false;
-  SHMV_TEST_POINT ("create:lock-made");
+  /* Only the key: the set is made once the segment has its name, so a
+   * creator killed before that leaves nothing at all. */
+  err = shmv_syslock_choose (&lock_key);
+  if (err != 0)
+    return fail_lock_open (seg, err);
 
   prefix = (ShmvSegmentPrefix *) seg->map;
   shmv_segment_prefix_init (prefix, seg->key, lock_key);
@@ -703,7 +740,6 @@ shmv_segment_create_initialized (
   if (seg->owner != geteuid ())
     return fail (seg, SHMV_ERROR_PERMISSION_DENIED, "cannot create a segment for another user");
   total = SHMV_SEGMENT_DATA_OFFSET + page_round (size);
-  seg->lock.created = false;
 
   do
     seg->fd = open (SHMV_SHM_DIR, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
@@ -717,13 +753,20 @@ shmv_segment_create_initialized (
    * and no one else ever does. */
   if (fchmod (seg->fd, seg->sharing == SHMV_SHARING_GROUP ? 0640 : 0600) < 0)
     ok = fail_errno (seg, errno, "cannot set its mode");
-  else
-    ok = init_new (seg, total, access, init, user_data) && publish_name (seg);
+  else if (!init_new (seg, total, access, init, user_data) || !publish_name (seg))
+    ok = false;
+  else if (!(ok = open_lock (seg, prefix_of (seg)->lock_key)))
+    {
+      /* Named, but its lock cannot be had (a set planted at its key since
+       * we chose it, or no room for one): take the name back. */
+      ShmvStatus status = seg->status;
+
+      remove_if_current (seg->native_key, seg->fd, prefix_of (seg)->lock_key);
+      seg->status = status;
+    }
+  SHMV_TEST_POINT ("create:lock-made");
   if (!ok)
     {
-      /* A lock made for a segment that never got its name is nobody's. */
-      if (seg->lock.created)
-        shmv_syslock_remove (seg->lock.key);
       undo_attach (seg);
       return false;
     }
@@ -788,7 +831,7 @@ validate_and_map (ShmvSegment *seg, ShmvAccess access)
     return true;
   if (!prefix_lock_key (seg->native_key, &prefix, &lock_key))
     return fail (seg, SHMV_ERROR_CORRUPT, "its prefix names a lock it cannot have");
-  return open_lock (seg, &lock_key, false);
+  return open_lock (seg, lock_key);
 }
 
 bool
@@ -873,24 +916,11 @@ lock_with_timeout (ShmvSegment *seg, int timeout_ms)
   err = shmv_syslock_acquire (&seg->lock, timeout_ms);
   if (err == EIDRM || err == EINVAL)
     {
-      /* Someone removed the lock under us: make it anew, but only for a
-       * segment that its name still points at. shmv_segment_remove() takes
-       * the name with the lock, and a lock made for an unlinked segment
-       * would be nobody's, for ever (the caller learns NOT_FOUND and
-       * follows the name instead). */
-      key_t key = seg->lock.key;
-
-      if (!name_is_fd (seg->native_key, seg->fd))
-        return fail (seg, SHMV_ERROR_NOT_FOUND, "it was removed");
-      if (!open_lock (seg, &key, false))
+      /* Someone removed the lock under us: make it anew if the segment
+       * still has its name (else the caller learns NOT_FOUND and follows
+       * the name instead). */
+      if (!open_lock (seg, seg->lock.key))
         return false;
-      /* Removed meanwhile, between its lock and its name: ours is no one's. */
-      if (seg->lock.created && !name_is_fd (seg->native_key, seg->fd))
-        {
-          shmv_syslock_remove (key);
-          shmv_syslock_close (&seg->lock);
-          return fail (seg, SHMV_ERROR_NOT_FOUND, "it was removed");
-        }
       err = shmv_syslock_acquire (&seg->lock, timeout_ms);
     }
   if (err == ETIMEDOUT)

@@ -64,30 +64,40 @@ open_one (key_t key, bool *created)
 }
 
 int
-shmv_syslock_open (ShmvSysLock *lock, key_t *key, bool probe)
+shmv_syslock_choose (key_t *key)
 {
-  int n_tries = probe ? SHMV_SYSLOCK_MAX_PROBES : 1;
-  int semid = -EACCES;
-
-  for (int i = 0; i < n_tries; i++)
+  for (int i = 0; i < SHMV_SYSLOCK_MAX_PROBES; i++)
     {
-      bool created;
+      struct semid_ds ds;
+      int semid = semget (*key + i, 0, 0);
 
-      semid = open_one (*key + i, &created);
-      if (semid >= 0)
+      if (semid < 0 && errno != ENOENT && errno != EACCES)
+        return errno;
+      /* Free, or a set of ours that a crashed creator of an older version
+       * left: either is fine to use. */
+      if (semid < 0 ? errno == ENOENT : semctl (semid, 0, IPC_STAT, &ds) == 0 && is_ours (&ds))
         {
           *key += i;
-          lock->key = *key;
-          lock->semid = semid;
-          lock->held = false;
-          lock->owner_died = false;
-          lock->created = created;
           return 0;
         }
-      if (semid != -EACCES)
-        break;
     }
-  return -semid;
+  return EACCES;
+}
+
+int
+shmv_syslock_open (ShmvSysLock *lock, key_t key)
+{
+  bool created;
+  int semid = open_one (key, &created);
+
+  if (semid < 0)
+    return -semid;
+  lock->key = key;
+  lock->semid = semid;
+  lock->held = false;
+  lock->owner_died = false;
+  lock->created = created;
+  return 0;
 }
 
 static int

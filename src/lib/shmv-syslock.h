@@ -21,14 +21,20 @@ typedef struct
     0, -1, false, false, false                                                                     \
   }
 
-/* How many keys from the first one open() may try. */
+/* How many keys from the first one choose() may try. */
 #define SHMV_SYSLOCK_MAX_PROBES 16
 
-/* Opens the lock at @key, creating it free. If the set at @key is not one we
- * can use (another user made or owns it, it is open to others, or it is not
- * a set of two) and @probe is true, tries the next keys and stores the one
- * it got in *@key. Returns 0 or an errno value (EACCES: not ours). */
-int shmv_syslock_open (ShmvSysLock *lock, key_t *key, bool probe);
+/* Picks the key for a new segment's lock: the first of @key and the keys
+ * after it at which there is no set, or a set we can use (see open()).
+ * Makes nothing: the set is made when the segment has its name. Returns 0
+ * with *@key set, EACCES when all are taken, or an errno value. */
+int shmv_syslock_choose (key_t *key);
+
+/* Opens the lock at @key, creating it free if there is none (then
+ * @lock->created is true). Returns 0 or an errno value; EACCES: the set
+ * there is not ours (another user made or owns it, it is open to others,
+ * or it is not a set of two). */
+int shmv_syslock_open (ShmvSysLock *lock, key_t key);
 
 /* Waits up to @timeout_ms (< 0: forever). Returns 0, ETIMEDOUT or an errno. */
 int shmv_syslock_acquire (ShmvSysLock *lock, int timeout_ms);

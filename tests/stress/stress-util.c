@@ -5,7 +5,9 @@
 #define _GNU_SOURCE
 #include "stress-util.h"
 
+#include "shmv-names.h"
 #include "shmv-segment-private.h"
+#include "shmv-syslock.h"
 #include "shmv-test-point.h"
 #include "shmv-test-util.h"
 
@@ -415,6 +417,24 @@ stress_assert_nothing_left (const char *key, int lock_key)
       g_assert_false (stress_lock_exists (lock_key));
       g_assert_false (stress_ipcs_lists (lock_key));
     }
+}
+
+int
+stress_count_lock_sets (const char *key)
+{
+  ShmvSegment *seg = shmv_segment_new (key);
+  key_t first = shmv_sysv_key_for (shmv_segment_native_key (seg));
+  int n = 0;
+
+  shmv_segment_free (seg);
+  for (int i = 0; i < SHMV_SYSLOCK_MAX_PROBES; i++)
+    {
+      gboolean exists = stress_lock_exists (first + i);
+
+      g_assert_cmpint (stress_ipcs_lists (first + i), ==, exists);
+      n += exists;
+    }
+  return n;
 }
 
 ShmvChannel *

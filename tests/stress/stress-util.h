@@ -89,6 +89,10 @@ gboolean stress_lock_exists (int lock_key);
  * administrator would; FALSE when ipcs is missing). */
 gboolean stress_ipcs_lists (int lock_key);
 
+/* How many System V sets exist at the keys the lock of @key's segment may
+ * have, asked of the kernel and of `ipcs -s` (which must agree). */
+int stress_count_lock_sets (const char *key);
+
 /* Asserts that neither @key's segment nor its lock @lock_key is left. */
 void stress_assert_nothing_left (const char *key, int lock_key);
 

@@ -280,26 +280,6 @@ test_stalled_png_does_not_block_writers (void)
   stress_assert_nothing_left (key, -1);
 }
 
-/* How many System V sets exist at the keys the lock of @ch's name may have,
- * asked of the kernel and of `ipcs -s` (which must agree when present). */
-static int
-count_lock_sets (ShmvChannel *ch)
-{
-  key_t first = shmv_sysv_key_for (shmv_channel_native_key (ch));
-  g_autofree char *ipcs = g_find_program_in_path ("ipcs");
-  int n = 0;
-
-  for (int i = 0; i < SHMV_SYSLOCK_MAX_PROBES; i++)
-    {
-      gboolean exists = semget (first + i, 0, 0) >= 0;
-
-      if (ipcs != NULL)
-        g_assert_cmpint (stress_ipcs_lists (first + i), ==, exists);
-      n += exists;
-    }
-  return n;
-}
-
 static int
 remove_main (gpointer data)
 {
@@ -322,12 +302,12 @@ test_removed_under_writer_is_recreated (void)
   writer = stress_open (key, SHMV_CHANNEL_WRITER);
   publish_seed (writer, SMALL, 1);
   g_assert_null (shmv_channel_recreated (writer));
-  g_assert_cmpint (count_lock_sets (writer), ==, 1);
+  g_assert_cmpint (stress_count_lock_sets (key), ==, 1);
 
   for (guint32 seed = 2; seed <= 3; seed++)
     {
       run_child (remove_main, key);
-      g_assert_cmpint (count_lock_sets (writer), ==, 0);
+      g_assert_cmpint (stress_count_lock_sets (key), ==, 0);
       publish_seed (writer, SMALL, seed);
       g_assert_nonnull (shmv_channel_recreated (writer));
       g_test_message ("%s", shmv_channel_recreated (writer));
@@ -339,7 +319,7 @@ test_removed_under_writer_is_recreated (void)
         g_error ("a fresh reader cannot open the channel: %s", shmv_channel_error_string (reader));
       assert_reads_seed (reader, seed);
       shmv_channel_free (reader);
-      g_assert_cmpint (count_lock_sets (writer), ==, 1);
+      g_assert_cmpint (stress_count_lock_sets (key), ==, 1);
     }
 
   publish_seed (writer, SMALL, 4);
@@ -455,7 +435,7 @@ replaced:
   assert_reads_seed (reader, 2);
   shmv_channel_free (reader);
   lock_key = stress_lock_key_of (key);
-  g_assert_cmpint (count_lock_sets (writer), ==, 1);
+  g_assert_cmpint (stress_count_lock_sets (key), ==, 1);
   shmv_channel_free (writer);
   stress_assert_nothing_left (key, lock_key);
 }
