@@ -520,7 +520,8 @@ remove_if_current (const char *name, int fd, key_t lock_key)
 
   if (!name_is_fd (name, fd))
     return;
-  if (read_prefix (fd, &prefix))
+  /* A damaged prefix may name any key: the first one is then the best guess. */
+  if (read_prefix (fd, &prefix) && prefix.check == prefix_check (&prefix))
     prefix_lock_key (name, &prefix, &lock_key);
   shmv_syslock_remove (lock_key);
   SHMV_TEST_POINT ("remove:lock-removed");
