@@ -684,19 +684,26 @@ encoder_write_step (void *data)
   return true;
 }
 
+/* Checks the arguments of a save and makes @enc ready to encode them to
+ * the file @name (its descriptor is the caller's to open). */
 static bool
-check_save_args (const char *path,
-                 const void *pixels,
-                 uint32_t width,
-                 uint32_t height,
-                 size_t stride,
-                 ShmvFormat format,
-                 ShmvStatus *status)
+begin_save (PngEncoder *enc,
+            const char *name,
+            const void *pixels,
+            uint32_t width,
+            uint32_t height,
+            size_t stride,
+            ShmvFormat format,
+            ShmvStatus *status)
 {
   unsigned bpp = shmv_format_bytes_per_pixel (format);
   const char *what = NULL;
 
-  if (path == NULL || pixels == NULL)
+  *enc = (PngEncoder) {
+    .pixels = pixels, .width = width, .height = height, .stride = stride, .format = format
+  };
+  shmv_status_clear (status);
+  if (name == NULL || pixels == NULL)
     what = "no path or no pixels given";
   else if (bpp == 0)
     what = "invalid pixel format";
@@ -705,8 +712,8 @@ check_save_args (const char *path,
   else if (stride / bpp < width)
     what = "stride shorter than a row";
   if (what == NULL)
-    return true;
-  shmv_status_set (status, SHMV_ERROR_INVALID_ARGUMENT, "%s: %s", path != NULL ? path : "(null)",
+    return io_init (&enc->file, name, status, true);
+  shmv_status_set (status, SHMV_ERROR_INVALID_ARGUMENT, "%s: %s", name != NULL ? name : "(null)",
                    what);
   return false;
 }
@@ -911,9 +918,7 @@ shmv_png_save (const char *path,
                ShmvFormat format,
                ShmvStatus *status)
 {
-  PngEncoder enc = {
-    .pixels = pixels, .width = width, .height = height, .stride = stride, .format = format
-  };
+  PngEncoder enc;
   char *target = NULL;
   char *temp_path = NULL;
   struct stat st;
@@ -921,9 +926,7 @@ shmv_png_save (const char *path,
   bool opened;
   bool ok = false;
 
-  shmv_status_clear (status);
-  if (!check_save_args (path, pixels, width, height, stride, format, status) ||
-      !io_init (&enc.file, path, status, true))
+  if (!begin_save (&enc, path, pixels, width, height, stride, format, status))
     return false;
   target = resolve_target (path, &st, &exists);
   if (target == NULL)
@@ -970,14 +973,10 @@ shmv_png_save_fd (int fd,
                   ShmvFormat format,
                   ShmvStatus *status)
 {
-  PngEncoder enc = {
-    .pixels = pixels, .width = width, .height = height, .stride = stride, .format = format
-  };
+  PngEncoder enc;
   bool ok;
 
-  shmv_status_clear (status);
-  if (!check_save_args (name, pixels, width, height, stride, format, status) ||
-      !io_init (&enc.file, name, status, true))
+  if (!begin_save (&enc, name, pixels, width, height, stride, format, status))
     return false;
   enc.file.fd = fd;
   ok = encoder_write (&enc);
