@@ -135,7 +135,7 @@ ctl_cmd_publish (const CtlOptions *options, const char *path)
           g_strdup_printf (_ ("Cannot open channel “%s” for writing"), options->key);
 
       ctl_signals_set_cleanup (NULL, NULL); /* we made nothing */
-      return fail_channel (ch, doing);
+      return fail_channel_error (options, ch, doing);
     }
   if (shmv_channel_recreated (ch) != NULL)
     ctl_warn (_ ("Channel “%s”: %s"), options->key, shmv_channel_recreated (ch));

@@ -274,12 +274,19 @@ check_header (ShmvChannel *ch)
   return reason == NULL || fail (ch, SHMV_ERROR_CORRUPT, reason);
 }
 
+/* Undoes a failed open, keeping its error. An open that failed on what it
+ * found only looked, and removes nothing (a corrupt channel is removed on
+ * purpose, by remove_corrupt() or gc); one that failed after making the
+ * channel takes it away again (@may_remove). */
 static void
-detach_keeping_status (ShmvChannel *ch)
+undo_open (ShmvChannel *ch, bool may_remove)
 {
   ShmvStatus saved = ch->status;
 
-  shmv_segment_detach (ch->seg);
+  if (may_remove)
+    shmv_segment_detach (ch->seg);
+  else
+    shmv_segment_leave (ch->seg);
   ch->status = saved;
 }
 
@@ -341,7 +348,7 @@ attach_checked (ShmvChannel *ch)
       if (attach_or_create (ch) && check_header (ch))
         return true;
       if (shmv_segment_is_attached (ch->seg))
-        detach_keeping_status (ch);
+        undo_open (ch, false);
       if (ch->status.code != SHMV_ERROR_CORRUPT || !remove_corrupt (ch))
         return false;
     }
@@ -365,7 +372,7 @@ open_writer (ShmvChannel *ch)
     return true;
   shmv_status_set_errno (&ch->status, err, "channel “%s”: cannot register as writer",
                          shmv_segment_key (ch->seg));
-  detach_keeping_status (ch);
+  undo_open (ch, true);
   return false;
 }
 
@@ -427,7 +434,7 @@ open_reader (ShmvChannel *ch, int timeout_ms)
     return false;
   if (!check_header (ch))
     {
-      detach_keeping_status (ch);
+      undo_open (ch, false);
       return false;
     }
   return true;

@@ -94,6 +94,11 @@ size_t shmv_segment_file_size (const ShmvSegment *seg);
  * collection), under the exclusive lock of the users byte. */
 void shmv_segment_remove_name_if_current (const char *name, int fd, key_t lock_key);
 
+/* Detaches without removing the segment, even as its last user: for a
+ * handle that only looked (an open that found the channel corrupt), since
+ * looking at a segment must never remove it. */
+bool shmv_segment_leave (ShmvSegment *seg);
+
 /* Whether the segment's name still points at the file this handle has open:
  * false once it was removed (and perhaps made again) under us. */
 bool shmv_segment_is_current (const ShmvSegment *seg);

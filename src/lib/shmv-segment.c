@@ -860,8 +860,9 @@ shmv_segment_attach (ShmvSegment *seg, ShmvAccess access)
   return false;
 }
 
-bool
-shmv_segment_detach (ShmvSegment *seg)
+/* Detaches; the last user removes the segment when @may_remove. */
+static bool
+detach (ShmvSegment *seg, bool may_remove)
 {
   bool persistent;
 
@@ -876,7 +877,7 @@ shmv_segment_detach (ShmvSegment *seg)
   /* Drop our shared lock, then ask for an exclusive one: of several handles
    * detaching at once, the last to let go always gets it, so exactly one
    * of them removes the segment. */
-  if (seg->fd_writable && !persistent)
+  if (may_remove && seg->fd_writable && !persistent)
     {
       shmv_ofd_lock (seg->fd, SHMV_OFD_USERS_BYTE, F_UNLCK);
       SHMV_TEST_POINT ("detach:unregistered");
@@ -885,6 +886,18 @@ shmv_segment_detach (ShmvSegment *seg)
     }
   close_fd (seg);
   return succeed (seg);
+}
+
+bool
+shmv_segment_detach (ShmvSegment *seg)
+{
+  return detach (seg, true);
+}
+
+bool
+shmv_segment_leave (ShmvSegment *seg)
+{
+  return detach (seg, false);
 }
 
 bool

@@ -123,6 +123,8 @@ fill (int fd, unsigned value)
   sem_t initial;
   ssize_t n;
 
+  /* sem_init() leaves padding alone: written to a file, it must be zero. */
+  memset (&initial, 0, sizeof initial);
   if (fchmod (fd, 0600) < 0 || sem_init (&initial, 1, value) < 0)
     return errno;
   do

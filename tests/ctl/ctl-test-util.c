@@ -79,10 +79,17 @@ ctl_runv_debug (const char *const *args, gboolean debug, char **out, char **err)
   if (!g_spawn_sync (NULL, argv, env, G_SPAWN_DEFAULT, NULL, NULL, &child_out, &child_err, &status,
                      &error))
     g_error ("cannot run %s: %s", argv[0], error->message);
+  /* Callers run one command after another into the same strings. */
   if (out != NULL)
-    *out = g_steal_pointer (&child_out);
+    {
+      g_free (*out);
+      *out = g_steal_pointer (&child_out);
+    }
   if (err != NULL)
-    *err = g_steal_pointer (&child_err);
+    {
+      g_free (*err);
+      *err = g_steal_pointer (&child_err);
+    }
   return exit_code (status);
 }
 

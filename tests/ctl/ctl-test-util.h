@@ -11,7 +11,7 @@
 
 /* Runs shmview-ctl with the NULL-terminated arguments; returns its exit
  * status (-1 if a signal killed it) and stores its output (either may be
- * NULL). The child runs in C.UTF-8 with LANGUAGE unset, so messages are
+ * NULL; a string already there, NULL or owned, is freed first). The child runs in C.UTF-8 with LANGUAGE unset, so messages are
  * English whatever the developer's environment says. */
 int ctl_run (char **out, char **err, ...) G_GNUC_NULL_TERMINATED;
 int ctl_runv (const char *const *args, char **out, char **err);

@@ -14,6 +14,7 @@
 #include "shmv-test-util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib.h>
 #include <grp.h>
 #include <signal.h>
@@ -659,6 +660,40 @@ test_not_a_channel (void)
   shmv_segment_free (seg);
 }
 
+/* Looking at a channel never removes it: a reader whose open finds the
+ * channel corrupt, as its only user, leaves it for gc or the next writer
+ * (issue 9: `shmview-ctl info` of a corrupt channel removed it). */
+static void
+test_corrupt_open_removes_nothing (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("corrupt-look");
+  g_autofree char *native = NULL;
+  g_autofree char *path = NULL;
+  ShmvChannel *reader = shmv_channel_new (key);
+  int fd;
+  GPid pid = shmv_test_fork (lib_test_publish_and_hang, key, &fd);
+
+  shmv_test_expect_line (fd, "P", 5000);
+  shmv_test_kill (pid); /* stale: no user left, not persistent */
+  close (fd);
+  native = g_strdup (shmv_channel_native_key (reader));
+  path = g_strdup_printf ("/dev/shm%s", native);
+  fd = open (path, O_WRONLY | O_CLOEXEC);
+  g_assert_no_errno (fd);
+  g_assert_cmpint (pwrite (fd, "XXXXXXXX", 8, SHMV_SEGMENT_DATA_OFFSET), ==, 8);
+  close (fd);
+
+  g_assert_false (shmv_channel_open (reader, SHMV_CHANNEL_READER, 0));
+  g_assert_cmpint (shmv_channel_error (reader), ==, SHMV_ERROR_CORRUPT);
+  g_assert_true (shmv_test_shm_exists (native + 1));
+  shmv_channel_free (reader);
+
+  reader = shmv_channel_new (key);
+  g_assert_true (shmv_channel_remove_unused (reader));
+  g_assert_false (shmv_test_shm_exists (native + 1));
+  shmv_channel_free (reader);
+}
+
 /* Lock sets at the keys the lock of @native's segment may have. */
 static int
 count_lock_sets (const char *native)
@@ -735,6 +770,7 @@ main (int argc, char **argv)
   g_test_add_func ("/channel/remove/tells-readers", test_remove_tells_readers);
   g_test_add_func ("/channel/persistent/outlives-writer", test_persistent_channel_outlives_writer);
   g_test_add_func ("/channel/open/not-a-channel-is-corrupt", test_not_a_channel);
+  g_test_add_func ("/channel/open/corrupt-open-removes-nothing", test_corrupt_open_removes_nothing);
   g_test_add_func ("/channel/remove/removed-channel-gets-no-new-lock",
                    test_removed_channel_gets_no_new_lock);
   return g_test_run ();
