@@ -2,8 +2,8 @@
  *
  * Each input is a PNG file: it goes into a memfd, which shmv_png_load()
  * opens by its /proc/self/fd path (no disk, and the real open/read path).
- * Inputs whose size is a multiple of 4 are also decoded straight into a
- * channel slot (shmv_png_publish), the zero-copy path; a last byte of 0x42
+ * Inputs whose size is a multiple of 4 are also published to a channel
+ * (shmv_png_publish: decoded privately, then copied in); a last byte of 0x42
  * makes the progress callback cancel half-way. The pixel limit is 2^22 so
  * that a valid huge image costs 32 MB at most, not 2 GB.
  *

@@ -151,7 +151,10 @@ SHMV_API bool shmv_channel_publish (ShmvChannel *ch,
  * @pixels: (out): where to write height rows of *@stride bytes
  *
  * Starts a frame in place, for producers that can write straight into shared
- * memory (a PNG decoder). Takes the channel lock until commit or abort.
+ * memory without waiting on anything (a renderer, a camera buffer already in
+ * memory). Takes the channel lock until commit or abort, so never read a
+ * slow source (a file, a pipe) between the two: decode first, as
+ * shmv_png_publish() does.
  */
 SHMV_API bool shmv_channel_begin_frame (ShmvChannel *ch,
                                         uint32_t width,
