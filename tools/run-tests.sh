@@ -4,6 +4,9 @@
 # test, and the stress suite (crash storms, hostile peers, a 60 s soak).
 #   tools/run-tests.sh             the whole suite (warnings are errors)
 #   tools/run-tests.sh --sanitize  the same under AddressSanitizer + UBSan
+# SHMV_BUILDDIR=DIR builds and tests in DIR instead (two copies of the suite
+# side by side: tools/run-tests-side-by-side.sh); SHMV_XVFB_DISPLAY=N runs
+# Xvfb on display N instead of the first free one.
 # Ends with the line "N passed, N failed, N skipped" (subtests: each case of a
 # TAP test) and exits non-zero on any failure. In CI (CI=true: root, Xvfb,
 # every dependency) a skipped subtest is a failure unless
@@ -12,10 +15,10 @@ set -eu
 cd "$(dirname "$0")/.."
 sh tools/install-deps.sh
 
-builddir=build-tests
+builddir=${SHMV_BUILDDIR:-build-tests}
 setup="-Dwerror=true"
 if [ "${1:-}" = "--sanitize" ]; then
-  builddir=build-sanitize
+  builddir=${SHMV_BUILDDIR:-build-sanitize}
   setup="$setup -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug"
   # A segfault must stay a segfault (one test expects SIGSEGV), and the
   # library's own SIGBUS guard must see SIGBUS first.
@@ -31,8 +34,12 @@ meson compile -C "$builddir"
 
 export SHMV_STRICT_LEFTOVERS="${CI:+1}"
 status=0
+# Two xvfb-run -a started at once may pick the same display: let them name it.
+xvfb_display=${SHMV_XVFB_DISPLAY:+-n $SHMV_XVFB_DISPLAY}
+xvfb_display=${xvfb_display:--a}
 run() {
-  xvfb-run -a -s "-screen 0 1280x1024x24" meson test -C "$builddir" --print-errorlogs \
+  # shellcheck disable=SC2086
+  xvfb-run $xvfb_display -s "-screen 0 1280x1024x24" meson test -C "$builddir" --print-errorlogs \
     --timeout-multiplier 3 "$@" || status=1
   cp "$builddir/meson-logs/testlog.json" "$builddir/meson-logs/testlog-$#-$(date +%s%N).json"
 }
