@@ -39,7 +39,9 @@ xvfb_display=${SHMV_XVFB_DISPLAY:+-n $SHMV_XVFB_DISPLAY}
 xvfb_display=${xvfb_display:--a}
 run() {
   # shellcheck disable=SC2086
-  xvfb-run $xvfb_display -s "-screen 0 1280x1024x24" meson test -C "$builddir" --print-errorlogs \
+  # -noreset: else the server resets when its last client leaves, and a GUI
+  # test connecting at that moment finds no display.
+  xvfb-run $xvfb_display -s "-screen 0 1280x1024x24 -noreset" meson test -C "$builddir" --print-errorlogs \
     --timeout-multiplier 3 "$@" || status=1
   cp "$builddir/meson-logs/testlog.json" "$builddir/meson-logs/testlog-$#-$(date +%s%N).json"
 }

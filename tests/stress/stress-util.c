@@ -22,6 +22,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/sem.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -405,11 +406,50 @@ stress_ipcs_lists (int lock_key)
   return strstr (out, needle) != NULL;
 }
 
+/* Says what a leftover segment is and who holds it, before the assertion
+ * fails: a failure under load must explain itself. */
+static void
+describe_leftover (const char *native)
+{
+  g_autofree char *path = g_strdup_printf ("/dev/shm%s", native);
+  g_autoptr (GDir) proc = g_dir_open ("/proc", 0, NULL);
+  ShmvSegmentPrefix prefix = { 0 };
+  struct stat st;
+  const char *pid;
+  int fd = open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
+
+  if (fd < 0 || fstat (fd, &st) < 0)
+    return;
+  (void) !pread (fd, &prefix, sizeof prefix, 0);
+  close (fd);
+  prefix.key[sizeof prefix.key - 1] = '\0';
+  g_printerr ("# left behind: %s, %lld bytes, mode %o, ctime %lld, magic %.8s, flags %u, key %.60s\n",
+              path, (long long) st.st_size, (unsigned) st.st_mode & 07777,
+              (long long) st.st_ctime, prefix.magic, prefix.flags, prefix.key);
+  while (proc != NULL && (pid = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *fds = g_strdup_printf ("/proc/%s/fd", pid);
+      g_autoptr (GDir) dir = g_dir_open (fds, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *link = g_strdup_printf ("%s/%s", fds, name);
+          g_autofree char *target = g_file_read_link (link, NULL);
+
+          if (target != NULL && g_str_has_prefix (target, path))
+            g_printerr ("# held by pid %s (fd %s)\n", pid, name);
+        }
+    }
+}
+
 void
 stress_assert_nothing_left (const char *key, int lock_key)
 {
   ShmvSegment *seg = shmv_segment_new (key);
 
+  if (shmv_test_shm_exists (shmv_segment_native_key (seg)))
+    describe_leftover (shmv_segment_native_key (seg));
   g_assert_false (shmv_test_shm_exists (shmv_segment_native_key (seg)));
   shmv_segment_free (seg);
   if (lock_key != -1)
