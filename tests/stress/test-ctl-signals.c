@@ -124,7 +124,7 @@ publish_small (const char *dir, const char *key)
   ShmvStatus status;
 
   g_assert_true (shmv_png_save (png, pixels, 2, 2, 6, SHMV_FORMAT_RGB8, &status));
-  g_assert_cmpint (shmv_test_run (args, NULL, NULL), ==, 0);
+  g_assert_cmpint (shmv_test_run (args, NULL, NULL, NULL), ==, 0);
   g_unlink (png);
 }
 

@@ -42,7 +42,7 @@ skip_without_gc (void)
 
   if (ctl_path != NULL && g_file_test (ctl_path, G_FILE_TEST_IS_EXECUTABLE))
     {
-      shmv_test_run (argv, &out, NULL);
+      shmv_test_run (argv, NULL, &out, NULL);
       if (out != NULL && strstr (out, "\n  gc") != NULL)
         return FALSE;
     }
@@ -168,7 +168,7 @@ run_gc (gint64 *took_us)
   const char *argv[] = { ctl_path, "gc", "--json", NULL };
   gint64 start = g_get_monotonic_time ();
   char *out = NULL, *err = NULL;
-  int status = shmv_test_run (argv, &out, &err);
+  int status = shmv_test_run (argv, NULL, &out, &err);
 
   *took_us = g_get_monotonic_time () - start;
   if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
@@ -280,7 +280,7 @@ test_gc_races_with_new_writer (void)
   make_keys (stale, N_RACE, MAKE_CHANNEL, TRUE);
   make_keys (&target, 1, MAKE_CHANNEL, TRUE);
 
-  gc = shmv_test_spawn (argv, NULL, &out_fd);
+  gc = shmv_test_spawn (argv, NULL, &out_fd, NULL);
   wait_until_gone (stale[0]);
   writer = stress_open (target, SHMV_CHANNEL_WRITER);
   g_assert_true (stress_publish (writer, 16, 16, 8, scratch));
