@@ -157,7 +157,7 @@ test_publish (gconstpointer data)
 
   if (existing)
     {
-      ShmvChannel *reader = stress_open (key, SHMV_CHANNEL_READER);
+      ShmvChannel *reader = shmv_test_open_channel (key, SHMV_CHANNEL_READER);
       ShmvFrameInfo info;
 
       g_assert_true (shmv_channel_get_info (reader, &info));

@@ -201,7 +201,7 @@ test_gc_removes_only_stale (void)
     stale_locks[i] = stress_lock_key_of (stale[i]);
   make_keys (persistent, 2, MAKE_PERSISTENT, TRUE);
   for (int i = 0; i < 2; i++)
-    live_writers[i] = stress_open (live[i], SHMV_CHANNEL_WRITER);
+    live_writers[i] = shmv_test_open_channel (live[i], SHMV_CHANNEL_WRITER);
   /* Writer killed, a reader still there: in use, not stale. */
   writer_pid = make_keys (reader_only, 2, MAKE_CHANNEL, FALSE);
   reader_pid = make_keys (reader_only, 2, MAKE_READER, FALSE);
@@ -282,7 +282,7 @@ test_gc_races_with_new_writer (void)
 
   gc = shmv_test_spawn (argv, NULL, &out_fd, NULL);
   wait_until_gone (stale[0]);
-  writer = stress_open (target, SHMV_CHANNEL_WRITER);
+  writer = shmv_test_open_channel (target, SHMV_CHANNEL_WRITER);
   g_assert_true (stress_publish (writer, 16, 16, 8, scratch));
   while (read (out_fd, drain, sizeof drain) > 0)
     ; /* its report, which the TAP stream must not get */
