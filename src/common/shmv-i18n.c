@@ -9,28 +9,46 @@
 #include "shmv-i18n.h"
 
 #include <glib/gi18n.h>
-#include <limits.h>
 #include <locale.h>
-#include <stdlib.h>
 #include <string.h>
 
 /* A binary that runs from the build tree must find the .mo files meson built
  * there, or `LANGUAGE=de build/src/ctl/shmview-ctl` would speak English until
- * installed. Only trust the build tree when the binary really lives in it: an
- * installed binary must never read translations from a stale build
- * directory that happens to exist. */
-static gboolean
-running_uninstalled (void)
+ * installed. The build tree is found from where the executable is, not from
+ * a path compiled in: installed binaries carry no build path, and an
+ * installed binary never reads translations from a stale build directory
+ * that happens to exist. The build root is the nearest directory above the
+ * executable that holds meson-private/ (meson's own, in every build root);
+ * the translations are its po/. */
+static char *
+build_tree_localedir (void)
 {
-  g_autofree char *exe = NULL;
-  char root[PATH_MAX];
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *dir = NULL;
 
-  if (!g_file_test (BUILD_LOCALEDIR, G_FILE_TEST_IS_DIR))
-    return FALSE;
-  exe = g_file_read_link ("/proc/self/exe", NULL);
-  if (exe == NULL || realpath (SHMV_BUILD_ROOT, root) == NULL)
-    return FALSE;
-  return g_str_has_prefix (exe, root) && exe[strlen (root)] == G_DIR_SEPARATOR;
+  if (exe == NULL || !g_path_is_absolute (exe))
+    return NULL;
+  dir = g_path_get_dirname (exe);
+  for (;;)
+    {
+      g_autofree char *marker = g_build_filename (dir, "meson-private", NULL);
+      g_autofree char *parent = NULL;
+
+      if (g_file_test (marker, G_FILE_TEST_IS_DIR))
+        {
+          char *po = g_build_filename (dir, "po", NULL);
+
+          if (g_file_test (po, G_FILE_TEST_IS_DIR))
+            return po;
+          g_free (po);
+          return NULL;
+        }
+      parent = g_path_get_dirname (dir);
+      if (strcmp (parent, dir) == 0)
+        return NULL;
+      g_free (dir);
+      dir = g_steal_pointer (&parent);
+    }
 }
 
 const char *
@@ -45,10 +63,12 @@ shmv_i18n_localedir (void)
   env = g_getenv ("SHMVIEW_LOCALEDIR");
   if (env != NULL && env[0] != '\0')
     dir = g_intern_string (env);
-  else if (running_uninstalled ())
-    dir = BUILD_LOCALEDIR;
   else
-    dir = LOCALEDIR;
+    {
+      g_autofree char *built = build_tree_localedir ();
+
+      dir = built != NULL ? g_intern_string (built) : LOCALEDIR;
+    }
 
   g_debug ("translations from %s", dir);
   return dir;

@@ -21,8 +21,9 @@ void shmv_i18n_init (void);
  * shmv_i18n_localedir:
  *
  * Where translations are looked up: $SHMVIEW_LOCALEDIR when set and not
- * empty; the build tree's po directory when this binary runs from the build
- * tree; else the installed LOCALEDIR. The string is static.
+ * empty; the po directory of the meson build tree this executable lives in
+ * (found from /proc/self/exe, see shmv-i18n.c); else the installed
+ * LOCALEDIR. The string is static.
  */
 const char *shmv_i18n_localedir (void);
 

@@ -1,4 +1,4 @@
-/* shmv-test-point.c: the hook of shmv-test-point.h (in libshmview_internal only)
+/* shmv-test-point.c: the hook of shmv-test-point.h
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */

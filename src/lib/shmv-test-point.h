@@ -4,18 +4,21 @@
  * atomic together, where a process killed must leave nothing a later user
  * cannot recover from. Tests stop a child exactly there (the hook raises
  * SIGSTOP) and kill it, so every window is covered in every run, however
- * loaded the machine. Only the static copy that the tests link
- * (libshmview_internal, built with SHMV_TEST_HOOKS) calls the hook; in
- * libshmview the macro is nothing at all.
+ * loaded the machine.
+ *
+ * The library is compiled once, for the shared library and the tests alike,
+ * so every point is in libshmview too: a load and a branch on a pointer that
+ * stays NULL, next to system calls. The hook is hidden, never exported: only
+ * a program linked with the static libshmview-internal (the tests) can set
+ * it.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #pragma once
 
 /* Called with the point's name; NULL (the default) calls nothing. */
-extern void (*shmv_test_point_hook) (const char *name);
+extern __attribute__ ((visibility ("hidden"))) void (*shmv_test_point_hook) (const char *name);
 
-#ifdef SHMV_TEST_HOOKS
 #define SHMV_TEST_POINT(name)                                                                      \
   do                                                                                               \
     {                                                                                              \
@@ -23,6 +26,3 @@ extern void (*shmv_test_point_hook) (const char *name);
         shmv_test_point_hook (name);                                                               \
     }                                                                                              \
   while (0)
-#else
-#define SHMV_TEST_POINT(name) ((void) 0)
-#endif

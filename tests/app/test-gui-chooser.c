@@ -9,7 +9,7 @@
 
 #include <shmview/shmview.h>
 
-#include "gui-test-util.h"
+#include "shmv-test-gtk.h"
 #include "shmv-channel-chooser.h"
 #include "shmv-test-util.h"
 

@@ -13,7 +13,7 @@
 #include <shmview/shmview.h>
 #include <string.h>
 
-#include "gui-test-util.h"
+#include "shmv-test-gtk.h"
 #include "shmv-app-error.h"
 #include "shmv-frame-pool.h"
 #include "shmv-publisher.h"
@@ -135,8 +135,8 @@ test_rgb8_shows_exact_pixels (Fixture *f, gconstpointer data)
 
   GUI_TEST_REQUIRE_DISPLAY ();
 
-  path = gui_test_path ("rgb8.png");
-  pixels = gui_test_write_png (path, W, H, SHMV_FORMAT_RGB8, 1);
+  path = shmv_test_path ("rgb8.png");
+  pixels = shmv_test_write_png (path, W, H, SHMV_FORMAT_RGB8, 1);
   load_and_wait (f, path);
   g_assert_null (shmv_writer_pane_get_error (f->writer));
   g_assert_cmpuint (shmv_writer_pane_get_generation (f->writer), ==, 1);
@@ -166,8 +166,8 @@ test_rgba16_keeps_16_bits (Fixture *f, gconstpointer data)
 
   GUI_TEST_REQUIRE_DISPLAY ();
 
-  path = gui_test_path ("rgba16.png");
-  pixels = gui_test_write_png (path, W, H, SHMV_FORMAT_RGBA16, 2);
+  path = shmv_test_path ("rgba16.png");
+  pixels = shmv_test_write_png (path, W, H, SHMV_FORMAT_RGBA16, 2);
   load_and_wait (f, path);
   wait_for_generation (f, 1);
   assert_shows (f, pixels, (gsize) W * 8, SHMV_FORMAT_RGBA16);
@@ -185,8 +185,8 @@ test_jpeg_through_gdk_pixbuf (Fixture *f, gconstpointer data)
 
   GUI_TEST_REQUIRE_DISPLAY ();
 
-  path = gui_test_path ("photo.jpg");
-  pixels = gui_test_pattern (W, H, SHMV_FORMAT_RGB8, 3, &stride);
+  path = shmv_test_path ("photo.jpg");
+  pixels = shmv_test_pattern_image (W, H, SHMV_FORMAT_RGB8, 3, &stride);
   source = gdk_pixbuf_new_from_data (pixels, GDK_COLORSPACE_RGB, FALSE, 8, W, H, (int) stride, NULL,
                                      NULL);
   g_assert_true (gdk_pixbuf_save (source, path, "jpeg", &error, "quality", "90", NULL));
@@ -221,29 +221,29 @@ test_bad_files_keep_the_previous_image (Fixture *f, gconstpointer data)
     0x89, 'P',  'N',  'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R', 0,
     1,    0x86, 0xa0, 0,   1,    0x86, 0xa0, 8,    6, 0, 0, 0,  0,   0,   0,   0,
   };
-  g_autofree char *good = gui_test_path ("good.png");
-  g_autofree char *text = gui_test_path ("not-an-image.png");
-  g_autofree char *truncated = gui_test_path ("truncated.png");
-  g_autofree char *huge = gui_test_path ("huge.png");
-  g_autofree char *missing = gui_test_path ("missing.png");
+  g_autofree char *good = shmv_test_path ("good.png");
+  g_autofree char *text = shmv_test_path ("not-an-image.png");
+  g_autofree char *truncated = shmv_test_path ("truncated.png");
+  g_autofree char *huge = shmv_test_path ("huge.png");
+  g_autofree char *missing = shmv_test_path ("missing.png");
   g_autofree guint8 *pixels = NULL;
   g_autofree char *good_bytes = NULL;
   gsize good_len = 0;
 
   GUI_TEST_REQUIRE_DISPLAY ();
 
-  pixels = gui_test_write_png (good, W, H, SHMV_FORMAT_RGBA8, 4);
+  pixels = shmv_test_write_png (good, W, H, SHMV_FORMAT_RGBA8, 4);
   load_and_wait (f, good);
   wait_for_generation (f, 1);
 
-  gui_test_write_file (text, "this is not an image\n", 21);
+  shmv_test_write_file (text, "this is not an image\n", 21);
   assert_load_fails (f, text, SHMV_APP_ERROR, SHMV_APP_ERROR_NOT_AN_IMAGE);
 
   g_assert_true (g_file_get_contents (good, &good_bytes, &good_len, NULL));
-  gui_test_write_file (truncated, good_bytes, good_len / 2);
+  shmv_test_write_file (truncated, good_bytes, good_len / 2);
   assert_load_fails (f, truncated, SHMV_APP_ERROR, SHMV_APP_ERROR_CORRUPT);
 
-  gui_test_write_file (huge, huge_header, sizeof huge_header);
+  shmv_test_write_file (huge, huge_header, sizeof huge_header);
   assert_load_fails (f, huge, SHMV_APP_ERROR, SHMV_APP_ERROR_TOO_LARGE);
 
   assert_load_fails (f, missing, SHMV_APP_ERROR, SHMV_APP_ERROR_UNREADABLE);
@@ -263,16 +263,16 @@ test_bad_files_keep_the_previous_image (Fixture *f, gconstpointer data)
 static void
 test_live_off_reads_on_request (Fixture *f, gconstpointer data)
 {
-  g_autofree char *first = gui_test_path ("first.png");
-  g_autofree char *second = gui_test_path ("second.png");
+  g_autofree char *first = shmv_test_path ("first.png");
+  g_autofree char *second = shmv_test_path ("second.png");
   g_autofree guint8 *first_pixels = NULL;
   g_autofree guint8 *second_pixels = NULL;
   ShmvFrameInfo info;
 
   GUI_TEST_REQUIRE_DISPLAY ();
 
-  first_pixels = gui_test_write_png (first, W, H, SHMV_FORMAT_RGB8, 5);
-  second_pixels = gui_test_write_png (second, W, H, SHMV_FORMAT_RGB8, 6);
+  first_pixels = shmv_test_write_png (first, W, H, SHMV_FORMAT_RGB8, 5);
+  second_pixels = shmv_test_write_png (second, W, H, SHMV_FORMAT_RGB8, 6);
   load_and_wait (f, first);
   wait_for_generation (f, 1);
 
@@ -315,7 +315,7 @@ error_set (gpointer data)
 static void
 test_cancelled_load_publishes_nothing (Fixture *f, gconstpointer data)
 {
-  g_autofree char *path = gui_test_path ("cancelled.png");
+  g_autofree char *path = shmv_test_path ("cancelled.png");
   g_autofree guint8 *pixels = NULL;
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   g_autoptr (GError) error = NULL;
@@ -324,7 +324,7 @@ test_cancelled_load_publishes_nothing (Fixture *f, gconstpointer data)
 
   GUI_TEST_REQUIRE_DISPLAY ();
 
-  pixels = gui_test_write_png (path, W, H, SHMV_FORMAT_RGB8, 7);
+  pixels = shmv_test_write_png (path, W, H, SHMV_FORMAT_RGB8, 7);
   file = g_file_new_for_path (path);
   publisher = shmv_writer_pane_get_publisher (f->writer);
   g_cancellable_cancel (cancellable);
@@ -375,8 +375,8 @@ save_done (gpointer data)
 static void
 test_save_as_is_lossless (Fixture *f, gconstpointer data)
 {
-  g_autofree char *path = gui_test_path ("to-save.png");
-  g_autofree char *out = gui_test_path ("saved.png");
+  g_autofree char *path = shmv_test_path ("to-save.png");
+  g_autofree char *out = shmv_test_path ("saved.png");
   g_autofree guint8 *pixels = NULL;
   g_autoptr (GFile) out_file = g_file_new_for_path (out);
   SaveResult save = { 0 };
@@ -385,7 +385,7 @@ test_save_as_is_lossless (Fixture *f, gconstpointer data)
 
   GUI_TEST_REQUIRE_DISPLAY ();
 
-  pixels = gui_test_write_png (path, W, H, SHMV_FORMAT_RGB16, 9);
+  pixels = shmv_test_write_png (path, W, H, SHMV_FORMAT_RGB16, 9);
   load_and_wait (f, path);
   wait_for_generation (f, 1);
   shmv_reader_pane_save_async (f->reader, out_file, NULL, on_saved, &save);
@@ -415,16 +415,16 @@ xor_pixels (const char *key)
 static void
 test_corrupt_frame_keeps_the_last_good_one (Fixture *f, gconstpointer data)
 {
-  g_autofree char *first = gui_test_path ("good-first.png");
-  g_autofree char *second = gui_test_path ("good-second.png");
+  g_autofree char *first = shmv_test_path ("good-first.png");
+  g_autofree char *second = shmv_test_path ("good-second.png");
   g_autofree guint8 *first_pixels = NULL;
   g_autofree guint8 *second_pixels = NULL;
   const char *message = NULL;
 
   GUI_TEST_REQUIRE_DISPLAY ();
 
-  first_pixels = gui_test_write_png (first, W, H, SHMV_FORMAT_RGB8, 20);
-  second_pixels = gui_test_write_png (second, W, H, SHMV_FORMAT_RGB8, 21);
+  first_pixels = shmv_test_write_png (first, W, H, SHMV_FORMAT_RGB8, 20);
+  second_pixels = shmv_test_write_png (second, W, H, SHMV_FORMAT_RGB8, 21);
   load_and_wait (f, first);
   wait_for_generation (f, 1);
 

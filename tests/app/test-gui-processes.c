@@ -16,7 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "gui-test-util.h"
+#include "shmv-test-gtk.h"
 #include "shmv-reader-pane.h"
 #include "shmv-test-util.h"
 #include "shmv-window.h"
@@ -48,7 +48,7 @@ start_shmview (const char *debug_domains, ...)
   va_end (args);
   g_ptr_array_add (argv, NULL);
 
-  child.pid = gui_test_spawn ((const char *const *) argv->pdata, debug_domains, &child.out);
+  child.pid = shmv_test_spawn ((const char *const *) argv->pdata, debug_domains, &child.out, NULL);
   return child;
 }
 
@@ -59,7 +59,7 @@ stop_cleanly (Child *child)
   int status = 0;
 
   g_assert_cmpint (kill (child->pid, SIGTERM), ==, 0);
-  status = gui_test_wait_pid (child->pid, TIMEOUT_MS);
+  status = shmv_test_wait_timeout (child->pid, TIMEOUT_MS);
   g_assert_cmpint (status, !=, -1);
   g_assert_true (WIFEXITED (status));
   g_assert_cmpint (WEXITSTATUS (status), ==, 0);
@@ -187,9 +187,9 @@ test_writer_and_reader_binaries_follow (void)
 
   key = shmv_test_unique_key ("procs");
   native = native_name (key);
-  a_path = gui_test_path ("procs-a.png");
-  a = gui_test_write_png (a_path, W, H, SHMV_FORMAT_RGB8, 11);
-  b = gui_test_pattern (W, H, SHMV_FORMAT_RGB8, 12, &stride);
+  a_path = shmv_test_path ("procs-a.png");
+  a = shmv_test_write_png (a_path, W, H, SHMV_FORMAT_RGB8, 11);
+  b = shmv_test_pattern_image (W, H, SHMV_FORMAT_RGB8, 12, &stride);
 
   /* shmview --writer --load A.png: its frame is A, pixel for pixel. */
   writer = start_shmview ("shmv-writer-pane", "--writer", "--load", a_path, "-k", key, NULL);
@@ -200,7 +200,7 @@ test_writer_and_reader_binaries_follow (void)
 
   /* shmview --reader shows it, and so does a reader pane in this process. */
   reader = start_shmview ("shmv-reader-pane", "--reader", "-k", key, NULL);
-  g_assert_true (gui_test_wait_for_line (reader.out, "showing generation 1 of", TIMEOUT_MS));
+  g_assert_true (shmv_test_wait_for_line (reader.out, "showing generation 1 of", TIMEOUT_MS));
   window = shmv_window_new (NULL, SHMV_WINDOW_MODE_READER, key);
   pane = shmv_window_get_reader_pane (window);
   gtk_window_present (GTK_WINDOW (window));
@@ -209,7 +209,7 @@ test_writer_and_reader_binaries_follow (void)
 
   /* A second writer publishes B: both readers follow without any input. */
   publish (key, b, W, H);
-  g_assert_true (gui_test_wait_for_line (reader.out, "showing generation 2 of", TIMEOUT_MS));
+  g_assert_true (shmv_test_wait_for_line (reader.out, "showing generation 2 of", TIMEOUT_MS));
   wait_pane (pane, 2, -1);
   gui_test_assert_texture (shmv_reader_pane_get_texture (pane), b, W, H, stride, SHMV_FORMAT_RGB8);
   seen = read_channel (lib_reader, 2, &info);
@@ -221,7 +221,7 @@ test_writer_and_reader_binaries_follow (void)
   wait_pane (pane, 2, SHMV_READER_STATE_WRITER_LEFT);
   g_assert_cmpstr (shmv_reader_pane_get_message (pane), ==, "Writer left — showing the last image");
   gui_test_assert_texture (shmv_reader_pane_get_texture (pane), b, W, H, stride, SHMV_FORMAT_RGB8);
-  g_assert_true (gui_test_wait_for_line (reader.out, "→ writer-left", TIMEOUT_MS));
+  g_assert_true (shmv_test_wait_for_line (reader.out, "→ writer-left", TIMEOUT_MS));
 
   stop_cleanly (&reader);
   shmv_channel_free (lib_reader);
@@ -239,7 +239,7 @@ check_writer_end_is_noticed (int signo, const char *what)
   g_autofree char *key = shmv_test_unique_key (what);
   g_autofree char *native = native_name (key);
   g_autofree char *png = g_strdup_printf ("%s.png", what);
-  g_autofree char *path = gui_test_path (png);
+  g_autofree char *path = shmv_test_path (png);
   g_autofree guint8 *pixels = NULL;
   ShmvWindow *window = NULL;
   ShmvReaderPane *pane = NULL;
@@ -247,7 +247,7 @@ check_writer_end_is_noticed (int signo, const char *what)
 
   GUI_TEST_REQUIRE_DISPLAY ();
 
-  pixels = gui_test_write_png (path, W, H, SHMV_FORMAT_RGB8, (guint) signo);
+  pixels = shmv_test_write_png (path, W, H, SHMV_FORMAT_RGB8, (guint) signo);
   window = shmv_window_new (NULL, SHMV_WINDOW_MODE_READER, key);
   pane = shmv_window_get_reader_pane (window);
   gtk_window_present (GTK_WINDOW (window));
@@ -262,7 +262,7 @@ check_writer_end_is_noticed (int signo, const char *what)
   else
     {
       g_assert_cmpint (kill (writer.pid, signo), ==, 0);
-      g_assert_cmpint (gui_test_wait_pid (writer.pid, TIMEOUT_MS), !=, -1);
+      g_assert_cmpint (shmv_test_wait_timeout (writer.pid, TIMEOUT_MS), !=, -1);
       g_spawn_close_pid (writer.pid);
       close (writer.out);
     }
@@ -291,16 +291,16 @@ test_bad_file_keeps_the_writer_alive (void)
 {
   g_autofree char *key = shmv_test_unique_key ("badfile");
   g_autofree char *native = native_name (key);
-  g_autofree char *path = gui_test_path ("bad.jpg");
+  g_autofree char *path = shmv_test_path ("bad.jpg");
   Child writer;
 
   GUI_TEST_REQUIRE_DISPLAY ();
 
-  gui_test_write_file (path, "\xff\xd8\xff\xe0 not really a JPEG", 22);
+  shmv_test_write_file (path, "\xff\xd8\xff\xe0 not really a JPEG", 22);
   writer = start_shmview ("shmv-writer-pane", "--writer", "--load", path, "-k", key, NULL);
-  g_assert_true (gui_test_wait_for_line (writer.out, "error on", TIMEOUT_MS));
+  g_assert_true (shmv_test_wait_for_line (writer.out, "error on", TIMEOUT_MS));
   gui_test_spin (300);
-  g_assert_true (gui_test_pid_alive (writer.pid));
+  g_assert_true (shmv_test_pid_alive (writer.pid));
   stop_cleanly (&writer);
   g_assert_false (shmv_test_shm_exists (native));
 }
@@ -318,23 +318,23 @@ test_reader_reconnects_when_the_writer_restarts (void)
 
   GUI_TEST_REQUIRE_DISPLAY ();
 
-  first = gui_test_pattern (W, H, SHMV_FORMAT_RGB8, 14, &stride);
-  second = gui_test_pattern (W / 2, H / 2, SHMV_FORMAT_RGB8, 15, &stride);
+  first = shmv_test_pattern_image (W, H, SHMV_FORMAT_RGB8, 14, &stride);
+  second = shmv_test_pattern_image (W / 2, H / 2, SHMV_FORMAT_RGB8, 15, &stride);
 
   reader = start_shmview ("shmv-reader-pane", "--reader", "-k", key, NULL);
-  g_assert_true (gui_test_wait_for_line (reader.out, "following", TIMEOUT_MS));
+  g_assert_true (shmv_test_wait_for_line (reader.out, "following", TIMEOUT_MS));
 
   /* A writer publishes, then removes its channel on the way out... */
   writer = open_writer (key);
   publish_on (writer, first, W, H);
-  g_assert_true (gui_test_wait_for_line (reader.out, "showing generation 1 of", TIMEOUT_MS));
+  g_assert_true (shmv_test_wait_for_line (reader.out, "showing generation 1 of", TIMEOUT_MS));
   g_assert_true (shmv_channel_remove (writer));
   shmv_channel_free (writer);
 
   /* ...and its successor makes the channel again: the reader follows it there. */
   writer = open_writer (key);
   publish_on (writer, second, W / 2, H / 2);
-  g_assert_true (gui_test_wait_for_line (reader.out, "32x24 RGB8", TIMEOUT_MS));
+  g_assert_true (shmv_test_wait_for_line (reader.out, "32x24 RGB8", TIMEOUT_MS));
   shmv_channel_free (writer);
 
   stop_cleanly (&reader);
@@ -348,15 +348,15 @@ test_sigterm_during_a_load_cleans_up (void)
 {
   g_autofree char *key = shmv_test_unique_key ("midload");
   g_autofree char *native = native_name (key);
-  g_autofree char *path = gui_test_path ("large.png");
+  g_autofree char *path = shmv_test_path ("large.png");
   g_autofree guint8 *pixels = NULL;
   Child writer;
 
   GUI_TEST_REQUIRE_DISPLAY ();
 
-  pixels = gui_test_write_png (path, 3000, 2000, SHMV_FORMAT_RGBA16, 16);
+  pixels = shmv_test_write_png (path, 3000, 2000, SHMV_FORMAT_RGBA16, 16);
   writer = start_shmview ("shmv-image-loader", "--writer", "--load", path, "-k", key, NULL);
-  g_assert_true (gui_test_wait_for_line (writer.out, "loading large.png", TIMEOUT_MS));
+  g_assert_true (shmv_test_wait_for_line (writer.out, "loading large.png", TIMEOUT_MS));
   stop_cleanly (&writer);
   g_assert_false (shmv_test_shm_exists (native));
 }

@@ -210,7 +210,7 @@ static int
 run_bench_status (const char *const *args, char **out, char **err)
 {
   g_autoptr (GPtrArray) argv = bench_argv (args);
-  int status = shmv_test_run ((const char *const *) argv->pdata, out, err);
+  int status = shmv_test_run ((const char *const *) argv->pdata, NULL, out, err);
 
   return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
 }
@@ -414,7 +414,7 @@ test_interrupt_cleans_up (void)
   GPid pid;
 
   shmv_channel_free (probe);
-  pid = shmv_test_spawn ((const char *const *) argv->pdata, NULL, &out_fd);
+  pid = shmv_test_spawn ((const char *const *) argv->pdata, NULL, &out_fd, NULL);
   ours = g_strdup_printf ("shmv-bench-%d-", (int) pid);
   /* Interrupt it mid-measurement, with its channel and reader alive. */
   g_assert_true (wait_until (shmv_test_shm_exists, native, TRUE));

@@ -5,7 +5,6 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "ctl-test-util.h"
 
 #include "shmv-test-util.h"
 
@@ -30,7 +29,7 @@ run_as_nobody (char **out, const char *const *args)
   for (; *args != NULL; args++)
     g_ptr_array_add (argv, (gpointer) *args);
   g_ptr_array_add (argv, NULL);
-  status = shmv_test_run ((const char *const *) argv->pdata, out, &err);
+  status = shmv_test_run ((const char *const *) argv->pdata, NULL, out, &err);
   g_test_message ("as nobody: %s", err);
   return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
 }
@@ -52,8 +51,8 @@ static void
 test_group_share (void)
 {
   g_autofree char *key = shmv_test_unique_key ("ctlshare");
-  g_autofree char *dir = ctl_make_tmpdir ();
-  g_autofree char *png = ctl_make_png (dir, "in.png", 17, 9, SHMV_FORMAT_RGBA8, 3);
+  g_autofree char *dir = shmv_test_tmpdir_new ();
+  g_autofree char *png = shmv_test_make_png (dir, "in.png", 17, 9, SHMV_FORMAT_RGBA8, 3);
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   const char *info[] = { "info", "--owner", "root", "--json", "-k", key, NULL };
@@ -61,7 +60,7 @@ test_group_share (void)
   if (!can_run_as_nobody ())
     {
       g_test_skip ("needs root and setpriv, and a build tree that nobody can reach");
-      ctl_remove_tmpdir (dir);
+      shmv_test_tmpdir_remove (dir);
       return;
     }
 
@@ -69,7 +68,7 @@ test_group_share (void)
   ctl_assert_exit (ctl_run (NULL, &err, "publish", png, "-k", key, NULL), 0, err);
   g_assert_cmpint (run_as_nobody (&out, info), ==, 4);
   g_clear_pointer (&out, g_free);
-  ctl_forget_key (key);
+  shmv_test_forget_key (key);
 
   /* Shared with the group: readable, with the right image. */
   g_clear_pointer (&err, g_free);
@@ -77,8 +76,8 @@ test_group_share (void)
                    err);
   g_assert_cmpint (run_as_nobody (&out, info), ==, 0);
   g_assert_nonnull (strstr (out, "\"width\":17"));
-  ctl_forget_key (key);
-  ctl_remove_tmpdir (dir);
+  shmv_test_forget_key (key);
+  shmv_test_tmpdir_remove (dir);
 }
 
 static void

@@ -4,7 +4,6 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "ctl-test-util.h"
 #include "shmv-test-util.h"
 
 #include <fcntl.h>
@@ -52,29 +51,29 @@ static char *
 publish_file (const char *dir, const char *key)
 {
   g_autofree char *err = NULL;
-  char *png = ctl_make_png (dir, "p.png", 6, 5, SHMV_FORMAT_RGBA8, 3);
+  char *png = shmv_test_make_png (dir, "p.png", 6, 5, SHMV_FORMAT_RGBA8, 3);
 
   ctl_assert_exit (ctl_run (NULL, &err, "publish", png, "-k", key, NULL), 0, err);
   return png;
 }
 
 /* The element of a JSON array of channels with @key, or NULL. */
-static CtlJson *
-find_channel (const CtlJson *array, const char *key)
+static JsonNode *
+find_channel (JsonNode *array, const char *key)
 {
-  g_assert_cmpint (array->type, ==, CTL_JSON_ARRAY);
-  for (guint i = 0; i < array->items->len; i++)
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (array));
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (array)); i++)
     {
-      CtlJson *item = array->items->pdata[i];
-      CtlJson *member;
+      JsonNode *item = json_array_get_element (json_node_get_array (array), i);
+      JsonNode *member = NULL;
 
-      g_assert_cmpint (item->type, ==, CTL_JSON_OBJECT);
-      member = ctl_json_member (item, "key");
+      g_assert_true (JSON_NODE_HOLDS_OBJECT (item));
+      member = shmv_test_json_member (item, "key");
       g_assert_nonnull (member);
       /* null: a corrupt channel whose segment no longer says its key */
-      if (member->type == CTL_JSON_NULL)
-        g_assert_true (ctl_assert_member (item, "corrupt", CTL_JSON_BOOL)->boolean);
-      else if (g_strcmp0 (ctl_assert_member (item, "key", CTL_JSON_STRING)->string, key) == 0)
+      if (JSON_NODE_HOLDS_NULL (member))
+        g_assert_true (shmv_test_json_bool (item, "corrupt"));
+      else if (g_strcmp0 (shmv_test_json_string (item, "key"), key) == 0)
         return item;
     }
   return NULL;
@@ -83,42 +82,42 @@ find_channel (const CtlJson *array, const char *key)
 static void
 test_list (void)
 {
-  g_autofree char *dir = ctl_make_tmpdir ();
+  g_autofree char *dir = shmv_test_tmpdir_new ();
   g_autofree char *published = shmv_test_unique_key ("list-published");
   g_autofree char *live = shmv_test_unique_key ("list-live");
   g_autofree char *png = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
-  g_autoptr (CtlJson) json = NULL;
+  g_autoptr (JsonNode) json = NULL;
   ShmvChannel *writer = shmv_channel_new (live);
-  CtlJson *item;
+  JsonNode *item;
 
   png = publish_file (dir, published);
   g_assert_true (shmv_channel_open (writer, SHMV_CHANNEL_WRITER, 0));
 
   ctl_assert_exit (ctl_run (&out, &err, "list", "--json", NULL), 0, err);
-  json = ctl_parse_json (out);
+  json = shmv_test_json_parse (out);
 
   item = find_channel (json, published);
   g_assert_nonnull (item);
-  g_assert_cmpint (ctl_assert_member (item, "width", CTL_JSON_NUMBER)->integer, ==, 6);
-  g_assert_cmpint (ctl_assert_member (item, "height", CTL_JSON_NUMBER)->integer, ==, 5);
-  g_assert_cmpstr (ctl_assert_member (item, "format", CTL_JSON_STRING)->string, ==, "RGBA8");
-  g_assert_cmpint (ctl_assert_member (item, "generation", CTL_JSON_NUMBER)->integer, ==, 1);
-  g_assert_true (ctl_assert_member (item, "persistent", CTL_JSON_BOOL)->boolean);
-  g_assert_false (ctl_assert_member (item, "writer_alive", CTL_JSON_BOOL)->boolean);
-  ctl_assert_member (item, "native_key", CTL_JSON_STRING);
-  ctl_assert_member (item, "size", CTL_JSON_NUMBER);
-  ctl_assert_member (item, "writer_pid", CTL_JSON_NUMBER);
-  ctl_assert_member (item, "checksum", CTL_JSON_STRING);
+  g_assert_cmpint (shmv_test_json_int (item, "width"), ==, 6);
+  g_assert_cmpint (shmv_test_json_int (item, "height"), ==, 5);
+  g_assert_cmpstr (shmv_test_json_string (item, "format"), ==, "RGBA8");
+  g_assert_cmpint (shmv_test_json_int (item, "generation"), ==, 1);
+  g_assert_true (shmv_test_json_bool (item, "persistent"));
+  g_assert_false (shmv_test_json_bool (item, "writer_alive"));
+  shmv_test_json_string (item, "native_key");
+  shmv_test_json_int (item, "size");
+  shmv_test_json_int (item, "writer_pid");
+  shmv_test_json_string (item, "checksum");
 
   item = find_channel (json, live);
   g_assert_nonnull (item);
-  g_assert_cmpint (ctl_assert_member (item, "generation", CTL_JSON_NUMBER)->integer, ==, 0);
-  g_assert_true (ctl_assert_member (item, "writer_alive", CTL_JSON_BOOL)->boolean);
-  g_assert_true (ctl_assert_member (item, "in_use", CTL_JSON_BOOL)->boolean);
-  g_assert_false (ctl_assert_member (item, "persistent", CTL_JSON_BOOL)->boolean);
-  ctl_assert_member (item, "width", CTL_JSON_NULL);
+  g_assert_cmpint (shmv_test_json_int (item, "generation"), ==, 0);
+  g_assert_true (shmv_test_json_bool (item, "writer_alive"));
+  g_assert_true (shmv_test_json_bool (item, "in_use"));
+  g_assert_false (shmv_test_json_bool (item, "persistent"));
+  shmv_test_json_null (item, "width");
 
   /* The same channels as a table. */
   g_clear_pointer (&out, g_free);
@@ -129,8 +128,8 @@ test_list (void)
   g_assert_nonnull (strstr (out, "6 × 5 RGBA8"));
 
   shmv_channel_free (writer);
-  ctl_forget_key (published);
-  ctl_remove_tmpdir (dir);
+  shmv_test_forget_key (published);
+  shmv_test_tmpdir_remove (dir);
 }
 
 /* A corrupt channel is an entry with an error; the rest of the list stands. */
@@ -140,10 +139,10 @@ test_list_corrupt (void)
   g_autofree char *key = shmv_test_unique_key ("list-corrupt");
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
-  g_autoptr (CtlJson) json = NULL;
+  g_autoptr (JsonNode) json = NULL;
   ShmvChannel *writer = shmv_channel_new (key);
   ShmvSegment *seg = shmv_segment_new (key);
-  CtlJson *item;
+  JsonNode *item;
 
   g_assert_true (shmv_channel_open (writer, SHMV_CHANNEL_WRITER, 0));
   g_assert_true (
@@ -153,13 +152,12 @@ test_list_corrupt (void)
   memset ((char *) shmv_segment_data (seg) + 8, 0xab, 4096 - 8);
 
   ctl_assert_exit (ctl_run (&out, &err, "list", "--json", NULL), 0, err);
-  json = ctl_parse_json (out);
+  json = shmv_test_json_parse (out);
   item = find_channel (json, key);
   g_assert_nonnull (item);
-  g_assert_cmpstr (ctl_assert_member (item, "error", CTL_JSON_STRING)->string, ==,
-                   "SHMV_ERROR_CORRUPT");
-  ctl_assert_member (item, "error_message", CTL_JSON_STRING);
-  ctl_assert_member (item, "width", CTL_JSON_NULL);
+  g_assert_cmpstr (shmv_test_json_string (item, "error"), ==, "SHMV_ERROR_CORRUPT");
+  shmv_test_json_string (item, "error_message");
+  shmv_test_json_null (item, "width");
 
   g_clear_pointer (&out, g_free);
   ctl_assert_exit (ctl_run (&out, NULL, "list", NULL), 0, NULL);
@@ -167,23 +165,23 @@ test_list_corrupt (void)
 
   shmv_segment_free (seg);
   shmv_channel_free (writer);
-  ctl_forget_key (key);
+  shmv_test_forget_key (key);
 }
 
 static void
 test_gc (void)
 {
-  g_autofree char *dir = ctl_make_tmpdir ();
+  g_autofree char *dir = shmv_test_tmpdir_new ();
   g_autofree char *stale = shmv_test_unique_key ("gc-stale");
   g_autofree char *persistent = shmv_test_unique_key ("gc-persistent");
   g_autofree char *live = shmv_test_unique_key ("gc-live");
   g_autofree char *png = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
-  g_autoptr (CtlJson) json = NULL;
+  g_autoptr (JsonNode) json = NULL;
   ShmvChannel *writer = shmv_channel_new (live);
   ShmvChannel *stale_ch = shmv_channel_new (stale);
-  CtlJson *item;
+  JsonNode *item;
 
   make_stale_channel (stale);
   png = publish_file (dir, persistent);
@@ -191,26 +189,25 @@ test_gc (void)
 
   /* list shows the stale channel without opening it (which would remove it). */
   ctl_assert_exit (ctl_run (&out, &err, "list", "--json", NULL), 0, err);
-  json = ctl_parse_json (out);
+  json = shmv_test_json_parse (out);
   item = find_channel (json, stale);
   g_assert_nonnull (item);
-  g_assert_true (ctl_assert_member (item, "stale", CTL_JSON_BOOL)->boolean);
-  g_assert_false (ctl_assert_member (item, "in_use", CTL_JSON_BOOL)->boolean);
-  g_assert_false (ctl_assert_member (item, "writer_alive", CTL_JSON_BOOL)->boolean);
-  g_assert_false (ctl_assert_member (item, "persistent", CTL_JSON_BOOL)->boolean);
-  g_assert_false (
-      ctl_assert_member (find_channel (json, persistent), "stale", CTL_JSON_BOOL)->boolean);
-  g_assert_false (ctl_assert_member (find_channel (json, live), "stale", CTL_JSON_BOOL)->boolean);
+  g_assert_true (shmv_test_json_bool (item, "stale"));
+  g_assert_false (shmv_test_json_bool (item, "in_use"));
+  g_assert_false (shmv_test_json_bool (item, "writer_alive"));
+  g_assert_false (shmv_test_json_bool (item, "persistent"));
+  g_assert_false (shmv_test_json_bool (find_channel (json, persistent), "stale"));
+  g_assert_false (shmv_test_json_bool (find_channel (json, live), "stale"));
   g_assert_true (shmv_test_shm_exists (shmv_channel_native_key (stale_ch)));
-  g_clear_pointer (&json, ctl_json_free);
+  g_clear_pointer (&json, json_node_unref);
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
   ctl_assert_exit (ctl_run (&out, &err, "gc", "--json", NULL), 0, err);
-  json = ctl_parse_json (out);
+  json = shmv_test_json_parse (out);
   item = find_channel (json, stale);
   g_assert_nonnull (item);
-  g_assert_cmpstr (ctl_assert_member (item, "native_key", CTL_JSON_STRING)->string, ==,
+  g_assert_cmpstr (shmv_test_json_string (item, "native_key"), ==,
                    shmv_channel_native_key (stale_ch));
   g_assert_null (find_channel (json, persistent));
   g_assert_null (find_channel (json, live));
@@ -227,8 +224,8 @@ test_gc (void)
 
   shmv_channel_free (stale_ch);
   shmv_channel_free (writer);
-  ctl_forget_key (persistent);
-  ctl_remove_tmpdir (dir);
+  shmv_test_forget_key (persistent);
+  shmv_test_tmpdir_remove (dir);
 }
 
 static void
@@ -289,16 +286,15 @@ test_text_escapes_peer_strings (void)
 }
 
 /* The element of a JSON array of channels with @native_key, or NULL. */
-static CtlJson *
-find_native (const CtlJson *array, const char *native_key)
+static JsonNode *
+find_native (JsonNode *array, const char *native_key)
 {
-  for (guint i = 0; i < array->items->len; i++)
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (array));
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (array)); i++)
     {
-      CtlJson *item = array->items->pdata[i];
+      JsonNode *item = json_array_get_element (json_node_get_array (array), i);
 
-      const char *name = ctl_assert_member (item, "native_key", CTL_JSON_STRING)->string;
-
-      if (g_strcmp0 (name, native_key) == 0)
+      if (g_strcmp0 (shmv_test_json_string (item, "native_key"), native_key) == 0)
         return item;
     }
   return NULL;
@@ -374,20 +370,19 @@ test_corrupt_listed_and_collected (gconstpointer data)
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autofree char *line = NULL;
-  g_autoptr (CtlJson) json = NULL;
+  g_autoptr (JsonNode) json = NULL;
   ShmvChannel *handle = make_broken_channel (key, how);
   const char *native = shmv_channel_native_key (handle);
-  CtlJson *item;
+  JsonNode *item;
 
   ctl_assert_exit (ctl_run (&out, &err, "list", "--json", NULL), 0, err);
-  json = ctl_parse_json (out);
+  json = shmv_test_json_parse (out);
   item = find_native (json, native);
   g_assert_nonnull (item);
-  g_assert_true (ctl_assert_member (item, "corrupt", CTL_JSON_BOOL)->boolean);
-  g_assert_cmpstr (ctl_assert_member (item, "error", CTL_JSON_STRING)->string, ==,
-                   "SHMV_ERROR_CORRUPT");
-  g_assert_cmpstr (ctl_assert_member (item, "error_message", CTL_JSON_STRING)->string, !=, "");
-  g_assert_false (ctl_assert_member (item, "in_use", CTL_JSON_BOOL)->boolean);
+  g_assert_true (shmv_test_json_bool (item, "corrupt"));
+  g_assert_cmpstr (shmv_test_json_string (item, "error"), ==, "SHMV_ERROR_CORRUPT");
+  g_assert_cmpstr (shmv_test_json_string (item, "error_message"), !=, "");
+  g_assert_false (shmv_test_json_bool (item, "in_use"));
 
   g_clear_pointer (&out, g_free);
   ctl_assert_exit (ctl_run (&out, &err, "list", NULL), 0, err);
@@ -421,9 +416,9 @@ test_corrupt_in_use (void)
   g_autofree char *key = shmv_test_unique_key ("corrupt-used");
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
-  g_autoptr (CtlJson) json = NULL;
+  g_autoptr (JsonNode) json = NULL;
   ShmvChannel *writer = shmv_channel_new (key);
-  CtlJson *item;
+  JsonNode *item;
 
   g_assert_true (shmv_channel_open (writer, SHMV_CHANNEL_WRITER, 0));
   g_assert_true (shmv_channel_publish (writer, pixels_2x2_rgb8, 2, 2, 6, SHMV_FORMAT_RGB8, "u"));
@@ -437,14 +432,14 @@ test_corrupt_in_use (void)
 
   g_clear_pointer (&out, g_free);
   ctl_assert_exit (ctl_run (&out, NULL, "list", "--json", NULL), 0, NULL);
-  json = ctl_parse_json (out);
+  json = shmv_test_json_parse (out);
   item = find_channel (json, key);
   g_assert_nonnull (item);
-  g_assert_true (ctl_assert_member (item, "corrupt", CTL_JSON_BOOL)->boolean);
-  g_assert_true (ctl_assert_member (item, "in_use", CTL_JSON_BOOL)->boolean);
+  g_assert_true (shmv_test_json_bool (item, "corrupt"));
+  g_assert_true (shmv_test_json_bool (item, "in_use"));
 
   shmv_channel_free (writer);
-  ctl_forget_key (key);
+  shmv_test_forget_key (key);
 }
 
 /* Keys longer than the old 255-byte limit are listed in full. */
@@ -456,7 +451,7 @@ test_list_long_key (void)
   g_autofree char *key = g_strconcat (unique, tail, NULL);
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
-  g_autoptr (CtlJson) json = NULL;
+  g_autoptr (JsonNode) json = NULL;
   ShmvChannel *writer = shmv_channel_new (key);
 
   if (!shmv_channel_open (writer, SHMV_CHANNEL_WRITER, 0))
@@ -468,7 +463,7 @@ test_list_long_key (void)
       return;
     }
   ctl_assert_exit (ctl_run (&out, &err, "list", "--json", NULL), 0, err);
-  json = ctl_parse_json (out);
+  json = shmv_test_json_parse (out);
   g_assert_nonnull (find_channel (json, key));
   g_clear_pointer (&out, g_free);
   ctl_assert_exit (ctl_run (&out, &err, "list", NULL), 0, err);

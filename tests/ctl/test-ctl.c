@@ -6,7 +6,6 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "ctl-test-util.h"
 #include "shmv-test-util.h"
 
 #include <glib/gstdio.h>
@@ -29,7 +28,7 @@ static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
   f->key = shmv_test_unique_key ("ctl");
-  f->dir = ctl_make_tmpdir ();
+  f->dir = shmv_test_tmpdir_new ();
 }
 
 static void
@@ -37,10 +36,10 @@ fixture_tear_down (Fixture *f, gconstpointer data)
 {
   ShmvChannel *ch = shmv_channel_new (f->key);
 
-  ctl_forget_key (f->key);
+  shmv_test_forget_key (f->key);
   g_assert_false (shmv_test_shm_exists (shmv_channel_native_key (ch)));
   shmv_channel_free (ch);
-  ctl_remove_tmpdir (f->dir);
+  shmv_test_tmpdir_remove (f->dir);
   g_free (f->key);
   g_free (f->dir);
 }
@@ -72,7 +71,7 @@ assert_channel_holds (Fixture *f, const char *expected_png)
 
   g_remove (out_png);
   ctl_assert_exit (ctl_run (NULL, &err, "--key", f->key, "read", out_png, NULL), 0, err);
-  ctl_assert_same_pixels (expected_png, out_png);
+  shmv_test_assert_same_pixels (expected_png, out_png);
 }
 
 /* Exit codes and messages */
@@ -171,7 +170,7 @@ static void
 test_round_trip_generated (Fixture *f, gconstpointer data)
 {
   const Generated *g = data;
-  g_autofree char *png = ctl_make_png (f->dir, "in.png", g->width, g->height, g->format, 7);
+  g_autofree char *png = shmv_test_make_png (f->dir, "in.png", g->width, g->height, g->format, 7);
 
   publish_ok (f, png);
   assert_channel_holds (f, png);
@@ -182,9 +181,10 @@ test_round_trip_generated (Fixture *f, gconstpointer data)
 static void
 test_round_trip_sizes (Fixture *f, gconstpointer data)
 {
-  g_autofree char *small = ctl_make_png (f->dir, "small.png", 16, 16, SHMV_FORMAT_RGB8, 1);
-  g_autofree char *large = ctl_make_png (f->dir, "large.png", 300, 200, SHMV_FORMAT_RGBA16, 2);
-  g_autofree char *again = ctl_make_png (f->dir, "again.png", 17, 5, SHMV_FORMAT_RGBA8, 3);
+  g_autofree char *small = shmv_test_make_png (f->dir, "small.png", 16, 16, SHMV_FORMAT_RGB8, 1);
+  g_autofree char *large =
+      shmv_test_make_png (f->dir, "large.png", 300, 200, SHMV_FORMAT_RGBA16, 2);
+  g_autofree char *again = shmv_test_make_png (f->dir, "again.png", 17, 5, SHMV_FORMAT_RGBA8, 3);
 
   publish_ok (f, small);
   assert_channel_holds (f, small);
@@ -208,7 +208,7 @@ static void
 test_pngsuite_corrupt (Fixture *f, gconstpointer data)
 {
   const char *bad = data;
-  g_autofree char *good = ctl_make_png (f->dir, "good.png", 8, 8, SHMV_FORMAT_RGBA8, 11);
+  g_autofree char *good = shmv_test_make_png (f->dir, "good.png", 8, 8, SHMV_FORMAT_RGBA8, 11);
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autofree char *base = g_path_get_basename (bad);
@@ -224,7 +224,7 @@ test_pngsuite_corrupt (Fixture *f, gconstpointer data)
 static void
 test_publish_missing_file (Fixture *f, gconstpointer data)
 {
-  g_autofree char *good = ctl_make_png (f->dir, "good.png", 4, 4, SHMV_FORMAT_RGB8, 5);
+  g_autofree char *good = shmv_test_make_png (f->dir, "good.png", 4, 4, SHMV_FORMAT_RGB8, 5);
   g_autofree char *missing = path_in (f, "missing.png");
   g_autofree char *err = NULL;
 
@@ -263,8 +263,8 @@ test_publish_not_png (Fixture *f, gconstpointer data)
 static void
 test_publish_max_pixels (Fixture *f, gconstpointer data)
 {
-  g_autofree char *good = ctl_make_png (f->dir, "good.png", 2, 2, SHMV_FORMAT_RGB8, 1);
-  g_autofree char *big = ctl_make_png (f->dir, "big.png", 64, 64, SHMV_FORMAT_RGB8, 2);
+  g_autofree char *good = shmv_test_make_png (f->dir, "good.png", 2, 2, SHMV_FORMAT_RGB8, 1);
+  g_autofree char *big = shmv_test_make_png (f->dir, "big.png", 64, 64, SHMV_FORMAT_RGB8, 2);
   g_autofree char *err = NULL;
 
   publish_ok (f, good);
@@ -283,7 +283,7 @@ test_publish_max_pixels (Fixture *f, gconstpointer data)
 static void
 test_read_unwritable (Fixture *f, gconstpointer data)
 {
-  g_autofree char *good = ctl_make_png (f->dir, "good.png", 3, 3, SHMV_FORMAT_RGB8, 1);
+  g_autofree char *good = shmv_test_make_png (f->dir, "good.png", 3, 3, SHMV_FORMAT_RGB8, 1);
   g_autofree char *no_dir = path_in (f, "no-such-dir/out.png");
   g_autofree char *file = path_in (f, "a-file");
   g_autofree char *under_file = path_in (f, "a-file/out.png");
@@ -345,7 +345,7 @@ mode_of (const char *path, gboolean follow)
 static void
 test_read_keeps_mode (Fixture *f, gconstpointer data)
 {
-  g_autofree char *png = ctl_make_png (f->dir, "in.png", 5, 4, SHMV_FORMAT_RGB8, 2);
+  g_autofree char *png = shmv_test_make_png (f->dir, "in.png", 5, 4, SHMV_FORMAT_RGB8, 2);
   g_autofree char *out_png = path_in (f, "out.png");
   g_autofree char *err = NULL;
 
@@ -353,7 +353,7 @@ test_read_keeps_mode (Fixture *f, gconstpointer data)
   g_assert_true (g_file_set_contents (out_png, "old", -1, NULL));
   g_assert_cmpint (chmod (out_png, 0600), ==, 0);
   ctl_assert_exit (ctl_run (NULL, &err, "read", out_png, "-k", f->key, NULL), 0, err);
-  ctl_assert_same_pixels (png, out_png);
+  shmv_test_assert_same_pixels (png, out_png);
   g_assert_cmpint (mode_of (out_png, FALSE), ==, S_IFREG | 0600);
   assert_n_entries (f->dir, 2);
 }
@@ -363,7 +363,7 @@ test_read_keeps_mode (Fixture *f, gconstpointer data)
 static void
 test_read_follows_symlink (Fixture *f, gconstpointer data)
 {
-  g_autofree char *png = ctl_make_png (f->dir, "in.png", 5, 4, SHMV_FORMAT_RGBA8, 3);
+  g_autofree char *png = shmv_test_make_png (f->dir, "in.png", 5, 4, SHMV_FORMAT_RGBA8, 3);
   g_autofree char *sub = path_in (f, "sub");
   g_autofree char *target = path_in (f, "sub/target.png");
   g_autofree char *link = path_in (f, "link.png");
@@ -381,15 +381,15 @@ test_read_follows_symlink (Fixture *f, gconstpointer data)
   ctl_assert_exit (ctl_run (NULL, &err, "read", link, "-k", f->key, NULL), 0, err);
   g_assert_true (S_ISLNK (mode_of (link, FALSE)));
   g_assert_cmpint (mode_of (target, FALSE), ==, S_IFREG | 0640);
-  ctl_assert_same_pixels (png, target);
+  shmv_test_assert_same_pixels (png, target);
 
   g_clear_pointer (&err, g_free);
   ctl_assert_exit (ctl_run (NULL, &err, "read", dangling, "-k", f->key, NULL), 0, err);
   g_assert_true (S_ISLNK (mode_of (dangling, FALSE)));
-  ctl_assert_same_pixels (png, new_target);
+  shmv_test_assert_same_pixels (png, new_target);
   assert_n_entries (f->dir, 4); /* in.png, sub, link.png, dangling.png */
   assert_n_entries (sub, 2);
-  ctl_remove_tmpdir (sub); /* the fixture removes files, not directories */
+  shmv_test_tmpdir_remove (sub); /* the fixture removes files, not directories */
 }
 
 /* Copies FIFO @fifo to file @copy in a child process; returns its pid. */
@@ -420,7 +420,7 @@ fifo_reader (const char *fifo, const char *copy)
 static void
 test_read_into_fifo (Fixture *f, gconstpointer data)
 {
-  g_autofree char *png = ctl_make_png (f->dir, "in.png", 7, 3, SHMV_FORMAT_RGB16, 4);
+  g_autofree char *png = shmv_test_make_png (f->dir, "in.png", 7, 3, SHMV_FORMAT_RGB16, 4);
   g_autofree char *fifo = path_in (f, "fifo");
   g_autofree char *copy = path_in (f, "copy.png");
   g_autofree char *err = NULL;
@@ -434,7 +434,7 @@ test_read_into_fifo (Fixture *f, gconstpointer data)
     shmv_test_kill (reader); /* it waits for a writer that will never come */
   g_assert_true (S_ISFIFO (mode_of (fifo, FALSE)));
   g_assert_cmpint (shmv_test_wait (reader), ==, 0);
-  ctl_assert_same_pixels (png, copy);
+  shmv_test_assert_same_pixels (png, copy);
   assert_n_entries (f->dir, 3);
 }
 
@@ -444,7 +444,7 @@ test_read_into_fifo (Fixture *f, gconstpointer data)
 static void
 test_read_into_device (Fixture *f, gconstpointer data)
 {
-  g_autofree char *png = ctl_make_png (f->dir, "in.png", 3, 3, SHMV_FORMAT_RGB8, 5);
+  g_autofree char *png = shmv_test_make_png (f->dir, "in.png", 3, 3, SHMV_FORMAT_RGB8, 5);
   g_autofree char *null_dev = path_in (f, "null");
   g_autofree char *full_dev = path_in (f, "full");
   g_autofree char *err = NULL;
@@ -470,7 +470,7 @@ test_read_into_device (Fixture *f, gconstpointer data)
 static void
 test_read_to_stdout (Fixture *f, gconstpointer data)
 {
-  g_autofree char *png = ctl_make_png (f->dir, "in.png", 6, 6, SHMV_FORMAT_RGBA16, 6);
+  g_autofree char *png = shmv_test_make_png (f->dir, "in.png", 6, 6, SHMV_FORMAT_RGBA16, 6);
   g_autofree char *copy = path_in (f, "copy.png");
   g_autofree char *script =
       g_strdup_printf ("\"$SHMVIEW_CTL\" read - -k '%s' | cat > '%s'", f->key, copy);
@@ -479,10 +479,10 @@ test_read_to_stdout (Fixture *f, gconstpointer data)
   int status;
 
   publish_ok (f, png);
-  status = shmv_test_run (argv, NULL, &err);
+  status = shmv_test_run (argv, NULL, NULL, &err);
   g_assert_true (WIFEXITED (status));
   ctl_assert_exit (WEXITSTATUS (status), 0, err);
-  ctl_assert_same_pixels (png, copy);
+  shmv_test_assert_same_pixels (png, copy);
   /* The summary went to stderr, not into the image. */
   g_assert_nonnull (strstr (err, "Saved channel"));
 }
@@ -526,56 +526,49 @@ realtime_ns (void)
 static void
 test_info_json (Fixture *f, gconstpointer data)
 {
-  g_autofree char *png = ctl_make_png (f->dir, "fields.png", 29, 31, SHMV_FORMAT_RGBA16, 9);
+  g_autofree char *png = shmv_test_make_png (f->dir, "fields.png", 29, 31, SHMV_FORMAT_RGBA16, 9);
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autofree char *checksum = NULL;
-  g_autoptr (CtlJson) json = NULL;
+  g_autoptr (JsonNode) json = NULL;
   ShmvImage image = { 0 };
   ShmvStatus status;
   ShmvChannel *ch = shmv_channel_new (f->key);
   gint64 before = realtime_ns (), after;
-  CtlJson *member;
 
   publish_ok (f, png);
   after = realtime_ns ();
   ctl_assert_exit (ctl_run (&out, &err, "info", "--json", "-k", f->key, NULL), 0, err);
-  json = ctl_parse_json (out);
-  g_assert_cmpint (json->type, ==, CTL_JSON_OBJECT);
+  json = shmv_test_json_parse (out);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json));
 
-  g_assert_cmpstr (ctl_assert_member (json, "key", CTL_JSON_STRING)->string, ==, f->key);
-  g_assert_cmpstr (ctl_assert_member (json, "native_key", CTL_JSON_STRING)->string, ==,
-                   shmv_channel_native_key (ch));
-  member = ctl_assert_member (json, "size", CTL_JSON_NUMBER);
-  g_assert_true (member->is_integer);
-  g_assert_cmpint (member->integer, >=, 29 * 31 * 8);
-  g_assert_cmpint (ctl_assert_member (json, "width", CTL_JSON_NUMBER)->integer, ==, 29);
-  g_assert_cmpint (ctl_assert_member (json, "height", CTL_JSON_NUMBER)->integer, ==, 31);
-  g_assert_cmpint (ctl_assert_member (json, "stride", CTL_JSON_NUMBER)->integer, ==, 29 * 8);
-  g_assert_cmpstr (ctl_assert_member (json, "format", CTL_JSON_STRING)->string, ==, "RGBA16");
-  g_assert_cmpint (ctl_assert_member (json, "generation", CTL_JSON_NUMBER)->integer, >=, 1);
-  g_assert_cmpint (ctl_assert_member (json, "writer_pid", CTL_JSON_NUMBER)->integer, >, 0);
-  g_assert_false (ctl_assert_member (json, "writer_alive", CTL_JSON_BOOL)->boolean);
-  g_assert_true (ctl_assert_member (json, "persistent", CTL_JSON_BOOL)->boolean);
-  g_assert_false (ctl_assert_member (json, "withdrawn", CTL_JSON_BOOL)->boolean);
-  g_assert_false (ctl_assert_member (json, "stale", CTL_JSON_BOOL)->boolean);
-  g_assert_false (ctl_assert_member (json, "in_use", CTL_JSON_BOOL)->boolean);
-  g_assert_cmpstr (ctl_assert_member (json, "source", CTL_JSON_STRING)->string, ==, "fields.png");
-  g_assert_null (ctl_json_member (json, "error"));
+  g_assert_cmpstr (shmv_test_json_string (json, "key"), ==, f->key);
+  g_assert_cmpstr (shmv_test_json_string (json, "native_key"), ==, shmv_channel_native_key (ch));
+  g_assert_cmpint (shmv_test_json_int (json, "size"), >=, 29 * 31 * 8);
+  g_assert_cmpint (shmv_test_json_int (json, "width"), ==, 29);
+  g_assert_cmpint (shmv_test_json_int (json, "height"), ==, 31);
+  g_assert_cmpint (shmv_test_json_int (json, "stride"), ==, 29 * 8);
+  g_assert_cmpstr (shmv_test_json_string (json, "format"), ==, "RGBA16");
+  g_assert_cmpint (shmv_test_json_int (json, "generation"), >=, 1);
+  g_assert_cmpint (shmv_test_json_int (json, "writer_pid"), >, 0);
+  g_assert_false (shmv_test_json_bool (json, "writer_alive"));
+  g_assert_true (shmv_test_json_bool (json, "persistent"));
+  g_assert_false (shmv_test_json_bool (json, "withdrawn"));
+  g_assert_false (shmv_test_json_bool (json, "stale"));
+  g_assert_false (shmv_test_json_bool (json, "in_use"));
+  g_assert_cmpstr (shmv_test_json_string (json, "source"), ==, "fields.png");
+  g_assert_null (shmv_test_json_member (json, "error"));
 
-  member = ctl_assert_member (json, "publish_time_ns", CTL_JSON_NUMBER);
-  g_assert_true (member->is_integer);
-  g_assert_cmpint (member->integer, >=, before);
-  g_assert_cmpint (member->integer, <=, after);
-  member = ctl_assert_member (json, "publish_time", CTL_JSON_STRING);
+  g_assert_cmpint (shmv_test_json_int (json, "publish_time_ns"), >=, before);
+  g_assert_cmpint (shmv_test_json_int (json, "publish_time_ns"), <=, after);
   g_assert_true (g_regex_match_simple ("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z$",
-                                       member->string, 0, 0));
+                                       shmv_test_json_string (json, "publish_time"), 0, 0));
 
   /* The checksum is the library's, of exactly the pixels we published. */
   g_assert_true (shmv_png_load (png, NULL, &image, &status));
   checksum = g_strdup_printf ("%016" G_GINT64_MODIFIER "x",
                               (guint64) shmv_checksum (image.pixels, image.stride * image.height));
-  g_assert_cmpstr (ctl_assert_member (json, "checksum", CTL_JSON_STRING)->string, ==, checksum);
+  g_assert_cmpstr (shmv_test_json_string (json, "checksum"), ==, checksum);
 
   /* stdout holds the JSON and nothing else, on one line. */
   g_assert_true (g_str_has_suffix (out, "}\n"));
@@ -589,22 +582,22 @@ test_info_json (Fixture *f, gconstpointer data)
 static void
 test_info_json_debug (Fixture *f, gconstpointer data)
 {
-  g_autofree char *png = ctl_make_png (f->dir, "debug.png", 2, 2, SHMV_FORMAT_RGB8, 1);
+  g_autofree char *png = shmv_test_make_png (f->dir, "debug.png", 2, 2, SHMV_FORMAT_RGB8, 1);
   const char *const args[] = { "info", "--json", "-k", f->key, NULL };
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
-  g_autoptr (CtlJson) json = NULL;
+  g_autoptr (JsonNode) json = NULL;
 
   publish_ok (f, png);
   ctl_assert_exit (ctl_runv_debug (args, TRUE, &out, &err), 0, err);
-  json = ctl_parse_json (out);
+  json = shmv_test_json_parse (out);
   g_assert_nonnull (strstr (err, "DEBUG"));
 }
 
 static void
 test_info_text (Fixture *f, gconstpointer data)
 {
-  g_autofree char *png = ctl_make_png (f->dir, "text.png", 5, 7, SHMV_FORMAT_RGB8, 9);
+  g_autofree char *png = shmv_test_make_png (f->dir, "text.png", 5, 7, SHMV_FORMAT_RGB8, 9);
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
 
@@ -624,7 +617,7 @@ test_info_no_frame (Fixture *f, gconstpointer data)
 {
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
-  g_autoptr (CtlJson) json = NULL;
+  g_autoptr (JsonNode) json = NULL;
   ShmvChannel *writer = shmv_channel_new (f->key);
   static const char *const nulls[] = { "width",        "height",          "format",
                                        "stride",       "writer_pid",      "checksum",
@@ -632,12 +625,12 @@ test_info_no_frame (Fixture *f, gconstpointer data)
 
   g_assert_true (shmv_channel_open (writer, SHMV_CHANNEL_WRITER, 0));
   ctl_assert_exit (ctl_run (&out, &err, "info", "--json", "-k", f->key, NULL), 0, err);
-  json = ctl_parse_json (out);
-  g_assert_cmpint (ctl_assert_member (json, "generation", CTL_JSON_NUMBER)->integer, ==, 0);
-  g_assert_true (ctl_assert_member (json, "writer_alive", CTL_JSON_BOOL)->boolean);
-  g_assert_true (ctl_assert_member (json, "in_use", CTL_JSON_BOOL)->boolean);
+  json = shmv_test_json_parse (out);
+  g_assert_cmpint (shmv_test_json_int (json, "generation"), ==, 0);
+  g_assert_true (shmv_test_json_bool (json, "writer_alive"));
+  g_assert_true (shmv_test_json_bool (json, "in_use"));
   for (gsize i = 0; i < G_N_ELEMENTS (nulls); i++)
-    ctl_assert_member (json, nulls[i], CTL_JSON_NULL);
+    shmv_test_json_null (json, nulls[i]);
 
   g_clear_pointer (&out, g_free);
   ctl_assert_exit (ctl_run (&out, NULL, "info", "-k", f->key, NULL), 0, NULL);
@@ -650,7 +643,7 @@ test_info_no_frame (Fixture *f, gconstpointer data)
 static void
 corrupt_channel (Fixture *f, size_t from, size_t len, ShmvChannel **writer, ShmvSegment **seg)
 {
-  g_autofree char *png = ctl_make_png (f->dir, "victim.png", 4, 4, SHMV_FORMAT_RGB8, 1);
+  g_autofree char *png = shmv_test_make_png (f->dir, "victim.png", 4, 4, SHMV_FORMAT_RGB8, 1);
   ShmvImage image = { 0 };
   ShmvStatus status;
 
@@ -701,7 +694,7 @@ test_info_corrupt (Fixture *f, gconstpointer data)
 static void
 test_info_scribbled_key (Fixture *f, gconstpointer data)
 {
-  g_autofree char *png = ctl_make_png (f->dir, "in.png", 3, 3, SHMV_FORMAT_RGB8, 7);
+  g_autofree char *png = shmv_test_make_png (f->dir, "in.png", 3, 3, SHMV_FORMAT_RGB8, 7);
   g_autofree char *out_png = path_in (f, "out.png");
   g_autofree char *err = NULL;
   ShmvChannel *ch = shmv_channel_new (f->key);
@@ -735,7 +728,7 @@ test_info_scribbled_key (Fixture *f, gconstpointer data)
 static void
 test_rm (Fixture *f, gconstpointer data)
 {
-  g_autofree char *png = ctl_make_png (f->dir, "a.png", 4, 4, SHMV_FORMAT_RGB8, 1);
+  g_autofree char *png = shmv_test_make_png (f->dir, "a.png", 4, 4, SHMV_FORMAT_RGB8, 1);
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   ShmvChannel *ch = shmv_channel_new (f->key);
@@ -772,7 +765,7 @@ start_watch (Fixture *f, const char *const *extra, int *out_fd, int *err_fd)
 
   pid = ctl_spawn ((const char *const *) args->pdata, out_fd, err_fd);
   /* It says when it has looked at the channel: from then on every publish is news. */
-  g_assert_true (ctl_wait_for_line (*err_fd, "ready", 10000));
+  g_assert_true (shmv_test_wait_for_line (*err_fd, "ready", 10000));
   return pid;
 }
 
@@ -791,8 +784,8 @@ assert_frame_line (int out_fd, unsigned generation, const char *dimensions)
 static void
 test_watch_count (Fixture *f, gconstpointer data)
 {
-  g_autofree char *a = ctl_make_png (f->dir, "a.png", 3, 2, SHMV_FORMAT_RGB8, 1);
-  g_autofree char *b = ctl_make_png (f->dir, "b.png", 5, 4, SHMV_FORMAT_RGBA16, 2);
+  g_autofree char *a = shmv_test_make_png (f->dir, "a.png", 3, 2, SHMV_FORMAT_RGB8, 1);
+  g_autofree char *b = shmv_test_make_png (f->dir, "b.png", 5, 4, SHMV_FORMAT_RGBA16, 2);
   const char *const extra[] = { "--count", "2", "--timeout", "20000", NULL };
   int out_fd, err_fd;
   GPid pid;
@@ -803,7 +796,7 @@ test_watch_count (Fixture *f, gconstpointer data)
   assert_frame_line (out_fd, 1, "3 × 2 RGB8");
   publish_ok (f, b);
   assert_frame_line (out_fd, 2, "5 × 4 RGBA16");
-  g_assert_cmpint (ctl_wait_exit (pid, 10000), ==, 0);
+  g_assert_cmpint (shmv_test_wait_exit (pid, 10000), ==, 0);
   close (out_fd);
   close (err_fd);
 }
@@ -812,10 +805,10 @@ test_watch_count (Fixture *f, gconstpointer data)
 static void
 test_watch_existing (Fixture *f, gconstpointer data)
 {
-  g_autofree char *a = ctl_make_png (f->dir, "a.png", 3, 2, SHMV_FORMAT_RGB8, 1);
+  g_autofree char *a = shmv_test_make_png (f->dir, "a.png", 3, 2, SHMV_FORMAT_RGB8, 1);
   const char *const extra[] = { "--count", "1", "--json", NULL };
   g_autofree char *line = NULL;
-  g_autoptr (CtlJson) json = NULL;
+  g_autoptr (JsonNode) json = NULL;
   int out_fd, err_fd;
   GPid pid;
 
@@ -824,15 +817,15 @@ test_watch_existing (Fixture *f, gconstpointer data)
   publish_ok (f, a);
   line = shmv_test_read_line (out_fd, 10000);
   g_assert_nonnull (line);
-  json = ctl_parse_json (line);
-  g_assert_cmpstr (ctl_assert_member (json, "key", CTL_JSON_STRING)->string, ==, f->key);
-  g_assert_cmpint (ctl_assert_member (json, "generation", CTL_JSON_NUMBER)->integer, ==, 2);
-  g_assert_cmpint (ctl_assert_member (json, "width", CTL_JSON_NUMBER)->integer, ==, 3);
-  g_assert_cmpint (ctl_assert_member (json, "height", CTL_JSON_NUMBER)->integer, ==, 2);
-  g_assert_cmpstr (ctl_assert_member (json, "format", CTL_JSON_STRING)->string, ==, "RGB8");
-  g_assert_cmpfloat (ctl_assert_member (json, "latency_ms", CTL_JSON_NUMBER)->number, >=, 0.0);
-  g_assert_cmpint (ctl_assert_member (json, "skipped", CTL_JSON_NUMBER)->integer, ==, 0);
-  g_assert_cmpint (ctl_wait_exit (pid, 10000), ==, 0);
+  json = shmv_test_json_parse (line);
+  g_assert_cmpstr (shmv_test_json_string (json, "key"), ==, f->key);
+  g_assert_cmpint (shmv_test_json_int (json, "generation"), ==, 2);
+  g_assert_cmpint (shmv_test_json_int (json, "width"), ==, 3);
+  g_assert_cmpint (shmv_test_json_int (json, "height"), ==, 2);
+  g_assert_cmpstr (shmv_test_json_string (json, "format"), ==, "RGB8");
+  g_assert_cmpfloat (shmv_test_json_number (json, "latency_ms"), >=, 0.0);
+  g_assert_cmpint (shmv_test_json_int (json, "skipped"), ==, 0);
+  g_assert_cmpint (shmv_test_wait_exit (pid, 10000), ==, 0);
   close (out_fd);
   close (err_fd);
 }
@@ -841,8 +834,8 @@ test_watch_existing (Fixture *f, gconstpointer data)
 static void
 test_watch_follows_key (Fixture *f, gconstpointer data)
 {
-  g_autofree char *a = ctl_make_png (f->dir, "a.png", 3, 2, SHMV_FORMAT_RGB8, 1);
-  g_autofree char *b = ctl_make_png (f->dir, "b.png", 2, 2, SHMV_FORMAT_RGBA8, 2);
+  g_autofree char *a = shmv_test_make_png (f->dir, "a.png", 3, 2, SHMV_FORMAT_RGB8, 1);
+  g_autofree char *b = shmv_test_make_png (f->dir, "b.png", 2, 2, SHMV_FORMAT_RGBA8, 2);
   const char *const extra[] = { "--count", "2", NULL };
   int out_fd, err_fd;
   GPid pid;
@@ -854,7 +847,7 @@ test_watch_follows_key (Fixture *f, gconstpointer data)
   ctl_assert_exit (ctl_run (NULL, NULL, "rm", "-k", f->key, NULL), 0, NULL);
   publish_ok (f, b);
   assert_frame_line (out_fd, 1, "2 × 2 RGBA8");
-  g_assert_cmpint (ctl_wait_exit (pid, 10000), ==, 0);
+  g_assert_cmpint (shmv_test_wait_exit (pid, 10000), ==, 0);
   close (out_fd);
   close (err_fd);
 }
@@ -878,7 +871,7 @@ test_watch_timeout_no_channel (Fixture *f, gconstpointer data)
 static void
 test_watch_timeout_no_frame (Fixture *f, gconstpointer data)
 {
-  g_autofree char *a = ctl_make_png (f->dir, "a.png", 3, 2, SHMV_FORMAT_RGB8, 1);
+  g_autofree char *a = shmv_test_make_png (f->dir, "a.png", 3, 2, SHMV_FORMAT_RGB8, 1);
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
 
@@ -891,7 +884,7 @@ static void
 test_watch_signal (Fixture *f, gconstpointer data)
 {
   int signo = GPOINTER_TO_INT (data);
-  g_autofree char *a = ctl_make_png (f->dir, "a.png", 3, 2, SHMV_FORMAT_RGB8, 1);
+  g_autofree char *a = shmv_test_make_png (f->dir, "a.png", 3, 2, SHMV_FORMAT_RGB8, 1);
   const char *const extra[] = { NULL };
 
   /* First while waiting for the channel to appear, then for a frame. */
@@ -904,7 +897,7 @@ test_watch_signal (Fixture *f, gconstpointer data)
         publish_ok (f, a);
       pid = start_watch (f, extra, &out_fd, &err_fd);
       kill (pid, signo);
-      g_assert_cmpint (ctl_wait_exit (pid, 5000), ==, 0);
+      g_assert_cmpint (shmv_test_wait_exit (pid, 5000), ==, 0);
       close (out_fd);
       close (err_fd);
     }

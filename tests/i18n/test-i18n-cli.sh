@@ -137,6 +137,22 @@ check_rc 0
 check "$out" "Moves images between processes through shared memory."
 result /i18n/ctl/english-without-LANGUAGE
 
+# The build tree is found from where the program is, nothing compiled in: the
+# same program copied out of the build tree no longer reads build/po.
+G_MESSAGES_DEBUG=shmv-i18n run "" "$ctl" --version
+check "$err" "translations from $(cd "$localedir" && pwd -P)"
+result /i18n/ctl/build-tree-found-from-program
+mkdir "$tmp/bin"
+cp "$ctl" "$tmp/bin/shmview-ctl"
+libdir=$(ldd "$ctl" | sed -n 's|.*libshmview[^ ]* => \(.*\)/[^/]*$|\1|p' | sed 's/ (.*//')
+LD_LIBRARY_PATH="$libdir" G_MESSAGES_DEBUG=shmv-i18n run "" "$tmp/bin/shmview-ctl" --version
+check "$err" "translations from /"
+if grep -qF "$(cd "$localedir" && pwd -P)" "$err"; then
+  fail_reason="$fail_reason
+# a copy outside the build tree still reads the build tree's translations"
+fi
+result /i18n/ctl/copy-outside-build-tree-ignores-it
+
 # SHMVIEW_LOCALEDIR wins over the build tree: an empty directory means English.
 mkdir "$tmp/empty"
 export SHMVIEW_LOCALEDIR="$tmp/empty"

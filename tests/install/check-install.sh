@@ -44,6 +44,17 @@ for lang in $(cat "$srcdir/po/LINGUAS" 2>/dev/null); do
 done
 [ $status = 0 ] || exit 1
 
+# No installed program or library knows where it was built: neither a path
+# compiled in nor the compiler's record of its working directory.
+build_abs=$(cd "$builddir" && pwd -P)
+for f in "$root"/bin/* "$root/$libdir"/libshmview.so.0.*; do
+  if strings -a "$f" | grep -F -q -e "$build_abs" -e "$builddir"; then
+    echo "$f names the build directory $build_abs:"
+    strings -a "$f" | grep -F -e "$build_abs" -e "$builddir" | head -n 5
+    exit 1
+  fi
+done
+
 # The soname is versioned.
 lib=$(ls "$root/$libdir"/libshmview.so.0.* | head -n 1)
 objdump -p "$lib" | grep -q 'SONAME *libshmview.so.0' || { echo "bad soname in $lib"; exit 1; }

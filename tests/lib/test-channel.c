@@ -10,7 +10,6 @@
 #include "shmv-segment-private.h"
 #include "shmv-syslock.h"
 #include "shmv-test-point.h"
-#include "lib-test-util.h"
 #include "shmv-test-util.h"
 
 #include <errno.h>
@@ -48,8 +47,8 @@ static void
 pair_setup (Pair *p, gconstpointer data)
 {
   p->key = shmv_test_unique_key (data);
-  p->writer = lib_test_open_channel (p->key, SHMV_CHANNEL_WRITER);
-  p->reader = lib_test_open_channel (p->key, SHMV_CHANNEL_READER);
+  p->writer = shmv_test_open_channel (p->key, SHMV_CHANNEL_WRITER);
+  p->reader = shmv_test_open_channel (p->key, SHMV_CHANNEL_READER);
   p->buf = NULL;
   p->cap = 0;
 }
@@ -83,8 +82,8 @@ test_roundtrip_every_format (Pair *p, gconstpointer data)
   for (ShmvFormat f = SHMV_FORMAT_RGB8; f <= SHMV_FORMAT_RGBA16; f++)
     {
       ShmvFrameInfo info;
-      gsize len;
-      g_autofree guint8 *pixels = lib_test_make_pixels (33, 17, f, f, &len);
+      gsize len = (gsize) 33 * 17 * shmv_format_bytes_per_pixel (f);
+      g_autofree guint8 *pixels = shmv_test_pattern_new (len, f);
 
       g_assert_true (shmv_channel_publish (p->writer, pixels, 33, 17, len / 17, f, "a.png"));
       g_assert_true (shmv_channel_read (p->reader, &p->buf, &p->cap, &info));
@@ -163,7 +162,7 @@ test_reader_waits_for_channel (void)
         _exit (3); /* the reader never waited */
       if (!shmv_channel_open (writer, SHMV_CHANNEL_WRITER, 0))
         _exit (1);
-      lib_test_publish_seed (writer, 8, 8, SHMV_FORMAT_RGBA8, 1);
+      shmv_test_publish_seed (writer, 8, 8, SHMV_FORMAT_RGBA8, 1);
       if (read (done[0], &byte, 1) != 0)
         _exit (2);
       shmv_channel_free (writer);
@@ -194,7 +193,7 @@ open_without_inotify (const char *key, int fd)
 
   if (setgroups (0, NULL) < 0 || setresgid (0, 0, 0) < 0 || setresuid (NOBODY, NOBODY, NOBODY) < 0)
     return NO_INOTIFY_SETUP_FAILED;
-  if (!lib_test_use_up_inotify ())
+  if (!shmv_test_use_up_inotify ())
     return NO_INOTIFY_FD_LIMIT_FIRST;
   shmv_channel_set_owner (reader, 0);
   if (write (fd, "W\n", 2) != 2)
@@ -226,7 +225,7 @@ test_reader_waits_without_inotify (void)
   shmv_test_expect_line (fd, "W", 10000);
   /* Create the channel only once the child sleeps in open (or gave up):
    * never before its first look. */
-  while ((state = lib_test_task_state (pid, pid)) != 'S' && state != 'Z')
+  while ((state = shmv_test_task_state (pid, pid)) != 'S' && state != 'Z')
     g_usleep (1000);
   g_assert_true (shmv_channel_set_sharing (writer, SHMV_SHARING_GROUP));
   g_assert_true (shmv_channel_open (writer, SHMV_CHANNEL_WRITER, 0));
@@ -248,12 +247,12 @@ test_larger_image_grows_and_reader_follows (Pair *p, gconstpointer data)
 
   for (gsize i = 0; i < G_N_ELEMENTS (sizes); i++)
     {
-      lib_test_publish_seed (p->writer, sizes[i], sizes[i] / 2 + 1, SHMV_FORMAT_RGBA16,
-                             (guint32) i);
+      shmv_test_publish_seed (p->writer, sizes[i], sizes[i] / 2 + 1, SHMV_FORMAT_RGBA16,
+                              (guint32) i);
       g_assert_true (shmv_channel_read (p->reader, &p->buf, &p->cap, &info));
       g_assert_cmpuint (info.width, ==, sizes[i]);
       g_assert_true (
-          lib_test_pixels_match_seed (p->buf, (gsize) info.stride * info.height, (guint32) i));
+          shmv_test_pattern_matches (p->buf, (gsize) info.stride * info.height, (guint32) i));
     }
   /* Steady sizes reuse space: at most the header plus the largest frames. */
   g_assert_cmpuint (shmv_channel_segment_size (p->writer), <=,
@@ -265,7 +264,7 @@ static void
 test_padded_stride (void)
 {
   g_autofree char *key = shmv_test_unique_key ("stride");
-  ShmvChannel *ch = lib_test_open_channel (key, SHMV_CHANNEL_WRITER);
+  ShmvChannel *ch = shmv_test_open_channel (key, SHMV_CHANNEL_WRITER);
   guint8 src[4][16];
   gpointer buf = NULL;
   gsize cap = 0;
@@ -292,7 +291,7 @@ test_failed_publish_keeps_previous (Pair *p, gconstpointer data)
   void *dest = NULL;
   size_t stride;
 
-  lib_test_publish_seed (p->writer, 32, 32, SHMV_FORMAT_RGB8, 5);
+  shmv_test_publish_seed (p->writer, 32, 32, SHMV_FORMAT_RGB8, 5);
   generation = shmv_channel_generation (p->reader);
   g_assert_false (shmv_channel_publish (p->writer, NULL, 32, 32, 96, SHMV_FORMAT_RGB8, NULL));
   g_assert_cmpint (shmv_channel_error (p->writer), ==, SHMV_ERROR_INVALID_ARGUMENT);
@@ -304,7 +303,7 @@ test_failed_publish_keeps_previous (Pair *p, gconstpointer data)
   g_assert_cmpint (shmv_channel_error (p->writer), ==, SHMV_ERROR_OUT_OF_RESOURCES);
   g_assert_cmpuint (shmv_channel_generation (p->reader), ==, generation);
   g_assert_true (shmv_channel_read (p->reader, &p->buf, &p->cap, &info));
-  g_assert_true (lib_test_pixels_match_seed (p->buf, 32 * 32 * 3, 5));
+  g_assert_true (shmv_test_pattern_matches (p->buf, 32 * 32 * 3, 5));
 
   /* An aborted in-place frame changes nothing either. */
   g_assert_true (shmv_channel_begin_frame (p->writer, 8, 8, SHMV_FORMAT_RGB8, &dest, &stride));
@@ -312,17 +311,17 @@ test_failed_publish_keeps_previous (Pair *p, gconstpointer data)
   shmv_channel_abort_frame (p->writer);
   g_assert_cmpuint (shmv_channel_generation (p->reader), ==, generation);
   g_assert_true (shmv_channel_read (p->reader, &p->buf, &p->cap, &info));
-  g_assert_true (lib_test_pixels_match_seed (p->buf, 32 * 32 * 3, 5));
+  g_assert_true (shmv_test_pattern_matches (p->buf, 32 * 32 * 3, 5));
 }
 
 static void
 test_in_place_frame (void)
 {
   g_autofree char *key = shmv_test_unique_key ("inplace");
-  ShmvChannel *ch = lib_test_open_channel (key, SHMV_CHANNEL_WRITER);
+  ShmvChannel *ch = shmv_test_open_channel (key, SHMV_CHANNEL_WRITER);
   guint8 *dest;
-  gsize stride, len;
-  g_autofree guint8 *expect = lib_test_make_pixels (50, 20, SHMV_FORMAT_RGBA8, 9, &len);
+  gsize stride, len = (gsize) 50 * 20 * 4;
+  g_autofree guint8 *expect = shmv_test_pattern_new (len, 9);
   gpointer buf = NULL;
   gsize cap = 0;
   ShmvFrameInfo info;
@@ -352,7 +351,7 @@ publish_loop (const char *key, guint32 first_seed, int n, guint32 width)
   if (!shmv_channel_open (ch, SHMV_CHANNEL_WRITER, 0))
     return 1;
   for (int i = 0; n < 0 || i < n; i++)
-    lib_test_publish_seed (ch, width, width, SHMV_FORMAT_RGBA8, first_seed + (guint32) i);
+    shmv_test_publish_seed (ch, width, width, SHMV_FORMAT_RGBA8, first_seed + (guint32) i);
   shmv_channel_free (ch);
   return 0;
 }
@@ -363,7 +362,7 @@ test_killed_writer_never_tears_frames (Pair *p, gconstpointer data)
   GRand *rand = g_rand_new_with_seed (7);
   int frames_checked = 0;
 
-  lib_test_publish_seed (p->writer, 512, 512, SHMV_FORMAT_RGBA8, 0);
+  shmv_test_publish_seed (p->writer, 512, 512, SHMV_FORMAT_RGBA8, 0);
   for (int round = 0; round < 12; round++)
     {
       pid_t pid = fork ();
@@ -378,15 +377,16 @@ test_killed_writer_never_tears_frames (Pair *p, gconstpointer data)
 
           g_assert_true (shmv_channel_read (p->reader, &p->buf, &p->cap, &info));
           g_assert_true (
-              lib_test_pixels_match_seed (p->buf, 512 * 512 * 4, lib_test_seed_of (p->buf)));
+              shmv_test_pattern_matches (p->buf, 512 * 512 * 4, shmv_test_pattern_seed (p->buf)));
           frames_checked++;
         }
       kill (pid, SIGKILL);
       waitpid (pid, NULL, 0);
       /* The survivor's frame is whole, and a new p->writer takes over at once. */
       g_assert_true (shmv_channel_read (p->reader, &p->buf, &p->cap, NULL));
-      g_assert_true (lib_test_pixels_match_seed (p->buf, 512 * 512 * 4, lib_test_seed_of (p->buf)));
-      lib_test_publish_seed (p->writer, 512, 512, SHMV_FORMAT_RGBA8, 200);
+      g_assert_true (
+          shmv_test_pattern_matches (p->buf, 512 * 512 * 4, shmv_test_pattern_seed (p->buf)));
+      shmv_test_publish_seed (p->writer, 512, 512, SHMV_FORMAT_RGBA8, 200);
     }
   g_test_message ("%d frames checked across 12 kills", frames_checked);
   g_rand_free (rand);
@@ -397,7 +397,7 @@ test_two_writers_serialize (void)
 {
   g_autofree char *key = shmv_test_unique_key ("twowriters");
   ShmvChannel *reader;
-  ShmvChannel *keeper = lib_test_open_channel (key, SHMV_CHANNEL_WRITER);
+  ShmvChannel *keeper = shmv_test_open_channel (key, SHMV_CHANNEL_WRITER);
   pid_t a, b;
   int status;
   gpointer buf = NULL;
@@ -405,7 +405,7 @@ test_two_writers_serialize (void)
   ShmvFrameInfo info;
   guint32 last = 0;
 
-  reader = lib_test_open_channel (key, SHMV_CHANNEL_READER);
+  reader = shmv_test_open_channel (key, SHMV_CHANNEL_READER);
   a = fork ();
   if (a == 0)
     _exit (publish_loop (key, 0, 150, 64));
@@ -415,7 +415,7 @@ test_two_writers_serialize (void)
   for (int i = 0; i < 300; i++)
     if (shmv_channel_read (reader, &buf, &cap, &info))
       {
-        g_assert_true (lib_test_pixels_match_seed (buf, 64 * 64 * 4, lib_test_seed_of (buf)));
+        g_assert_true (shmv_test_pattern_matches (buf, 64 * 64 * 4, shmv_test_pattern_seed (buf)));
         g_assert_cmpuint (info.generation, >=, last); /* never backwards */
         last = info.generation;
       }
@@ -435,7 +435,7 @@ test_two_writers_serialize (void)
 static int
 wait_for_a_frame (const char *key, int fd)
 {
-  ShmvChannel *reader = lib_test_open_channel (key, SHMV_CHANNEL_READER);
+  ShmvChannel *reader = shmv_test_open_channel (key, SHMV_CHANNEL_READER);
   guint32 seen = shmv_channel_generation (reader);
 
   if (write (fd, "R\n", 2) != 2 || !shmv_channel_wait (reader, seen, 5000))
@@ -450,13 +450,13 @@ static void
 test_wait_wakes_and_times_out (void)
 {
   g_autofree char *key = shmv_test_unique_key ("wait");
-  ShmvChannel *writer = lib_test_open_channel (key, SHMV_CHANNEL_WRITER);
+  ShmvChannel *writer = shmv_test_open_channel (key, SHMV_CHANNEL_WRITER);
   int fd;
   GPid pid = shmv_test_fork (wait_for_a_frame, key, &fd);
 
   shmv_test_expect_line (fd, "R", 5000);
   g_assert_null (shmv_test_read_line (fd, 100)); /* asleep, not spinning past */
-  lib_test_publish_seed (writer, 4, 4, SHMV_FORMAT_RGB8, 1);
+  shmv_test_publish_seed (writer, 4, 4, SHMV_FORMAT_RGB8, 1);
   shmv_test_expect_line (fd, "W", 5000);
   shmv_test_assert_exits_ok (pid);
   close (fd);
@@ -480,7 +480,7 @@ test_hostile_header_never_crashes (Pair *p, gconstpointer data)
       ShmvFrameInfo info;
       gsize n = (gsize) g_rand_int_range (rand, 1, 6);
 
-      lib_test_publish_seed (p->writer, 16, 16, SHMV_FORMAT_RGB8, (guint32) i);
+      shmv_test_publish_seed (p->writer, 16, 16, SHMV_FORMAT_RGB8, (guint32) i);
       header = shmv_segment_data (seg);
       /* Scribble a few random bytes, mostly over the fields that matter. */
       for (gsize k = 0; k < n; k++)
@@ -504,8 +504,8 @@ test_hostile_header_never_crashes (Pair *p, gconstpointer data)
       shmv_channel_free (p->reader);
       shmv_segment_free (seg);
       remove_channel (p->key);
-      p->writer = lib_test_open_channel (p->key, SHMV_CHANNEL_WRITER);
-      p->reader = lib_test_open_channel (p->key, SHMV_CHANNEL_READER);
+      p->writer = shmv_test_open_channel (p->key, SHMV_CHANNEL_WRITER);
+      p->reader = shmv_test_open_channel (p->key, SHMV_CHANNEL_READER);
       seg = shmv_segment_new (p->key);
       g_assert_true (shmv_segment_attach (seg, SHMV_ACCESS_READ_WRITE));
     }
@@ -521,7 +521,7 @@ test_corrupt_pixels_caught_by_checksum (Pair *p, gconstpointer data)
   ShmvSegment *seg = shmv_segment_new (p->key);
   ShmvChannelHeader *header;
 
-  lib_test_publish_seed (p->writer, 16, 16, SHMV_FORMAT_RGB8, 3);
+  shmv_test_publish_seed (p->writer, 16, 16, SHMV_FORMAT_RGB8, 3);
   g_assert_true (shmv_segment_attach (seg, SHMV_ACCESS_READ_WRITE));
   header = shmv_segment_data (seg);
   ((guint8 *) header)[header->slots[header->front].offset + 5] ^= 1;
@@ -537,7 +537,7 @@ test_truncated_segment_no_sigbus (Pair *p, gconstpointer data)
   ShmvSegment *seg = shmv_segment_new (p->key);
   ShmvFrameInfo info;
 
-  lib_test_publish_seed (p->writer, 256, 256, SHMV_FORMAT_RGBA8, 3);
+  shmv_test_publish_seed (p->writer, 256, 256, SHMV_FORMAT_RGBA8, 3);
   g_assert_true (shmv_channel_read (p->reader, &p->buf, &p->cap, &info));
   g_assert_true (shmv_segment_attach (seg, SHMV_ACCESS_READ_WRITE));
   /* A hostile peer shrinks the file under the p->reader's mapping. */
@@ -558,10 +558,10 @@ test_writer_liveness_and_withdraw (void)
   gpointer buf = NULL;
   gsize cap = 0;
   int fd;
-  GPid pid = shmv_test_fork (lib_test_publish_and_hang, key, &fd);
+  GPid pid = shmv_test_fork (shmv_test_publish_and_hang, key, &fd);
 
   shmv_test_expect_line (fd, "P", 5000);
-  reader = lib_test_open_channel (key, SHMV_CHANNEL_READER);
+  reader = shmv_test_open_channel (key, SHMV_CHANNEL_READER);
   g_assert_true (shmv_channel_writer_alive (reader));
   shmv_test_kill (pid);
   g_assert_false (shmv_channel_writer_alive (reader));
@@ -569,17 +569,17 @@ test_writer_liveness_and_withdraw (void)
   close (fd);
 
   {
-    ShmvChannel *writer = lib_test_open_channel (key, SHMV_CHANNEL_WRITER);
+    ShmvChannel *writer = shmv_test_open_channel (key, SHMV_CHANNEL_WRITER);
     guint32 before;
 
-    lib_test_publish_seed (writer, 8, 8, SHMV_FORMAT_RGB8, 2);
+    shmv_test_publish_seed (writer, 8, 8, SHMV_FORMAT_RGB8, 2);
     g_assert_false (shmv_channel_is_withdrawn (reader));
     before = shmv_channel_generation (reader);
     g_assert_true (shmv_channel_withdraw (writer));
     g_assert_true (shmv_channel_is_withdrawn (reader));
     g_assert_cmpuint (shmv_channel_generation (reader), >, before);
     g_assert_true (shmv_channel_read (reader, &buf, &cap, NULL));
-    g_assert_true (lib_test_pixels_match_seed (buf, 8 * 8 * 3, 2));
+    g_assert_true (shmv_test_pattern_matches (buf, 8 * 8 * 3, 2));
     shmv_channel_free (writer);
   }
   g_free (buf);
@@ -590,13 +590,13 @@ static void
 test_remove_tells_readers (void)
 {
   g_autofree char *key = shmv_test_unique_key ("remove");
-  ShmvChannel *writer = lib_test_open_channel (key, SHMV_CHANNEL_WRITER);
-  ShmvChannel *reader = lib_test_open_channel (key, SHMV_CHANNEL_READER);
+  ShmvChannel *writer = shmv_test_open_channel (key, SHMV_CHANNEL_WRITER);
+  ShmvChannel *reader = shmv_test_open_channel (key, SHMV_CHANNEL_READER);
   ShmvChannel *remover = shmv_channel_new (key);
   g_autofree char *native = g_strdup (shmv_channel_native_key (writer));
 
   g_assert_true (shmv_channel_set_persistent (writer, true));
-  lib_test_publish_seed (writer, 8, 8, SHMV_FORMAT_RGB8, 1);
+  shmv_test_publish_seed (writer, 8, 8, SHMV_FORMAT_RGB8, 1);
   shmv_channel_free (writer);
   g_assert_true (shmv_test_shm_exists (native));
   g_assert_false (shmv_channel_is_removed (reader));
@@ -613,14 +613,14 @@ static void
 test_persistent_channel_outlives_writer (void)
 {
   g_autofree char *key = shmv_test_unique_key ("persist");
-  ShmvChannel *ch = lib_test_open_channel (key, SHMV_CHANNEL_WRITER);
+  ShmvChannel *ch = shmv_test_open_channel (key, SHMV_CHANNEL_WRITER);
   ShmvChannelEntry *entries = NULL;
   ShmvStatus status;
   gboolean listed = FALSE;
   int n;
 
   g_assert_true (shmv_channel_set_persistent (ch, true));
-  lib_test_publish_seed (ch, 8, 8, SHMV_FORMAT_RGB8, 4);
+  shmv_test_publish_seed (ch, 8, 8, SHMV_FORMAT_RGB8, 4);
   shmv_channel_free (ch);
 
   n = shmv_channel_list (&entries, &status);
@@ -636,7 +636,7 @@ test_persistent_channel_outlives_writer (void)
   g_assert_true (listed);
   free (entries);
 
-  ch = lib_test_open_channel (key, SHMV_CHANNEL_READER);
+  ch = shmv_test_open_channel (key, SHMV_CHANNEL_READER);
   g_assert_true (shmv_channel_get_info (ch, NULL));
   g_assert_false (shmv_channel_writer_alive (ch));
   g_assert_true (shmv_channel_remove (ch));
@@ -714,13 +714,13 @@ static void
 test_removed_channel_gets_no_new_lock (void)
 {
   g_autofree char *key = shmv_test_unique_key ("remove-lock");
-  ShmvChannel *writer = lib_test_open_channel (key, SHMV_CHANNEL_WRITER);
-  ShmvChannel *reader = lib_test_open_channel (key, SHMV_CHANNEL_READER);
+  ShmvChannel *writer = shmv_test_open_channel (key, SHMV_CHANNEL_WRITER);
+  ShmvChannel *reader = shmv_test_open_channel (key, SHMV_CHANNEL_READER);
   ShmvChannel *remover = shmv_channel_new (key);
   g_autofree char *native = g_strdup (shmv_channel_native_key (writer));
   ShmvFrameInfo info;
 
-  lib_test_publish_seed (writer, 8, 8, SHMV_FORMAT_RGB8, 1);
+  shmv_test_publish_seed (writer, 8, 8, SHMV_FORMAT_RGB8, 1);
   g_assert_cmpint (count_lock_sets (native), ==, 1);
   g_assert_true (shmv_channel_remove (remover));
   g_assert_cmpint (count_lock_sets (native), ==, 0);

@@ -8,7 +8,6 @@
 #define _GNU_SOURCE
 #include <shmview/shmview.h>
 
-#include "lib-test-util.h"
 #include "shmv-segment-private.h"
 #include "shmv-test-util.h"
 
@@ -197,7 +196,7 @@ test_reader_cannot_fake_a_writer (void)
   close (faker_fd);
 
   /* Two real writers: alive until the last one is gone, by kill -9 or close. */
-  killed_writer = shmv_test_fork (lib_test_publish_and_hang, key, &writer_fd);
+  killed_writer = shmv_test_fork (shmv_test_publish_and_hang, key, &writer_fd);
   shmv_test_expect_line (writer_fd, "P", 5000);
   g_assert_true (shmv_channel_open (writer, SHMV_CHANNEL_WRITER, 0));
   g_assert_true (shmv_channel_writer_alive (reader));

@@ -5,7 +5,6 @@
 #define _GNU_SOURCE
 #include <shmview/shmview.h>
 
-#include "lib-test-util.h"
 #include "shmv-segment-private.h"
 #include "shmv-test-util.h"
 
@@ -83,7 +82,7 @@ test_notices_writer_death (void)
   ShmvStatus status;
   ShmvWatch *watch;
   int fd;
-  GPid pid = shmv_test_fork (lib_test_publish_and_hang, key, &fd);
+  GPid pid = shmv_test_fork (shmv_test_publish_and_hang, key, &fd);
 
   shmv_test_expect_line (fd, "P", 5000);
   g_assert_true (shmv_channel_open (keeper, SHMV_CHANNEL_READER, 0));
@@ -202,7 +201,7 @@ wait_for_threads_to_sleep (void)
         {
           pid_t tid = (pid_t) atoi (name);
 
-          if (tid != getpid () && lib_test_task_state (getpid (), tid) == 'R')
+          if (tid != getpid () && shmv_test_task_state (getpid (), tid) == 'R')
             all_asleep = FALSE;
         }
       if (!all_asleep)
@@ -224,7 +223,7 @@ watch_without_inotify (const char *key, int fd)
       setresuid (NOBODY, NOBODY, NOBODY) < 0 || prctl (PR_SET_PDEATHSIG, SIGKILL) < 0)
     return 2;
   writer = shmv_channel_new (key); /* a channel of nobody's */
-  if (!lib_test_use_up_inotify ())
+  if (!shmv_test_use_up_inotify ())
     return 3;
   watch = shmv_watch_new (key, &status);
   if (watch == NULL)

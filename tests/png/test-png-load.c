@@ -3,7 +3,6 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "png-test-util.h"
 #include "shmv-test-util.h"
 
 #include <errno.h>
@@ -199,7 +198,7 @@ add_pngsuite_tests (void)
 {
   static guint counts[2];
   const char *dir = shmv_test_pngsuite_dir ();
-  g_auto (GStrv) names = png_test_dir_list (dir);
+  g_auto (GStrv) names = shmv_test_dir_list (dir);
 
   for (char **n = names; *n != NULL; n++)
     {
@@ -271,11 +270,11 @@ corpus_check_one (const CorpusCase *c, const char *dir, guint32 width, guint32 h
 static void
 test_corpus (gconstpointer data)
 {
-  g_autofree char *dir = png_test_tmpdir_new ();
+  g_autofree char *dir = shmv_test_tmpdir_new ();
 
   for (gsize i = 0; i < G_N_ELEMENTS (corpus_sizes); i++)
     corpus_check_one (data, dir, corpus_sizes[i].width, corpus_sizes[i].height);
-  png_test_tmpdir_remove (dir);
+  shmv_test_tmpdir_remove (dir);
 }
 
 static void
@@ -315,7 +314,7 @@ add_corpus_tests (void)
 static void
 test_oversize_header_fails_fast (void)
 {
-  g_autofree char *dir = png_test_tmpdir_new ();
+  g_autofree char *dir = shmv_test_tmpdir_new ();
   g_autoptr (GBytes) bytes = png_test_header_only (100000, 100000);
   g_autofree char *path = NULL;
   g_autofree char *limit = g_strdup_printf ("%" G_GUINT64_FORMAT, SHMV_PNG_DEFAULT_MAX_PIXELS);
@@ -334,13 +333,13 @@ test_oversize_header_fails_fast (void)
   assert_failed_with (ok, &status, SHMV_ERROR_IMAGE, &image);
   g_assert_nonnull (strstr (status.message, "100000x100000"));
   g_assert_nonnull (strstr (status.message, limit));
-  png_test_tmpdir_remove (dir);
+  shmv_test_tmpdir_remove (dir);
 }
 
 static void
 test_max_pixels_option (void)
 {
-  g_autofree char *dir = png_test_tmpdir_new ();
+  g_autofree char *dir = shmv_test_tmpdir_new ();
   g_autofree char *path = write_spec_file (dir, "64.png", 64, 64, PNG_COLOR_TYPE_RGB, 8, FALSE);
   ShmvPngOptions options = { .max_pixels = 100 };
   ShmvImage image;
@@ -360,14 +359,14 @@ test_max_pixels_option (void)
   ok = shmv_png_load (path, &options, &image, &status);
   assert_loaded (ok, &status, &image);
   shmv_image_clear (&image);
-  png_test_tmpdir_remove (dir);
+  shmv_test_tmpdir_remove (dir);
 }
 
 /* One side longer than the whole budget is stopped by libpng's own limits. */
 static void
 test_max_pixels_one_side (void)
 {
-  g_autofree char *dir = png_test_tmpdir_new ();
+  g_autofree char *dir = shmv_test_tmpdir_new ();
   g_autoptr (GBytes) bytes = png_test_header_only (2000, 1);
   g_autofree char *path =
       write_temp_file (dir, "wide.png", g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
@@ -378,7 +377,7 @@ test_max_pixels_one_side (void)
 
   ok = shmv_png_load (path, &options, &image, &status);
   assert_failed_with (ok, &status, SHMV_ERROR_IMAGE, &image);
-  png_test_tmpdir_remove (dir);
+  shmv_test_tmpdir_remove (dir);
 }
 
 /* Broken and missing files */
@@ -386,7 +385,7 @@ test_max_pixels_one_side (void)
 static void
 test_truncated (void)
 {
-  g_autofree char *dir = png_test_tmpdir_new ();
+  g_autofree char *dir = shmv_test_tmpdir_new ();
   g_autofree char *path = write_spec_file (dir, "whole.png", 33, 17, PNG_COLOR_TYPE_RGB, 8, FALSE);
   g_autofree char *data = NULL;
   gsize len;
@@ -406,13 +405,13 @@ test_truncated (void)
       g_test_message ("%s", status.message);
       assert_failed_with (ok, &status, SHMV_ERROR_IMAGE, &image);
     }
-  png_test_tmpdir_remove (dir);
+  shmv_test_tmpdir_remove (dir);
 }
 
 static void
 test_empty_file (void)
 {
-  g_autofree char *dir = png_test_tmpdir_new ();
+  g_autofree char *dir = shmv_test_tmpdir_new ();
   g_autofree char *path = write_temp_file (dir, "empty.png", "", 0);
   ShmvImage image;
   ShmvStatus status;
@@ -421,14 +420,14 @@ test_empty_file (void)
   ok = shmv_png_load (path, NULL, &image, &status);
   assert_failed_with (ok, &status, SHMV_ERROR_IMAGE, &image);
   g_assert_true (g_str_has_prefix (status.message, path));
-  png_test_tmpdir_remove (dir);
+  shmv_test_tmpdir_remove (dir);
 }
 
 static void
 test_not_a_png (void)
 {
   static const char text[] = "This is a text file, not a PNG image at all.\n";
-  g_autofree char *dir = png_test_tmpdir_new ();
+  g_autofree char *dir = shmv_test_tmpdir_new ();
   g_autofree char *path = write_temp_file (dir, "text.png", text, sizeof text - 1);
   g_autofree char *expected = g_strconcat (path, ": Not a PNG file", NULL);
   ShmvImage image;
@@ -438,13 +437,13 @@ test_not_a_png (void)
   ok = shmv_png_load (path, NULL, &image, &status);
   assert_failed_with (ok, &status, SHMV_ERROR_IMAGE, &image);
   g_assert_cmpstr (status.message, ==, expected);
-  png_test_tmpdir_remove (dir);
+  shmv_test_tmpdir_remove (dir);
 }
 
 static void
 test_missing_file_gives_io (void)
 {
-  g_autofree char *dir = png_test_tmpdir_new ();
+  g_autofree char *dir = shmv_test_tmpdir_new ();
   g_autofree char *path = g_build_filename (dir, "no-such.png", NULL);
   ShmvImage image;
   ShmvStatus status;
@@ -455,13 +454,13 @@ test_missing_file_gives_io (void)
   g_assert_cmpint (status.sys_errno, ==, ENOENT);
   g_assert_true (g_str_has_prefix (status.message, path));
   g_assert_true (g_str_has_suffix (status.message, g_strerror (ENOENT)));
-  png_test_tmpdir_remove (dir);
+  shmv_test_tmpdir_remove (dir);
 }
 
 static void
 test_directory_gives_io (void)
 {
-  g_autofree char *dir = png_test_tmpdir_new ();
+  g_autofree char *dir = shmv_test_tmpdir_new ();
   ShmvImage image;
   ShmvStatus status;
   gboolean ok;
@@ -470,7 +469,7 @@ test_directory_gives_io (void)
   assert_failed_with (ok, &status, SHMV_ERROR_IO, &image);
   g_assert_cmpint (status.sys_errno, ==, EISDIR);
   g_assert_true (g_str_has_prefix (status.message, dir));
-  png_test_tmpdir_remove (dir);
+  shmv_test_tmpdir_remove (dir);
 }
 
 static void
@@ -487,12 +486,12 @@ load_unreadable (gconstpointer path)
 static void
 test_unreadable_gives_io (void)
 {
-  g_autofree char *dir = png_test_tmpdir_new ();
+  g_autofree char *dir = shmv_test_tmpdir_new ();
   g_autofree char *path = write_spec_file (dir, "secret.png", 3, 3, PNG_COLOR_TYPE_RGB, 8, FALSE);
 
   g_assert_cmpint (g_chmod (path, 0), ==, 0);
-  png_test_run_unprivileged (dir, load_unreadable, path);
-  png_test_tmpdir_remove (dir);
+  shmv_test_run_unprivileged (dir, load_unreadable, path);
+  shmv_test_tmpdir_remove (dir);
 }
 
 static void
@@ -529,7 +528,7 @@ record_progress (double fraction, void *user_data)
 static void
 check_progress (gboolean interlaced)
 {
-  g_autofree char *dir = png_test_tmpdir_new ();
+  g_autofree char *dir = shmv_test_tmpdir_new ();
   g_autofree char *path =
       write_spec_file (dir, "p.png", 33, 170, PNG_COLOR_TYPE_RGB_ALPHA, 8, interlaced);
   Progress progress = { g_array_new (FALSE, FALSE, sizeof (double)), 2.0 };
@@ -553,7 +552,7 @@ check_progress (gboolean interlaced)
   g_assert_cmpfloat (last, ==, 1.0);
   shmv_image_clear (&image);
   g_array_unref (progress.fractions);
-  png_test_tmpdir_remove (dir);
+  shmv_test_tmpdir_remove (dir);
 }
 
 static void
@@ -571,7 +570,7 @@ test_progress_interlaced (void)
 static void
 test_cancel (void)
 {
-  g_autofree char *dir = png_test_tmpdir_new ();
+  g_autofree char *dir = shmv_test_tmpdir_new ();
   g_autofree char *path = write_spec_file (dir, "c.png", 33, 170, PNG_COLOR_TYPE_RGB, 16, FALSE);
   Progress progress = { g_array_new (FALSE, FALSE, sizeof (double)), 0.5 };
   ShmvPngOptions options = { .progress = record_progress, .user_data = &progress };
@@ -589,13 +588,13 @@ test_cancel (void)
   for (guint i = 0; i + 1 < progress.fractions->len; i++)
     g_assert_cmpfloat (g_array_index (progress.fractions, double, i), <, 0.5);
   g_array_unref (progress.fractions);
-  png_test_tmpdir_remove (dir);
+  shmv_test_tmpdir_remove (dir);
 }
 
 static void
 test_image_clear (void)
 {
-  g_autofree char *dir = png_test_tmpdir_new ();
+  g_autofree char *dir = shmv_test_tmpdir_new ();
   g_autofree char *path = write_spec_file (dir, "i.png", 5, 5, PNG_COLOR_TYPE_GRAY, 8, FALSE);
   ShmvImage image, zero = { 0 };
   ShmvStatus status;
@@ -605,7 +604,7 @@ test_image_clear (void)
   g_assert_cmpmem (&image, sizeof image, &zero, sizeof zero);
   shmv_image_clear (&image);
   shmv_image_clear (NULL);
-  png_test_tmpdir_remove (dir);
+  shmv_test_tmpdir_remove (dir);
 }
 
 int

@@ -4,7 +4,6 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "png-test-util.h"
 #include "shmv-test-util.h"
 
 #include <png.h>
@@ -28,7 +27,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
   f->reader = shmv_channel_new (f->key);
   g_assert_nonnull (f->reader);
   g_assert_true (shmv_channel_open (f->reader, SHMV_CHANNEL_READER, 0));
-  f->dir = png_test_tmpdir_new ();
+  f->dir = shmv_test_tmpdir_new ();
 }
 
 static void
@@ -37,7 +36,7 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   shmv_channel_free (f->reader);
   g_assert_true (shmv_channel_remove (f->writer));
   shmv_channel_free (f->writer);
-  png_test_tmpdir_remove (f->dir);
+  shmv_test_tmpdir_remove (f->dir);
   g_free (f->dir);
   g_free (f->key);
 }
@@ -139,7 +138,7 @@ test_pngsuite (Fixture *f, gconstpointer data)
   g_auto (GStrv) names = NULL;
   uint32_t generation = 0;
 
-  names = png_test_dir_list (dir);
+  names = shmv_test_dir_list (dir);
   for (char **n = names; *n != NULL; n++)
     {
       g_autofree char *path = g_build_filename (dir, *n, NULL);
@@ -215,7 +214,7 @@ test_pngsuite_corrupt_keeps_previous (Fixture *f, gconstpointer data)
 
   good = write_spec_file (f, "good.png", 5, 5, PNG_COLOR_TYPE_GRAY, 8, FALSE, FALSE);
   assert_published (shmv_png_publish (good, NULL, f->writer, &status), &status);
-  names = png_test_dir_list (dir);
+  names = shmv_test_dir_list (dir);
   for (char **n = names; *n != NULL; n++)
     {
       g_autofree char *path = g_build_filename (dir, *n, NULL);

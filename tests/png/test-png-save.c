@@ -3,7 +3,6 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "png-test-util.h"
 #include "shmv-test-util.h"
 
 #include <errno.h>
@@ -17,14 +16,14 @@
 static const ShmvFormat all_formats[] = { SHMV_FORMAT_RGB8, SHMV_FORMAT_RGBA8, SHMV_FORMAT_RGB16,
                                           SHMV_FORMAT_RGBA16 };
 
-/* An image of random bytes, rows @pad bytes longer than they need be. */
+/* An image of the test pattern, rows @pad bytes longer than they need be. */
 static ShmvImage
 random_image (ShmvFormat format, guint32 width, guint32 height, gsize pad, guint32 seed)
 {
   ShmvImage image = { .width = width, .height = height, .format = format };
 
   image.stride = (gsize) width * shmv_format_bytes_per_pixel (format) + pad;
-  image.pixels = png_test_random_bytes (image.stride * height, seed);
+  image.pixels = shmv_test_pattern_new (image.stride * height, seed);
   return image;
 }
 
@@ -38,7 +37,7 @@ free_image (ShmvImage *image)
 static void
 assert_dir_holds (const char *dir, const char *const *names)
 {
-  g_auto (GStrv) found = png_test_dir_list (dir);
+  g_auto (GStrv) found = shmv_test_dir_list (dir);
 
   g_assert_cmpstrv (found, names);
 }
@@ -57,7 +56,7 @@ static void
 check_roundtrip (ShmvFormat format, gsize pad)
 {
   static const char *const only_out[] = { "out.png", NULL };
-  g_autofree char *dir = png_test_tmpdir_new ();
+  g_autofree char *dir = shmv_test_tmpdir_new ();
   g_autofree char *path = g_build_filename (dir, "out.png", NULL);
   ShmvImage saved = random_image (format, 37, 23, pad, format * 10 + (guint32) pad);
   ShmvImage loaded;
@@ -85,7 +84,7 @@ check_roundtrip (ShmvFormat format, gsize pad)
   png_test_pixels_clear (&in_file);
   shmv_image_clear (&loaded);
   free_image (&saved);
-  png_test_tmpdir_remove (dir);
+  shmv_test_tmpdir_remove (dir);
 }
 
 static void
@@ -104,7 +103,7 @@ static void
 test_missing_directory (void)
 {
   static const char *const nothing[] = { NULL };
-  g_autofree char *dir = png_test_tmpdir_new ();
+  g_autofree char *dir = shmv_test_tmpdir_new ();
   g_autofree char *path = g_build_filename (dir, "no-such-dir", "out.png", NULL);
   ShmvImage image = random_image (SHMV_FORMAT_RGB8, 4, 4, 0, 1);
   ShmvStatus status;
@@ -115,7 +114,7 @@ test_missing_directory (void)
   g_assert_cmpint (status.sys_errno, ==, ENOENT);
   assert_dir_holds (dir, nothing);
   free_image (&image);
-  png_test_tmpdir_remove (dir);
+  shmv_test_tmpdir_remove (dir);
 }
 
 /* The new file takes the name in one step: a reader holding the old file
@@ -124,7 +123,7 @@ static void
 test_replaces_atomically (void)
 {
   static const char *const only_out[] = { "out.png", NULL };
-  g_autofree char *dir = png_test_tmpdir_new ();
+  g_autofree char *dir = shmv_test_tmpdir_new ();
   g_autofree char *path = g_build_filename (dir, "out.png", NULL);
   ShmvImage first = random_image (SHMV_FORMAT_RGBA8, 20, 10, 0, 2);
   ShmvImage second = random_image (SHMV_FORMAT_RGB16, 7, 9, 0, 3);
@@ -154,7 +153,7 @@ test_replaces_atomically (void)
 
   free_image (&first);
   free_image (&second);
-  png_test_tmpdir_remove (dir);
+  shmv_test_tmpdir_remove (dir);
 }
 
 /* A write that fails half-way (here: at the file size limit) leaves the old
@@ -196,7 +195,7 @@ test_failed_write_keeps_old (void)
       failed_write_child ();
       return;
     }
-  dir = png_test_tmpdir_new ();
+  dir = shmv_test_tmpdir_new ();
   path = g_build_filename (dir, "out.png", NULL);
   g_assert_true (g_file_set_contents (path, old_content, -1, NULL));
   g_setenv ("SHMV_TEST_SAVE_PATH", path, TRUE);
@@ -205,7 +204,7 @@ test_failed_write_keeps_old (void)
   g_assert_true (g_file_get_contents (path, &after, NULL, NULL));
   g_assert_cmpstr (after, ==, old_content);
   assert_dir_holds (dir, only_out);
-  png_test_tmpdir_remove (dir);
+  shmv_test_tmpdir_remove (dir);
 }
 
 /* rename() over a directory fails after the whole file was written: the
@@ -215,7 +214,7 @@ test_over_directory (void)
 {
   static const char *const only_target[] = { "target.png", NULL };
   static const char *const only_inner[] = { "inner", NULL };
-  g_autofree char *dir = png_test_tmpdir_new ();
+  g_autofree char *dir = shmv_test_tmpdir_new ();
   g_autofree char *path = g_build_filename (dir, "target.png", NULL);
   g_autofree char *inner = g_build_filename (path, "inner", NULL);
   ShmvImage image = random_image (SHMV_FORMAT_RGB8, 8, 8, 0, 5);
@@ -230,7 +229,7 @@ test_over_directory (void)
   assert_dir_holds (dir, only_target);
   assert_dir_holds (path, only_inner);
   free_image (&image);
-  png_test_tmpdir_remove (dir);
+  shmv_test_tmpdir_remove (dir);
 }
 
 static void
@@ -251,20 +250,20 @@ static void
 test_read_only_directory (void)
 {
   static const char *const nothing[] = { NULL };
-  g_autofree char *dir = png_test_tmpdir_new ();
+  g_autofree char *dir = shmv_test_tmpdir_new ();
 
   g_assert_cmpint (g_chmod (dir, 0500), ==, 0);
-  png_test_run_unprivileged (dir, save_into_read_only, dir);
+  shmv_test_run_unprivileged (dir, save_into_read_only, dir);
   g_assert_cmpint (g_chmod (dir, 0700), ==, 0);
   assert_dir_holds (dir, nothing);
-  png_test_tmpdir_remove (dir);
+  shmv_test_tmpdir_remove (dir);
 }
 
 static void
 test_invalid_arguments (void)
 {
   static const char *const nothing[] = { NULL };
-  g_autofree char *dir = png_test_tmpdir_new ();
+  g_autofree char *dir = shmv_test_tmpdir_new ();
   g_autofree char *path = g_build_filename (dir, "out.png", NULL);
   ShmvImage image = random_image (SHMV_FORMAT_RGBA16, 8, 8, 0, 7);
   ShmvStatus status;
@@ -281,14 +280,14 @@ test_invalid_arguments (void)
   g_assert_cmpint (status.code, ==, SHMV_ERROR_INVALID_ARGUMENT);
   assert_dir_holds (dir, nothing);
   free_image (&image);
-  png_test_tmpdir_remove (dir);
+  shmv_test_tmpdir_remove (dir);
 }
 
 /* A new file gets its permissions from the umask, like any other. */
 static void
 test_mode_follows_umask (void)
 {
-  g_autofree char *dir = png_test_tmpdir_new ();
+  g_autofree char *dir = shmv_test_tmpdir_new ();
   g_autofree char *path = g_build_filename (dir, "out.png", NULL);
   ShmvImage image = random_image (SHMV_FORMAT_RGB8, 2, 2, 0, 8);
   mode_t masks[] = { 022, 077, 002 };
@@ -307,7 +306,7 @@ test_mode_follows_umask (void)
     }
   umask (old_mask);
   free_image (&image);
-  png_test_tmpdir_remove (dir);
+  shmv_test_tmpdir_remove (dir);
 }
 
 /* A 4K frame with photo-like content (smooth gradients and noise) saves in
@@ -315,7 +314,7 @@ test_mode_follows_umask (void)
 static void
 test_4k_is_fast (void)
 {
-  g_autofree char *dir = png_test_tmpdir_new ();
+  g_autofree char *dir = shmv_test_tmpdir_new ();
   g_autofree char *path = g_build_filename (dir, "4k.png", NULL);
   g_autoptr (GRand) rand = g_rand_new_with_seed (9);
   guint32 width = 3840, height = 2160;
@@ -341,7 +340,7 @@ test_4k_is_fast (void)
   /* Under valgrind everything is 20 times slower; time nothing there. */
   if (strstr (g_getenv ("LD_PRELOAD") ? g_getenv ("LD_PRELOAD") : "", "vgpreload") == NULL)
     g_assert_cmpint (elapsed, <, 3 * G_USEC_PER_SEC);
-  png_test_tmpdir_remove (dir);
+  shmv_test_tmpdir_remove (dir);
 }
 
 int

@@ -477,16 +477,6 @@ stress_count_lock_sets (const char *key)
   return n;
 }
 
-ShmvChannel *
-stress_open (const char *key, ShmvChannelRole role)
-{
-  ShmvChannel *ch = shmv_channel_new (key);
-
-  if (!shmv_channel_open (ch, role, 0))
-    g_error ("cannot open channel %s: %s", key, shmv_channel_error_string (ch));
-  return ch;
-}
-
 /* Row by row, telling the channel as it goes: the path a PNG decoder takes,
  * and the one that holds the lock longest with a half-written slot. */
 static gboolean

@@ -96,9 +96,6 @@ int stress_count_lock_sets (const char *key);
 /* Asserts that neither @key's segment nor its lock @lock_key is left. */
 void stress_assert_nothing_left (const char *key, int lock_key);
 
-/* Opens @key as @role or fails the test. */
-ShmvChannel *stress_open (const char *key, ShmvChannelRole role);
-
 /* Publishes a @width x @height RGBA8 frame of pattern @seed, alternately
  * copied in (shmv_channel_publish) and written in place
  * (begin/commit_frame), so both paths are exercised. @scratch is a buffer

@@ -425,7 +425,7 @@ test_bomb_publish_keeps_channel (void)
   guint32 generation;
 
   stress_register_key (key);
-  ch = stress_open (key, SHMV_CHANNEL_WRITER);
+  ch = shmv_test_open_channel (key, SHMV_CHANNEL_WRITER);
   g_assert_true (stress_publish (ch, 32, 32, 6, scratch));
   size = shmv_channel_segment_size (ch);
   generation = shmv_channel_generation (ch);
@@ -464,7 +464,7 @@ assert_stream_publish_refused (const char *key, const char *path, const char *wh
   gsize size;
   guint32 generation;
 
-  ch = stress_open (key, SHMV_CHANNEL_WRITER);
+  ch = shmv_test_open_channel (key, SHMV_CHANNEL_WRITER);
   g_assert_true (stress_publish (ch, 32, 32, 6, scratch));
   size = shmv_channel_segment_size (ch);
   generation = shmv_channel_generation (ch);

@@ -318,8 +318,8 @@ test_writer_killed_storm (void)
   stress_samples_init (&f.lock_us);
   stress_samples_init (&f.takeover_us);
   /* The keeper only makes the channel; it never publishes. */
-  keeper = stress_open (key, SHMV_CHANNEL_WRITER);
-  watch = stress_open (key, SHMV_CHANNEL_READER);
+  keeper = shmv_test_open_channel (key, SHMV_CHANNEL_WRITER);
+  watch = shmv_test_open_channel (key, SHMV_CHANNEL_READER);
   g_assert_true (shmv_segment_attach (probe, SHMV_ACCESS_READ_WRITE));
   lock_key = stress_lock_key_of (key);
   g_assert_cmpint (lock_key, !=, -1);
@@ -468,7 +468,7 @@ check_key_recovers (const char *key)
   stress_figure ("kill-during-open", "reopen_after_storm_us", "%" G_GINT64_FORMAT, took);
   g_assert_true (shmv_channel_is_open (writer));
   g_assert_true (stress_publish (writer, WIDTH, HEIGHT, 42, scratch));
-  reader = stress_open (key, SHMV_CHANNEL_READER);
+  reader = shmv_test_open_channel (key, SHMV_CHANNEL_READER);
   g_assert_true (shmv_channel_read (reader, &buf, &cap, &info));
   g_assert_true (stress_check (buf, FRAME_BYTES, &seed));
   g_assert_cmpuint (seed, ==, 42);

@@ -130,8 +130,8 @@ dev_shm_full_main (gpointer data)
   /* Its own IPC namespace too: the lock sets of these fixed keys stay in it. */
   if (!private_dev_shm ("4m", CLONE_NEWIPC))
     return SKIP_STATUS;
-  writer = stress_open ("test-exhaustion", SHMV_CHANNEL_WRITER);
-  reader = stress_open ("test-exhaustion", SHMV_CHANNEL_READER);
+  writer = shmv_test_open_channel ("test-exhaustion", SHMV_CHANNEL_WRITER);
+  reader = shmv_test_open_channel ("test-exhaustion", SHMV_CHANNEL_READER);
   g_assert_true (stress_publish (writer, 512, 512, 2, scratch));
   generation = shmv_channel_generation (reader);
 
@@ -267,7 +267,7 @@ few_fds_main (gpointer data)
   shmv_channel_free (writer);
   /* With descriptors back, everything works again. */
   g_assert_no_errno (setrlimit (RLIMIT_NOFILE, &saved));
-  reader = stress_open (c->existing, SHMV_CHANNEL_READER);
+  reader = shmv_test_open_channel (c->existing, SHMV_CHANNEL_READER);
   assert_frame (reader, 10);
   shmv_channel_free (reader);
   /* With no descriptor free, nothing that needs one can have worked. */
@@ -291,7 +291,7 @@ test_too_many_fds (void)
 
   stress_register_key (existing);
   stress_register_key (fresh);
-  keeper = stress_open (existing, SHMV_CHANNEL_WRITER);
+  keeper = shmv_test_open_channel (existing, SHMV_CHANNEL_WRITER);
   g_assert_true (stress_publish (keeper, 64, 64, 10, scratch));
   g_assert_true (shmv_png_save (png, scratch, 64, 64, 256, SHMV_FORMAT_RGBA8, &status));
   lock_key = stress_lock_key_of (existing);

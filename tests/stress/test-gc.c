@@ -42,7 +42,7 @@ skip_without_gc (void)
 
   if (ctl_path != NULL && g_file_test (ctl_path, G_FILE_TEST_IS_EXECUTABLE))
     {
-      shmv_test_run (argv, &out, NULL);
+      shmv_test_run (argv, NULL, &out, NULL);
       if (out != NULL && strstr (out, "\n  gc") != NULL)
         return FALSE;
     }
@@ -168,7 +168,7 @@ run_gc (gint64 *took_us)
   const char *argv[] = { ctl_path, "gc", "--json", NULL };
   gint64 start = g_get_monotonic_time ();
   char *out = NULL, *err = NULL;
-  int status = shmv_test_run (argv, &out, &err);
+  int status = shmv_test_run (argv, NULL, &out, &err);
 
   *took_us = g_get_monotonic_time () - start;
   if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
@@ -201,7 +201,7 @@ test_gc_removes_only_stale (void)
     stale_locks[i] = stress_lock_key_of (stale[i]);
   make_keys (persistent, 2, MAKE_PERSISTENT, TRUE);
   for (int i = 0; i < 2; i++)
-    live_writers[i] = stress_open (live[i], SHMV_CHANNEL_WRITER);
+    live_writers[i] = shmv_test_open_channel (live[i], SHMV_CHANNEL_WRITER);
   /* Writer killed, a reader still there: in use, not stale. */
   writer_pid = make_keys (reader_only, 2, MAKE_CHANNEL, FALSE);
   reader_pid = make_keys (reader_only, 2, MAKE_READER, FALSE);
@@ -280,9 +280,9 @@ test_gc_races_with_new_writer (void)
   make_keys (stale, N_RACE, MAKE_CHANNEL, TRUE);
   make_keys (&target, 1, MAKE_CHANNEL, TRUE);
 
-  gc = shmv_test_spawn (argv, NULL, &out_fd);
+  gc = shmv_test_spawn (argv, NULL, &out_fd, NULL);
   wait_until_gone (stale[0]);
-  writer = stress_open (target, SHMV_CHANNEL_WRITER);
+  writer = shmv_test_open_channel (target, SHMV_CHANNEL_WRITER);
   g_assert_true (stress_publish (writer, 16, 16, 8, scratch));
   while (read (out_fd, drain, sizeof drain) > 0)
     ; /* its report, which the TAP stream must not get */

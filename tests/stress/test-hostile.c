@@ -538,7 +538,7 @@ test_hostile_peer (void)
   int lock_key;
 
   stress_register_key (key);
-  keeper = stress_open (key, SHMV_CHANNEL_WRITER);
+  keeper = shmv_test_open_channel (key, SHMV_CHANNEL_WRITER);
   native = g_strdup (shmv_channel_native_key (keeper));
   lock_key = stress_lock_key_of (key);
   writer = (Child){ key, native, shared, 0, 1 };
@@ -618,7 +618,7 @@ test_withdraw_trusts_front (void)
   Scribbled s;
 
   stress_register_key (key);
-  s.writer = stress_open (key, SHMV_CHANNEL_WRITER);
+  s.writer = shmv_test_open_channel (key, SHMV_CHANNEL_WRITER);
   g_assert_true (stress_publish (s.writer, WIDTH, HEIGHT, 2, scratch));
   g_assert_true (shmv_segment_attach (seg, SHMV_ACCESS_READ_WRITE));
   s.header = shmv_segment_data (seg);
@@ -661,7 +661,7 @@ test_in_place_frame_trusts_slot (void)
   Scribbled s;
 
   stress_register_key (key);
-  s.writer = stress_open (key, SHMV_CHANNEL_WRITER);
+  s.writer = shmv_test_open_channel (key, SHMV_CHANNEL_WRITER);
   g_assert_true (shmv_segment_attach (seg, SHMV_ACCESS_READ_WRITE));
   s.header = shmv_segment_data (seg);
   if (!survives (in_place_main, &s))
@@ -696,7 +696,7 @@ static int
 timed_read_main (gpointer data)
 {
   Scribbled *s = data;
-  ShmvChannel *reader = stress_open (shmv_channel_key (s->writer), SHMV_CHANNEL_READER);
+  ShmvChannel *reader = shmv_test_open_channel (shmv_channel_key (s->writer), SHMV_CHANNEL_READER);
   gpointer buf = NULL;
   gsize cap = 0;
 
@@ -720,7 +720,7 @@ test_read_bounded_when_lock_is_held (void)
   int status;
 
   stress_register_key (key);
-  s.writer = stress_open (key, SHMV_CHANNEL_WRITER);
+  s.writer = shmv_test_open_channel (key, SHMV_CHANNEL_WRITER);
   g_assert_true (stress_publish (s.writer, WIDTH, HEIGHT, 2, scratch));
   holder = stress_fork (hold_lock_main, &s);
   /* It holds the lock once it has stopped itself: no sleep to hope for it. */

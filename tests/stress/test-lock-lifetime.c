@@ -74,7 +74,7 @@ test_creator_killed (gconstpointer data)
   g_assert_cmpint (stress_count_lock_sets (key), <=, 1);
 
   /* The key is not blocked, and its last user takes everything with it. */
-  next = stress_open (key, SHMV_CHANNEL_WRITER);
+  next = shmv_test_open_channel (key, SHMV_CHANNEL_WRITER);
   shmv_channel_free (next);
   g_assert_cmpint (stress_count_lock_sets (key), ==, 0);
   stress_assert_nothing_left (key, -1);
@@ -93,7 +93,7 @@ test_removed_while_lock_is_made (void)
   int status;
 
   stress_register_key (key);
-  writer = stress_open (key, SHMV_CHANNEL_WRITER);
+  writer = shmv_test_open_channel (key, SHMV_CHANNEL_WRITER);
   g_assert_true (shmv_channel_set_persistent (writer, TRUE));
   shmv_channel_free (writer);
   /* A persistent channel whose lock was taken from it: the next user makes
@@ -124,7 +124,10 @@ int
 main (int argc, char **argv)
 {
   static const char *const creator_points[] = {
-    "create:nameless", "create:complete", "create:named", "create:lock-made",
+    "create:nameless",
+    "create:complete",
+    "create:named",
+    "create:lock-made",
   };
   int status;
 

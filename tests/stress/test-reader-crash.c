@@ -234,7 +234,7 @@ test_readers_killed_mid_copy (void)
   stress_register_key (key);
   stress_samples_init (&f.baseline);
   stress_samples_init (&f.latency);
-  writer = stress_open (key, SHMV_CHANNEL_WRITER);
+  writer = shmv_test_open_channel (key, SHMV_CHANNEL_WRITER);
   lock_key = stress_lock_key_of (key);
   g_assert_true (stress_publish (writer, WIDTH, HEIGHT, seed++, scratch));
   for (int i = 0; i < N_READERS; i++)

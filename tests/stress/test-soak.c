@@ -242,7 +242,8 @@ test_soak (void)
   g_assert_cmpint (n_readers, >, 0);
   g_assert_cmpint (n_readers, <=, MAX_READERS);
   stress_register_key (key);
-  keeper = stress_open (key, SHMV_CHANNEL_WRITER); /* makes the channel, never publishes */
+  keeper =
+      shmv_test_open_channel (key, SHMV_CHANNEL_WRITER); /* makes the channel, never publishes */
   lock_key = stress_lock_key_of (key);
   for (int i = 0; i < n_readers; i++)
     {

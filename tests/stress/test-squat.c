@@ -323,7 +323,7 @@ check_planted_lock (uid_t uid, mode_t mode)
   stress_register_key (key);
   semid = plant_lock (lock_key, uid, mode);
   /* The writer steps to the next key and works as usual. */
-  writer = stress_open (key, SHMV_CHANNEL_WRITER);
+  writer = shmv_test_open_channel (key, SHMV_CHANNEL_WRITER);
   g_assert_true (stress_publish (writer, 64, 64, 4, scratch));
   ours = stress_lock_key_of (key);
   g_assert_cmpint (ours, !=, lock_key);
@@ -463,7 +463,7 @@ test_lock_handed_over_by_its_creator (void)
   stress_register_key (key);
   semid = plant_handed_over_lock (lock_key);
   /* Create and publish step over it (with it, a held set would block us). */
-  writer = stress_open (key, SHMV_CHANNEL_WRITER);
+  writer = shmv_test_open_channel (key, SHMV_CHANNEL_WRITER);
   g_assert_true (stress_publish (writer, 64, 64, 4, scratch));
   ours = stress_lock_key_of (key);
   g_assert_cmpint (ours, !=, lock_key);
@@ -500,7 +500,7 @@ test_lock_key_holds_a_one_semaphore_set (void)
   stress_register_key (key);
   semid = semget (lock_key, 1, IPC_CREAT | IPC_EXCL | 0600);
   g_assert_no_errno (semid);
-  writer = stress_open (key, SHMV_CHANNEL_WRITER);
+  writer = shmv_test_open_channel (key, SHMV_CHANNEL_WRITER);
   g_assert_true (stress_publish (writer, 64, 64, 4, scratch));
   ours = stress_lock_key_of (key);
   g_assert_cmpint (ours, !=, lock_key);

@@ -117,8 +117,8 @@ test_stale_mapping_never_overwrites_front (void)
   guint32 seed = 1;
 
   stress_register_key (key);
-  writer = stress_open (key, SHMV_CHANNEL_WRITER);
-  reader = stress_open (key, SHMV_CHANNEL_READER);
+  writer = shmv_test_open_channel (key, SHMV_CHANNEL_WRITER);
+  reader = shmv_test_open_channel (key, SHMV_CHANNEL_READER);
   publish_seed (writer, SMALL, seed++);
 
   for (guint32 round = 1; round <= 4; round++)
@@ -238,8 +238,8 @@ test_stalled_png_does_not_block_writers (void)
   int fd, status;
 
   stress_register_key (key);
-  writer = stress_open (key, SHMV_CHANNEL_WRITER);
-  reader = stress_open (key, SHMV_CHANNEL_READER);
+  writer = shmv_test_open_channel (key, SHMV_CHANNEL_WRITER);
+  reader = shmv_test_open_channel (key, SHMV_CHANNEL_READER);
   publish_seed (writer, SMALL, 1);
 
   g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
@@ -299,7 +299,7 @@ test_removed_under_writer_is_recreated (void)
   int lock_key;
 
   stress_register_key (key);
-  writer = stress_open (key, SHMV_CHANNEL_WRITER);
+  writer = shmv_test_open_channel (key, SHMV_CHANNEL_WRITER);
   publish_seed (writer, SMALL, 1);
   g_assert_null (shmv_channel_recreated (writer));
   g_assert_cmpint (stress_count_lock_sets (key), ==, 1);
@@ -399,7 +399,7 @@ corrupt (const char *key, Corruption how)
 static void
 make_persistent_channel (const char *key)
 {
-  ShmvChannel *writer = stress_open (key, SHMV_CHANNEL_WRITER);
+  ShmvChannel *writer = shmv_test_open_channel (key, SHMV_CHANNEL_WRITER);
 
   g_assert_true (shmv_channel_set_persistent (writer, TRUE));
   publish_seed (writer, SMALL, 1);
@@ -431,7 +431,7 @@ replaced:
   publish_seed (writer, SMALL, 2);
   g_assert_null (shmv_channel_recreated (writer));
 
-  reader = stress_open (key, SHMV_CHANNEL_READER);
+  reader = shmv_test_open_channel (key, SHMV_CHANNEL_READER);
   assert_reads_seed (reader, 2);
   shmv_channel_free (reader);
   lock_key = stress_lock_key_of (key);

@@ -1,40 +1,13 @@
-/* gui-test-util.c: what the GUI tests share: display, waiting, images, processes
+/* shmv-test-gtk.c: what only the GUI tests need: a display, the main loop,
+ * textures and widgets
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "config.h"
+#include "shmv-test-gtk.h"
 
-#include "gui-test-util.h"
-
-#include <errno.h>
-#include <glib/gstdio.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include "shmv-test-util.h"
 
 static gboolean have_display;
-static char *tmpdir;
-
-static void
-remove_tmpdir (void)
-{
-  g_autoptr (GDir) dir = NULL;
-  const char *name = NULL;
-
-  if (tmpdir == NULL)
-    return;
-  dir = g_dir_open (tmpdir, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (tmpdir, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (tmpdir);
-}
 
 void
 gui_test_init (int *argc, char ***argv)
@@ -83,75 +56,6 @@ void
 gui_test_spin (int ms)
 {
   gui_test_wait_until (never, NULL, ms);
-}
-
-const char *
-gui_test_tmpdir (void)
-{
-  if (tmpdir == NULL)
-    {
-      g_autoptr (GError) error = NULL;
-
-      tmpdir = g_dir_make_tmp ("shmview-gui-test-XXXXXX", &error);
-      g_assert_no_error (error);
-      atexit (remove_tmpdir);
-    }
-  return tmpdir;
-}
-
-char *
-gui_test_path (const char *name)
-{
-  return g_build_filename (gui_test_tmpdir (), name, NULL);
-}
-
-guint8 *
-gui_test_pattern (guint32 width, guint32 height, ShmvFormat format, guint seed, gsize *stride)
-{
-  guint channels = shmv_format_bytes_per_pixel (format);
-  gboolean wide = format == SHMV_FORMAT_RGB16 || format == SHMV_FORMAT_RGBA16;
-  gboolean alpha = format == SHMV_FORMAT_RGBA8 || format == SHMV_FORMAT_RGBA16;
-  guint8 *pixels = NULL;
-
-  channels /= wide ? 2 : 1;
-  *stride = (gsize) width * shmv_format_bytes_per_pixel (format);
-  pixels = g_malloc0 (*stride * height);
-
-  for (guint32 y = 0; y < height; y++)
-    for (guint32 x = 0; x < width; x++)
-      for (guint c = 0; c < channels; c++)
-        {
-          /* Opaque alpha: GDK downloads premultiplied pixels, equal only then. */
-          guint32 v = alpha && c == 3 ? 0xffffffff : (x * 37 + y * 101 + c * 53 + seed * 29) * 977;
-          gsize at = (gsize) y * *stride + (gsize) x * channels * (wide ? 2 : 1);
-
-          if (wide)
-            ((guint16 *) (pixels + at))[c] = (guint16) v;
-          else
-            pixels[at + c] = (guint8) (v >> 3);
-        }
-  return pixels;
-}
-
-guint8 *
-gui_test_write_png (const char *path, guint32 width, guint32 height, ShmvFormat format, guint seed)
-{
-  gsize stride = 0;
-  guint8 *pixels = gui_test_pattern (width, height, format, seed, &stride);
-  ShmvStatus status = { 0 };
-
-  if (!shmv_png_save (path, pixels, width, height, stride, format, &status))
-    g_error ("cannot write %s: %s", path, status.message);
-  return pixels;
-}
-
-void
-gui_test_write_file (const char *path, const void *data, gsize len)
-{
-  g_autoptr (GError) error = NULL;
-
-  g_file_set_contents (path, data, (gssize) len, &error);
-  g_assert_no_error (error);
 }
 
 static guint
@@ -239,47 +143,4 @@ gui_test_render_widget (GtkWidget *widget)
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
   g_assert_nonnull (node);
   return gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-}
-
-/* A failed assertion aborts the test; its children must not outlive it and
- * keep channels (and meson) waiting. */
-static void
-die_with_parent (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
-
-GPid
-gui_test_spawn (const char *const *argv, const char *debug_domains, int *stdout_fd)
-{
-  g_auto (GStrv) env = g_get_environ ();
-  g_autoptr (GError) error = NULL;
-  GPid pid = 0;
-
-  if (debug_domains != NULL)
-    env = g_environ_setenv (env, "G_MESSAGES_DEBUG", debug_domains, TRUE);
-  if (!g_spawn_async_with_pipes (NULL, (char **) argv, env, G_SPAWN_DO_NOT_REAP_CHILD,
-                                 die_with_parent, NULL, &pid, NULL, stdout_fd, NULL, &error))
-    g_error ("cannot start %s: %s", argv[0], error->message);
-  return pid;
-}
-
-gboolean
-gui_test_wait_for_line (int fd, const char *needle, int timeout_ms)
-{
-  return shmv_test_wait_for_line (fd, needle, timeout_ms);
-}
-
-int
-gui_test_wait_pid (GPid pid, int timeout_ms)
-{
-  return shmv_test_wait_timeout (pid, timeout_ms);
-}
-
-gboolean
-gui_test_pid_alive (GPid pid)
-{
-  int status = 0;
-
-  return waitpid (pid, &status, WNOHANG) == 0;
 }

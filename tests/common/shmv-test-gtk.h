@@ -1,4 +1,5 @@
-/* gui-test-util.h: what the GUI tests share: display, waiting, images, processes
+/* shmv-test-gtk.h: what only the GUI tests need: a display, the main loop,
+ * textures and widgets
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -6,6 +7,8 @@
 
 #include <gtk/gtk.h>
 #include <shmview/shmview.h>
+
+#include "shmv-test-util.h"
 
 G_BEGIN_DECLS
 
@@ -30,18 +33,6 @@ typedef gboolean (*GuiTestCondition) (gpointer data);
 gboolean gui_test_wait_until (GuiTestCondition condition, gpointer data, int timeout_ms);
 void gui_test_spin (int ms);
 
-/* A directory for this test run's files, removed at exit. */
-const char *gui_test_tmpdir (void);
-char *gui_test_path (const char *name);
-
-/* A recognisable pattern in @format; every pixel differs from its neighbours. */
-guint8 *
-gui_test_pattern (guint32 width, guint32 height, ShmvFormat format, guint seed, gsize *stride);
-/* Writes the pattern as a PNG through libshmview and returns its pixels. */
-guint8 *
-gui_test_write_png (const char *path, guint32 width, guint32 height, ShmvFormat format, guint seed);
-void gui_test_write_file (const char *path, const void *data, gsize len);
-
 /* Asserts that @texture holds exactly the 8-bit RGB(A, opaque) @pixels. For
  * 16-bit pixels, each downloaded sample must be within one step of v/257. */
 void gui_test_assert_texture (GdkTexture *texture,
@@ -56,13 +47,5 @@ GtkWidget *gui_test_find_widget (GtkWidget *root, GType type, const char *label)
 
 /* What @widget draws, at its own size, with its window's renderer. */
 GdkTexture *gui_test_render_widget (GtkWidget *widget);
-
-/* Starts @argv with G_MESSAGES_DEBUG=@debug_domains, stdout in *@stdout_fd. */
-GPid gui_test_spawn (const char *const *argv, const char *debug_domains, int *stdout_fd);
-/* Reads @fd's lines until one contains @needle; FALSE on timeout or EOF. */
-gboolean gui_test_wait_for_line (int fd, const char *needle, int timeout_ms);
-/* Waits for @pid to exit; returns its wait status, or -1 on timeout. */
-int gui_test_wait_pid (GPid pid, int timeout_ms);
-gboolean gui_test_pid_alive (GPid pid);
 
 G_END_DECLS

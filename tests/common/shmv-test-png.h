@@ -1,5 +1,4 @@
-/* png-test-util.h: what the PNG tests share: a reference decoder, a writer of
- * exact test images, and temporary directories
+/* shmv-test-png.h: a reference PNG decoder and a writer of exact test PNGs
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -76,19 +75,3 @@ void png_test_spec_expected (const PngTestSpec *spec, PngTestPixels *out);
  * as a byte array: the pixel data is not there, the header is all a size
  * check needs. */
 GBytes *png_test_header_only (guint32 width, guint32 height);
-
-/* A fresh temporary directory; png_test_tmpdir_remove() deletes it with
- * everything inside. */
-char *png_test_tmpdir_new (void);
-void png_test_tmpdir_remove (const char *dir);
-
-/* Runs @func (@data) where file modes bind: directly, or, as root (whom
- * modes do not stop), in a child that has become nobody (uid 65534) after
- * giving it @dir and what @dir holds; asserts that the child succeeded. */
-void png_test_run_unprivileged (const char *dir, GTestDataFunc func, gconstpointer data);
-
-/* The names in @dir, sorted, as a NULL-terminated array. */
-GStrv png_test_dir_list (const char *dir);
-
-/* Random pixels for @format: every byte pseudo-random from @seed. */
-guint8 *png_test_random_bytes (gsize len, guint32 seed);

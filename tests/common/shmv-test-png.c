@@ -1,4 +1,4 @@
-/* png-test-util.c: what the PNG tests share
+/* shmv-test-png.c: a reference PNG decoder and a writer of exact test PNGs
  *
  * Why a reference decoder of our own: the obvious independent reference,
  * libpng's simplified API (png_image_*), converts samples to sRGB using the
@@ -14,16 +14,11 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #define _GNU_SOURCE
-#include "png-test-util.h"
+#include "shmv-test-png.h"
 
-#include <glib/gstdio.h>
 #include <png.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <grp.h>
-#include <unistd.h>
 #include <zlib.h>
 
 static const guint8 png_signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
@@ -598,112 +593,3 @@ png_test_header_only (guint32 width, guint32 height)
 }
 
 /* Temporary directories */
-
-char *
-png_test_tmpdir_new (void)
-{
-  g_autoptr (GError) error = NULL;
-  char *dir = g_dir_make_tmp ("shmv-png-test-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
-
-void
-png_test_tmpdir_remove (const char *dir)
-{
-  g_autoptr (GDir) handle = NULL;
-  const char *name;
-
-  /* A test may have made it read-only. */
-  g_chmod (dir, 0700);
-  handle = g_dir_open (dir, 0, NULL);
-  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-        png_test_tmpdir_remove (path);
-      else
-        g_assert_cmpint (g_unlink (path), ==, 0);
-    }
-  g_assert_cmpint (g_rmdir (dir), ==, 0);
-}
-
-#define NOBODY 65534
-
-static void
-give_to_nobody (const char *dir)
-{
-  g_autoptr (GDir) handle = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  g_assert_nonnull (handle);
-  g_assert_cmpint (lchown (dir, NOBODY, NOBODY), ==, 0);
-  while ((name = g_dir_read_name (handle)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_assert_cmpint (lchown (path, NOBODY, NOBODY), ==, 0);
-    }
-}
-
-void
-png_test_run_unprivileged (const char *dir, GTestDataFunc func, gconstpointer data)
-{
-  pid_t pid;
-  int status;
-
-  if (geteuid () != 0)
-    {
-      func (data);
-      return;
-    }
-  give_to_nobody (dir);
-  pid = fork ();
-  g_assert_cmpint (pid, >=, 0);
-  if (pid == 0)
-    {
-      if (setgroups (0, NULL) < 0 || setresgid (NOBODY, NOBODY, NOBODY) < 0 ||
-          setresuid (NOBODY, NOBODY, NOBODY) < 0)
-        _exit (2);
-      func (data); /* a failed assertion aborts the child */
-      _exit (0);
-    }
-  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
-  g_assert_true (WIFEXITED (status));
-  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
-}
-
-/* g_ptr_array_sort() hands the comparison pointers to the elements. */
-static int
-compare_names (gconstpointer a, gconstpointer b)
-{
-  return strcmp (*(char *const *) a, *(char *const *) b);
-}
-
-GStrv
-png_test_dir_list (const char *dir)
-{
-  g_autoptr (GDir) handle = g_dir_open (dir, 0, NULL);
-  g_autoptr (GPtrArray) names = g_ptr_array_new ();
-  const char *name;
-
-  g_assert_nonnull (handle);
-  while ((name = g_dir_read_name (handle)) != NULL)
-    g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, compare_names);
-  g_ptr_array_add (names, NULL);
-  return (GStrv) g_ptr_array_free (g_steal_pointer (&names), FALSE);
-}
-
-guint8 *
-png_test_random_bytes (gsize len, guint32 seed)
-{
-  g_autoptr (GRand) rand = g_rand_new_with_seed (seed);
-  guint8 *bytes = g_malloc (len);
-
-  for (gsize i = 0; i < len; i++)
-    bytes[i] = (guint8) g_rand_int (rand);
-  return bytes;
-}
