@@ -671,7 +671,7 @@ test_corrupt_open_removes_nothing (void)
   g_autofree char *path = NULL;
   ShmvChannel *reader = shmv_channel_new (key);
   int fd;
-  GPid pid = shmv_test_fork (lib_test_publish_and_hang, key, &fd);
+  GPid pid = shmv_test_fork (shmv_test_publish_and_hang, key, &fd);
 
   shmv_test_expect_line (fd, "P", 5000);
   shmv_test_kill (pid); /* stale: no user left, not persistent */
