@@ -7,6 +7,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #define _GNU_SOURCE
+#include <shmview/shmv-channel-list.h>
+
 #include "shmv-channel-layout.h"
 
 #include "shmv-names.h"

@@ -1165,6 +1165,12 @@ shmv_channel_recreated (const ShmvChannel *ch)
   return ch->recreated ? ch->recreated_what : NULL;
 }
 
+void
+shmv_channel_set_status (ShmvChannel *ch, const ShmvStatus *status)
+{
+  ch->status = *status;
+}
+
 ShmvError
 shmv_channel_error (const ShmvChannel *ch)
 {

@@ -986,16 +986,19 @@ shmv_segment_is_persistent (const ShmvSegment *seg)
          (prefix.flags & SHMV_SEGMENT_PERSISTENT) != 0;
 }
 
-int
+bool
 shmv_segment_has_other_users (ShmvSegment *seg)
 {
+  bool held = false;
+  int err;
+
   if (seg->map == NULL)
-    {
-      fail (seg, SHMV_ERROR_NOT_FOUND, "not attached");
-      return -1;
-    }
+    return fail (seg, SHMV_ERROR_NOT_FOUND, "not attached");
+  err = shmv_ofd_query (seg->fd, SHMV_OFD_USERS_BYTE, F_WRLCK, &held);
+  if (err != 0)
+    return fail_errno (seg, err, "cannot count its users");
   succeed (seg);
-  return shmv_ofd_is_held (seg->fd, SHMV_OFD_USERS_BYTE, F_WRLCK) ? 1 : 0;
+  return held;
 }
 
 bool
