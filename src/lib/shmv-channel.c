@@ -77,12 +77,6 @@ typedef enum
   SNAP_FAILED,
 } SnapResult;
 
-static inline uint32_t
-load_u32 (const uint32_t *p)
-{
-  return __atomic_load_n (p, __ATOMIC_ACQUIRE);
-}
-
 static inline void
 store_u32 (uint32_t *p, uint32_t v)
 {

@@ -4,9 +4,9 @@
  * - every attached handle holds a shared OFD lock on byte 0 of its own open
  *   file (shmv-ofd.h); the kernel drops it when the process dies;
  * - whoever gets an exclusive lock on that byte is alone: a detaching handle
- *   that gets it removes the segment, create() that gets it on an existing
- *   segment reclaims it (the users all died, or its prefix is damaged),
- *   unless it is persistent;
+ *   that gets it removes the segment unless it is persistent; create() that
+ *   gets it on an existing segment reclaims it when the users all died and it
+ *   is not persistent, or when its prefix is damaged;
  * - a segment is made nameless (O_TMPFILE), filled, and only then linked
  *   under its name, which fails if the name exists: nobody ever opens a
  *   half-made segment, and a creator killed before the link leaves nothing;
