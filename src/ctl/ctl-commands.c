@@ -295,9 +295,9 @@ list_entries (GError **error)
   ShmvChannelEntry *entries = NULL;
   ShmvStatus status;
   GArray *array;
-  int n = shmv_channel_list (&entries, &status);
+  size_t n;
 
-  if (n < 0)
+  if (!shmv_channel_list (&entries, &n, &status))
     {
       shmv_propagate_status (&status, error);
       shmv_prefix_error (error, _ ("Cannot list channels"));

@@ -236,6 +236,7 @@ try_others (FdCase *c)
 {
   ShmvSemaphore *sem = shmv_semaphore_new (c->fresh);
   ShmvChannelEntry *entries = NULL;
+  size_t n_entries;
   ShmvStatus status;
   ShmvImage image;
   gboolean ok;
@@ -244,7 +245,7 @@ try_others (FdCase *c)
   clear_outcome (c, "create a semaphore", shmv_semaphore_error (sem) == SHMV_ERROR_NONE,
                  shmv_semaphore_error (sem), shmv_semaphore_error_string (sem));
   shmv_semaphore_free (sem);
-  ok = shmv_channel_list (&entries, &status) >= 0;
+  ok = shmv_channel_list (&entries, &n_entries, &status);
   clear_outcome (c, "list channels", ok, status.code, status.message);
   free (entries);
   ok = shmv_png_load (c->png, NULL, &image, &status);

@@ -32,13 +32,14 @@ typedef struct
 
 /**
  * shmv_channel_list:
- * @entries: (out): a malloc()ed array, free with free()
+ * @entries: (out): a malloc()ed array (NULL when empty), free with free()
+ * @n_entries: (out): how many
  * @status: (nullable): where to say why it failed
  *
- * Every channel of the effective user on this machine, sorted by key.
- * Returns the count, or -1 with @status set.
+ * Every channel of the effective user on this machine, sorted by key. On
+ * failure, *@entries is NULL and *@n_entries 0.
  */
-SHMV_API int shmv_channel_list (ShmvChannelEntry **entries, ShmvStatus *status);
+SHMV_API bool shmv_channel_list (ShmvChannelEntry **entries, size_t *n_entries, ShmvStatus *status);
 
 /**
  * shmv_channel_entry_remove_unused:

@@ -29,8 +29,10 @@ SHMV_BEGIN_DECLS
 /**
  * ShmvError:
  *
- * What went wrong in the last call on a handle. The first ten values match
- * QSharedMemory::SharedMemoryError in meaning; the rest are shmview's own.
+ * What went wrong: a handle's last error (shmv_segment_error(), ...), or the
+ * code of a ShmvStatus (shmview.h says which calls use which). The first ten
+ * values match QSharedMemory::SharedMemoryError in meaning; the rest are
+ * shmview's own.
  * The library never prints and never translates: callers map codes to words.
  */
 typedef enum

@@ -48,8 +48,7 @@ SHMV_API ShmvSemaphore *shmv_semaphore_new (const char *key);
  * opened, not before opening it. A new semaphore is 0600 whatever the umask.
  * SHMV_ERROR_INVALID_ARGUMENT when the handle is open already.
  */
-SHMV_API bool
-shmv_semaphore_open (ShmvSemaphore *sem, int initial_value, ShmvSemaphoreMode mode);
+SHMV_API bool shmv_semaphore_open (ShmvSemaphore *sem, int initial_value, ShmvSemaphoreMode mode);
 
 SHMV_API void shmv_semaphore_free (ShmvSemaphore *sem);
 

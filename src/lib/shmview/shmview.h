@@ -14,11 +14,11 @@
  *   A fallible question answered with a bool (shmv_segment_has_other_users())
  *   returns false on failure too: the error tells a failure from "no".
  *   Accessors and state queries (keys, sizes, shmv_channel_generation(),
- *   shmv_channel_is_removed(), ...) cannot fail, read a closed handle as
- *   false, 0 or "", and leave the last error alone.
- * - Errors of a call without a handle (PNG files, channel listings) are
- *   reported through a ShmvStatus * passed as its last argument, which may be
- *   NULL. No call takes both a handle and a ShmvStatus.
+ *   shmv_channel_is_removed(), ...) cannot fail and leave the last error
+ *   alone.
+ * - A call without a handle (PNG files, channel listings) returns false on
+ *   failure and says why in a ShmvStatus * passed as its last argument, which
+ *   may be NULL. No call takes both a handle and a ShmvStatus.
  * - The library never prints, never aborts on bad input and never
  *   translates: messages are English, codes are ShmvError values.
  * - Every array in a public struct is sized by a SHMV_ constant.
