@@ -398,11 +398,9 @@ bench_channel_stream (
 static bool
 png_publish (ShmvChannel *ch, const char *path)
 {
-  ShmvStatus status;
-
-  if (shmv_png_publish (path, NULL, ch, &status))
+  if (shmv_channel_publish_png (ch, path, NULL))
     return true;
-  return bench_fail ("%s", status.message);
+  return bench_fail ("%s", shmv_channel_error_string (ch));
 }
 
 /* The reference: libpng alone, into a buffer it keeps. */

@@ -31,8 +31,8 @@ typedef struct
 typedef struct
 {
   double decode_ms;  /* plain libpng decode of the file into a reused buffer */
-  double e2e_ms;     /* shmv_png_publish() start -> pixels complete in the reader */
-  double publish_ms; /* shmv_png_publish() alone */
+  double e2e_ms;     /* shmv_channel_publish_png() start -> pixels complete in the reader */
+  double publish_ms; /* shmv_channel_publish_png() alone */
   double memcpy_ms;  /* the yardstick, sampled between these frames */
 } BenchE2e;
 
@@ -68,7 +68,7 @@ bool bench_channel_wake (const BenchParams *p,
 bool bench_channel_stream (
     const BenchParams *p, ShmvImage *frame, int readers, double seconds, BenchStream *out);
 
-/* shmv_png_publish() of @path to a reader's copy, each frame after a plain
+/* shmv_channel_publish_png() of @path to a reader's copy, each frame after a plain
  * decode of the same file (the reference) and a yardstick sample of @frame
  * (the file's pixels). */
 bool

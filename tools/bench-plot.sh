@@ -122,7 +122,7 @@ print()
 print(f"PNG file ({img['width']}×{img['height']}, machine {busy['png-3840x2160']}% busy): "
       f"libpng decode {img['decode_ms']:.1f} ms, file to the reader's pixels "
       f"{img['e2e_ms']:.1f} ms (target ≤ 1.05·decode + 2·memcpy = {img['e2e_limit_ms']:.1f} ms), "
-      f"of which shmv_png_publish {img['e2e_publish_ms']:.1f} ms.")
+      f"of which shmv_channel_publish_png {img['e2e_publish_ms']:.1f} ms.")
 
 with open(f"{out}/plot.dat", "w") as f:
     f.write("# MB memcpy handoff plain naive 2xmemcpy stream1_GBps\n")

@@ -30,7 +30,4 @@ typedef enum
   SHMV_WINDOW_MODE_READER,
 } ShmvWindowMode;
 
-/* The key both shmview and shmview-ctl use when none is given. */
-#define SHMV_DEFAULT_KEY "shmview"
-
 G_END_DECLS

@@ -61,14 +61,14 @@ list_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellab
       g_ptr_array_new_with_free_func ((GDestroyNotify) shmv_channel_report_free);
   ShmvChannelEntry *entries = NULL;
   ShmvStatus status = { 0 };
-  int n = shmv_channel_list (&entries, &status);
+  size_t n;
 
-  if (n < 0)
+  if (!shmv_channel_list (&entries, &n, &status))
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", status.message);
       return;
     }
-  for (int i = 0; i < n && !g_cancellable_is_cancelled (cancellable); i++)
+  for (size_t i = 0; i < n && !g_cancellable_is_cancelled (cancellable); i++)
     g_ptr_array_add (rows, shmv_channel_report_new_from_entry (&entries[i]));
   free (entries);
   g_task_return_pointer (task, g_steal_pointer (&rows), (GDestroyNotify) g_ptr_array_unref);

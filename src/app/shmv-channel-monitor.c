@@ -94,16 +94,15 @@ ShmvChannelMonitor *
 shmv_channel_monitor_new (const char *key, GError **error)
 {
   g_autoptr (ShmvChannelMonitor) self = NULL;
-  ShmvStatus status = { 0 };
 
   g_return_val_if_fail (key != NULL, NULL);
 
   self = g_object_new (SHMV_TYPE_CHANNEL_MONITOR, NULL);
   self->key = g_strdup (key);
-  self->watch = shmv_watch_new (key, &status);
-  if (self->watch == NULL)
+  self->watch = shmv_watch_new (key);
+  if (!shmv_watch_start (self->watch))
     {
-      g_propagate_error (error, shmv_gerror_new_from_status (&status));
+      g_propagate_error (error, shmv_gerror_new_from_watch (self->watch));
       return NULL;
     }
 

@@ -120,26 +120,25 @@ publish_png (Load *load, const char *path, ShmvChannel *channel, GError **error)
     .progress = on_png_progress,
     .user_data = load,
   };
-  ShmvStatus status = { 0 };
-
-  if (shmv_png_publish (path, &options, channel, &status))
+  if (shmv_channel_publish_png (channel, path, &options))
     return TRUE;
 
-  switch (status.code)
+  switch (shmv_channel_error (channel))
     {
     case SHMV_ERROR_CANCELLED:
       set_cancelled_error (error);
       break;
     case SHMV_ERROR_IO:
       g_set_error (error, SHMV_APP_ERROR, SHMV_APP_ERROR_UNREADABLE, _ ("Cannot read “%s”: %s"),
-                   load->name, status.message);
+                   load->name, shmv_channel_error_string (channel));
       break;
     case SHMV_ERROR_IMAGE:
       g_set_error (error, SHMV_APP_ERROR, SHMV_APP_ERROR_CORRUPT,
-                   _ ("“%s” is damaged or not a valid PNG image: %s"), load->name, status.message);
+                   _ ("“%s” is damaged or not a valid PNG image: %s"), load->name,
+                   shmv_channel_error_string (channel));
       break;
     default:
-      g_propagate_error (error, shmv_gerror_new_from_status (&status));
+      g_propagate_error (error, shmv_gerror_new_from_channel (channel));
       break;
     }
   return FALSE;

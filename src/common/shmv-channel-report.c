@@ -133,13 +133,13 @@ shmv_channel_find_entry (const char *native_key, ShmvChannelEntry *entry, GError
 {
   ShmvChannelEntry *entries = NULL;
   ShmvStatus status;
-  int n = shmv_channel_list (&entries, &status);
+  size_t n;
   gboolean found = FALSE;
 
-  if (n < 0)
+  if (!shmv_channel_list (&entries, &n, &status))
     return shmv_propagate_status (&status, error);
 
-  for (int i = 0; i < n && !found; i++)
+  for (size_t i = 0; i < n && !found; i++)
     if (strcmp (entries[i].native_key, native_key) == 0)
       {
         *entry = entries[i];

@@ -98,9 +98,9 @@ shmv_gerror_new_from_channel (const ShmvChannel *ch)
 }
 
 GError *
-shmv_gerror_new_from_segment (const ShmvSegment *seg)
+shmv_gerror_new_from_watch (const ShmvWatch *watch)
 {
-  return shmv_gerror_new (shmv_segment_error (seg), shmv_segment_error_string (seg));
+  return shmv_gerror_new (shmv_watch_error (watch), shmv_watch_error_string (watch));
 }
 
 gboolean

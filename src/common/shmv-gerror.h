@@ -48,8 +48,8 @@ void shmv_prefix_error (GError **error, const char *what);
 /** shmv_gerror_new_from_channel: shmv_gerror_new() with the handle's last error. */
 GError *shmv_gerror_new_from_channel (const ShmvChannel *ch);
 
-/** shmv_gerror_new_from_segment: shmv_gerror_new() with the handle's last error. */
-GError *shmv_gerror_new_from_segment (const ShmvSegment *seg);
+/** shmv_gerror_new_from_watch: shmv_gerror_new() with the handle's last error. */
+GError *shmv_gerror_new_from_watch (const ShmvWatch *watch);
 
 /**
  * shmv_propagate_status:

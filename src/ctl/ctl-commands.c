@@ -23,14 +23,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* The failure of the last call on @ch, prefixed with what we were doing. */
+/* The failure of the last call on @ch, prefixed with what we were doing;
+ * @subject is what the failure is about (the channel, or a file the call
+ * read into it). */
 static CtlExit
-fail_channel (ShmvChannel *ch, const char *doing)
+fail_channel (ShmvChannel *ch, const char *doing, CtlSubject subject)
 {
   GError *error = shmv_gerror_new_from_channel (ch);
 
   shmv_prefix_error (&error, doing);
-  return ctl_fail (error, CTL_SUBJECT_CHANNEL);
+  return ctl_fail (error, subject);
 }
 
 static CtlExit
@@ -120,7 +122,6 @@ ctl_cmd_publish (const CtlOptions *options, const char *path)
   g_autofree char *display = g_filename_display_name (path);
   ShmvPngOptions png_options = { .max_pixels = (uint64_t) options->max_pixels };
   g_autofree ShmvChannelEntry *entry = g_new0 (ShmvChannelEntry, 1);
-  ShmvStatus status;
   ShmvFrameInfo info;
   gboolean kept;
 
@@ -142,11 +143,11 @@ ctl_cmd_publish (const CtlOptions *options, const char *path)
 
   /* A failed publish leaves the previous frame current; and a channel this
    * command just made is not persistent yet, so it goes away with us. */
-  if (!shmv_png_publish (path, &png_options, ch, &status))
+  if (!shmv_channel_publish_png (ch, path, &png_options))
     {
       g_autofree char *doing =
           g_strdup_printf (_ ("Cannot publish “%s” on channel “%s”"), display, options->key);
-      return fail_status (&status, doing, CTL_SUBJECT_INPUT_FILE);
+      return fail_channel (ch, doing, CTL_SUBJECT_INPUT_FILE);
     }
   if (shmv_channel_recreated (ch) != NULL)
     ctl_warn (_ ("Channel “%s”: %s"), options->key, shmv_channel_recreated (ch));
@@ -161,7 +162,7 @@ ctl_cmd_publish (const CtlOptions *options, const char *path)
     {
       g_autofree char *doing =
           g_strdup_printf (_ ("Cannot keep channel “%s” after exit"), options->key);
-      return fail_channel (ch, doing);
+      return fail_channel (ch, doing, CTL_SUBJECT_CHANNEL);
     }
 
   if (shmv_channel_get_info (ch, &info))
@@ -294,9 +295,9 @@ list_entries (GError **error)
   ShmvChannelEntry *entries = NULL;
   ShmvStatus status;
   GArray *array;
-  int n = shmv_channel_list (&entries, &status);
+  size_t n;
 
-  if (n < 0)
+  if (!shmv_channel_list (&entries, &n, &status))
     {
       shmv_propagate_status (&status, error);
       shmv_prefix_error (error, _ ("Cannot list channels"));
@@ -355,7 +356,7 @@ ctl_cmd_rm (const CtlOptions *options, const char *arg)
   if (!removed)
     {
       g_autofree char *doing = g_strdup_printf (_ ("Cannot remove channel “%s”"), options->key);
-      return fail_channel (ch, doing);
+      return fail_channel (ch, doing, CTL_SUBJECT_CHANNEL);
     }
   g_print (_ ("Removed channel “%s”."), options->key);
   g_print ("\n");

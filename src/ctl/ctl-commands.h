@@ -11,8 +11,6 @@
 
 G_BEGIN_DECLS
 
-#define CTL_DEFAULT_KEY "shmview"
-
 /* The parsed command line every command gets. */
 typedef struct
 {

@@ -241,7 +241,6 @@ ctl_cmd_watch (const CtlOptions *options, const char *arg)
                        ? -1
                        : g_get_monotonic_time () + (gint64) options->timeout_ms * 1000,
   };
-  ShmvStatus status;
   CtlExit result = CTL_EXIT_OK;
   gboolean timeout = FALSE;
   int signal_fd;
@@ -249,11 +248,11 @@ ctl_cmd_watch (const CtlOptions *options, const char *arg)
   if ((signal_fd = catch_stop_signals (&error)) < 0)
     return fail_with (&w, g_steal_pointer (&error));
 
-  watch = shmv_watch_new (options->key, &status);
-  if (watch == NULL)
+  watch = shmv_watch_new (options->key);
+  if (!shmv_watch_start (watch))
     {
       g_close (signal_fd, NULL);
-      return fail_with (&w, shmv_gerror_new_from_status (&status));
+      return fail_with (&w, shmv_gerror_new_from_watch (watch));
     }
 
   /* The frame on show when we start is not news; everything after is. */

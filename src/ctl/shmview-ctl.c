@@ -214,7 +214,7 @@ check_options (const CtlCommand *command, const CtlRawOptions *raw, CtlOptions *
   if (raw->owner != NULL && (options->owner = parse_user (raw->owner)) < 0)
     return ctl_usage_error (_ ("No such user: “%s”"), raw->owner);
 
-  options->key = raw->key != NULL ? raw->key : CTL_DEFAULT_KEY;
+  options->key = raw->key != NULL ? raw->key : SHMV_DEFAULT_KEY;
   options->max_pixels =
       raw->max_pixels != UNSET_INT64 ? raw->max_pixels : (gint64) SHMV_PNG_DEFAULT_MAX_PIXELS;
   options->json = raw->json;

@@ -7,6 +7,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #define _GNU_SOURCE
+#include <shmview/shmv-channel-list.h>
+
 #include "shmv-channel-layout.h"
 
 #include "shmv-names.h"
@@ -180,8 +182,8 @@ compare_keys (const void *a, const void *b)
   return strcmp (((const ShmvChannelEntry *) a)->key, ((const ShmvChannelEntry *) b)->key);
 }
 
-int
-shmv_channel_list (ShmvChannelEntry **entries, ShmvStatus *status)
+bool
+shmv_channel_list (ShmvChannelEntry **entries, size_t *n_entries, ShmvStatus *status)
 {
   DIR *dir = opendir ("/dev/shm");
   ShmvChannelEntry *list = NULL;
@@ -190,10 +192,11 @@ shmv_channel_list (ShmvChannelEntry **entries, ShmvStatus *status)
 
   shmv_status_clear (status);
   *entries = NULL;
+  *n_entries = 0;
   if (dir == NULL)
     {
       shmv_status_set_errno (status, errno, "cannot list /dev/shm");
-      return -1;
+      return false;
     }
   while ((d = readdir (dir)) != NULL)
     {
@@ -209,7 +212,7 @@ shmv_channel_list (ShmvChannelEntry **entries, ShmvStatus *status)
               free (list);
               closedir (dir);
               shmv_status_set (status, SHMV_ERROR_OUT_OF_RESOURCES, "out of memory");
-              return -1;
+              return false;
             }
           list = grown;
           allocated = more;
@@ -221,5 +224,6 @@ shmv_channel_list (ShmvChannelEntry **entries, ShmvStatus *status)
   if (n > 0)
     qsort (list, n, sizeof *list, compare_keys);
   *entries = list;
-  return (int) n;
+  *n_entries = n;
+  return true;
 }

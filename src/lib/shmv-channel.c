@@ -77,12 +77,6 @@ typedef enum
   SNAP_FAILED,
 } SnapResult;
 
-static inline uint32_t
-load_u32 (const uint32_t *p)
-{
-  return __atomic_load_n (p, __ATOMIC_ACQUIRE);
-}
-
 static inline void
 store_u32 (uint32_t *p, uint32_t v)
 {
@@ -1170,6 +1164,12 @@ const char *
 shmv_channel_recreated (const ShmvChannel *ch)
 {
   return ch->recreated ? ch->recreated_what : NULL;
+}
+
+void
+shmv_channel_set_status (ShmvChannel *ch, const ShmvStatus *status)
+{
+  ch->status = *status;
 }
 
 ShmvError

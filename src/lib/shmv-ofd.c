@@ -71,18 +71,34 @@ shmv_ofd_lock_any (int fd, off_t first, int count)
   return err;
 }
 
-bool
-shmv_ofd_range_is_held (int fd, off_t first, int count, short type)
+static int
+query_range (int fd, off_t first, int count, short type, bool *held)
 {
   struct flock fl = range_lock (first, count, type);
 
   if (fcntl (fd, F_OFD_GETLK, &fl) < 0)
-    return false;
-  return fl.l_type != F_UNLCK;
+    return errno;
+  *held = fl.l_type != F_UNLCK;
+  return 0;
+}
+
+bool
+shmv_ofd_range_is_held (int fd, off_t first, int count, short type)
+{
+  bool held = false;
+
+  query_range (fd, first, count, type, &held);
+  return held;
 }
 
 bool
 shmv_ofd_is_held (int fd, off_t byte, short type)
 {
   return shmv_ofd_range_is_held (fd, byte, 1, type);
+}
+
+int
+shmv_ofd_query (int fd, off_t byte, short type, bool *held)
+{
+  return query_range (fd, byte, 1, type, held);
 }

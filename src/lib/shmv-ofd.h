@@ -36,8 +36,13 @@ int shmv_ofd_lock_timeout (int fd, off_t byte, short type, int timeout_ms);
  * others; EBADF: @fd is not open for writing). */
 int shmv_ofd_lock_any (int fd, off_t first, int count);
 
-/* Whether another open file holds a lock on @byte that conflicts with @type. */
+/* Whether another open file holds a lock on @byte that conflicts with @type
+ * (false when the kernel cannot say). */
 bool shmv_ofd_is_held (int fd, off_t byte, short type);
+
+/* As shmv_ofd_is_held(), telling failure apart: 0 with *@held set, or an
+ * errno value. */
+int shmv_ofd_query (int fd, off_t byte, short type, bool *held);
 
 /* Whether another open file holds a lock that conflicts with @type on any
  * of @count bytes from @first. */

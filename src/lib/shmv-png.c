@@ -1,6 +1,6 @@
 /* shmv-png.c: PNG files in and out (libpng), lossless
  *
- * One decoder serves shmv_png_load() and shmv_png_publish(): it reads the
+ * One decoder serves shmv_png_load() and shmv_channel_publish_png(): it reads the
  * header, then decodes rows into a malloc()ed buffer. Publishing decodes
  * there too, outside the channel lock, and then copies the frame in: a slow
  * or stalled input (a pipe, a FIFO, a network file system) must never hold
@@ -18,6 +18,7 @@
  */
 #include <shmview/shmv-png.h>
 
+#include "shmv-channel-private.h"
 #include "shmv-status.h"
 
 #include <errno.h>
@@ -610,16 +611,6 @@ out:
   return ok;
 }
 
-static void
-status_from_channel (ShmvStatus *status, const ShmvChannel *ch)
-{
-  const char *message = shmv_channel_error_string (ch);
-  ShmvError code = shmv_channel_error (ch);
-
-  shmv_status_set (status, code != SHMV_ERROR_NONE ? code : SHMV_ERROR_UNKNOWN, "%s",
-                   message != NULL ? message : "");
-}
-
 static const char *
 path_basename (const char *path)
 {
@@ -629,25 +620,21 @@ path_basename (const char *path)
 }
 
 bool
-shmv_png_publish (const char *path,
-                  const ShmvPngOptions *options,
-                  ShmvChannel *ch,
-                  ShmvStatus *status)
+shmv_channel_publish_png (ShmvChannel *ch, const char *path, const ShmvPngOptions *options)
 {
+  ShmvStatus status;
   ShmvImage image;
   bool ok;
 
-  shmv_status_clear (status);
-  if (!check_load_args (path, ch, status))
-    return false;
   /* All reading and decoding before the channel is touched: the lock is
    * then held only for the copy, and a refused image changes nothing. */
-  if (!shmv_png_load (path, options, &image, status))
-    return false;
+  if (!shmv_png_load (path, options, &image, &status))
+    {
+      shmv_channel_set_status (ch, &status);
+      return false;
+    }
   ok = shmv_channel_publish (ch, image.pixels, image.width, image.height, image.stride,
                              image.format, path_basename (path));
-  if (!ok)
-    status_from_channel (status, ch);
   shmv_image_clear (&image);
   return ok;
 }

@@ -14,8 +14,6 @@
 
 #include "shmv-checksum.h"
 
-#include <shmview/shmv-channel.h>
-
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -72,7 +70,6 @@ typedef enum
 {
   COPY,
   COPY_AND_CHECKSUM,
-  CHECKSUM,
 } Operation;
 
 static bool
@@ -97,9 +94,6 @@ guarded (Operation op, void *dst, const void *src, size_t len, uint64_t *checksu
     case COPY_AND_CHECKSUM:
       *checksum = shmv_copy_and_checksum (dst, src, len);
       break;
-    case CHECKSUM:
-      *checksum = shmv_checksum (src, len);
-      break;
     }
   current_guard = NULL;
   return true;
@@ -115,10 +109,4 @@ bool
 shmv_safe_memcpy (void *dst, const void *src, size_t len)
 {
   return guarded (COPY, dst, src, len, NULL);
-}
-
-bool
-shmv_safe_checksum (const void *src, size_t len, uint64_t *checksum)
-{
-  return guarded (CHECKSUM, NULL, src, len, checksum);
 }

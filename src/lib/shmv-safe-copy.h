@@ -14,6 +14,3 @@ bool shmv_safe_copy_and_checksum (void *dst, const void *src, size_t len, uint64
 
 /* memcpy() under the same guard. */
 bool shmv_safe_memcpy (void *dst, const void *src, size_t len);
-
-/* The same guard around hashing in place. */
-bool shmv_safe_checksum (const void *src, size_t len, uint64_t *checksum);

@@ -4,9 +4,9 @@
  * - every attached handle holds a shared OFD lock on byte 0 of its own open
  *   file (shmv-ofd.h); the kernel drops it when the process dies;
  * - whoever gets an exclusive lock on that byte is alone: a detaching handle
- *   that gets it removes the segment, create() that gets it on an existing
- *   segment reclaims it (the users all died, or its prefix is damaged),
- *   unless it is persistent;
+ *   that gets it removes the segment unless it is persistent; create() that
+ *   gets it on an existing segment reclaims it when the users all died and it
+ *   is not persistent, or when its prefix is damaged;
  * - a segment is made nameless (O_TMPFILE), filled, and only then linked
  *   under its name, which fails if the name exists: nobody ever opens a
  *   half-made segment, and a creator killed before the link leaves nothing;
@@ -999,16 +999,19 @@ shmv_segment_is_persistent (const ShmvSegment *seg)
          (prefix.flags & SHMV_SEGMENT_PERSISTENT) != 0;
 }
 
-int
+bool
 shmv_segment_has_other_users (ShmvSegment *seg)
 {
+  bool held = false;
+  int err;
+
   if (seg->map == NULL)
-    {
-      fail (seg, SHMV_ERROR_NOT_FOUND, "not attached");
-      return -1;
-    }
+    return fail (seg, SHMV_ERROR_NOT_FOUND, "not attached");
+  err = shmv_ofd_query (seg->fd, SHMV_OFD_USERS_BYTE, F_WRLCK, &held);
+  if (err != 0)
+    return fail_errno (seg, err, "cannot count its users");
   succeed (seg);
-  return shmv_ofd_is_held (seg->fd, SHMV_OFD_USERS_BYTE, F_WRLCK) ? 1 : 0;
+  return held;
 }
 
 bool

@@ -200,7 +200,7 @@ open_semaphore (ShmvSemaphore *sem, int initial_value, ShmvSemaphoreMode mode)
 }
 
 ShmvSemaphore *
-shmv_semaphore_new (const char *key, int initial_value, ShmvSemaphoreMode mode)
+shmv_semaphore_new (const char *key)
 {
   ShmvSemaphore *sem = calloc (1, sizeof *sem);
 
@@ -213,19 +213,23 @@ shmv_semaphore_new (const char *key, int initial_value, ShmvSemaphoreMode mode)
       free (sem);
       return NULL;
     }
-  if (!shmv_key_is_valid (sem->key))
-    {
-      fail (sem, SHMV_ERROR_KEY, sem->key[0] == '\0' ? "no key set" : "invalid key");
-      return sem;
-    }
-  shmv_native_name (sem->native_key, SHMV_SEMAPHORE_PREFIX, sem->key, geteuid ());
-  if (initial_value < 0)
-    {
-      fail (sem, SHMV_ERROR_INVALID_ARGUMENT, "negative initial value");
-      return sem;
-    }
-  open_semaphore (sem, initial_value, mode);
+  if (shmv_key_is_valid (sem->key))
+    shmv_native_name (sem->native_key, SHMV_SEMAPHORE_PREFIX, sem->key, geteuid ());
   return sem;
+}
+
+bool
+shmv_semaphore_open (ShmvSemaphore *sem, int initial_value, ShmvSemaphoreMode mode)
+{
+  if (sem->sem != SEM_FAILED)
+    return fail (sem, SHMV_ERROR_INVALID_ARGUMENT, "already open");
+  if (sem->native_key[0] == '\0')
+    return fail (sem, SHMV_ERROR_KEY, sem->key[0] == '\0' ? "no key set" : "invalid key");
+  if (initial_value < 0)
+    return fail (sem, SHMV_ERROR_INVALID_ARGUMENT, "negative initial value");
+  shmv_status_clear (&sem->status);
+  open_semaphore (sem, initial_value, mode);
+  return sem->sem != SEM_FAILED;
 }
 
 void
@@ -249,7 +253,7 @@ check_open (ShmvSemaphore *sem)
   if (sem->sem != SEM_FAILED)
     return true;
   if (sem->status.code == SHMV_ERROR_NONE)
-    fail (sem, SHMV_ERROR_KEY, "not open");
+    fail (sem, SHMV_ERROR_INVALID_ARGUMENT, "not open");
   return false;
 }
 

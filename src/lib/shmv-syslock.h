@@ -21,11 +21,11 @@ typedef struct
     0, -1, false, false, false                                                                     \
   }
 
-/* How many keys from the first one choose() may try. */
+/* How many keys from the first one shmv_syslock_choose() may try. */
 #define SHMV_SYSLOCK_MAX_PROBES 16
 
 /* Picks the key for a new segment's lock: the first of @key and the keys
- * after it at which there is no set, or a set we can use (see open()).
+ * after it at which there is no set, or a set we can use (see shmv_syslock_open()).
  * Makes nothing: the set is made when the segment has its name. Returns 0
  * with *@key set, EACCES when all are taken, or an errno value. */
 int shmv_syslock_choose (key_t *key);
@@ -45,5 +45,5 @@ int shmv_syslock_release (ShmvSysLock *lock);
 void shmv_syslock_close (ShmvSysLock *lock);
 
 /* Removes the semaphore set at @key if it is ours (made and owned by us, as
- * open() checks): never a set someone else made and handed to us. */
+ * shmv_syslock_open() checks): never a set someone else made and handed to us. */
 void shmv_syslock_remove (key_t key);

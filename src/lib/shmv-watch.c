@@ -13,6 +13,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #define _GNU_SOURCE
+#include <shmview/shmv-watch.h>
+
 #include "shmv-channel-private.h"
 
 #include "shmv-appear.h"
@@ -35,13 +37,25 @@
 struct ShmvWatch
 {
   char *key;
-  int event_fd; /* readable for the user */
+  int event_fd; /* readable for the user; -1 until started */
   int stop_fd;  /* wakes the thread out of an inotify wait */
+  bool started;
   pthread_t thread;
   atomic_bool stop;
   atomic_bool exited;
   _Atomic (const uint32_t *) sleeping_on;
+  ShmvStatus status;
 };
+
+static void
+close_fds (ShmvWatch *watch)
+{
+  if (watch->event_fd >= 0)
+    close (watch->event_fd);
+  if (watch->stop_fd >= 0)
+    close (watch->stop_fd);
+  watch->event_fd = watch->stop_fd = -1;
+}
 
 static void
 notify (ShmvWatch *watch)
@@ -162,35 +176,58 @@ watch_thread (void *data)
 }
 
 ShmvWatch *
-shmv_watch_new (const char *key, ShmvStatus *status)
+shmv_watch_new (const char *key)
 {
   ShmvWatch *watch = calloc (1, sizeof *watch);
+
+  if (watch == NULL)
+    return NULL;
+  watch->event_fd = -1;
+  watch->stop_fd = -1;
+  watch->key = strdup (key != NULL ? key : "");
+  if (watch->key == NULL)
+    {
+      free (watch);
+      return NULL;
+    }
+  return watch;
+}
+
+static bool
+fail_errno (ShmvWatch *watch, int err, const char *what)
+{
+  shmv_status_set_errno (&watch->status, err, "watch of channel “%s”: %s", watch->key, what);
+  return false;
+}
+
+bool
+shmv_watch_start (ShmvWatch *watch)
+{
   int err;
 
-  shmv_status_clear (status);
-  if (watch == NULL)
+  if (watch->started)
     {
-      shmv_status_set (status, SHMV_ERROR_OUT_OF_RESOURCES, "out of memory");
-      return NULL;
+      shmv_status_set (&watch->status, SHMV_ERROR_INVALID_ARGUMENT,
+                       "watch of channel “%s”: already started", watch->key);
+      return false;
     }
   watch->event_fd = eventfd (0, EFD_CLOEXEC | EFD_NONBLOCK);
   watch->stop_fd = eventfd (0, EFD_CLOEXEC | EFD_NONBLOCK);
-  watch->key = strdup (key != NULL ? key : "");
-  if (watch->event_fd < 0 || watch->stop_fd < 0 || watch->key == NULL)
+  if (watch->event_fd < 0 || watch->stop_fd < 0)
     {
-      shmv_status_set_errno (status, errno, "watch of channel “%s”: cannot set up", key);
-      shmv_watch_free (watch);
-      return NULL;
+      err = errno;
+      close_fds (watch);
+      return fail_errno (watch, err, "cannot set up");
     }
   err = pthread_create (&watch->thread, NULL, watch_thread, watch);
   if (err != 0)
     {
-      shmv_status_set_errno (status, err, "watch of channel “%s”: cannot start a thread", key);
-      watch->exited = true;
-      shmv_watch_free (watch);
-      return NULL;
+      close_fds (watch);
+      return fail_errno (watch, err, "cannot start a thread");
     }
-  return watch;
+  watch->started = true;
+  shmv_status_clear (&watch->status);
+  return true;
 }
 
 int
@@ -216,7 +253,7 @@ shmv_watch_free (ShmvWatch *watch)
 
   if (watch == NULL)
     return;
-  if (watch->thread != 0 && !atomic_load (&watch->exited))
+  if (watch->started)
     {
       atomic_store (&watch->stop, true);
       while (write (watch->stop_fd, &one, sizeof one) < 0 && errno == EINTR)
@@ -231,13 +268,21 @@ shmv_watch_free (ShmvWatch *watch)
             shmv_futex_wake_all (word);
           nanosleep (&pause, NULL);
         }
+      pthread_join (watch->thread, NULL);
     }
-  if (watch->thread != 0)
-    pthread_join (watch->thread, NULL);
-  if (watch->event_fd >= 0)
-    close (watch->event_fd);
-  if (watch->stop_fd >= 0)
-    close (watch->stop_fd);
+  close_fds (watch);
   free (watch->key);
   free (watch);
+}
+
+ShmvError
+shmv_watch_error (const ShmvWatch *watch)
+{
+  return watch->status.code;
+}
+
+const char *
+shmv_watch_error_string (const ShmvWatch *watch)
+{
+  return watch->status.message;
 }

@@ -3,7 +3,7 @@
  * Each input is a PNG file: it goes into a memfd, which shmv_png_load()
  * opens by its /proc/self/fd path (no disk, and the real open/read path).
  * Inputs whose size is a multiple of 4 are also published to a channel
- * (shmv_png_publish: decoded privately, then copied in); a last byte of 0x42
+ * (shmv_channel_publish_png: decoded privately, then copied in); a last byte of 0x42
  * makes the progress callback cancel half-way. The pixel limit is 2^22 so
  * that a valid huge image costs 32 MB at most, not 2 GB.
  *
@@ -76,27 +76,26 @@ check_image (const ShmvImage *image)
 }
 
 static void
-check_failure (const ShmvStatus *status)
+check_failure (ShmvError code, const char *message)
 {
-  FUZZ_CHECK (status->code == SHMV_ERROR_IMAGE || status->code == SHMV_ERROR_IO ||
-              status->code == SHMV_ERROR_OUT_OF_RESOURCES || status->code == SHMV_ERROR_CANCELLED);
-  FUZZ_CHECK (status->message[0] != '\0');
+  FUZZ_CHECK (code == SHMV_ERROR_IMAGE || code == SHMV_ERROR_IO ||
+              code == SHMV_ERROR_OUT_OF_RESOURCES || code == SHMV_ERROR_CANCELLED);
+  FUZZ_CHECK (message[0] != '\0');
 }
 
 static void
 publish (const ShmvPngOptions *options)
 {
-  ShmvStatus status;
   ShmvFrameInfo before, after;
   bool had_frame = shmv_channel_get_info (channel, &before);
 
-  if (shmv_png_publish (path, options, channel, &status))
+  if (shmv_channel_publish_png (channel, path, options))
     {
       FUZZ_CHECK (shmv_channel_get_info (channel, &after));
       FUZZ_CHECK ((uint64_t) after.width * after.height <= MAX_PIXELS);
       return;
     }
-  check_failure (&status);
+  check_failure (shmv_channel_error (channel), shmv_channel_error_string (channel));
   /* On failure the previous frame stays current. */
   if (had_frame)
     {
@@ -125,7 +124,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       shmv_image_clear (&image);
     }
   else
-    check_failure (&status);
+    check_failure (status.code, status.message);
   if (size % 4 == 0)
     publish (&options);
   return 0;

@@ -29,10 +29,11 @@ expect() {
 libdir=$(meson introspect "$builddir" --buildoptions |
   python3 -c 'import json,sys; print([o["value"] for o in json.load(sys.stdin) if o["name"]=="libdir"][0])')
 expect bin/shmview-ctl bin/shmview-bench \
-  "$libdir/libshmview.so.0" "$libdir/libshmview.so.0.*" "$libdir/libshmview.so" \
+  "$libdir/libshmview.so.1" "$libdir/libshmview.so.1.*" "$libdir/libshmview.so" \
   "$libdir/pkgconfig/shmview.pc" \
   include/shmview/shmview.h include/shmview/shmv-segment.h include/shmview/shmv-semaphore.h \
-  include/shmview/shmv-channel.h include/shmview/shmv-png.h include/shmview/shmv-error.h \
+  include/shmview/shmv-channel.h include/shmview/shmv-channel-list.h include/shmview/shmv-watch.h \
+  include/shmview/shmv-png.h include/shmview/shmv-error.h \
   share/man/man1/shmview.1 share/man/man1/shmview-ctl.1
 if [ -e "$root/bin/shmview" ]; then
   expect "share/applications/$app_id.desktop" "share/metainfo/$app_id.metainfo.xml" \
@@ -56,8 +57,8 @@ for f in "$root"/bin/* "$root/$libdir"/libshmview.so.0.*; do
 done
 
 # The soname is versioned.
-lib=$(ls "$root/$libdir"/libshmview.so.0.* | head -n 1)
-objdump -p "$lib" | grep -q 'SONAME *libshmview.so.0' || { echo "bad soname in $lib"; exit 1; }
+lib=$(ls "$root/$libdir"/libshmview.so.1.* | head -n 1)
+objdump -p "$lib" | grep -q 'SONAME *libshmview.so.1$' || { echo "bad soname in $lib"; exit 1; }
 
 # A program that knows only the installed headers and pkg-config.
 pcdir="$root/$libdir/pkgconfig"

@@ -617,15 +617,15 @@ test_persistent_channel_outlives_writer (void)
   ShmvChannelEntry *entries = NULL;
   ShmvStatus status;
   gboolean listed = FALSE;
-  int n;
+  size_t n;
 
   g_assert_true (shmv_channel_set_persistent (ch, true));
   shmv_test_publish_seed (ch, 8, 8, SHMV_FORMAT_RGB8, 4);
   shmv_channel_free (ch);
 
-  n = shmv_channel_list (&entries, &status);
-  g_assert_cmpint (n, >=, 1);
-  for (int i = 0; i < n; i++)
+  g_assert_true (shmv_channel_list (&entries, &n, &status));
+  g_assert_cmpuint (n, >=, 1);
+  for (size_t i = 0; i < n; i++)
     if (strcmp (entries[i].key, key) == 0)
       {
         listed = TRUE;
@@ -736,6 +736,45 @@ test_removed_channel_gets_no_new_lock (void)
   g_assert_cmpint (count_lock_sets (native), ==, 0);
 }
 
+/* A failed call leaves its error on the handle until the next call on it
+ * that can fail: success then says so. Questions about state never touch it. */
+static void
+test_success_clears_last_error (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("clears");
+  ShmvChannel *writer = shmv_test_open_channel (key, SHMV_CHANNEL_WRITER);
+  ShmvChannel *reader = NULL;
+  guint8 pixels[2 * 2 * 3] = { 0 };
+  void *copy = NULL;
+  size_t capacity = 0;
+  ShmvFrameInfo info;
+
+  g_assert_false (shmv_channel_publish (writer, pixels, 2, 2, 6, SHMV_FORMAT_INVALID, NULL));
+  g_assert_cmpint (shmv_channel_error (writer), ==, SHMV_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpstr (shmv_channel_error_string (writer), !=, "");
+  /* State queries leave the error alone. */
+  shmv_channel_generation (writer);
+  shmv_channel_is_removed (writer);
+  shmv_channel_writer_alive (writer);
+  g_assert_cmpint (shmv_channel_error (writer), ==, SHMV_ERROR_INVALID_ARGUMENT);
+  g_assert_true (shmv_channel_publish (writer, pixels, 2, 2, 6, SHMV_FORMAT_RGB8, NULL));
+  g_assert_cmpint (shmv_channel_error (writer), ==, SHMV_ERROR_NONE);
+  g_assert_cmpstr (shmv_channel_error_string (writer), ==, "");
+
+  reader = shmv_test_open_channel (key, SHMV_CHANNEL_READER);
+  g_assert_false (shmv_channel_wait (reader, shmv_channel_generation (reader), 0));
+  g_assert_cmpint (shmv_channel_error (reader), ==, SHMV_ERROR_TIMEOUT);
+  g_assert_true (shmv_channel_get_info (reader, &info));
+  g_assert_cmpint (shmv_channel_error (reader), ==, SHMV_ERROR_NONE);
+  g_assert_false (shmv_channel_wait (reader, shmv_channel_generation (reader), 0));
+  g_assert_true (shmv_channel_read (reader, &copy, &capacity, &info));
+  g_assert_cmpstr (shmv_channel_error_string (reader), ==, "");
+
+  free (copy);
+  shmv_channel_free (reader);
+  shmv_channel_free (writer);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -744,6 +783,7 @@ main (int argc, char **argv)
               pair_setup, test_roundtrip_every_format, pair_teardown);
   g_test_add ("/channel/read/no-frame-before-publish", Pair, "no-frame-before-publish", pair_setup,
               test_no_frame_before_publish, pair_teardown);
+  g_test_add_func ("/channel/errors/success-clears-last-error", test_success_clears_last_error);
   g_test_add_func ("/channel/open/reader-of-missing-channel", test_reader_of_missing_channel);
   g_test_add_func ("/channel/open/reader-waits-for-channel", test_reader_waits_for_channel);
   g_test_add_func ("/channel/open/reader-waits-without-inotify", test_reader_waits_without_inotify);

@@ -317,6 +317,34 @@ test_detach_releases_lock (void)
   shmv_segment_free (a);
 }
 
+/* A bool answers the question; the handle's error tells "no" from "cannot
+ * tell", and the next success clears it. */
+static void
+test_other_users_error_on_handle (void)
+{
+  ShmvSegment *a = new_segment ("otherusers");
+  ShmvSegment *b = shmv_segment_new (shmv_segment_key (a));
+
+  g_assert_false (shmv_segment_has_other_users (a));
+  g_assert_cmpint (shmv_segment_error (a), ==, SHMV_ERROR_NOT_FOUND);
+  g_assert_cmpstr (shmv_segment_error_string (a), !=, "");
+  g_assert_true (shmv_segment_create (a, 100, SHMV_ACCESS_READ_WRITE));
+  g_assert_false (shmv_segment_has_other_users (a));
+  g_assert_cmpint (shmv_segment_error (a), ==, SHMV_ERROR_NONE);
+  g_assert_cmpstr (shmv_segment_error_string (a), ==, "");
+  g_assert_true (shmv_segment_attach (b, SHMV_ACCESS_READ_ONLY));
+  g_assert_true (shmv_segment_has_other_users (a));
+  g_assert_true (shmv_segment_has_other_users (b));
+  g_assert_cmpint (shmv_segment_error (b), ==, SHMV_ERROR_NONE);
+  g_assert_true (shmv_segment_detach (b));
+  g_assert_false (shmv_segment_has_other_users (b));
+  g_assert_cmpint (shmv_segment_error (b), ==, SHMV_ERROR_NOT_FOUND);
+  g_assert_false (shmv_segment_has_other_users (a));
+  g_assert_cmpint (shmv_segment_error (a), ==, SHMV_ERROR_NONE);
+  shmv_segment_free (b);
+  shmv_segment_free (a);
+}
+
 static void
 test_last_detach_removes (void)
 {
@@ -326,10 +354,11 @@ test_last_detach_removes (void)
 
   g_assert_true (shmv_segment_create (a, 1024, SHMV_ACCESS_READ_WRITE));
   g_assert_true (shmv_segment_attach (b, SHMV_ACCESS_READ_ONLY));
-  g_assert_cmpint (shmv_segment_has_other_users (a), ==, 1);
+  g_assert_true (shmv_segment_has_other_users (a));
   shmv_segment_free (a);
   g_assert_true (exists (b));
-  g_assert_cmpint (shmv_segment_has_other_users (b), ==, 0);
+  g_assert_false (shmv_segment_has_other_users (b));
+  g_assert_cmpint (shmv_segment_error (b), ==, SHMV_ERROR_NONE);
   /* Qt's removeWhileAttached: after the last one leaves, nothing is left. */
   shmv_segment_free (b);
   g_assert_false (exists (c));
@@ -854,6 +883,8 @@ main (int argc, char **argv)
   g_test_add_func ("/segment/lock/excludes-threads", test_lock_excludes_threads);
   g_test_add_func ("/segment/lock/twice-is-not-recursive", test_lock_twice_not_recursive);
   g_test_add_func ("/segment/lock/detach-releases", test_detach_releases_lock);
+  g_test_add_func ("/segment/lifetime/other-users-error-on-handle",
+                   test_other_users_error_on_handle);
   g_test_add_func ("/segment/lifetime/last-detach-removes", test_last_detach_removes);
   g_test_add_func ("/segment/lifetime/crashed-users-do-not-leak", test_crashed_users_do_not_leak);
   g_test_add_func ("/segment/lifetime/stale-segment-reclaimed", test_stale_segment_reclaimed);

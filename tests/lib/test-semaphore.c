@@ -22,6 +22,19 @@
 
 #define NOBODY 65534
 
+/* A handle on @key, opened as @mode says: shmv_semaphore_error() tells how
+ * that went. */
+static ShmvSemaphore *
+semaphore_open (const char *key, int initial_value, ShmvSemaphoreMode mode)
+{
+  ShmvSemaphore *sem = shmv_semaphore_new (key);
+
+  g_assert_nonnull (sem);
+  g_assert_cmpint (shmv_semaphore_open (sem, initial_value, mode), ==,
+                   shmv_semaphore_error (sem) == SHMV_ERROR_NONE);
+  return sem;
+}
+
 static gboolean
 sem_exists (ShmvSemaphore *sem)
 {
@@ -31,23 +44,46 @@ sem_exists (ShmvSemaphore *sem)
 static void
 test_no_key (void)
 {
-  ShmvSemaphore *sem = shmv_semaphore_new (NULL, 1, SHMV_SEMAPHORE_CREATE);
+  ShmvSemaphore *sem = semaphore_open (NULL, 1, SHMV_SEMAPHORE_CREATE);
 
   g_assert_cmpint (shmv_semaphore_error (sem), ==, SHMV_ERROR_KEY);
   g_assert_false (shmv_semaphore_acquire (sem));
   g_assert_cmpstr (shmv_semaphore_native_key (sem), ==, "");
   shmv_semaphore_free (sem);
-  sem = shmv_semaphore_new ("", 1, SHMV_SEMAPHORE_OPEN);
+  sem = semaphore_open ("", 1, SHMV_SEMAPHORE_OPEN);
   g_assert_cmpint (shmv_semaphore_error (sem), ==, SHMV_ERROR_KEY);
   shmv_semaphore_free (sem);
   shmv_semaphore_free (NULL);
+}
+
+/* new() only allocates: what can fail is open(), once, and every other call
+ * before it says the handle is not open. */
+static void
+test_open_once (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("openonce");
+  ShmvSemaphore *sem = shmv_semaphore_new (key);
+
+  g_assert_nonnull (sem);
+  g_assert_cmpint (shmv_semaphore_error (sem), ==, SHMV_ERROR_NONE);
+  g_assert_false (sem_exists (sem));
+  g_assert_false (shmv_semaphore_release (sem, 1));
+  g_assert_cmpint (shmv_semaphore_error (sem), ==, SHMV_ERROR_INVALID_ARGUMENT);
+  g_assert_false (shmv_semaphore_open (sem, -1, SHMV_SEMAPHORE_CREATE));
+  g_assert_cmpint (shmv_semaphore_error (sem), ==, SHMV_ERROR_INVALID_ARGUMENT);
+  g_assert_true (shmv_semaphore_open (sem, 1, SHMV_SEMAPHORE_CREATE));
+  g_assert_cmpint (shmv_semaphore_error (sem), ==, SHMV_ERROR_NONE);
+  g_assert_false (shmv_semaphore_open (sem, 1, SHMV_SEMAPHORE_OPEN));
+  g_assert_cmpint (shmv_semaphore_error (sem), ==, SHMV_ERROR_INVALID_ARGUMENT);
+  g_assert_true (shmv_semaphore_try_acquire (sem, 0)); /* still the first open's */
+  shmv_semaphore_free (sem);
 }
 
 static void
 test_counts (void)
 {
   g_autofree char *key = shmv_test_unique_key ("count");
-  ShmvSemaphore *sem = shmv_semaphore_new (key, 2, SHMV_SEMAPHORE_CREATE);
+  ShmvSemaphore *sem = semaphore_open (key, 2, SHMV_SEMAPHORE_CREATE);
 
   g_assert_cmpint (shmv_semaphore_error (sem), ==, SHMV_ERROR_NONE);
   g_assert_true (shmv_semaphore_acquire (sem));
@@ -67,8 +103,8 @@ static void
 test_two_handles_one_counter (void)
 {
   g_autofree char *key = shmv_test_unique_key ("two");
-  ShmvSemaphore *sem1 = shmv_semaphore_new (key, 1, SHMV_SEMAPHORE_CREATE);
-  ShmvSemaphore *sem2 = shmv_semaphore_new (key, 0, SHMV_SEMAPHORE_OPEN);
+  ShmvSemaphore *sem1 = semaphore_open (key, 1, SHMV_SEMAPHORE_CREATE);
+  ShmvSemaphore *sem2 = semaphore_open (key, 0, SHMV_SEMAPHORE_OPEN);
 
   g_assert_cmpstr (shmv_semaphore_native_key (sem1), ==, shmv_semaphore_native_key (sem2));
   g_assert_true (shmv_semaphore_acquire (sem1));
@@ -85,7 +121,7 @@ static void
 test_open_creates_missing_and_removes (void)
 {
   g_autofree char *key = shmv_test_unique_key ("openmissing");
-  ShmvSemaphore *sem = shmv_semaphore_new (key, 1, SHMV_SEMAPHORE_OPEN);
+  ShmvSemaphore *sem = semaphore_open (key, 1, SHMV_SEMAPHORE_OPEN);
   g_autofree char *native = g_strdup (shmv_semaphore_native_key (sem));
 
   g_assert_cmpint (shmv_semaphore_error (sem), ==, SHMV_ERROR_NONE);
@@ -100,8 +136,8 @@ static void
 test_create_replaces_stale (void)
 {
   g_autofree char *key = shmv_test_unique_key ("stale");
-  ShmvSemaphore *old = shmv_semaphore_new (key, 0, SHMV_SEMAPHORE_CREATE);
-  ShmvSemaphore *fresh = shmv_semaphore_new (key, 1, SHMV_SEMAPHORE_CREATE);
+  ShmvSemaphore *old = semaphore_open (key, 0, SHMV_SEMAPHORE_CREATE);
+  ShmvSemaphore *fresh = semaphore_open (key, 1, SHMV_SEMAPHORE_CREATE);
 
   /* A counter left at 0 must not block a new program that asks for a fresh one. */
   g_assert_true (shmv_semaphore_try_acquire (fresh, 0));
@@ -113,7 +149,7 @@ static void
 test_acquire_blocks_until_other_process_releases (void)
 {
   g_autofree char *key = shmv_test_unique_key ("procs");
-  ShmvSemaphore *sem = shmv_semaphore_new (key, 0, SHMV_SEMAPHORE_CREATE);
+  ShmvSemaphore *sem = semaphore_open (key, 0, SHMV_SEMAPHORE_CREATE);
   int fds[2], status;
   pid_t pid;
 
@@ -121,7 +157,7 @@ test_acquire_blocks_until_other_process_releases (void)
   pid = fork ();
   if (pid == 0)
     {
-      ShmvSemaphore *child = shmv_semaphore_new (key, 0, SHMV_SEMAPHORE_OPEN);
+      ShmvSemaphore *child = semaphore_open (key, 0, SHMV_SEMAPHORE_OPEN);
       bool ok = shmv_semaphore_acquire (child);
 
       if (write (fds[1], ok ? "A\n" : "E\n", 2) != 2)
@@ -142,7 +178,7 @@ static void
 test_many_processes_acquire_release (void)
 {
   g_autofree char *key = shmv_test_unique_key ("many");
-  ShmvSemaphore *sem = shmv_semaphore_new (key, 1, SHMV_SEMAPHORE_CREATE);
+  ShmvSemaphore *sem = semaphore_open (key, 1, SHMV_SEMAPHORE_CREATE);
   pid_t pids[10];
 
   for (gsize i = 0; i < G_N_ELEMENTS (pids); i++)
@@ -150,7 +186,7 @@ test_many_processes_acquire_release (void)
       pids[i] = fork ();
       if (pids[i] == 0)
         {
-          ShmvSemaphore *child = shmv_semaphore_new (key, 0, SHMV_SEMAPHORE_OPEN);
+          ShmvSemaphore *child = semaphore_open (key, 0, SHMV_SEMAPHORE_OPEN);
 
           for (int n = 0; n < 100; n++)
             if (!shmv_semaphore_acquire (child) || !shmv_semaphore_release (child, 1))
@@ -216,7 +252,7 @@ planted_value (const char *path)
 static void
 assert_refused (const char *key, ShmvSemaphoreMode mode)
 {
-  ShmvSemaphore *sem = shmv_semaphore_new (key, 1, mode);
+  ShmvSemaphore *sem = semaphore_open (key, 1, mode);
 
   g_assert_cmpint (shmv_semaphore_error (sem), ==, SHMV_ERROR_PERMISSION_DENIED);
   g_assert_false (shmv_semaphore_release (sem, 1));
@@ -247,7 +283,7 @@ test_created_private_whatever_umask (void)
   g_autofree char *key = shmv_test_unique_key ("semumask");
   g_autofree char *path = sem_file (key, geteuid ());
   mode_t old = umask (0277);
-  ShmvSemaphore *sem = shmv_semaphore_new (key, 1, SHMV_SEMAPHORE_CREATE);
+  ShmvSemaphore *sem = semaphore_open (key, 1, SHMV_SEMAPHORE_CREATE);
   ShmvSemaphore *other;
   struct stat st;
 
@@ -255,7 +291,7 @@ test_created_private_whatever_umask (void)
   g_assert_cmpint (shmv_semaphore_error (sem), ==, SHMV_ERROR_NONE);
   g_assert_no_errno (stat (path, &st));
   g_assert_cmpint (st.st_mode & 07777, ==, 0600);
-  other = shmv_semaphore_new (key, 0, SHMV_SEMAPHORE_OPEN);
+  other = semaphore_open (key, 0, SHMV_SEMAPHORE_OPEN);
   g_assert_cmpint (shmv_semaphore_error (other), ==, SHMV_ERROR_NONE);
   g_assert_true (shmv_semaphore_try_acquire (other, 0));
   shmv_semaphore_free (other);
@@ -273,7 +309,7 @@ open_and_release (const char *key, int fd)
   if (ptrace (PTRACE_TRACEME, 0, NULL, NULL) < 0)
     return 3;
   raise (SIGSTOP);
-  sem = shmv_semaphore_new (key, 0, SHMV_SEMAPHORE_OPEN);
+  sem = semaphore_open (key, 0, SHMV_SEMAPHORE_OPEN);
   error = shmv_semaphore_error (sem);
   if (error == SHMV_ERROR_NONE && shmv_semaphore_release (sem, 1))
     return 1;
@@ -363,6 +399,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/semaphore/no-key-gives-key-error", test_no_key);
+  g_test_add_func ("/semaphore/new-then-open-once", test_open_once);
   g_test_add_func ("/semaphore/counts", test_counts);
   g_test_add_func ("/semaphore/two-handles-one-counter", test_two_handles_one_counter);
   g_test_add_func ("/semaphore/open-creates-missing-and-removes",

@@ -39,12 +39,49 @@ publish (ShmvChannel *ch, guint8 value)
   g_assert_true (shmv_channel_publish (ch, pixels, 4, 4, 12, SHMV_FORMAT_RGB8, NULL));
 }
 
+/* A started watch of @key. */
+static ShmvWatch *
+watch_started (const char *key)
+{
+  ShmvWatch *watch = shmv_watch_new (key);
+
+  g_assert_nonnull (watch);
+  g_assert_true (shmv_watch_start (watch));
+  g_assert_cmpint (shmv_watch_error (watch), ==, SHMV_ERROR_NONE);
+  g_assert_cmpstr (shmv_watch_error_string (watch), ==, "");
+  return watch;
+}
+
+/* new() only allocates: no descriptor, no thread until start(), which
+ * happens once. */
+static void
+test_new_then_start_once (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("watchstart");
+  ShmvWatch *watch = shmv_watch_new (key);
+  int fd;
+
+  g_assert_nonnull (watch);
+  g_assert_cmpint (shmv_watch_fd (watch), ==, -1);
+  g_assert_cmpint (shmv_watch_error (watch), ==, SHMV_ERROR_NONE);
+  shmv_watch_free (watch); /* never started */
+
+  watch = watch_started (key);
+  fd = shmv_watch_fd (watch);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_false (shmv_watch_start (watch));
+  g_assert_cmpint (shmv_watch_error (watch), ==, SHMV_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (shmv_watch_error_string (watch), key));
+  g_assert_cmpint (shmv_watch_fd (watch), ==, fd);
+  shmv_watch_free (watch);
+  shmv_watch_free (NULL);
+}
+
 static void
 test_follows_channel_lifecycle (void)
 {
   g_autofree char *key = shmv_test_unique_key ("watch");
-  ShmvStatus status;
-  ShmvWatch *watch = shmv_watch_new (key, &status);
+  ShmvWatch *watch = watch_started (key);
   ShmvChannel *writer = shmv_channel_new (key);
   ShmvChannel *remover = shmv_channel_new (key);
 
@@ -79,14 +116,13 @@ test_notices_writer_death (void)
 {
   g_autofree char *key = shmv_test_unique_key ("watchdeath");
   ShmvChannel *keeper = shmv_channel_new (key);
-  ShmvStatus status;
   ShmvWatch *watch;
   int fd;
   GPid pid = shmv_test_fork (shmv_test_publish_and_hang, key, &fd);
 
   shmv_test_expect_line (fd, "P", 5000);
   g_assert_true (shmv_channel_open (keeper, SHMV_CHANNEL_READER, 0));
-  watch = shmv_watch_new (key, &status);
+  watch = watch_started (key);
   g_assert_true (becomes_readable (watch, 3000)); /* found it */
   shmv_test_kill (pid);
   /* SIGKILL tells nobody; the watch checks liveness once a second. */
@@ -102,12 +138,11 @@ test_free_is_prompt (void)
 {
   g_autofree char *key = shmv_test_unique_key ("watchfree");
   ShmvChannel *writer = shmv_channel_new (key);
-  ShmvStatus status;
 
   g_assert_true (shmv_channel_open (writer, SHMV_CHANNEL_WRITER, 0));
   for (int i = 0; i < 20; i++)
     {
-      ShmvWatch *watch = shmv_watch_new (key, &status);
+      ShmvWatch *watch = watch_started (key);
       gint64 start;
 
       g_assert_true (becomes_readable (watch, 3000));
@@ -144,14 +179,13 @@ test_truncated_header_reported_not_spun (gconstpointer data)
   ShmvChannel *reader = shmv_channel_new (key);
   ShmvSegment *seg = shmv_segment_new (key);
   ShmvFrameInfo info;
-  ShmvStatus status;
   ShmvWatch *watch;
   double share;
 
   g_assert_true (shmv_channel_open (writer, SHMV_CHANNEL_WRITER, 0));
   publish (writer, 1);
   g_assert_true (shmv_channel_open (reader, SHMV_CHANNEL_READER, 0));
-  watch = shmv_watch_new (key, &status);
+  watch = watch_started (key);
   g_assert_true (becomes_readable (watch, 3000)); /* found it */
 
   /* A same-user peer cuts the header page off under every mapping. */
@@ -215,7 +249,6 @@ static int
 watch_without_inotify (const char *key, int fd)
 {
   ShmvChannel *writer;
-  ShmvStatus status;
   ShmvWatch *watch;
   gboolean seen;
 
@@ -225,7 +258,7 @@ watch_without_inotify (const char *key, int fd)
   writer = shmv_channel_new (key); /* a channel of nobody's */
   if (!shmv_test_use_up_inotify ())
     return 3;
-  watch = shmv_watch_new (key, &status);
+  watch = watch_started (key);
   if (watch == NULL)
     return 2;
   /* The watch has looked, found nothing, and sleeps: now make the channel. */
@@ -265,6 +298,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/watch/new-then-start-once", test_new_then_start_once);
   g_test_add_func ("/watch/follows-channel-lifecycle", test_follows_channel_lifecycle);
   g_test_add_func ("/watch/notices-writer-death", test_notices_writer_death);
   g_test_add_func ("/watch/free-is-prompt", test_free_is_prompt);

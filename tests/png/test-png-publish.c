@@ -1,4 +1,4 @@
-/* test-png-publish.c: shmv_png_publish() decodes straight into a channel:
+/* test-png-publish.c: shmv_channel_publish_png() decodes straight into a channel:
  * readers get exactly what shmv_png_load() gives, and a failure leaves the
  * previous frame current
  *
@@ -62,9 +62,10 @@ write_spec_file (const Fixture *f,
 }
 
 static void
-assert_published (gboolean ok, const ShmvStatus *status)
+assert_published (gboolean ok, ShmvChannel *ch)
 {
-  g_assert_cmpstr (status->message, ==, "");
+  g_assert_cmpstr (shmv_channel_error_string (ch), ==, "");
+  g_assert_cmpint (shmv_channel_error (ch), ==, SHMV_ERROR_NONE);
   g_assert_true (ok);
 }
 
@@ -123,9 +124,8 @@ test_formats (Fixture *f, gconstpointer data)
       g_autofree char *path =
           write_spec_file (f, files[i].name, 45, 29, files[i].color_type, files[i].bit_depth,
                            files[i].interlaced, files[i].trns);
-      ShmvStatus status;
 
-      assert_published (shmv_png_publish (path, NULL, f->writer, &status), &status);
+      assert_published (shmv_channel_publish_png (f->writer, path, NULL), f->writer);
       assert_frame_is (f, path, (uint32_t) i + 1);
     }
 }
@@ -142,11 +142,10 @@ test_pngsuite (Fixture *f, gconstpointer data)
   for (char **n = names; *n != NULL; n++)
     {
       g_autofree char *path = g_build_filename (dir, *n, NULL);
-      ShmvStatus status;
 
       if ((*n)[0] == 'x' || !g_str_has_suffix (*n, ".png"))
         continue;
-      assert_published (shmv_png_publish (path, NULL, f->writer, &status), &status);
+      assert_published (shmv_channel_publish_png (f->writer, path, NULL), f->writer);
       assert_frame_is (f, path, ++generation);
     }
   g_assert_cmpuint (generation, ==, 161);
@@ -173,31 +172,30 @@ test_failure_keeps_previous (Fixture *f, gconstpointer data)
   g_autofree char *bytes = NULL;
   ShmvPngOptions cancel = { .progress = cancel_half_way };
   ShmvPngOptions small = { .max_pixels = 1000 };
-  ShmvStatus status;
   gsize len;
 
-  assert_published (shmv_png_publish (good, NULL, f->writer, &status), &status);
+  assert_published (shmv_channel_publish_png (f->writer, good, NULL), f->writer);
   g_assert_cmpuint (shmv_channel_generation (f->reader), ==, 1);
 
   /* Cut inside the image data: the failure comes mid-decode. */
   g_assert_true (g_file_get_contents (big, &bytes, &len, NULL));
   g_assert_true (g_file_set_contents (truncated, bytes, (gssize) (len * 2 / 3), NULL));
-  g_assert_false (shmv_png_publish (truncated, NULL, f->writer, &status));
-  g_assert_cmpint (status.code, ==, SHMV_ERROR_IMAGE);
+  g_assert_false (shmv_channel_publish_png (f->writer, truncated, NULL));
+  g_assert_cmpint (shmv_channel_error (f->writer), ==, SHMV_ERROR_IMAGE);
   assert_frame_is (f, good, 1);
 
-  g_assert_false (shmv_png_publish (big, &cancel, f->writer, &status));
-  g_assert_cmpint (status.code, ==, SHMV_ERROR_CANCELLED);
+  g_assert_false (shmv_channel_publish_png (f->writer, big, &cancel));
+  g_assert_cmpint (shmv_channel_error (f->writer), ==, SHMV_ERROR_CANCELLED);
   assert_frame_is (f, good, 1);
 
-  g_assert_false (shmv_png_publish (big, &small, f->writer, &status));
-  g_assert_cmpint (status.code, ==, SHMV_ERROR_IMAGE);
-  g_assert_false (shmv_png_publish (missing, NULL, f->writer, &status));
-  g_assert_cmpint (status.code, ==, SHMV_ERROR_IO);
+  g_assert_false (shmv_channel_publish_png (f->writer, big, &small));
+  g_assert_cmpint (shmv_channel_error (f->writer), ==, SHMV_ERROR_IMAGE);
+  g_assert_false (shmv_channel_publish_png (f->writer, missing, NULL));
+  g_assert_cmpint (shmv_channel_error (f->writer), ==, SHMV_ERROR_IO);
   assert_frame_is (f, good, 1);
 
   /* The aborted frames left the channel unlocked and usable. */
-  assert_published (shmv_png_publish (big, NULL, f->writer, &status), &status);
+  assert_published (shmv_channel_publish_png (f->writer, big, NULL), f->writer);
   assert_frame_is (f, big, 2);
 }
 
@@ -209,11 +207,10 @@ test_pngsuite_corrupt_keeps_previous (Fixture *f, gconstpointer data)
   const char *dir = shmv_test_pngsuite_dir ();
   g_autofree char *good = NULL;
   g_auto (GStrv) names = NULL;
-  ShmvStatus status;
   guint refused = 0;
 
   good = write_spec_file (f, "good.png", 5, 5, PNG_COLOR_TYPE_GRAY, 8, FALSE, FALSE);
-  assert_published (shmv_png_publish (good, NULL, f->writer, &status), &status);
+  assert_published (shmv_channel_publish_png (f->writer, good, NULL), f->writer);
   names = shmv_test_dir_list (dir);
   for (char **n = names; *n != NULL; n++)
     {
@@ -221,36 +218,56 @@ test_pngsuite_corrupt_keeps_previous (Fixture *f, gconstpointer data)
 
       if ((*n)[0] != 'x' || !g_str_has_suffix (*n, ".png"))
         continue;
-      g_assert_false (shmv_png_publish (path, NULL, f->writer, &status));
-      g_assert_cmpint (status.code, ==, SHMV_ERROR_IMAGE);
-      g_assert_true (g_str_has_prefix (status.message, path));
+      g_assert_false (shmv_channel_publish_png (f->writer, path, NULL));
+      g_assert_cmpint (shmv_channel_error (f->writer), ==, SHMV_ERROR_IMAGE);
+      g_assert_true (g_str_has_prefix (shmv_channel_error_string (f->writer), path));
       refused++;
     }
   g_assert_cmpuint (refused, ==, 14);
   assert_frame_is (f, good, 1);
 }
 
-/* When the channel refuses the frame, its own error is what the caller gets. */
+/* When the channel refuses the frame, its own error is what the caller gets:
+ * the same as a plain publish of the decoded image. */
 static void
 test_channel_error_reported (Fixture *f, gconstpointer data)
 {
   g_autofree char *path = write_spec_file (f, "p.png", 3, 3, PNG_COLOR_TYPE_RGB, 8, FALSE, FALSE);
-  ShmvStatus status;
+  g_autofree char *message = NULL;
+  ShmvError code;
+  ShmvImage image;
 
-  g_assert_false (shmv_png_publish (path, NULL, f->reader, &status));
-  g_assert_cmpint (status.code, !=, SHMV_ERROR_NONE);
-  g_assert_cmpint (status.code, ==, shmv_channel_error (f->reader));
-  g_assert_cmpstr (status.message, ==, shmv_channel_error_string (f->reader));
+  g_assert_false (shmv_channel_publish_png (f->reader, path, NULL));
+  code = shmv_channel_error (f->reader);
+  message = g_strdup (shmv_channel_error_string (f->reader));
+  g_assert_cmpint (code, !=, SHMV_ERROR_NONE);
   g_assert_cmpuint (shmv_channel_generation (f->reader), ==, 0);
+
+  g_assert_true (shmv_png_load (path, NULL, &image, NULL));
+  g_assert_false (shmv_channel_publish (f->reader, image.pixels, image.width, image.height,
+                                        image.stride, image.format, "p.png"));
+  g_assert_cmpint (shmv_channel_error (f->reader), ==, code);
+  g_assert_cmpstr (shmv_channel_error_string (f->reader), ==, message);
+  shmv_image_clear (&image);
 }
 
+/* A file's failure is kept on the channel, with the code and words that
+ * shmv_png_load() gives, like any other failure of a call on the handle. */
 static void
-test_invalid_arguments (void)
+test_file_error_on_channel (Fixture *f, gconstpointer data)
 {
+  g_autofree char *missing = g_build_filename (f->dir, "missing.png", NULL);
   ShmvStatus status;
+  ShmvImage image;
 
-  g_assert_false (shmv_png_publish ("/x.png", NULL, NULL, &status));
-  g_assert_cmpint (status.code, ==, SHMV_ERROR_INVALID_ARGUMENT);
+  g_assert_false (shmv_channel_publish_png (f->writer, NULL, NULL));
+  g_assert_cmpint (shmv_channel_error (f->writer), ==, SHMV_ERROR_INVALID_ARGUMENT);
+
+  g_assert_false (shmv_png_load (missing, NULL, &image, &status));
+  g_assert_false (shmv_channel_publish_png (f->writer, missing, NULL));
+  g_assert_cmpint (shmv_channel_error (f->writer), ==, status.code);
+  g_assert_cmpstr (shmv_channel_error_string (f->writer), ==, status.message);
+  g_assert_cmpuint (shmv_channel_generation (f->reader), ==, 0);
 }
 
 int
@@ -264,8 +281,8 @@ main (int argc, char **argv)
   ADD ("/png/publish/failure-keeps-previous-frame", test_failure_keeps_previous);
   ADD ("/png/publish/pngsuite-corrupt-keeps-previous-frame", test_pngsuite_corrupt_keeps_previous);
   ADD ("/png/publish/channel-error-is-reported", test_channel_error_reported);
+  ADD ("/png/publish/file-error-is-the-channel-error", test_file_error_on_channel);
 #undef ADD
-  g_test_add_func ("/png/publish/invalid-arguments", test_invalid_arguments);
 
   return g_test_run ();
 }

@@ -420,7 +420,6 @@ test_bomb_publish_keeps_channel (void)
   g_autofree char *path = make_bomb (100000, 100000, 4096, 4096, FALSE);
   gpointer scratch = g_malloc (32 * 32 * 4);
   ShmvChannel *ch;
-  ShmvStatus status;
   gsize size;
   guint32 generation;
 
@@ -429,8 +428,8 @@ test_bomb_publish_keeps_channel (void)
   g_assert_true (stress_publish (ch, 32, 32, 6, scratch));
   size = shmv_channel_segment_size (ch);
   generation = shmv_channel_generation (ch);
-  g_assert_false (shmv_png_publish (path, NULL, ch, &status));
-  g_assert_cmpint (status.code, ==, SHMV_ERROR_IMAGE);
+  g_assert_false (shmv_channel_publish_png (ch, path, NULL));
+  g_assert_cmpint (shmv_channel_error (ch), ==, SHMV_ERROR_IMAGE);
   g_assert_cmpuint (shmv_channel_segment_size (ch), ==, size);
   g_assert_cmpuint (shmv_channel_generation (ch), ==, generation);
   shmv_channel_free (ch);
@@ -460,7 +459,6 @@ assert_stream_publish_refused (const char *key, const char *path, const char *wh
 {
   gpointer scratch = g_malloc (32 * 32 * 4);
   ShmvChannel *ch;
-  ShmvStatus status;
   gsize size;
   guint32 generation;
 
@@ -468,13 +466,13 @@ assert_stream_publish_refused (const char *key, const char *path, const char *wh
   g_assert_true (stress_publish (ch, 32, 32, 6, scratch));
   size = shmv_channel_segment_size (ch);
   generation = shmv_channel_generation (ch);
-  g_assert_false (shmv_png_publish (path, NULL, ch, &status));
-  g_test_message ("%s", status.message);
-  g_assert_cmpint (status.code, ==, SHMV_ERROR_IMAGE);
+  g_assert_false (shmv_channel_publish_png (ch, path, NULL));
+  g_test_message ("%s", shmv_channel_error_string (ch));
+  g_assert_cmpint (shmv_channel_error (ch), ==, SHMV_ERROR_IMAGE);
   if (shmv_channel_segment_size (ch) != size)
     stress_protection_failed ("shmv-png.c, decoder_check_size(): the bomb bound is skipped for "
                               "streams (st_size 0), and the channel grew before decoding");
-  g_assert_nonnull (strstr (status.message, why));
+  g_assert_nonnull (strstr (shmv_channel_error_string (ch), why));
   g_assert_cmpuint (shmv_channel_generation (ch), ==, generation);
   shmv_channel_free (ch);
   stress_assert_nothing_left (key, -1);

@@ -109,7 +109,8 @@ check_full_create (void)
   g_assert_false (shmv_channel_open (ch, SHMV_CHANNEL_WRITER, 0));
   g_assert_cmpint (shmv_channel_error (ch), ==, SHMV_ERROR_OUT_OF_RESOURCES);
   g_assert_false (shmv_test_shm_exists (shmv_channel_native_key (ch)));
-  sem = shmv_semaphore_new ("test-exhaustion-sem", 1, SHMV_SEMAPHORE_CREATE);
+  sem = shmv_semaphore_new ("test-exhaustion-sem");
+  shmv_semaphore_open (sem, 1, SHMV_SEMAPHORE_CREATE);
   g_printerr ("# full /dev/shm, new semaphore: %s\n", shmv_error_name (shmv_semaphore_error (sem)));
   g_assert_true (shmv_semaphore_error (sem) == SHMV_ERROR_NONE ||
                  shmv_semaphore_error (sem) == SHMV_ERROR_OUT_OF_RESOURCES);
@@ -233,16 +234,18 @@ try_channels (FdCase *c, ShmvChannel *reader, ShmvChannel *writer)
 static void
 try_others (FdCase *c)
 {
-  ShmvSemaphore *sem = shmv_semaphore_new (c->fresh, 1, SHMV_SEMAPHORE_CREATE);
+  ShmvSemaphore *sem = shmv_semaphore_new (c->fresh);
   ShmvChannelEntry *entries = NULL;
+  size_t n_entries;
   ShmvStatus status;
   ShmvImage image;
   gboolean ok;
 
+  shmv_semaphore_open (sem, 1, SHMV_SEMAPHORE_CREATE);
   clear_outcome (c, "create a semaphore", shmv_semaphore_error (sem) == SHMV_ERROR_NONE,
                  shmv_semaphore_error (sem), shmv_semaphore_error_string (sem));
   shmv_semaphore_free (sem);
-  ok = shmv_channel_list (&entries, &status) >= 0;
+  ok = shmv_channel_list (&entries, &n_entries, &status);
   clear_outcome (c, "list channels", ok, status.code, status.message);
   free (entries);
   ok = shmv_png_load (c->png, NULL, &image, &status);

@@ -250,8 +250,9 @@ check_planted_semaphore (gboolean as_nobody)
   snapshot_take (&before, path);
   for (int mode = SHMV_SEMAPHORE_OPEN; mode <= SHMV_SEMAPHORE_CREATE; mode++)
     {
-      ShmvSemaphore *sem = shmv_semaphore_new (key, 1, (ShmvSemaphoreMode) mode);
+      ShmvSemaphore *sem = shmv_semaphore_new (key);
 
+      g_assert_false (shmv_semaphore_open (sem, 1, (ShmvSemaphoreMode) mode));
       g_assert_cmpint (shmv_semaphore_error (sem), ==, SHMV_ERROR_PERMISSION_DENIED);
       g_assert_false (shmv_semaphore_release (sem, 1));
       shmv_semaphore_free (sem);

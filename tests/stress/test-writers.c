@@ -177,14 +177,13 @@ png_publish_main (gpointer data)
 {
   PngPublish *p = data;
   ShmvChannel *ch = shmv_channel_new (p->key);
-  ShmvStatus status;
   gboolean ok;
 
   close (p->parent_fd);
   ok = shmv_channel_open (ch, SHMV_CHANNEL_WRITER, 0) &&
-       shmv_png_publish (p->path, NULL, ch, &status);
+       shmv_channel_publish_png (ch, p->path, NULL);
   if (!ok)
-    g_printerr ("%s\n", status.message);
+    g_printerr ("%s\n", shmv_channel_error_string (ch));
   shmv_channel_free (ch);
   return ok ? 0 : 1;
 }
@@ -261,7 +260,7 @@ test_stalled_png_does_not_block_writers (void)
   if (!shmv_channel_publish (writer, pixels, SMALL, SMALL, SMALL * 4, SHMV_FORMAT_RGBA8, "w"))
     {
       g_test_message ("%s", shmv_channel_error_string (writer));
-      stress_protection_failed ("shmv-png.c, shmv_png_publish(): it reads its input while "
+      stress_protection_failed ("shmv-png.c, shmv_channel_publish_png(): it reads its input while "
                                 "holding the channel lock, so a stalled source stops every "
                                 "other writer");
     }

@@ -35,6 +35,10 @@ SHMV_API unsigned shmv_format_bytes_per_pixel (ShmvFormat format);
  */
 SHMV_API uint64_t shmv_checksum (const void *data, size_t len);
 
+/* The key shmview and shmview-ctl use when none is given. */
+#define SHMV_DEFAULT_KEY "shmview"
+
+/* Longest source name a frame carries, in bytes (without its NUL). */
 #define SHMV_SOURCE_NAME_MAX 255
 
 /**
@@ -71,13 +75,19 @@ typedef enum
  * reader never sees a half-written image, even if a writer is killed mid-copy.
  * Readers take no lock: each slot carries a sequence number that tells a
  * reader its copy raced with a writer, and it copies again. Readers wait for
- * new frames on a futex, in the kernel, without polling.
+ * new frames on a futex, in the kernel (shmv_channel_wait()); a main loop
+ * uses a ShmvWatch (shmv-watch.h) instead.
  *
  * A handle is not thread-safe; use one per thread.
  */
 typedef struct ShmvChannel ShmvChannel;
 
-/** shmv_channel_new: a closed handle on @key (see shmv_segment_new() for keys). */
+/**
+ * shmv_channel_new:
+ *
+ * A closed handle on @key (see shmv_segment_new() for keys); NULL only when
+ * out of memory.
+ */
 SHMV_API ShmvChannel *shmv_channel_new (const char *key);
 
 /** shmv_channel_free: closes and frees; NULL-safe. A writer does not withdraw its image. */
@@ -279,77 +289,5 @@ SHMV_API const char *shmv_channel_recreated (const ShmvChannel *ch);
 
 SHMV_API ShmvError shmv_channel_error (const ShmvChannel *ch);
 SHMV_API const char *shmv_channel_error_string (const ShmvChannel *ch);
-
-/* Room for a native name ("/shmv-<uid>-<hash>") and its terminating NUL. */
-#define SHMV_NATIVE_KEY_SIZE 64
-
-/* Room for why a listed channel is corrupt, in English. */
-#define SHMV_CORRUPT_REASON_SIZE 128
-
-/**
- * ShmvChannelEntry:
- *
- * One channel found by shmv_channel_list().
- */
-typedef struct
-{
-  char key[SHMV_KEY_STORED_MAX + 1]; /* "" when a corrupt segment does not say */
-  char native_key[SHMV_NATIVE_KEY_SIZE];
-  size_t size; /* bytes in /dev/shm */
-  bool persistent;
-  bool in_use; /* some process has it attached */
-  /* Its prefix or channel header makes no sense (scribbled, truncated): no
-   * one can open it. corrupt_reason says what is wrong, in English. */
-  bool corrupt;
-  char corrupt_reason[SHMV_CORRUPT_REASON_SIZE];
-} ShmvChannelEntry;
-
-/**
- * shmv_channel_list:
- * @entries: (out): a malloc()ed array, free with free()
- *
- * Every channel of the effective user on this machine, sorted by key.
- * Returns the count, or -1 with @status set.
- */
-SHMV_API int shmv_channel_list (ShmvChannelEntry **entries, ShmvStatus *status);
-
-/**
- * shmv_channel_entry_remove_unused:
- *
- * Removes the channel listed as @entry (by its native name, since a corrupt
- * channel's key may be unknown) if no process has it open and, looked at
- * again under the exclusive lock that proves nobody uses it, it is stale
- * (not persistent) or corrupt. ALREADY_EXISTS when it is in use or sound and
- * persistent, NOT_FOUND when it is gone; for garbage collection.
- */
-SHMV_API bool shmv_channel_entry_remove_unused (const ShmvChannelEntry *entry, ShmvStatus *status);
-
-/**
- * ShmvWatch:
- *
- * Turns a channel's changes into a readable file descriptor, for main loops
- * (g_unix_fd_add(), poll()). A thread sleeps on the channel's futex (or, while
- * the channel does not exist, on inotify for it to appear) and signals an
- * eventfd. It follows the key: when the channel is removed and made again,
- * the watch moves to the new one. It also wakes once a second to look at the
- * writer's liveness (a writer killed by SIGKILL tells nobody), and polls for
- * the channel when inotify is unavailable. When the channel breaks (a peer
- * truncated its header away) the fd becomes readable once, the user's next
- * read reports SHMV_ERROR_CORRUPT, and the watch waits for a valid channel
- * under the key, looking once a second.
- */
-typedef struct ShmvWatch ShmvWatch;
-
-/** shmv_watch_new: starts watching @key. NULL with @status set on failure. */
-SHMV_API ShmvWatch *shmv_watch_new (const char *key, ShmvStatus *status);
-
-/** shmv_watch_fd: readable when something happened since the last shmv_watch_drain(). */
-SHMV_API int shmv_watch_fd (const ShmvWatch *watch);
-
-/** shmv_watch_drain: consumes the readiness of the fd. */
-SHMV_API void shmv_watch_drain (ShmvWatch *watch);
-
-/** shmv_watch_free: stops the thread and frees; NULL-safe. */
-SHMV_API void shmv_watch_free (ShmvWatch *watch);
 
 SHMV_END_DECLS

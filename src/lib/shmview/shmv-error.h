@@ -29,8 +29,10 @@ SHMV_BEGIN_DECLS
 /**
  * ShmvError:
  *
- * What went wrong in the last call on a handle. The first ten values match
- * QSharedMemory::SharedMemoryError in meaning; the rest are shmview's own.
+ * What went wrong: a handle's last error (shmv_segment_error(), ...), or the
+ * code of a ShmvStatus (shmview.h says which calls use which). The first ten
+ * values match QSharedMemory::SharedMemoryError in meaning; the rest are
+ * shmview's own.
  * The library never prints and never translates: callers map codes to words.
  */
 typedef enum
@@ -68,18 +70,22 @@ SHMV_API const char *shmv_error_name (ShmvError error);
  */
 SHMV_API const char *shmv_version_string (void);
 
+/* Room for a status message and its NUL; longer messages are cut. */
+#define SHMV_STATUS_MESSAGE_SIZE 320
+
 /**
  * ShmvStatus:
  *
  * The outcome of a call that has no handle to keep its error in (PNG files,
- * listings). @message is English, names the object and the reason, and is ""
- * on success. @sys_errno is the errno behind the failure, or 0.
+ * listings), passed as its last argument (NULL when the caller does not need
+ * it). @message is English, names the object and the reason, and is "" on
+ * success. @sys_errno is the errno behind the failure, or 0.
  */
 typedef struct
 {
   ShmvError code;
   int sys_errno;
-  char message[320];
+  char message[SHMV_STATUS_MESSAGE_SIZE];
 } ShmvStatus;
 
 SHMV_END_DECLS

@@ -53,6 +53,7 @@ typedef struct
  * size is unknown, is first read into memory: at most what the image its
  * header declares could take stored uncompressed, plus 16 MiB), missing or
  * unreadable files with SHMV_ERROR_IO (and status->sys_errno set).
+ * @status may be NULL.
  */
 SHMV_API bool shmv_png_load (const char *path,
                              const ShmvPngOptions *options,
@@ -60,18 +61,19 @@ SHMV_API bool shmv_png_load (const char *path,
                              ShmvStatus *status);
 
 /**
- * shmv_png_publish:
+ * shmv_channel_publish_png:
+ * @options: (nullable)
  *
  * Decodes @path (like shmv_png_load(): a pipe or a FIFO too) into private
- * memory, then publishes it with the file's base name as source. Reading and
- * decoding take no lock: a slow or stalled input never stops the channel's
- * other writers. On any failure the channel stays exactly as it was (its
- * frame, its size).
+ * memory, then publishes it with the file's base name as source
+ * (shmv_channel_publish()). Reading and decoding take no lock: a slow or
+ * stalled input never stops the channel's other writers. On any failure the
+ * channel stays exactly as it was (its frame, its size), and the channel's
+ * error says why: shmv_png_load()'s codes for the file, the channel's own
+ * for the publish.
  */
-SHMV_API bool shmv_png_publish (const char *path,
-                                const ShmvPngOptions *options,
-                                ShmvChannel *ch,
-                                ShmvStatus *status);
+SHMV_API bool
+shmv_channel_publish_png (ShmvChannel *ch, const char *path, const ShmvPngOptions *options);
 
 /**
  * shmv_png_save:

@@ -45,8 +45,9 @@ typedef struct ShmvSegment ShmvSegment;
  * shmv_segment_new:
  * @key: (nullable): any non-empty UTF-8 string, of any length
  *
- * Returns a new detached handle. NULL or "" is allowed: create() and attach()
- * then fail with SHMV_ERROR_KEY. Free with shmv_segment_free().
+ * Returns a new detached handle, NULL only when out of memory. NULL or "" is
+ * allowed: create() and attach() then fail with SHMV_ERROR_KEY. Free with
+ * shmv_segment_free().
  */
 SHMV_API ShmvSegment *shmv_segment_new (const char *key);
 
@@ -88,9 +89,9 @@ SHMV_API const char *shmv_segment_key (const ShmvSegment *seg);
 /**
  * shmv_segment_native_key:
  *
- * The name in /dev/shm ("/shmv-<uid>-<hash>", at most 30 bytes), known as
- * soon as a key is set; "" without a key. It depends on the effective uid, so
- * two users with one key never meet.
+ * The name in /dev/shm ("/shmv-<uid>-<hash>", shorter than
+ * SHMV_NATIVE_KEY_SIZE), known as soon as a key is set; "" without a key. It
+ * depends on the effective uid, so two users with one key never meet.
  */
 SHMV_API const char *shmv_segment_native_key (const ShmvSegment *seg);
 
@@ -184,12 +185,13 @@ SHMV_API bool shmv_segment_set_persistent (ShmvSegment *seg, bool persistent);
 SHMV_API bool shmv_segment_is_persistent (const ShmvSegment *seg);
 
 /**
- * shmv_segment_users:
+ * shmv_segment_has_other_users:
  *
  * Whether a handle other than this one is attached (exact, crash-proof).
- * Returns -1 on error, else 0 or 1.
+ * False also on failure, with the handle's error set: SHMV_ERROR_NOT_FOUND
+ * when this handle is not attached.
  */
-SHMV_API int shmv_segment_has_other_users (ShmvSegment *seg);
+SHMV_API bool shmv_segment_has_other_users (ShmvSegment *seg);
 
 /**
  * shmv_segment_remove:
@@ -230,5 +232,8 @@ SHMV_API const char *shmv_segment_error_string (const ShmvSegment *seg);
  * apart by a hash of the whole key.
  */
 #define SHMV_KEY_STORED_MAX 4047
+
+/* Room for a native name ("/shmv-<uid>-<hash>") and its terminating NUL. */
+#define SHMV_NATIVE_KEY_SIZE 64
 
 SHMV_END_DECLS

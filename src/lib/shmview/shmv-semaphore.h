@@ -31,16 +31,24 @@ typedef struct ShmvSemaphore ShmvSemaphore;
 
 /**
  * shmv_semaphore_new:
+ * @key: (nullable): any non-empty UTF-8 string (NULL or "": open() fails)
+ *
+ * A handle on @key, not open yet. NULL only when out of memory.
+ */
+SHMV_API ShmvSemaphore *shmv_semaphore_new (const char *key);
+
+/**
+ * shmv_semaphore_open:
  * @initial_value: the count a newly created semaphore starts with (>= 0)
  *
- * Always returns a handle; check shmv_semaphore_error(). A NULL or empty key
- * gives SHMV_ERROR_KEY; a name taken by anything but a regular file of ours
+ * Opens or creates the semaphore as @mode says. A NULL or empty key fails
+ * with SHMV_ERROR_KEY; a name taken by anything but a regular file of ours
  * that only we may use (another user's semaphore, one open to others, a
- * link) SHMV_ERROR_PERMISSION_DENIED. The check is made on the object
+ * link) with SHMV_ERROR_PERMISSION_DENIED. The check is made on the object
  * opened, not before opening it. A new semaphore is 0600 whatever the umask.
+ * SHMV_ERROR_INVALID_ARGUMENT when the handle is open already.
  */
-SHMV_API ShmvSemaphore *
-shmv_semaphore_new (const char *key, int initial_value, ShmvSemaphoreMode mode);
+SHMV_API bool shmv_semaphore_open (ShmvSemaphore *sem, int initial_value, ShmvSemaphoreMode mode);
 
 SHMV_API void shmv_semaphore_free (ShmvSemaphore *sem);
 
