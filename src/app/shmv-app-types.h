@@ -10,8 +10,6 @@ G_BEGIN_DECLS
 
 typedef struct _ShmvApplication ShmvApplication;
 typedef struct _ShmvChannelChooser ShmvChannelChooser;
-typedef struct _ShmvChannelMonitor ShmvChannelMonitor;
-typedef struct _ShmvFramePool ShmvFramePool;
 typedef struct _ShmvPublisher ShmvPublisher;
 typedef struct _ShmvReaderPane ShmvReaderPane;
 typedef struct _ShmvWindow ShmvWindow;

@@ -142,14 +142,6 @@ shmv_publisher_new (const char *key)
   return self;
 }
 
-const char *
-shmv_publisher_get_key (ShmvPublisher *self)
-{
-  g_return_val_if_fail (SHMV_IS_PUBLISHER (self), NULL);
-
-  return self->key;
-}
-
 gboolean
 shmv_publisher_is_busy (ShmvPublisher *self)
 {

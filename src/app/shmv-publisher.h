@@ -36,7 +36,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShmvPublished, shmv_published_free)
 G_DECLARE_FINAL_TYPE (ShmvPublisher, shmv_publisher, SHMV, PUBLISHER, GObject)
 
 ShmvPublisher *shmv_publisher_new (const char *key);
-const char *shmv_publisher_get_key (ShmvPublisher *self);
 gboolean shmv_publisher_open (ShmvPublisher *self, GError **error);
 char *shmv_publisher_take_notice (ShmvPublisher *self);
 gboolean shmv_publisher_is_busy (ShmvPublisher *self);

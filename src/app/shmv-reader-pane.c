@@ -23,7 +23,9 @@
 #include "shmv-widget-util.h"
 #include "shmv-channel-chooser.h"
 #include "shmv-channel-monitor.h"
+#include "shmv-events.h"
 #include "shmv-frame-pool.h"
+#include "shmv-frame-texture.h"
 #include "shmv-frame-text.h"
 #include "shmv-gerror.h"
 #include "shmv-reader-pane.h"
@@ -125,7 +127,7 @@ update_status (ShmvReaderPane *self)
   if (self->info.generation == 0)
     status = shmv_status_text_reader_idle (self->key);
   else
-    status = shmv_status_text_reader (&self->info, self->latency_ms, TRUE);
+    status = shmv_status_text_reader (&self->info, self->latency_ms);
 
   if (self->info.generation != 0 && self->newest_generation != 0 &&
       self->newest_generation != self->info.generation)
@@ -218,7 +220,8 @@ set_state (ShmvReaderPane *self, ShmvReaderState state, const char *problem)
   gboolean changed = state != self->state;
 
   if (changed)
-    g_debug ("“%s”: %s → %s", self->key, state_name (self->state), state_name (state));
+    g_debug ("“%s”: %s " SHMV_EVENT_READER_STATE, self->key, state_name (self->state),
+             state_name (state));
   self->state = state;
   g_free (self->problem);
   self->problem = g_strdup (problem);
@@ -245,7 +248,7 @@ show_frame (ShmvReaderPane *self, const ShmvFrameInfo *info, GBytes *pixels)
   self->latency_ms = -1;
   self->latency_pending = TRUE;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "reader.save-as", TRUE);
-  g_debug ("showing generation %u of “%s”: %ux%u %s, checksum OK", info->generation, self->key,
+  g_debug (SHMV_EVENT_READER_SHOWING " “%s”: %ux%u %s, checksum OK", info->generation, self->key,
            info->width, info->height, shmv_format_name (info->format));
 }
 
@@ -884,7 +887,7 @@ shmv_reader_pane_set_key (ShmvReaderPane *self, const char *key)
     }
   g_signal_connect_object (self->monitor, "changed", G_CALLBACK (on_monitor_changed), self,
                            G_CONNECT_SWAPPED);
-  g_debug ("following “%s”", key);
+  g_debug (SHMV_EVENT_READER_FOLLOWING, key);
   sync_channel (self, TRUE);
 }
 

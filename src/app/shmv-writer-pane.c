@@ -16,10 +16,11 @@
 #include "shmv-app-error.h"
 #include "shmv-app-resources.h"
 #include "shmv-widget-util.h"
-#include "shmv-frame-pool.h"
+#include "shmv-frame-texture.h"
 #include "shmv-gerror.h"
 #include "shmv-publisher.h"
 #include "shmv-status-text.h"
+#include "shmv-events.h"
 #include "shmv-writer-pane.h"
 
 /* Loads shorter than this show no progress bar: it would only flash. */
@@ -86,7 +87,7 @@ show_error (ShmvWriterPane *self, GError *error)
   gtk_revealer_set_reveal_child (self->error_revealer, error != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "writer.dismiss-error", error != NULL);
   if (error != NULL)
-    g_debug ("error on “%s”: %s", self->key, error->message);
+    g_debug (SHMV_EVENT_WRITER_ERROR ": %s", self->key, error->message);
 }
 
 /* Tells the user that the channel had to be made anew (@notice, nullable):

@@ -19,6 +19,7 @@
 #include "ctl-json.h"
 #include "ctl-text.h"
 #include "shmv-autocleanups.h"
+#include "shmv-events.h"
 #include "shmv-frame-text.h"
 #include "shmv-gerror.h"
 
@@ -267,7 +268,7 @@ ctl_cmd_watch (const CtlOptions *options, const char *arg)
       w.floor = MAX (w.floor, w.last_frame);
     }
   /* Tests wait for this line before they publish. */
-  g_debug ("ready: reporting frames after generation %u", w.floor);
+  g_debug (SHMV_EVENT_WATCH_READY, w.floor);
 
   while (result == CTL_EXIT_OK && !done (&w))
     {

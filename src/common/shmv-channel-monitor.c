@@ -115,11 +115,3 @@ shmv_channel_monitor_new (const char *key, GError **error)
 
   return g_steal_pointer (&self);
 }
-
-const char *
-shmv_channel_monitor_get_key (ShmvChannelMonitor *self)
-{
-  g_return_val_if_fail (SHMV_IS_CHANNEL_MONITOR (self), NULL);
-
-  return self->key;
-}
