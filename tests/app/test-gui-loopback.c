@@ -143,7 +143,7 @@ test_rgb8_shows_exact_pixels (Fixture *f, gconstpointer data)
   wait_for_generation (f, 1);
 
   assert_shows (f, pixels, stride, SHMV_FORMAT_RGB8);
-  g_assert_cmpint (shmv_reader_pane_get_state (f->reader), ==, SHMV_READER_STATE_LIVE);
+  g_assert_cmpint (shmv_reader_pane_get_state (f->reader), ==, SHMV_SOURCE_STATE_LIVE);
   g_assert_nonnull (strstr (shmv_reader_pane_get_status (f->reader), "checksum OK"));
   /* The writer's preview is the frame read back from the channel. */
   gui_test_assert_texture (GDK_TEXTURE (shmv_writer_pane_get_preview (f->writer)), pixels, W, H,
@@ -252,7 +252,7 @@ test_bad_files_keep_the_previous_image (Fixture *f, gconstpointer data)
   gui_test_spin (100);
   g_assert_cmpuint (shmv_writer_pane_get_generation (f->writer), ==, 1);
   assert_shows (f, pixels, (gsize) W * 4, SHMV_FORMAT_RGBA8);
-  g_assert_cmpint (shmv_reader_pane_get_state (f->reader), ==, SHMV_READER_STATE_LIVE);
+  g_assert_cmpint (shmv_reader_pane_get_state (f->reader), ==, SHMV_SOURCE_STATE_LIVE);
 
   /* A good load afterwards clears the error. */
   load_and_wait (f, good);
@@ -333,7 +333,7 @@ test_cancelled_load_publishes_nothing (Fixture *f, gconstpointer data)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   gui_test_spin (100);
   g_assert_false (shmv_reader_pane_get_frame_info (f->reader, NULL));
-  g_assert_cmpint (shmv_reader_pane_get_state (f->reader), ==, SHMV_READER_STATE_WAITING);
+  g_assert_cmpint (shmv_reader_pane_get_state (f->reader), ==, SHMV_SOURCE_STATE_WAITING);
 }
 
 static void
@@ -343,7 +343,7 @@ test_waiting_message_names_the_key (Fixture *f, gconstpointer data)
 
   GUI_TEST_REQUIRE_DISPLAY ();
 
-  g_assert_cmpint (shmv_reader_pane_get_state (f->reader), ==, SHMV_READER_STATE_WAITING);
+  g_assert_cmpint (shmv_reader_pane_get_state (f->reader), ==, SHMV_SOURCE_STATE_WAITING);
   g_assert_null (shmv_reader_pane_get_message (f->reader));
   g_assert_null (shmv_reader_pane_get_texture (f->reader));
   g_assert_nonnull (strstr (shmv_reader_pane_get_status (f->reader), "no image yet"));
@@ -434,7 +434,7 @@ test_corrupt_frame_keeps_the_last_good_one (Fixture *f, gconstpointer data)
   xor_pixels (f->key);
   shmv_reader_pane_display_once (f->reader);
 
-  g_assert_cmpint (shmv_reader_pane_get_state (f->reader), ==, SHMV_READER_STATE_ERROR);
+  g_assert_cmpint (shmv_reader_pane_get_state (f->reader), ==, SHMV_SOURCE_STATE_ERROR);
   message = shmv_reader_pane_get_message (f->reader);
   g_assert_nonnull (message);
   g_test_message ("%s", message);
@@ -445,7 +445,7 @@ test_corrupt_frame_keeps_the_last_good_one (Fixture *f, gconstpointer data)
 static gboolean
 pane_in_error (gpointer data)
 {
-  return shmv_reader_pane_get_state (data) == SHMV_READER_STATE_ERROR;
+  return shmv_reader_pane_get_state (data) == SHMV_SOURCE_STATE_ERROR;
 }
 
 static void

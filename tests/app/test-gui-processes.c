@@ -219,7 +219,7 @@ test_writer_and_reader_binaries_follow (void)
   window = shmv_window_new (NULL, SHMV_WINDOW_MODE_READER, key);
   pane = shmv_window_get_reader_pane (window);
   gtk_window_present (GTK_WINDOW (window));
-  wait_pane (pane, 1, SHMV_READER_STATE_LIVE);
+  wait_pane (pane, 1, SHMV_SOURCE_STATE_LIVE);
   gui_test_assert_texture (shmv_reader_pane_get_texture (pane), a, W, H, stride, SHMV_FORMAT_RGB8);
 
   /* A second writer publishes B: both readers follow without any input. */
@@ -233,7 +233,7 @@ test_writer_and_reader_binaries_follow (void)
 
   /* The writer goes: the readers keep B and say that nobody writes any more. */
   stop_cleanly (&writer);
-  wait_pane (pane, 2, SHMV_READER_STATE_WRITER_LEFT);
+  wait_pane (pane, 2, SHMV_SOURCE_STATE_WRITER_LEFT);
   g_assert_cmpstr (shmv_reader_pane_get_message (pane), ==, "Writer left — showing the last image");
   gui_test_assert_texture (shmv_reader_pane_get_texture (pane), b, W, H, stride, SHMV_FORMAT_RGB8);
   g_assert_true (wait_for_event (reader.out, SHMV_EVENT_READER_STATE, "writer-left"));
@@ -267,10 +267,10 @@ check_writer_end_is_noticed (int signo, const char *what)
   pane = shmv_window_get_reader_pane (window);
   gtk_window_present (GTK_WINDOW (window));
   gui_test_spin (100);
-  g_assert_cmpint (shmv_reader_pane_get_state (pane), ==, SHMV_READER_STATE_WAITING);
+  g_assert_cmpint (shmv_reader_pane_get_state (pane), ==, SHMV_SOURCE_STATE_WAITING);
 
   writer = start_shmview (NULL, "--writer", "--load", path, "-k", key, NULL);
-  wait_pane (pane, 1, SHMV_READER_STATE_LIVE);
+  wait_pane (pane, 1, SHMV_SOURCE_STATE_LIVE);
 
   if (signo == SIGTERM)
     stop_cleanly (&writer);
@@ -281,7 +281,7 @@ check_writer_end_is_noticed (int signo, const char *what)
       g_spawn_close_pid (writer.pid);
       close (writer.out);
     }
-  wait_pane (pane, 1, SHMV_READER_STATE_WRITER_LEFT);
+  wait_pane (pane, 1, SHMV_SOURCE_STATE_WRITER_LEFT);
   gui_test_assert_texture (shmv_reader_pane_get_texture (pane), pixels, W, H, (gsize) W * 3,
                            SHMV_FORMAT_RGB8);
 
