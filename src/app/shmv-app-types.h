@@ -9,6 +9,7 @@
 G_BEGIN_DECLS
 
 typedef struct _ShmvApplication ShmvApplication;
+typedef struct _ShmvBanner ShmvBanner;
 typedef struct _ShmvChannelChooser ShmvChannelChooser;
 typedef struct _ShmvPublisher ShmvPublisher;
 typedef struct _ShmvReaderPane ShmvReaderPane;

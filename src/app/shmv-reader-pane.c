@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "shmv-app-resources.h"
+#include "shmv-banner.h"
 #include "shmv-channel-chooser.h"
 #include "shmv-channel-source.h"
 #include "shmv-events.h"
@@ -37,11 +38,7 @@ struct _ShmvReaderPane
 
   /* Template widgets */
   GtkToggleButton *actual_size_button;
-  GtkButton *banner_dismiss;
-  GtkWidget *banner_box;
-  GtkImage *banner_icon;
-  GtkLabel *banner_label;
-  GtkRevealer *banner_revealer;
+  ShmvBanner *banner;
   ShmvChannelChooser *chooser;
   GtkSwitch *live_switch;
   GtkPicture *picture;
@@ -130,47 +127,25 @@ problem (ShmvReaderPane *self)
   return shmv_frame_source_get_problem (self->source);
 }
 
-static void
-set_banner_style (ShmvReaderPane *self, const char *style, const char *icon_name)
-{
-  gtk_widget_remove_css_class (self->banner_box, "error");
-  gtk_widget_remove_css_class (self->banner_box, "warning");
-  gtk_widget_remove_css_class (self->banner_box, "info");
-  gtk_widget_add_css_class (self->banner_box, style);
-  gtk_image_set_from_icon_name (self->banner_icon, icon_name);
-}
-
 /* One banner, the most important message first: a failure, then what the
  * user did (a save), then the writer's absence. */
 static void
 update_banner (ShmvReaderPane *self)
 {
-  const char *text = NULL;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "reader.dismiss-notice", self->notice != NULL);
 
   if (self->state == SHMV_SOURCE_STATE_ERROR && problem (self) != NULL)
-    {
-      text = problem (self);
-      set_banner_style (self, "error", "dialog-error-symbolic");
-    }
+    shmv_banner_show (self->banner, SHMV_BANNER_ERROR, "dialog-error-symbolic", problem (self),
+                      FALSE);
+  else if (self->notice != NULL && self->notice_is_error)
+    shmv_banner_show (self->banner, SHMV_BANNER_ERROR, "dialog-error-symbolic", self->notice, TRUE);
   else if (self->notice != NULL)
-    {
-      text = self->notice;
-      if (self->notice_is_error)
-        set_banner_style (self, "error", "dialog-error-symbolic");
-      else
-        set_banner_style (self, "info", "document-save-symbolic");
-    }
+    shmv_banner_show (self->banner, SHMV_BANNER_INFO, "document-save-symbolic", self->notice, TRUE);
   else if (self->state == SHMV_SOURCE_STATE_WRITER_LEFT && self->info.generation != 0)
-    {
-      text = _ ("Writer left — showing the last image");
-      set_banner_style (self, "warning", "dialog-warning-symbolic");
-    }
-
-  if (text != NULL)
-    gtk_label_set_label (self->banner_label, text);
-  gtk_widget_set_visible (GTK_WIDGET (self->banner_dismiss), text == self->notice && text != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "reader.dismiss-notice", self->notice != NULL);
-  gtk_revealer_set_reveal_child (self->banner_revealer, text != NULL);
+    shmv_banner_show (self->banner, SHMV_BANNER_WARNING, "dialog-warning-symbolic",
+                      _ ("Writer left — showing the last image"), FALSE);
+  else
+    shmv_banner_hide (self->banner);
 }
 
 static void
@@ -613,16 +588,13 @@ shmv_reader_pane_class_init (ShmvReaderPaneClass *klass)
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (SHMV_TYPE_BANNER);
   g_type_ensure (SHMV_TYPE_CHANNEL_CHOOSER);
   shmv_app_resources_ensure ();
   gtk_widget_class_set_template_from_resource (widget_class,
                                                SHMV_RESOURCE_PATH "ui/shmv-reader-pane.ui");
   gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, actual_size_button);
-  gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, banner_box);
-  gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, banner_dismiss);
-  gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, banner_icon);
-  gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, banner_label);
-  gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, banner_revealer);
+  gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, banner);
   gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, chooser);
   gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, live_switch);
   gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, picture);
@@ -832,9 +804,7 @@ shmv_reader_pane_get_message (ShmvReaderPane *self)
 {
   g_return_val_if_fail (SHMV_IS_READER_PANE (self), NULL);
 
-  if (!gtk_revealer_get_reveal_child (self->banner_revealer))
-    return NULL;
-  return gtk_label_get_label (self->banner_label);
+  return shmv_banner_get_text (self->banner);
 }
 
 const char *

@@ -15,6 +15,7 @@
 
 #include "shmv-app-error.h"
 #include "shmv-app-resources.h"
+#include "shmv-banner.h"
 #include "shmv-widget-util.h"
 #include "shmv-frame-texture.h"
 #include "shmv-gerror.h"
@@ -32,8 +33,7 @@ struct _ShmvWriterPane
 
   /* Template widgets */
   GtkLabel *empty_label;
-  GtkLabel *error_label;
-  GtkRevealer *error_revealer;
+  ShmvBanner *banner;
   GtkPicture *picture;
   GtkProgressBar *progress_bar;
   GtkRevealer *progress_revealer;
@@ -83,8 +83,11 @@ show_error (ShmvWriterPane *self, GError *error)
 {
   g_clear_error (&self->error);
   self->error = error;
-  gtk_label_set_label (self->error_label, error != NULL ? error->message : "");
-  gtk_revealer_set_reveal_child (self->error_revealer, error != NULL);
+  if (error != NULL)
+    shmv_banner_show (self->banner, SHMV_BANNER_ERROR, "dialog-error-symbolic", error->message,
+                      TRUE);
+  else
+    shmv_banner_hide (self->banner);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "writer.dismiss-error", error != NULL);
   if (error != NULL)
     g_debug (SHMV_EVENT_WRITER_ERROR ": %s", self->key, error->message);
@@ -456,12 +459,12 @@ shmv_writer_pane_class_init (ShmvWriterPaneClass *klass)
       "key", NULL, NULL, NULL, G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (SHMV_TYPE_BANNER);
   shmv_app_resources_ensure ();
   gtk_widget_class_set_template_from_resource (widget_class,
                                                SHMV_RESOURCE_PATH "ui/shmv-writer-pane.ui");
   gtk_widget_class_bind_template_child (widget_class, ShmvWriterPane, empty_label);
-  gtk_widget_class_bind_template_child (widget_class, ShmvWriterPane, error_label);
-  gtk_widget_class_bind_template_child (widget_class, ShmvWriterPane, error_revealer);
+  gtk_widget_class_bind_template_child (widget_class, ShmvWriterPane, banner);
   gtk_widget_class_bind_template_child (widget_class, ShmvWriterPane, picture);
   gtk_widget_class_bind_template_child (widget_class, ShmvWriterPane, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, ShmvWriterPane, progress_revealer);

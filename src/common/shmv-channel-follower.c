@@ -45,7 +45,7 @@ struct _ShmvChannelFollower
    * it also moves on withdrawals and removals. 0 after a reopen. */
   guint32 counter;
   ShmvSourceState state;
-  GError *error; /* why the state is ERROR */
+  GError *error;      /* why the state is ERROR */
   gboolean had_frame; /* a frame was ever seen on the key: gone means "writer left" */
 };
 
@@ -145,8 +145,7 @@ shmv_channel_follower_update (ShmvChannelFollower *self)
 
   g_return_if_fail (SHMV_IS_CHANNEL_FOLLOWER (self));
 
-  for (int reopens = 0; self->channel == NULL || shmv_channel_is_removed (self->channel);
-       reopens++)
+  for (int reopens = 0; self->channel == NULL || shmv_channel_is_removed (self->channel); reopens++)
     {
       if (reopens == MAX_REOPENS)
         return;
@@ -370,7 +369,8 @@ shmv_channel_follower_get_generation (ShmvChannelFollower *self)
   return self->counter;
 }
 
-/** shmv_channel_follower_get_frame_info: the header of the newest frame announced; FALSE if none. */
+/** shmv_channel_follower_get_frame_info: the header of the newest frame announced; FALSE if none.
+ */
 gboolean
 shmv_channel_follower_get_frame_info (ShmvChannelFollower *self, ShmvFrameInfo *info)
 {

@@ -54,10 +54,9 @@ static void
 shmv_frame_source_default_init (ShmvFrameSourceInterface *iface)
 {
   g_object_interface_install_property (
-      iface, g_param_spec_enum ("state", NULL, NULL, SHMV_TYPE_SOURCE_STATE,
-                                SHMV_SOURCE_STATE_WAITING,
-                                G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY |
-                                    G_PARAM_STATIC_STRINGS));
+      iface,
+      g_param_spec_enum ("state", NULL, NULL, SHMV_TYPE_SOURCE_STATE, SHMV_SOURCE_STATE_WAITING,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   /**
    * ShmvFrameSource::frame-available:
