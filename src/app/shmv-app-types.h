@@ -11,7 +11,7 @@ G_BEGIN_DECLS
 typedef struct _ShmvApplication ShmvApplication;
 typedef struct _ShmvBanner ShmvBanner;
 typedef struct _ShmvChannelChooser ShmvChannelChooser;
-typedef struct _ShmvPublisher ShmvPublisher;
+typedef struct _ShmvChannelSink ShmvChannelSink;
 typedef struct _ShmvReaderPane ShmvReaderPane;
 typedef struct _ShmvWindow ShmvWindow;
 typedef struct _ShmvWriterPane ShmvWriterPane;

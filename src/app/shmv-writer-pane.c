@@ -1,6 +1,7 @@
 /* shmv-writer-pane.c: loads image files and publishes them on a channel
  *
- * The pane owns a ShmvPublisher, which owns the writer's channel handle.
+ * The pane publishes through a ShmvFrameSink (a ShmvChannelSink, which owns
+ * the writer's channel handle) and knows nothing else of where frames go.
  * Loads run in a worker thread; the pane shows their progress, what was
  * published (read back from the channel, so the preview is what readers
  * get), and failures, which never touch the image already published.
@@ -19,7 +20,7 @@
 #include "shmv-widget-util.h"
 #include "shmv-frame-texture.h"
 #include "shmv-gerror.h"
-#include "shmv-publisher.h"
+#include "shmv-channel-sink.h"
 #include "shmv-status-text.h"
 #include "shmv-events.h"
 #include "shmv-writer-pane.h"
@@ -43,7 +44,7 @@ struct _ShmvWriterPane
 
   /* Owned */
   char *key;
-  ShmvPublisher *publisher;
+  ShmvFrameSink *sink;
   GCancellable *cancellable; /* of the running load */
   GtkFileChooserNative *chooser;
   GFile *loading_file;
@@ -139,7 +140,7 @@ set_loading (ShmvWriterPane *self, GFile *file)
 }
 
 static void
-on_publisher_progress (ShmvWriterPane *self, double fraction)
+on_sink_progress (ShmvWriterPane *self, double fraction)
 {
   if (self->cancellable != NULL)
     gtk_progress_bar_set_fraction (self->progress_bar, fraction);
@@ -171,7 +172,7 @@ on_publish_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (ShmvPublished) published = NULL;
   g_autoptr (GError) error = NULL;
 
-  published = shmv_publisher_publish_file_finish (SHMV_PUBLISHER (source), result, &error);
+  published = shmv_frame_sink_publish_file_finish (SHMV_FRAME_SINK (source), result, &error);
   g_clear_object (&self->cancellable);
   if (published != NULL)
     g_set_object (&self->last_file, self->loading_file);
@@ -207,8 +208,8 @@ shmv_writer_pane_load_file (ShmvWriterPane *self, GFile *file)
   self->cancellable = g_cancellable_new ();
   self->loading_file = g_object_ref (file);
   set_loading (self, file);
-  shmv_publisher_publish_file_async (self->publisher, file, self->cancellable, on_publish_done,
-                                     g_object_ref (self));
+  shmv_frame_sink_publish_file_async (self->sink, file, self->cancellable, on_publish_done,
+                                      g_object_ref (self));
 }
 
 void
@@ -323,12 +324,12 @@ open_channel (ShmvWriterPane *self)
   g_autoptr (GError) error = NULL;
   g_autofree char *hint = NULL;
 
-  self->publisher = shmv_publisher_new (self->key);
-  g_signal_connect_object (self->publisher, "progress", G_CALLBACK (on_publisher_progress), self,
+  self->sink = SHMV_FRAME_SINK (shmv_channel_sink_new (self->key));
+  g_signal_connect_object (self->sink, "progress", G_CALLBACK (on_sink_progress), self,
                            G_CONNECT_SWAPPED);
 
   /* A failure here is not final: every load tries to open the channel again. */
-  if (!shmv_publisher_open (self->publisher, &error))
+  if (!shmv_frame_sink_open (self->sink, &error))
     {
       show_error (self,
                   g_error_new (error->domain, error->code, _ ("Cannot open the channel “%s”: %s"),
@@ -336,7 +337,7 @@ open_channel (ShmvWriterPane *self)
     }
   else
     {
-      g_autofree char *notice = shmv_publisher_take_notice (self->publisher);
+      g_autofree char *notice = shmv_frame_sink_take_notice (self->sink);
 
       show_notice (self, notice);
     }
@@ -361,7 +362,7 @@ shmv_writer_pane_constructed (GObject *object)
 }
 
 /* Leaving the window (closing it, quitting) stops a load at once; the
- * publisher withdraws and closes when the worker hands the channel back. */
+ * sink withdraws and closes when the worker hands the channel back. */
 static void
 shmv_writer_pane_unroot (GtkWidget *widget)
 {
@@ -384,9 +385,9 @@ shmv_writer_pane_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  if (self->publisher != NULL)
-    shmv_publisher_close (self->publisher);
-  g_clear_object (&self->publisher);
+  if (self->sink != NULL)
+    shmv_frame_sink_close (self->sink);
+  g_clear_object (&self->sink);
   g_clear_object (&self->chooser);
   g_clear_object (&self->loading_file);
   g_clear_object (&self->last_file);
@@ -507,12 +508,12 @@ shmv_writer_pane_get_key (ShmvWriterPane *self)
   return self->key;
 }
 
-ShmvPublisher *
-shmv_writer_pane_get_publisher (ShmvWriterPane *self)
+ShmvFrameSink *
+shmv_writer_pane_get_sink (ShmvWriterPane *self)
 {
   g_return_val_if_fail (SHMV_IS_WRITER_PANE (self), NULL);
 
-  return self->publisher;
+  return self->sink;
 }
 
 gboolean

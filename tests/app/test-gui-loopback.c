@@ -16,7 +16,7 @@
 #include "gui-test-util.h"
 #include "shmv-app-error.h"
 #include "shmv-frame-pool.h"
-#include "shmv-publisher.h"
+#include "shmv-channel-sink.h"
 #include "shmv-reader-pane.h"
 #include "shmv-test-util.h"
 #include "shmv-window.h"
@@ -302,7 +302,7 @@ on_cancelled_publish (GObject *source, GAsyncResult *result, gpointer user_data)
   GError **error = user_data;
   g_autoptr (ShmvPublished) published = NULL;
 
-  published = shmv_publisher_publish_file_finish (SHMV_PUBLISHER (source), result, error);
+  published = shmv_frame_sink_publish_file_finish (SHMV_FRAME_SINK (source), result, error);
   g_assert_null (published);
 }
 
@@ -319,16 +319,16 @@ test_cancelled_load_publishes_nothing (Fixture *f, gconstpointer data)
   g_autofree guint8 *pixels = NULL;
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   g_autoptr (GError) error = NULL;
-  ShmvPublisher *publisher = NULL;
+  ShmvFrameSink *sink = NULL;
   g_autoptr (GFile) file = NULL;
 
   GUI_TEST_REQUIRE_DISPLAY ();
 
   pixels = gui_test_write_png (path, W, H, SHMV_FORMAT_RGB8, 7);
   file = g_file_new_for_path (path);
-  publisher = shmv_writer_pane_get_publisher (f->writer);
+  sink = shmv_writer_pane_get_sink (f->writer);
   g_cancellable_cancel (cancellable);
-  shmv_publisher_publish_file_async (publisher, file, cancellable, on_cancelled_publish, &error);
+  shmv_frame_sink_publish_file_async (sink, file, cancellable, on_cancelled_publish, &error);
   g_assert_true (gui_test_wait_until (error_set, &error, TIMEOUT_MS));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   gui_test_spin (100);
