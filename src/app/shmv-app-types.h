@@ -12,6 +12,7 @@ typedef struct _ShmvApplication ShmvApplication;
 typedef struct _ShmvBanner ShmvBanner;
 typedef struct _ShmvChannelChooser ShmvChannelChooser;
 typedef struct _ShmvChannelSink ShmvChannelSink;
+typedef struct _ShmvFrameView ShmvFrameView;
 typedef struct _ShmvReaderPane ShmvReaderPane;
 typedef struct _ShmvWindow ShmvWindow;
 typedef struct _ShmvWriterPane ShmvWriterPane;

@@ -25,7 +25,7 @@
 #include "shmv-events.h"
 #include "shmv-frame-export.h"
 #include "shmv-frame-text.h"
-#include "shmv-frame-texture.h"
+#include "shmv-frame-view.h"
 #include "shmv-reader-pane.h"
 #include "shmv-status-text.h"
 #include "shmv-widget-util.h"
@@ -41,12 +41,8 @@ struct _ShmvReaderPane
   ShmvBanner *banner;
   ShmvChannelChooser *chooser;
   GtkSwitch *live_switch;
-  GtkPicture *picture;
-  GtkScrolledWindow *scroller;
-  GtkSpinner *spinner;
-  GtkStack *stack;
   GtkLabel *status_label;
-  GtkLabel *waiting_label;
+  ShmvFrameView *view;
 
   /* Owned */
   char *key;
@@ -57,21 +53,15 @@ struct _ShmvReaderPane
   char *problem; /* why following could not even start */
   char *notice;  /* a message the user may dismiss */
   gboolean notice_is_error;
-  double latency_ms;
   gint64 since_ns; /* when the pane began following, CLOCK_REALTIME */
   GtkFileChooserNative *save_chooser;
   GCancellable *cancellable;
-
-  /* Borrowed while realized */
-  GdkFrameClock *frame_clock;
-  gulong after_paint_id;
 
   guint tick_id;
   guint notice_timeout_id;
   guint live : 1;
   guint frame_pending : 1; /* the source announced a frame not read yet */
   guint read_when_mapped : 1;
-  guint latency_pending : 1;
 };
 
 G_DEFINE_FINAL_TYPE (ShmvReaderPane, shmv_reader_pane, GTK_TYPE_WIDGET)
@@ -104,7 +94,7 @@ update_status (ShmvReaderPane *self)
   if (self->info.generation == 0)
     status = shmv_status_text_reader_idle (self->key);
   else
-    status = shmv_status_text_reader (&self->info, self->latency_ms);
+    status = shmv_status_text_reader (&self->info, shmv_frame_view_get_latency_ms (self->view));
 
   if (self->info.generation != 0 && self->frame_pending)
     {
@@ -155,11 +145,7 @@ update_placeholder (ShmvReaderPane *self)
   gboolean waiting = FALSE;
 
   if (self->info.generation != 0)
-    {
-      gtk_stack_set_visible_child_name (self->stack, "image");
-      gtk_spinner_stop (self->spinner);
-      return;
-    }
+    return;
 
   if (self->state == SHMV_SOURCE_STATE_ERROR)
     text = g_strdup_printf (_ ("Cannot show the channel “%s”"), self->key);
@@ -171,9 +157,7 @@ update_placeholder (ShmvReaderPane *self)
       text = g_strdup_printf (_ ("Waiting for a writer on key “%s”…"), self->key);
       waiting = TRUE;
     }
-  gtk_label_set_label (self->waiting_label, text);
-  gtk_spinner_set_spinning (self->spinner, waiting);
-  gtk_stack_set_visible_child_name (self->stack, "waiting");
+  shmv_frame_view_show_placeholder (self->view, text, waiting);
 }
 
 static void
@@ -199,17 +183,15 @@ present (ShmvReaderPane *self)
 static void
 show_frame (ShmvReaderPane *self, const ShmvFrameInfo *info, GBytes *pixels)
 {
-  g_autoptr (GdkTexture) texture = shmv_frame_texture_new (info, pixels);
   g_autofree char *size = shmv_status_text_size (info);
   g_autofree char *alt = g_strdup_printf (_ ("Image on key “%s”, %s pixels"), self->key, size);
 
-  gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (texture));
-  gtk_picture_set_alternative_text (self->picture, alt);
+  /* A frame published before we looked has no publish-to-screen time. */
+  shmv_frame_view_show_frame (self->view, info, pixels, alt,
+                              info->publish_time_ns >= self->since_ns);
   g_clear_pointer (&self->pixels, g_bytes_unref);
   self->pixels = g_bytes_ref (pixels);
   self->info = *info;
-  self->latency_ms = -1;
-  self->latency_pending = TRUE;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "reader.save-as", TRUE);
   g_debug (SHMV_EVENT_READER_SHOWING " “%s”: %ux%u %s, checksum OK", info->generation, self->key,
            info->width, info->height, shmv_format_name (info->format));
@@ -218,12 +200,10 @@ show_frame (ShmvReaderPane *self, const ShmvFrameInfo *info, GBytes *pixels)
 static void
 forget_frame (ShmvReaderPane *self)
 {
-  gtk_picture_set_paintable (self->picture, NULL);
-  gtk_picture_set_alternative_text (self->picture, NULL);
+  shmv_frame_view_clear (self->view);
   g_clear_pointer (&self->pixels, g_bytes_unref);
   memset (&self->info, 0, sizeof self->info);
   self->frame_pending = FALSE;
-  self->latency_pending = FALSE;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "reader.save-as", FALSE);
 }
 
@@ -297,17 +277,13 @@ on_frame_available (ShmvReaderPane *self)
 }
 
 static void
-on_after_paint (ShmvReaderPane *self, GdkFrameClock *frame_clock)
+on_latency_measured (ShmvReaderPane *self)
 {
-  if (!self->latency_pending)
+  double latency_ms = shmv_frame_view_get_latency_ms (self->view);
+
+  if (latency_ms < 0)
     return;
-  self->latency_pending = FALSE;
-  /* A frame published before we looked has no publish-to-screen time. */
-  if (self->info.publish_time_ns < self->since_ns)
-    return;
-  self->latency_ms = MAX (0.0, shmv_frame_age_ms (&self->info));
-  g_debug ("generation %u on screen %.2f ms after its publish", self->info.generation,
-           self->latency_ms);
+  g_debug ("generation %u on screen %.2f ms after its publish", self->info.generation, latency_ms);
   update_status (self);
 }
 
@@ -461,29 +437,6 @@ shmv_reader_pane_map (GtkWidget *widget)
 }
 
 static void
-shmv_reader_pane_realize (GtkWidget *widget)
-{
-  ShmvReaderPane *self = SHMV_READER_PANE (widget);
-
-  GTK_WIDGET_CLASS (shmv_reader_pane_parent_class)->realize (widget);
-
-  self->frame_clock = gtk_widget_get_frame_clock (widget);
-  self->after_paint_id = g_signal_connect_swapped (self->frame_clock, "after-paint",
-                                                   G_CALLBACK (on_after_paint), self);
-}
-
-static void
-shmv_reader_pane_unrealize (GtkWidget *widget)
-{
-  ShmvReaderPane *self = SHMV_READER_PANE (widget);
-
-  g_clear_signal_handler (&self->after_paint_id, self->frame_clock);
-  self->frame_clock = NULL;
-
-  GTK_WIDGET_CLASS (shmv_reader_pane_parent_class)->unrealize (widget);
-}
-
-static void
 shmv_reader_pane_unroot (GtkWidget *widget)
 {
   ShmvReaderPane *self = SHMV_READER_PANE (widget);
@@ -576,8 +529,6 @@ shmv_reader_pane_class_init (ShmvReaderPaneClass *klass)
   object_class->set_property = shmv_reader_pane_set_property;
 
   widget_class->map = shmv_reader_pane_map;
-  widget_class->realize = shmv_reader_pane_realize;
-  widget_class->unrealize = shmv_reader_pane_unrealize;
   widget_class->unroot = shmv_reader_pane_unroot;
 
   properties[PROP_KEY] = g_param_spec_string ("key", NULL, NULL, NULL,
@@ -590,6 +541,7 @@ shmv_reader_pane_class_init (ShmvReaderPaneClass *klass)
 
   g_type_ensure (SHMV_TYPE_BANNER);
   g_type_ensure (SHMV_TYPE_CHANNEL_CHOOSER);
+  g_type_ensure (SHMV_TYPE_FRAME_VIEW);
   shmv_app_resources_ensure ();
   gtk_widget_class_set_template_from_resource (widget_class,
                                                SHMV_RESOURCE_PATH "ui/shmv-reader-pane.ui");
@@ -597,12 +549,8 @@ shmv_reader_pane_class_init (ShmvReaderPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, banner);
   gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, chooser);
   gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, live_switch);
-  gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, picture);
-  gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, scroller);
-  gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, spinner);
-  gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, stack);
   gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, status_label);
-  gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, waiting_label);
+  gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, view);
   gtk_widget_class_bind_template_callback (widget_class, on_actual_size_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_chooser_key_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_live_changed);
@@ -620,10 +568,11 @@ static void
 shmv_reader_pane_init (ShmvReaderPane *self)
 {
   self->live = TRUE;
-  self->latency_ms = -1;
   self->cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_object (self->view, "notify::latency-ms", G_CALLBACK (on_latency_measured), self,
+                           G_CONNECT_SWAPPED);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "reader.save-as", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "reader.display", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "reader.dismiss-notice", FALSE);
@@ -756,15 +705,7 @@ shmv_reader_pane_set_actual_size (ShmvReaderPane *self, gboolean actual_size)
   g_return_if_fail (SHMV_IS_READER_PANE (self));
 
   gtk_toggle_button_set_active (self->actual_size_button, actual_size);
-  /* Fitting lets the picture shrink and grow with the pane; 1:1 makes it ask
-   * for its full size, which the scrolled window then scrolls. */
-  gtk_picture_set_can_shrink (self->picture, !actual_size);
-  gtk_picture_set_content_fit (self->picture,
-                               actual_size ? GTK_CONTENT_FIT_SCALE_DOWN : GTK_CONTENT_FIT_CONTAIN);
-  gtk_widget_set_halign (GTK_WIDGET (self->picture),
-                         actual_size ? GTK_ALIGN_CENTER : GTK_ALIGN_FILL);
-  gtk_widget_set_valign (GTK_WIDGET (self->picture),
-                         actual_size ? GTK_ALIGN_CENTER : GTK_ALIGN_FILL);
+  shmv_frame_view_set_actual_size (self->view, actual_size);
 }
 
 ShmvSourceState
@@ -779,12 +720,9 @@ shmv_reader_pane_get_state (ShmvReaderPane *self)
 GdkTexture *
 shmv_reader_pane_get_texture (ShmvReaderPane *self)
 {
-  GdkPaintable *paintable = NULL;
-
   g_return_val_if_fail (SHMV_IS_READER_PANE (self), NULL);
 
-  paintable = gtk_picture_get_paintable (self->picture);
-  return GDK_IS_TEXTURE (paintable) ? GDK_TEXTURE (paintable) : NULL;
+  return shmv_frame_view_get_texture (self->view);
 }
 
 /** shmv_reader_pane_get_frame_info: the header of the frame on screen; FALSE if none. */
