@@ -51,7 +51,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (ShmvChannelSink,
  * so a fast decoder cannot flood the main loop. */
 typedef struct
 {
-  ShmvChannelSink *publisher;
+  ShmvChannelSink *sink;
   GMainContext *context;
   gint permille;
   gint idle_pending;
@@ -62,7 +62,7 @@ progress_clear (gpointer data)
 {
   Progress *progress = data;
 
-  g_clear_object (&progress->publisher);
+  g_clear_object (&progress->sink);
   g_clear_pointer (&progress->context, g_main_context_unref);
 }
 
@@ -104,7 +104,7 @@ shmv_channel_sink_init (ShmvChannelSink *self)
 /**
  * shmv_channel_sink_new:
  *
- * A publisher for @key; the channel is created by shmv_channel_sink_open() or
+ * A sink for @key; the channel is created by shmv_channel_sink_open() or
  * by the first publish.
  */
 ShmvChannelSink *
@@ -230,7 +230,7 @@ emit_progress_idle (gpointer data)
   Progress *progress = data;
 
   g_atomic_int_set (&progress->idle_pending, 0);
-  g_signal_emit_by_name (progress->publisher, "progress",
+  g_signal_emit_by_name (progress->sink, "progress",
                          g_atomic_int_get (&progress->permille) / 1000.0);
   return G_SOURCE_REMOVE;
 }
@@ -280,7 +280,7 @@ publish_file_thread (GTask *task,
   g_autoptr (GError) error = NULL;
   Progress *progress = g_atomic_rc_box_new0 (Progress);
 
-  progress->publisher = g_object_ref (self);
+  progress->sink = g_object_ref (self);
   progress->context = g_main_context_ref (g_task_get_context (task));
 
   if (!ensure_open (self, &error) ||

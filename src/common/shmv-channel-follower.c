@@ -74,10 +74,12 @@ set_state (ShmvChannelFollower *self, ShmvSourceState state, const GError *error
   g_clear_error (&self->error);
   if (error != NULL)
     self->error = g_error_copy (error);
-  if (state == self->state)
+  /* Another error in the same state is news too: its message is shown. */
+  if (state == self->state && error == NULL)
     return;
-  g_debug ("“%s”: %s → %s", self->key, shmv_source_state_nick (self->state),
-           shmv_source_state_nick (state));
+  if (state != self->state)
+    g_debug ("“%s”: %s → %s", self->key, shmv_source_state_nick (self->state),
+             shmv_source_state_nick (state));
   self->state = state;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }

@@ -3,7 +3,9 @@
  * libshmview's ShmvWatch sleeps on the channel's futex in its own thread and
  * makes a file descriptor readable; this object watches that descriptor from
  * the main loop and emits ::changed. Nothing here polls and nothing blocks:
- * the main loop only wakes when the descriptor does.
+ * the main loop only wakes when the descriptor does (the watch thread itself
+ * also probes the writer's liveness once a second: a writer killed with
+ * SIGKILL wakes no one).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
