@@ -27,12 +27,15 @@ typedef enum
 
 G_DECLARE_FINAL_TYPE (ShmvBanner, shmv_banner, SHMV, BANNER, GtkWidget)
 
-void shmv_banner_show (ShmvBanner *self,
-                       ShmvBannerStyle style,
-                       const char *icon_name,
-                       const char *text,
-                       gboolean dismissible);
-void shmv_banner_hide (ShmvBanner *self);
+void shmv_banner_set_status (ShmvBanner *self,
+                             ShmvBannerStyle style,
+                             const char *icon_name,
+                             const char *text);
+void shmv_banner_set_notice (ShmvBanner *self,
+                             ShmvBannerStyle style,
+                             const char *icon_name,
+                             const char *text,
+                             guint timeout_s);
 const char *shmv_banner_get_text (ShmvBanner *self);
 
 G_END_DECLS

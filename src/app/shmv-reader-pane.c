@@ -50,15 +50,12 @@ struct _ShmvReaderPane
   GBytes *pixels;     /* of the frame on screen */
   ShmvFrameInfo info; /* generation 0: nothing on screen */
   ShmvSourceState state;
-  char *problem; /* why following could not even start */
-  char *notice;  /* a message the user may dismiss */
-  gboolean notice_is_error;
+  char *problem;   /* why following could not even start */
   gint64 since_ns; /* when the pane began following, CLOCK_REALTIME */
   GtkFileChooserNative *save_chooser;
   GCancellable *cancellable;
 
   guint tick_id;
-  guint notice_timeout_id;
   guint live : 1;
   guint frame_pending : 1; /* the source announced a frame not read yet */
   guint read_when_mapped : 1;
@@ -117,25 +114,18 @@ problem (ShmvReaderPane *self)
   return shmv_frame_source_get_problem (self->source);
 }
 
-/* One banner, the most important message first: a failure, then what the
- * user did (a save), then the writer's absence. */
+/* The banner's status: the source's failure, or the writer's absence. */
 static void
 update_banner (ShmvReaderPane *self)
 {
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "reader.dismiss-notice", self->notice != NULL);
-
   if (self->state == SHMV_SOURCE_STATE_ERROR && problem (self) != NULL)
-    shmv_banner_show (self->banner, SHMV_BANNER_ERROR, "dialog-error-symbolic", problem (self),
-                      FALSE);
-  else if (self->notice != NULL && self->notice_is_error)
-    shmv_banner_show (self->banner, SHMV_BANNER_ERROR, "dialog-error-symbolic", self->notice, TRUE);
-  else if (self->notice != NULL)
-    shmv_banner_show (self->banner, SHMV_BANNER_INFO, "document-save-symbolic", self->notice, TRUE);
+    shmv_banner_set_status (self->banner, SHMV_BANNER_ERROR, "dialog-error-symbolic",
+                            problem (self));
   else if (self->state == SHMV_SOURCE_STATE_WRITER_LEFT && self->info.generation != 0)
-    shmv_banner_show (self->banner, SHMV_BANNER_WARNING, "dialog-warning-symbolic",
-                      _ ("Writer left — showing the last image"), FALSE);
+    shmv_banner_set_status (self->banner, SHMV_BANNER_WARNING, "dialog-warning-symbolic",
+                            _ ("Writer left — showing the last image"));
   else
-    shmv_banner_hide (self->banner);
+    shmv_banner_set_status (self->banner, SHMV_BANNER_WARNING, NULL, NULL);
 }
 
 static void
@@ -287,31 +277,6 @@ on_latency_measured (ShmvReaderPane *self)
   update_status (self);
 }
 
-static void set_notice (ShmvReaderPane *self, const char *notice, gboolean is_error);
-
-static gboolean
-notice_timeout_cb (gpointer user_data)
-{
-  ShmvReaderPane *self = user_data;
-
-  self->notice_timeout_id = 0;
-  set_notice (self, NULL, FALSE);
-  return G_SOURCE_REMOVE;
-}
-
-/* Errors stay until dismissed; confirmations go away by themselves. */
-static void
-set_notice (ShmvReaderPane *self, const char *notice, gboolean is_error)
-{
-  g_free (self->notice);
-  self->notice = g_strdup (notice);
-  self->notice_is_error = is_error;
-  g_clear_handle_id (&self->notice_timeout_id, g_source_remove);
-  if (notice != NULL && !is_error)
-    self->notice_timeout_id = g_timeout_add_seconds (NOTICE_TIMEOUT_S, notice_timeout_cb, self);
-  update_banner (self);
-}
-
 /* --- Saving ------------------------------------------------------------ */
 
 /**
@@ -355,7 +320,12 @@ on_save_done (GObject *source, GAsyncResult *result, gpointer user_data)
     message = g_strdup_printf (_ ("Saved as “%s”"), name);
   else
     message = g_strdup_printf (_ ("Could not save “%s”: %s"), name, error->message);
-  set_notice (self, message, error != NULL);
+  /* Errors stay until dismissed; confirmations go away by themselves. */
+  if (error != NULL)
+    shmv_banner_set_notice (self->banner, SHMV_BANNER_ERROR, "dialog-error-symbolic", message, 0);
+  else
+    shmv_banner_set_notice (self->banner, SHMV_BANNER_INFO, "document-save-symbolic", message,
+                            NOTICE_TIMEOUT_S);
 }
 
 static void
@@ -393,12 +363,6 @@ static void
 display_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   shmv_reader_pane_display_once (SHMV_READER_PANE (widget));
-}
-
-static void
-dismiss_notice_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  set_notice (SHMV_READER_PANE (widget), NULL, FALSE);
 }
 
 static void
@@ -456,7 +420,6 @@ shmv_reader_pane_dispose (GObject *object)
   if (self->tick_id != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
   self->tick_id = 0;
-  g_clear_handle_id (&self->notice_timeout_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   set_source (self, NULL);
   g_clear_object (&self->save_chooser);
@@ -476,7 +439,6 @@ shmv_reader_pane_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->key, g_free);
   g_clear_pointer (&self->problem, g_free);
-  g_clear_pointer (&self->notice, g_free);
 
   G_OBJECT_CLASS (shmv_reader_pane_parent_class)->finalize (object);
 }
@@ -557,8 +519,6 @@ shmv_reader_pane_class_init (ShmvReaderPaneClass *klass)
 
   gtk_widget_class_install_action (widget_class, "reader.save-as", NULL, save_as_action);
   gtk_widget_class_install_action (widget_class, "reader.display", NULL, display_action);
-  gtk_widget_class_install_action (widget_class, "reader.dismiss-notice", NULL,
-                                   dismiss_notice_action);
 
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
   gtk_widget_class_set_css_name (widget_class, "shmv-reader-pane");
@@ -575,7 +535,6 @@ shmv_reader_pane_init (ShmvReaderPane *self)
                            G_CONNECT_SWAPPED);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "reader.save-as", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "reader.display", FALSE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "reader.dismiss-notice", FALSE);
 }
 
 ShmvReaderPane *

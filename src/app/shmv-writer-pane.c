@@ -84,14 +84,16 @@ show_error (ShmvWriterPane *self, GError *error)
 {
   g_clear_error (&self->error);
   self->error = error;
-  if (error != NULL)
-    shmv_banner_show (self->banner, SHMV_BANNER_ERROR, "dialog-error-symbolic", error->message,
-                      TRUE);
-  else
-    shmv_banner_hide (self->banner);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "writer.dismiss-error", error != NULL);
+  shmv_banner_set_notice (self->banner, SHMV_BANNER_ERROR, "dialog-error-symbolic",
+                          error != NULL ? error->message : NULL, 0);
   if (error != NULL)
     g_debug (SHMV_EVENT_WRITER_ERROR ": %s", self->key, error->message);
+}
+
+static void
+on_banner_dismissed (ShmvWriterPane *self)
+{
+  g_clear_error (&self->error);
 }
 
 /* Tells the user that the channel had to be made anew (@notice, nullable):
@@ -282,12 +284,6 @@ cancel_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   shmv_writer_pane_cancel (SHMV_WRITER_PANE (widget));
 }
 
-static void
-dismiss_error_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  show_error (SHMV_WRITER_PANE (widget), NULL);
-}
-
 static gboolean
 on_drop (ShmvWriterPane *self, const GValue *value, double x, double y)
 {
@@ -476,8 +472,6 @@ shmv_writer_pane_class_init (ShmvWriterPaneClass *klass)
   gtk_widget_class_install_action (widget_class, "writer.load", NULL, load_action);
   gtk_widget_class_install_action (widget_class, "writer.republish", NULL, republish_action);
   gtk_widget_class_install_action (widget_class, "writer.cancel", NULL, cancel_action);
-  gtk_widget_class_install_action (widget_class, "writer.dismiss-error", NULL,
-                                   dismiss_error_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "writer.cancel", NULL);
 
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
@@ -488,9 +482,10 @@ static void
 shmv_writer_pane_init (ShmvWriterPane *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_object (self->banner, "dismissed", G_CALLBACK (on_banner_dismissed), self,
+                           G_CONNECT_SWAPPED);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "writer.cancel", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "writer.republish", FALSE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "writer.dismiss-error", FALSE);
   setup_drop_target (self);
 }
 
