@@ -91,18 +91,8 @@ update_status (ShmvReaderPane *self)
   if (self->info.generation == 0)
     status = shmv_status_text_reader_idle (self->key);
   else
-    status = shmv_status_text_reader (&self->info, shmv_frame_view_get_latency_ms (self->view));
-
-  if (self->info.generation != 0 && self->frame_pending)
-    {
-      /* TRANSLATORS: appended to the status line when live updates are off */
-      g_autofree char *newer =
-          g_strdup_printf (_ ("generation %u is waiting"), newest_generation (self));
-      g_autofree char *joined = g_strjoin (C_ ("status line", " · "), status, newer, NULL);
-
-      g_free (status);
-      status = g_steal_pointer (&joined);
-    }
+    status = shmv_status_text_reader (&self->info, shmv_frame_view_get_latency_ms (self->view),
+                                      self->frame_pending ? newest_generation (self) : 0);
   gtk_label_set_label (self->status_label, status);
 }
 
