@@ -24,7 +24,6 @@
 #include "shmv-channel-source.h"
 #include "shmv-events.h"
 #include "shmv-frame-export.h"
-#include "shmv-frame-text.h"
 #include "shmv-frame-view.h"
 #include "shmv-reader-pane.h"
 #include "shmv-status-text.h"
