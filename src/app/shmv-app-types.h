@@ -9,10 +9,10 @@
 G_BEGIN_DECLS
 
 typedef struct _ShmvApplication ShmvApplication;
+typedef struct _ShmvBanner ShmvBanner;
 typedef struct _ShmvChannelChooser ShmvChannelChooser;
-typedef struct _ShmvChannelMonitor ShmvChannelMonitor;
-typedef struct _ShmvFramePool ShmvFramePool;
-typedef struct _ShmvPublisher ShmvPublisher;
+typedef struct _ShmvChannelSink ShmvChannelSink;
+typedef struct _ShmvFrameView ShmvFrameView;
 typedef struct _ShmvReaderPane ShmvReaderPane;
 typedef struct _ShmvWindow ShmvWindow;
 typedef struct _ShmvWriterPane ShmvWriterPane;

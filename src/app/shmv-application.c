@@ -65,7 +65,7 @@ on_quit_signal (gpointer user_data)
  *
  * Closes every window the way the close button does. The process ends once
  * the last one is gone and any load they were running has handed its channel
- * back (see ShmvPublisher).
+ * back (see ShmvChannelSink).
  */
 void
 shmv_application_close_all (ShmvApplication *self)

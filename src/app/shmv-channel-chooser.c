@@ -88,7 +88,7 @@ row_details (const ShmvChannelReport *row)
   if (row->state == SHMV_REPORT_STALE)
     return g_strjoin (C_ ("status line", " · "), bytes, _ ("writer left"), NULL);
 
-  if (row->writer_alive && !row->withdrawn)
+  if (shmv_channel_report_writer_present (row))
     writer = _ ("writer running");
   else if (row->persistent)
     writer = _ ("kept without a writer");

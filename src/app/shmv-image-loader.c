@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "shmv-app-error.h"
+#include "shmv-events.h"
 #include "shmv-gerror.h"
 #include "shmv-image-loader.h"
 
@@ -381,7 +382,7 @@ shmv_image_loader_publish (ShmvChannel *channel,
     return FALSE;
   if (!g_input_stream_read_all (stream, head, sizeof head, &head_len, cancellable, &local_error))
     return set_unreadable_error (&load, local_error, error);
-  g_debug ("loading %s (%" G_GOFFSET_FORMAT " bytes)", name, file_size);
+  g_debug (SHMV_EVENT_LOADING " (%" G_GOFFSET_FORMAT " bytes)", name, file_size);
 
   if (is_png (head, head_len) && path != NULL)
     {

@@ -1,14 +1,13 @@
-/* shmv-reader-pane.c: shows the image on a channel, live
+/* shmv-reader-pane.c: shows the frames of a source, live
  *
- * The pane follows its key through a ShmvChannelMonitor: the channel's futex
- * wakes a libshmview thread, which wakes the main loop, which schedules one
- * read for the next display frame (a tick callback), so a writer publishing
- * faster than the screen costs one copy per displayed frame, not per publish.
- * A read is a lock-free copy into a pooled buffer plus a checksum, short
- * enough for the main thread; nothing here waits on the writer.
- *
- * The channel handle is opened lazily and reopened when the channel was
- * removed, which is how the pane follows a writer that restarts.
+ * The pane only presents: a ShmvFrameSource (a libshmview channel, through
+ * ShmvChannelSource) says what state it is in and when a new frame is
+ * available; the pane reads one when it wants to show it: at the next
+ * display frame (a tick callback), so a writer publishing faster than the
+ * screen costs one copy per displayed frame, not per publish, and only while
+ * it is live and mapped. A read is a lock-free copy into a pooled buffer plus
+ * a checksum, short enough for the main thread; nothing here waits on the
+ * writer.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -20,18 +19,16 @@
 #include <string.h>
 
 #include "shmv-app-resources.h"
-#include "shmv-widget-util.h"
+#include "shmv-banner.h"
 #include "shmv-channel-chooser.h"
-#include "shmv-channel-monitor.h"
-#include "shmv-frame-pool.h"
-#include "shmv-frame-text.h"
-#include "shmv-gerror.h"
+#include "shmv-channel-source.h"
+#include "shmv-events.h"
+#include "shmv-frame-export.h"
+#include "shmv-frame-view.h"
 #include "shmv-reader-pane.h"
 #include "shmv-status-text.h"
+#include "shmv-widget-util.h"
 
-/* A writer killed with SIGKILL cannot wake anyone: the library's watch
- * thread notices its death (it probes the writer's lock once a second) and
- * signals the monitor like any other change. */
 #define NOTICE_TIMEOUT_S 5
 
 struct _ShmvReaderPane
@@ -40,49 +37,27 @@ struct _ShmvReaderPane
 
   /* Template widgets */
   GtkToggleButton *actual_size_button;
-  GtkButton *banner_dismiss;
-  GtkWidget *banner_box;
-  GtkImage *banner_icon;
-  GtkLabel *banner_label;
-  GtkRevealer *banner_revealer;
+  ShmvBanner *banner;
   ShmvChannelChooser *chooser;
   GtkSwitch *live_switch;
-  GtkPicture *picture;
-  GtkScrolledWindow *scroller;
-  GtkSpinner *spinner;
-  GtkStack *stack;
   GtkLabel *status_label;
-  GtkLabel *waiting_label;
+  ShmvFrameView *view;
 
   /* Owned */
   char *key;
-  ShmvChannel *channel; /* NULL until the channel exists */
-  ShmvChannelMonitor *monitor;
-  ShmvFramePool *pool;
-  GBytes *pixels;            /* of the frame on screen */
-  ShmvFrameInfo info;        /* generation 0: nothing on screen */
-  guint32 newest_generation; /* of the channel's current frame */
-  /* The channel's change counter (shmv_channel_generation()) as last dealt
-   * with through this handle; 0 after a reopen. Withdrawals move it too. */
-  guint32 seen_counter;
-  ShmvReaderState state;
-  char *problem; /* why the state is ERROR */
-  char *notice;  /* a message the user may dismiss */
-  gboolean notice_is_error;
-  double latency_ms;
-  gint64 opened_ns; /* when this handle was opened, CLOCK_REALTIME */
+  ShmvFrameSource *source;
+  GBytes *pixels;     /* of the frame on screen */
+  ShmvFrameInfo info; /* generation 0: nothing on screen */
+  ShmvSourceState state;
+  char *problem;   /* why following could not even start */
+  gint64 since_ns; /* when the pane began following, CLOCK_REALTIME */
   GtkFileChooserNative *save_chooser;
   GCancellable *cancellable;
 
-  /* Borrowed while realized */
-  GdkFrameClock *frame_clock;
-  gulong after_paint_id;
-
   guint tick_id;
-  guint notice_timeout_id;
   guint live : 1;
-  guint sync_when_mapped : 1;
-  guint latency_pending : 1;
+  guint frame_pending : 1; /* the source announced a frame not read yet */
+  guint read_when_mapped : 1;
 };
 
 G_DEFINE_FINAL_TYPE (ShmvReaderPane, shmv_reader_pane, GTK_TYPE_WIDGET)
@@ -97,24 +72,14 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
-static void queue_sync (ShmvReaderPane *self);
-
-static const char *
-state_name (ShmvReaderState state)
+static guint32
+newest_generation (ShmvReaderPane *self)
 {
-  switch (state)
-    {
-    case SHMV_READER_STATE_WAITING:
-      return "waiting";
-    case SHMV_READER_STATE_LIVE:
-      return "live";
-    case SHMV_READER_STATE_WRITER_LEFT:
-      return "writer-left";
-    case SHMV_READER_STATE_ERROR:
-      return "error";
-    default:
-      return "?";
-    }
+  ShmvFrameInfo newest = { 0 };
+
+  if (self->source != NULL)
+    shmv_frame_source_get_newest (self->source, &newest);
+  return newest.generation;
 }
 
 static void
@@ -125,63 +90,31 @@ update_status (ShmvReaderPane *self)
   if (self->info.generation == 0)
     status = shmv_status_text_reader_idle (self->key);
   else
-    status = shmv_status_text_reader (&self->info, self->latency_ms, TRUE);
-
-  if (self->info.generation != 0 && self->newest_generation != 0 &&
-      self->newest_generation != self->info.generation)
-    {
-      /* TRANSLATORS: appended to the status line when live updates are off */
-      g_autofree char *newer =
-          g_strdup_printf (_ ("generation %u is waiting"), self->newest_generation);
-      g_autofree char *joined = g_strjoin (C_ ("status line", " · "), status, newer, NULL);
-
-      g_free (status);
-      status = g_steal_pointer (&joined);
-    }
+    status = shmv_status_text_reader (&self->info, shmv_frame_view_get_latency_ms (self->view),
+                                      self->frame_pending ? newest_generation (self) : 0);
   gtk_label_set_label (self->status_label, status);
 }
 
-static void
-set_banner_style (ShmvReaderPane *self, const char *style, const char *icon_name)
+static const char *
+problem (ShmvReaderPane *self)
 {
-  gtk_widget_remove_css_class (self->banner_box, "error");
-  gtk_widget_remove_css_class (self->banner_box, "warning");
-  gtk_widget_remove_css_class (self->banner_box, "info");
-  gtk_widget_add_css_class (self->banner_box, style);
-  gtk_image_set_from_icon_name (self->banner_icon, icon_name);
+  if (self->problem != NULL || self->source == NULL)
+    return self->problem;
+  return shmv_frame_source_get_problem (self->source);
 }
 
-/* One banner, the most important message first: a failure, then what the
- * user did (a save), then the writer's absence. */
+/* The banner's status: the source's failure, or the writer's absence. */
 static void
 update_banner (ShmvReaderPane *self)
 {
-  const char *text = NULL;
-
-  if (self->state == SHMV_READER_STATE_ERROR && self->problem != NULL)
-    {
-      text = self->problem;
-      set_banner_style (self, "error", "dialog-error-symbolic");
-    }
-  else if (self->notice != NULL)
-    {
-      text = self->notice;
-      if (self->notice_is_error)
-        set_banner_style (self, "error", "dialog-error-symbolic");
-      else
-        set_banner_style (self, "info", "document-save-symbolic");
-    }
-  else if (self->state == SHMV_READER_STATE_WRITER_LEFT && self->info.generation != 0)
-    {
-      text = _ ("Writer left — showing the last image");
-      set_banner_style (self, "warning", "dialog-warning-symbolic");
-    }
-
-  if (text != NULL)
-    gtk_label_set_label (self->banner_label, text);
-  gtk_widget_set_visible (GTK_WIDGET (self->banner_dismiss), text == self->notice && text != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "reader.dismiss-notice", self->notice != NULL);
-  gtk_revealer_set_reveal_child (self->banner_revealer, text != NULL);
+  if (self->state == SHMV_SOURCE_STATE_ERROR && problem (self) != NULL)
+    shmv_banner_set_status (self->banner, SHMV_BANNER_ERROR, "dialog-error-symbolic",
+                            problem (self));
+  else if (self->state == SHMV_SOURCE_STATE_WRITER_LEFT && self->info.generation != 0)
+    shmv_banner_set_status (self->banner, SHMV_BANNER_WARNING, "dialog-warning-symbolic",
+                            _ ("Writer left — showing the last image"));
+  else
+    shmv_banner_set_status (self->banner, SHMV_BANNER_WARNING, NULL, NULL);
 }
 
 static void
@@ -191,15 +124,11 @@ update_placeholder (ShmvReaderPane *self)
   gboolean waiting = FALSE;
 
   if (self->info.generation != 0)
-    {
-      gtk_stack_set_visible_child_name (self->stack, "image");
-      gtk_spinner_stop (self->spinner);
-      return;
-    }
+    return;
 
-  if (self->state == SHMV_READER_STATE_ERROR)
+  if (self->state == SHMV_SOURCE_STATE_ERROR)
     text = g_strdup_printf (_ ("Cannot show the channel “%s”"), self->key);
-  else if (self->newest_generation != 0 && !self->live)
+  else if (self->frame_pending && !self->live)
     text = g_strdup_printf (_ ("An image is ready on key “%s”: display it from shared memory"),
                             self->key);
   else
@@ -207,21 +136,21 @@ update_placeholder (ShmvReaderPane *self)
       text = g_strdup_printf (_ ("Waiting for a writer on key “%s”…"), self->key);
       waiting = TRUE;
     }
-  gtk_label_set_label (self->waiting_label, text);
-  gtk_spinner_set_spinning (self->spinner, waiting);
-  gtk_stack_set_visible_child_name (self->stack, "waiting");
+  shmv_frame_view_show_placeholder (self->view, text, waiting);
 }
 
 static void
-set_state (ShmvReaderPane *self, ShmvReaderState state, const char *problem)
+present (ShmvReaderPane *self)
 {
+  ShmvSourceState state = self->problem != NULL || self->source == NULL
+                              ? SHMV_SOURCE_STATE_ERROR
+                              : shmv_frame_source_get_state (self->source);
   gboolean changed = state != self->state;
 
   if (changed)
-    g_debug ("“%s”: %s → %s", self->key, state_name (self->state), state_name (state));
+    g_debug ("“%s”: %s " SHMV_EVENT_READER_STATE, self->key, shmv_source_state_nick (self->state),
+             shmv_source_state_nick (state));
   self->state = state;
-  g_free (self->problem);
-  self->problem = g_strdup (problem);
 
   update_banner (self);
   update_placeholder (self);
@@ -233,254 +162,111 @@ set_state (ShmvReaderPane *self, ShmvReaderState state, const char *problem)
 static void
 show_frame (ShmvReaderPane *self, const ShmvFrameInfo *info, GBytes *pixels)
 {
-  g_autoptr (GdkTexture) texture = shmv_frame_texture_new (info, pixels);
   g_autofree char *size = shmv_status_text_size (info);
   g_autofree char *alt = g_strdup_printf (_ ("Image on key “%s”, %s pixels"), self->key, size);
 
-  gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (texture));
-  gtk_picture_set_alternative_text (self->picture, alt);
+  /* A frame published before we looked has no publish-to-screen time. */
+  shmv_frame_view_show_frame (self->view, info, pixels, alt,
+                              info->publish_time_ns >= self->since_ns);
   g_clear_pointer (&self->pixels, g_bytes_unref);
   self->pixels = g_bytes_ref (pixels);
   self->info = *info;
-  self->latency_ms = -1;
-  self->latency_pending = TRUE;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "reader.save-as", TRUE);
-  g_debug ("showing generation %u of “%s”: %ux%u %s, checksum OK", info->generation, self->key,
+  g_debug (SHMV_EVENT_READER_SHOWING " “%s”: %ux%u %s, checksum OK", info->generation, self->key,
            info->width, info->height, shmv_format_name (info->format));
 }
 
 static void
 forget_frame (ShmvReaderPane *self)
 {
-  gtk_picture_set_paintable (self->picture, NULL);
-  gtk_picture_set_alternative_text (self->picture, NULL);
+  shmv_frame_view_clear (self->view);
   g_clear_pointer (&self->pixels, g_bytes_unref);
   memset (&self->info, 0, sizeof self->info);
-  self->newest_generation = 0;
-  self->latency_pending = FALSE;
+  self->frame_pending = FALSE;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "reader.save-as", FALSE);
 }
 
+static void on_frame_available (ShmvReaderPane *self);
+
 static void
-close_channel (ShmvReaderPane *self)
+set_source (ShmvReaderPane *self, ShmvFrameSource *source)
 {
-  if (self->channel == NULL)
-    return;
-  g_debug ("closing “%s”", self->key);
-  shmv_channel_free (self->channel);
-  self->channel = NULL;
-  /* A channel made anew counts from 1 again. */
-  self->seen_counter = 0;
-}
-
-/* Opens the channel when it exists; reopens it when it was removed (a writer
- * that restarted, `shmview-ctl rm`), so the pane follows the key. */
-static gboolean
-ensure_channel (ShmvReaderPane *self, GError **error)
-{
-  ShmvChannel *channel = NULL;
-
-  if (self->channel != NULL && shmv_channel_is_removed (self->channel))
-    close_channel (self);
-  if (self->channel != NULL)
-    return TRUE;
-
-  channel = shmv_channel_new (self->key);
-  if (!shmv_channel_open (channel, SHMV_CHANNEL_READER, 0))
+  if (self->source != NULL)
     {
-      g_propagate_error (error, shmv_gerror_new_from_channel (channel));
-      shmv_channel_free (channel);
-      return FALSE;
+      g_signal_handlers_disconnect_by_data (self->source, self);
+      shmv_frame_source_stop (self->source);
+      g_clear_object (&self->source);
     }
-  g_debug ("reading “%s” (%s)", self->key, shmv_channel_native_key (channel));
-  self->channel = channel;
-  self->opened_ns = g_get_real_time () * 1000;
-  return TRUE;
+  if (source == NULL)
+    return;
+  self->source = g_object_ref (source);
+  g_signal_connect_object (source, "frame-available", G_CALLBACK (on_frame_available), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (source, "notify::state", G_CALLBACK (present), self, G_CONNECT_SWAPPED);
 }
 
-static gboolean
-is_absent (const GError *error)
-{
-  return g_error_matches (error, SHMV_GERROR, SHMV_ERROR_NOT_FOUND) ||
-         g_error_matches (error, SHMV_GERROR, SHMV_ERROR_TIMEOUT) ||
-         g_error_matches (error, SHMV_GERROR, SHMV_ERROR_NO_FRAME);
-}
-
+/* Reads the source's newest frame and shows it; a failure shows through the
+ * source's state. */
 static void
-set_failure (ShmvReaderPane *self, const GError *error)
-{
-  if (is_absent (error))
-    set_state (self,
-               self->info.generation != 0 ? SHMV_READER_STATE_WRITER_LEFT
-                                          : SHMV_READER_STATE_WAITING,
-               NULL);
-  else
-    set_state (self, SHMV_READER_STATE_ERROR, error->message);
-}
-
-static gboolean
-read_frame (ShmvReaderPane *self, GError **error)
+read_frame (ShmvReaderPane *self)
 {
   g_autoptr (GBytes) pixels = NULL;
   ShmvFrameInfo info = { 0 };
 
-  pixels = shmv_frame_pool_read (self->pool, self->channel, &info, error);
-  if (pixels == NULL)
-    return FALSE;
-  show_frame (self, &info, pixels);
-  return TRUE;
-}
-
-/* Brings the pane up to date with the channel; reads the newest frame when
- * live (or when @force_read: the one-shot button). */
-static void
-sync_channel (ShmvReaderPane *self, gboolean force_read)
-{
-  g_autoptr (GError) error = NULL;
-  gboolean writer_left, withdrawn, writer_alive;
-  guint32 counter;
-
-  if (!ensure_channel (self, &error))
+  if (self->source == NULL || !shmv_frame_source_get_newest (self->source, NULL))
+    return;
+  pixels = shmv_frame_source_read (self->source, &info, NULL);
+  if (pixels != NULL)
     {
-      set_failure (self, error);
-      return;
+      self->frame_pending = FALSE;
+      show_frame (self, &info, pixels);
     }
-
-  counter = shmv_channel_generation (self->channel);
-  if (counter == 0)
-    {
-      g_set_error_literal (&error, SHMV_GERROR, SHMV_ERROR_NO_FRAME, "");
-      set_failure (self, error);
-      return;
-    }
-  if (counter != self->seen_counter || force_read)
-    {
-      ShmvFrameInfo head = { 0 };
-      gboolean new_frame;
-
-      /* The header alone says whether there is a frame we do not show yet. */
-      if (!shmv_channel_get_info (self->channel, &head))
-        {
-          g_propagate_error (&error, shmv_gerror_new_from_channel (self->channel));
-          set_failure (self, error);
-          return;
-        }
-      self->newest_generation = head.generation;
-      new_frame = self->seen_counter == 0 || head.generation != self->info.generation;
-      if (new_frame && (self->live || force_read))
-        {
-          if (!read_frame (self, &error))
-            {
-              set_failure (self, error);
-              return;
-            }
-          new_frame = FALSE;
-        }
-      /* A frame left unread (live off) keeps the counter unseen. */
-      if (!new_frame)
-        self->seen_counter = counter;
-    }
-
-  withdrawn = shmv_channel_is_withdrawn (self->channel);
-  writer_alive = shmv_channel_writer_alive (self->channel);
-  writer_left = withdrawn || !writer_alive;
-  if (writer_left && self->state != SHMV_READER_STATE_WRITER_LEFT)
-    g_debug ("“%s”: withdrawn %d, writer alive %d", self->key, withdrawn, writer_alive);
-  set_state (self, writer_left ? SHMV_READER_STATE_WRITER_LEFT : SHMV_READER_STATE_LIVE, NULL);
+  present (self);
 }
 
 static gboolean
-sync_tick_cb (GtkWidget *widget, GdkFrameClock *frame_clock, gpointer user_data)
+read_tick_cb (GtkWidget *widget, GdkFrameClock *frame_clock, gpointer user_data)
 {
   ShmvReaderPane *self = SHMV_READER_PANE (widget);
 
   self->tick_id = 0;
-  sync_channel (self, FALSE);
+  if (self->live && self->frame_pending)
+    read_frame (self);
   return G_SOURCE_REMOVE;
 }
 
-/* Folds every change until the next frame into one read; a hidden pane reads
- * nothing until it is shown again. */
+/* Folds every frame until the next display frame into one read; a hidden
+ * pane reads nothing until it is shown again. */
 static void
-queue_sync (ShmvReaderPane *self)
+queue_read (ShmvReaderPane *self)
 {
   if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
-    self->sync_when_mapped = TRUE;
+    self->read_when_mapped = TRUE;
   else if (self->tick_id == 0)
-    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), sync_tick_cb, NULL, NULL);
+    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), read_tick_cb, NULL, NULL);
 }
 
 static void
-on_after_paint (ShmvReaderPane *self, GdkFrameClock *frame_clock)
+on_frame_available (ShmvReaderPane *self)
 {
-  if (!self->latency_pending)
+  self->frame_pending = TRUE;
+  if (self->live)
+    queue_read (self);
+  present (self);
+}
+
+static void
+on_latency_measured (ShmvReaderPane *self)
+{
+  double latency_ms = shmv_frame_view_get_latency_ms (self->view);
+
+  if (latency_ms < 0)
     return;
-  self->latency_pending = FALSE;
-  /* A frame published before we looked has no publish-to-screen time. */
-  if (self->info.publish_time_ns < self->opened_ns)
-    return;
-  self->latency_ms = MAX (0.0, shmv_frame_age_ms (&self->info));
-  g_debug ("generation %u on screen %.2f ms after its publish", self->info.generation,
-           self->latency_ms);
+  g_debug ("generation %u on screen %.2f ms after its publish", self->info.generation, latency_ms);
   update_status (self);
 }
 
-static void set_notice (ShmvReaderPane *self, const char *notice, gboolean is_error);
-
-static gboolean
-notice_timeout_cb (gpointer user_data)
-{
-  ShmvReaderPane *self = user_data;
-
-  self->notice_timeout_id = 0;
-  set_notice (self, NULL, FALSE);
-  return G_SOURCE_REMOVE;
-}
-
-/* Errors stay until dismissed; confirmations go away by themselves. */
-static void
-set_notice (ShmvReaderPane *self, const char *notice, gboolean is_error)
-{
-  g_free (self->notice);
-  self->notice = g_strdup (notice);
-  self->notice_is_error = is_error;
-  g_clear_handle_id (&self->notice_timeout_id, g_source_remove);
-  if (notice != NULL && !is_error)
-    self->notice_timeout_id = g_timeout_add_seconds (NOTICE_TIMEOUT_S, notice_timeout_cb, self);
-  update_banner (self);
-}
-
 /* --- Saving ------------------------------------------------------------ */
-
-typedef struct
-{
-  GBytes *pixels;
-  ShmvFrameInfo info;
-  char *path;
-} SaveData;
-
-static void
-save_data_free (gpointer data)
-{
-  SaveData *save = data;
-
-  g_bytes_unref (save->pixels);
-  g_free (save->path);
-  g_free (save);
-}
-
-static void
-save_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
-{
-  SaveData *save = task_data;
-  ShmvStatus status = { 0 };
-
-  if (shmv_png_save (save->path, g_bytes_get_data (save->pixels, NULL), save->info.width,
-                     save->info.height, save->info.stride, save->info.format, &status))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, shmv_gerror_new_from_status (&status));
-}
 
 /**
  * shmv_reader_pane_save_async:
@@ -495,35 +281,10 @@ shmv_reader_pane_save_async (ShmvReaderPane *self,
                              GAsyncReadyCallback callback,
                              gpointer user_data)
 {
-  g_autoptr (GTask) task = NULL;
-  SaveData *save = NULL;
-
   g_return_if_fail (SHMV_IS_READER_PANE (self));
-  g_return_if_fail (G_IS_FILE (file));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, shmv_reader_pane_save_async);
-  g_task_set_name (task, "[shmview] save PNG");
-
-  if (self->pixels == NULL)
-    {
-      g_task_return_new_error (task, SHMV_GERROR, SHMV_ERROR_NO_FRAME, "%s",
-                               _ ("There is no image to save"));
-      return;
-    }
-  if (!g_file_is_native (file))
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "%s",
-                               _ ("Images can only be saved to local folders"));
-      return;
-    }
-
-  save = g_new0 (SaveData, 1);
-  save->pixels = g_bytes_ref (self->pixels);
-  save->info = self->info;
-  save->path = g_file_get_path (file);
-  g_task_set_task_data (task, save, save_data_free);
-  g_task_run_in_thread (task, save_thread);
+  shmv_frame_export_png_async (self, self->pixels, &self->info, file, cancellable, callback,
+                               user_data);
 }
 
 gboolean
@@ -532,7 +293,7 @@ shmv_reader_pane_save_finish (ShmvReaderPane *self, GAsyncResult *result, GError
   g_return_val_if_fail (SHMV_IS_READER_PANE (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return shmv_frame_export_png_finish (result, error);
 }
 
 static void
@@ -548,7 +309,12 @@ on_save_done (GObject *source, GAsyncResult *result, gpointer user_data)
     message = g_strdup_printf (_ ("Saved as “%s”"), name);
   else
     message = g_strdup_printf (_ ("Could not save “%s”: %s"), name, error->message);
-  set_notice (self, message, error != NULL);
+  /* Errors stay until dismissed; confirmations go away by themselves. */
+  if (error != NULL)
+    shmv_banner_set_notice (self->banner, SHMV_BANNER_ERROR, "dialog-error-symbolic", message, 0);
+  else
+    shmv_banner_set_notice (self->banner, SHMV_BANNER_INFO, "document-save-symbolic", message,
+                            NOTICE_TIMEOUT_S);
 }
 
 static void
@@ -564,40 +330,17 @@ on_save_chooser_response (ShmvReaderPane *self, int response, GtkFileChooserNati
     shmv_reader_pane_save_async (self, file, self->cancellable, on_save_done, g_object_ref (file));
 }
 
-static char *
-suggested_file_name (ShmvReaderPane *self)
-{
-  const char *source = self->info.source_name;
-  const char *dot = strrchr (source, '.');
-  g_autofree char *stem = NULL;
-
-  if (source[0] == '\0')
-    return g_strdup_printf ("%s-%u.png", self->key, self->info.generation);
-  stem =
-      dot != NULL && dot != source ? g_strndup (source, (gsize) (dot - source)) : g_strdup (source);
-  return g_strdup_printf ("%s.png", stem);
-}
-
 static void
 save_as_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   ShmvReaderPane *self = SHMV_READER_PANE (widget);
-  g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
   g_autofree char *name = NULL;
-  GtkRoot *root = gtk_widget_get_root (widget);
 
   if (self->pixels == NULL || self->save_chooser != NULL)
     return;
 
-  self->save_chooser = gtk_file_chooser_native_new (
-      _ ("Save Image"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-      GTK_FILE_CHOOSER_ACTION_SAVE, _ ("_Save"), _ ("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->save_chooser), TRUE);
-  gtk_file_filter_set_name (filter, _ ("PNG images"));
-  gtk_file_filter_add_mime_type (filter, "image/png");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->save_chooser), filter);
-  name = suggested_file_name (self);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->save_chooser), name);
+  name = shmv_frame_export_suggested_name (self->key, &self->info);
+  self->save_chooser = shmv_frame_export_chooser_new (widget, name);
   g_signal_connect_object (self->save_chooser, "response", G_CALLBACK (on_save_chooser_response),
                            self, G_CONNECT_SWAPPED);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->save_chooser));
@@ -609,12 +352,6 @@ static void
 display_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   shmv_reader_pane_display_once (SHMV_READER_PANE (widget));
-}
-
-static void
-dismiss_notice_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  set_notice (SHMV_READER_PANE (widget), NULL, FALSE);
 }
 
 static void
@@ -635,12 +372,6 @@ on_chooser_key_changed (ShmvReaderPane *self)
   shmv_reader_pane_set_key (self, shmv_channel_chooser_get_key (self->chooser));
 }
 
-static void
-on_monitor_changed (ShmvReaderPane *self)
-{
-  queue_sync (self);
-}
-
 /* --- GObject and GtkWidget ---------------------------------------------- */
 
 static void
@@ -650,34 +381,12 @@ shmv_reader_pane_map (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (shmv_reader_pane_parent_class)->map (widget);
 
-  if (self->sync_when_mapped)
+  if (self->read_when_mapped)
     {
-      self->sync_when_mapped = FALSE;
-      sync_channel (self, FALSE);
+      self->read_when_mapped = FALSE;
+      if (self->live && self->frame_pending)
+        read_frame (self);
     }
-}
-
-static void
-shmv_reader_pane_realize (GtkWidget *widget)
-{
-  ShmvReaderPane *self = SHMV_READER_PANE (widget);
-
-  GTK_WIDGET_CLASS (shmv_reader_pane_parent_class)->realize (widget);
-
-  self->frame_clock = gtk_widget_get_frame_clock (widget);
-  self->after_paint_id = g_signal_connect_swapped (self->frame_clock, "after-paint",
-                                                   G_CALLBACK (on_after_paint), self);
-}
-
-static void
-shmv_reader_pane_unrealize (GtkWidget *widget)
-{
-  ShmvReaderPane *self = SHMV_READER_PANE (widget);
-
-  g_clear_signal_handler (&self->after_paint_id, self->frame_clock);
-  self->frame_clock = NULL;
-
-  GTK_WIDGET_CLASS (shmv_reader_pane_parent_class)->unrealize (widget);
 }
 
 static void
@@ -700,10 +409,8 @@ shmv_reader_pane_dispose (GObject *object)
   if (self->tick_id != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
   self->tick_id = 0;
-  g_clear_handle_id (&self->notice_timeout_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->monitor);
-  close_channel (self);
+  set_source (self, NULL);
   g_clear_object (&self->save_chooser);
   g_clear_pointer (&self->pixels, g_bytes_unref);
 
@@ -719,10 +426,8 @@ shmv_reader_pane_finalize (GObject *object)
   ShmvReaderPane *self = SHMV_READER_PANE (object);
 
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->pool, shmv_frame_pool_unref);
   g_clear_pointer (&self->key, g_free);
   g_clear_pointer (&self->problem, g_free);
-  g_clear_pointer (&self->notice, g_free);
 
   G_OBJECT_CLASS (shmv_reader_pane_parent_class)->finalize (object);
 }
@@ -738,7 +443,7 @@ shmv_reader_pane_get_property (GObject *object, guint prop_id, GValue *value, GP
       g_value_set_string (value, self->key);
       break;
     case PROP_STATE:
-      g_value_set_int (value, self->state);
+      g_value_set_enum (value, self->state);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -775,46 +480,34 @@ shmv_reader_pane_class_init (ShmvReaderPaneClass *klass)
   object_class->set_property = shmv_reader_pane_set_property;
 
   widget_class->map = shmv_reader_pane_map;
-  widget_class->realize = shmv_reader_pane_realize;
-  widget_class->unrealize = shmv_reader_pane_unrealize;
   widget_class->unroot = shmv_reader_pane_unroot;
 
   properties[PROP_KEY] = g_param_spec_string ("key", NULL, NULL, NULL,
                                               G_PARAM_READWRITE | G_PARAM_CONSTRUCT |
                                                   G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  /* An int, not an enum GType: nothing outside C needs to introspect it. */
   properties[PROP_STATE] =
-      g_param_spec_int ("state", NULL, NULL, SHMV_READER_STATE_WAITING, SHMV_READER_STATE_ERROR,
-                        SHMV_READER_STATE_WAITING,
-                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+      g_param_spec_enum ("state", NULL, NULL, SHMV_TYPE_SOURCE_STATE, SHMV_SOURCE_STATE_WAITING,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (SHMV_TYPE_BANNER);
   g_type_ensure (SHMV_TYPE_CHANNEL_CHOOSER);
+  g_type_ensure (SHMV_TYPE_FRAME_VIEW);
   shmv_app_resources_ensure ();
   gtk_widget_class_set_template_from_resource (widget_class,
                                                SHMV_RESOURCE_PATH "ui/shmv-reader-pane.ui");
   gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, actual_size_button);
-  gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, banner_box);
-  gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, banner_dismiss);
-  gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, banner_icon);
-  gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, banner_label);
-  gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, banner_revealer);
+  gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, banner);
   gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, chooser);
   gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, live_switch);
-  gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, picture);
-  gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, scroller);
-  gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, spinner);
-  gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, stack);
   gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, status_label);
-  gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, waiting_label);
+  gtk_widget_class_bind_template_child (widget_class, ShmvReaderPane, view);
   gtk_widget_class_bind_template_callback (widget_class, on_actual_size_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_chooser_key_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_live_changed);
 
   gtk_widget_class_install_action (widget_class, "reader.save-as", NULL, save_as_action);
   gtk_widget_class_install_action (widget_class, "reader.display", NULL, display_action);
-  gtk_widget_class_install_action (widget_class, "reader.dismiss-notice", NULL,
-                                   dismiss_notice_action);
 
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
   gtk_widget_class_set_css_name (widget_class, "shmv-reader-pane");
@@ -824,14 +517,13 @@ static void
 shmv_reader_pane_init (ShmvReaderPane *self)
 {
   self->live = TRUE;
-  self->latency_ms = -1;
-  self->pool = shmv_frame_pool_new ();
   self->cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_object (self->view, "notify::latency-ms", G_CALLBACK (on_latency_measured), self,
+                           G_CONNECT_SWAPPED);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "reader.save-as", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "reader.display", FALSE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "reader.dismiss-notice", FALSE);
 }
 
 ShmvReaderPane *
@@ -849,6 +541,41 @@ shmv_reader_pane_get_key (ShmvReaderPane *self)
 }
 
 /**
+ * shmv_reader_pane_set_source:
+ * @source: (nullable) (transfer none): what to show frames from
+ *
+ * Follows @source instead of the current one: the image on screen is
+ * dropped and the pane shows @source's newest frame at once, if it has one.
+ */
+void
+shmv_reader_pane_set_source (ShmvReaderPane *self, ShmvFrameSource *source)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_return_if_fail (SHMV_IS_READER_PANE (self));
+  g_return_if_fail (source == NULL || SHMV_IS_FRAME_SOURCE (source));
+
+  set_source (self, source);
+  forget_frame (self);
+  g_clear_pointer (&self->problem, g_free);
+  if (source == NULL)
+    return;
+
+  self->since_ns = g_get_real_time () * 1000;
+  if (!shmv_frame_source_start (source, &error))
+    {
+      self->problem =
+          g_strdup_printf (_ ("Cannot follow the key “%s”: %s"), self->key, error->message);
+      present (self);
+      return;
+    }
+  g_debug (SHMV_EVENT_READER_FOLLOWING, self->key);
+  /* Whatever is there when we start is shown, live or not. */
+  read_frame (self);
+  present (self);
+}
+
+/**
  * shmv_reader_pane_set_key:
  *
  * Follows another channel: the image on screen is dropped and the pane waits
@@ -857,7 +584,7 @@ shmv_reader_pane_get_key (ShmvReaderPane *self)
 void
 shmv_reader_pane_set_key (ShmvReaderPane *self, const char *key)
 {
-  g_autoptr (GError) error = NULL;
+  g_autoptr (ShmvFrameSource) source = NULL;
 
   g_return_if_fail (SHMV_IS_READER_PANE (self));
 
@@ -866,26 +593,13 @@ shmv_reader_pane_set_key (ShmvReaderPane *self, const char *key)
   if (g_strcmp0 (self->key, key) == 0)
     return;
 
-  g_clear_object (&self->monitor);
-  close_channel (self);
-  forget_frame (self);
   g_free (self->key);
   self->key = g_strdup (key);
   shmv_channel_chooser_set_key (self->chooser, key);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEY]);
 
-  self->monitor = shmv_channel_monitor_new (key, &error);
-  if (self->monitor == NULL)
-    {
-      g_autofree char *message =
-          g_strdup_printf (_ ("Cannot follow the key “%s”: %s"), key, error->message);
-      set_state (self, SHMV_READER_STATE_ERROR, message);
-      return;
-    }
-  g_signal_connect_object (self->monitor, "changed", G_CALLBACK (on_monitor_changed), self,
-                           G_CONNECT_SWAPPED);
-  g_debug ("following “%s”", key);
-  sync_channel (self, TRUE);
+  source = shmv_channel_source_new (key);
+  shmv_reader_pane_set_source (self, source);
 }
 
 gboolean
@@ -913,8 +627,9 @@ shmv_reader_pane_set_live (ShmvReaderPane *self, gboolean live)
   self->live = live;
   gtk_switch_set_active (self->live_switch, live);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "reader.display", !live);
-  if (live)
-    sync_channel (self, FALSE);
+  if (live && self->frame_pending)
+    read_frame (self);
+  present (self);
 }
 
 /** shmv_reader_pane_display_once: reads the channel's current image now. */
@@ -923,7 +638,7 @@ shmv_reader_pane_display_once (ShmvReaderPane *self)
 {
   g_return_if_fail (SHMV_IS_READER_PANE (self));
 
-  sync_channel (self, TRUE);
+  read_frame (self);
 }
 
 /**
@@ -938,21 +653,13 @@ shmv_reader_pane_set_actual_size (ShmvReaderPane *self, gboolean actual_size)
   g_return_if_fail (SHMV_IS_READER_PANE (self));
 
   gtk_toggle_button_set_active (self->actual_size_button, actual_size);
-  /* Fitting lets the picture shrink and grow with the pane; 1:1 makes it ask
-   * for its full size, which the scrolled window then scrolls. */
-  gtk_picture_set_can_shrink (self->picture, !actual_size);
-  gtk_picture_set_content_fit (self->picture,
-                               actual_size ? GTK_CONTENT_FIT_SCALE_DOWN : GTK_CONTENT_FIT_CONTAIN);
-  gtk_widget_set_halign (GTK_WIDGET (self->picture),
-                         actual_size ? GTK_ALIGN_CENTER : GTK_ALIGN_FILL);
-  gtk_widget_set_valign (GTK_WIDGET (self->picture),
-                         actual_size ? GTK_ALIGN_CENTER : GTK_ALIGN_FILL);
+  shmv_frame_view_set_actual_size (self->view, actual_size);
 }
 
-ShmvReaderState
+ShmvSourceState
 shmv_reader_pane_get_state (ShmvReaderPane *self)
 {
-  g_return_val_if_fail (SHMV_IS_READER_PANE (self), SHMV_READER_STATE_WAITING);
+  g_return_val_if_fail (SHMV_IS_READER_PANE (self), SHMV_SOURCE_STATE_WAITING);
 
   return self->state;
 }
@@ -961,12 +668,9 @@ shmv_reader_pane_get_state (ShmvReaderPane *self)
 GdkTexture *
 shmv_reader_pane_get_texture (ShmvReaderPane *self)
 {
-  GdkPaintable *paintable = NULL;
-
   g_return_val_if_fail (SHMV_IS_READER_PANE (self), NULL);
 
-  paintable = gtk_picture_get_paintable (self->picture);
-  return GDK_IS_TEXTURE (paintable) ? GDK_TEXTURE (paintable) : NULL;
+  return shmv_frame_view_get_texture (self->view);
 }
 
 /** shmv_reader_pane_get_frame_info: the header of the frame on screen; FALSE if none. */
@@ -986,9 +690,7 @@ shmv_reader_pane_get_message (ShmvReaderPane *self)
 {
   g_return_val_if_fail (SHMV_IS_READER_PANE (self), NULL);
 
-  if (!gtk_revealer_get_reveal_child (self->banner_revealer))
-    return NULL;
-  return gtk_label_get_label (self->banner_label);
+  return shmv_banner_get_text (self->banner);
 }
 
 const char *

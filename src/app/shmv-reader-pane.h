@@ -1,4 +1,4 @@
-/* shmv-reader-pane.h: shows the image on a channel, live
+/* shmv-reader-pane.h: shows the frames of a source, live
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -8,23 +8,9 @@
 #include <shmview/shmview.h>
 
 #include "shmv-app-types.h"
+#include "shmv-frame-source.h"
 
 G_BEGIN_DECLS
-
-/**
- * ShmvReaderState:
- * @SHMV_READER_STATE_WAITING: no channel on the key yet, or no image in it
- * @SHMV_READER_STATE_LIVE: showing the channel's image; its writer is there
- * @SHMV_READER_STATE_WRITER_LEFT: showing the last image; its writer left
- * @SHMV_READER_STATE_ERROR: the channel cannot be read (corrupt, refused…)
- */
-typedef enum
-{
-  SHMV_READER_STATE_WAITING,
-  SHMV_READER_STATE_LIVE,
-  SHMV_READER_STATE_WRITER_LEFT,
-  SHMV_READER_STATE_ERROR,
-} ShmvReaderState;
 
 #define SHMV_TYPE_READER_PANE (shmv_reader_pane_get_type ())
 
@@ -33,11 +19,12 @@ G_DECLARE_FINAL_TYPE (ShmvReaderPane, shmv_reader_pane, SHMV, READER_PANE, GtkWi
 ShmvReaderPane *shmv_reader_pane_new (const char *key);
 const char *shmv_reader_pane_get_key (ShmvReaderPane *self);
 void shmv_reader_pane_set_key (ShmvReaderPane *self, const char *key);
+void shmv_reader_pane_set_source (ShmvReaderPane *self, ShmvFrameSource *source);
 gboolean shmv_reader_pane_get_live (ShmvReaderPane *self);
 void shmv_reader_pane_set_live (ShmvReaderPane *self, gboolean live);
 void shmv_reader_pane_display_once (ShmvReaderPane *self);
 void shmv_reader_pane_set_actual_size (ShmvReaderPane *self, gboolean actual_size);
-ShmvReaderState shmv_reader_pane_get_state (ShmvReaderPane *self);
+ShmvSourceState shmv_reader_pane_get_state (ShmvReaderPane *self);
 GdkTexture *shmv_reader_pane_get_texture (ShmvReaderPane *self);
 gboolean shmv_reader_pane_get_frame_info (ShmvReaderPane *self, ShmvFrameInfo *info);
 const char *shmv_reader_pane_get_message (ShmvReaderPane *self);

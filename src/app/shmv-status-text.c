@@ -70,18 +70,26 @@ shmv_status_text_reader_idle (const char *key)
   return g_strjoin (SEPARATOR, key_part, _ ("no image yet"), NULL);
 }
 
+/**
+ * shmv_status_text_reader:
+ * @latency_ms: publish to screen; < 0: not known
+ * @waiting: the generation of a newer frame not shown (live updates off); 0: none
+ */
 char *
-shmv_status_text_reader (const ShmvFrameInfo *info, double latency_ms, gboolean checksum_ok)
+shmv_status_text_reader (const ShmvFrameInfo *info, double latency_ms, guint32 waiting)
 {
-  g_autofree char *dimensions = shmv_frame_dimensions (info);
-  g_autofree char *generation = generation_text (info->generation);
-  g_autofree char *latency = NULL;
-  const char *checksum = checksum_ok ? _ ("checksum OK") : _ ("checksum not verified");
+  g_autoptr (GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
 
-  if (latency_ms < 0)
-    return g_strjoin (SEPARATOR, dimensions, generation, checksum, NULL);
-
-  /* TRANSLATORS: time from the writer's publish to this window's display */
-  latency = g_strdup_printf (_ ("%.1f ms to screen"), latency_ms);
-  return g_strjoin (SEPARATOR, dimensions, generation, latency, checksum, NULL);
+  g_ptr_array_add (parts, shmv_frame_dimensions (info));
+  g_ptr_array_add (parts, generation_text (info->generation));
+  if (latency_ms >= 0)
+    /* TRANSLATORS: time from the writer's publish to this window's display */
+    g_ptr_array_add (parts, g_strdup_printf (_ ("%.1f ms to screen"), latency_ms));
+  /* A frame is only ever shown after shmv_channel_read() checked its checksum. */
+  g_ptr_array_add (parts, g_strdup (_ ("checksum OK")));
+  if (waiting != 0)
+    /* TRANSLATORS: appended to the status line when live updates are off */
+    g_ptr_array_add (parts, g_strdup_printf (_ ("generation %u is waiting"), waiting));
+  g_ptr_array_add (parts, NULL);
+  return g_strjoinv (SEPARATOR, (char **) parts->pdata);
 }

@@ -1,6 +1,7 @@
 /* shmv-writer-pane.c: loads image files and publishes them on a channel
  *
- * The pane owns a ShmvPublisher, which owns the writer's channel handle.
+ * The pane publishes through a ShmvFrameSink (a ShmvChannelSink, which owns
+ * the writer's channel handle) and knows nothing else of where frames go.
  * Loads run in a worker thread; the pane shows their progress, what was
  * published (read back from the channel, so the preview is what readers
  * get), and failures, which never touch the image already published.
@@ -15,11 +16,13 @@
 
 #include "shmv-app-error.h"
 #include "shmv-app-resources.h"
+#include "shmv-banner.h"
 #include "shmv-widget-util.h"
-#include "shmv-frame-pool.h"
+#include "shmv-frame-texture.h"
 #include "shmv-gerror.h"
-#include "shmv-publisher.h"
+#include "shmv-channel-sink.h"
 #include "shmv-status-text.h"
+#include "shmv-events.h"
 #include "shmv-writer-pane.h"
 
 /* Loads shorter than this show no progress bar: it would only flash. */
@@ -31,8 +34,7 @@ struct _ShmvWriterPane
 
   /* Template widgets */
   GtkLabel *empty_label;
-  GtkLabel *error_label;
-  GtkRevealer *error_revealer;
+  ShmvBanner *banner;
   GtkPicture *picture;
   GtkProgressBar *progress_bar;
   GtkRevealer *progress_revealer;
@@ -42,7 +44,7 @@ struct _ShmvWriterPane
 
   /* Owned */
   char *key;
-  ShmvPublisher *publisher;
+  ShmvFrameSink *sink;
   GCancellable *cancellable; /* of the running load */
   GtkFileChooserNative *chooser;
   GFile *loading_file;
@@ -82,11 +84,16 @@ show_error (ShmvWriterPane *self, GError *error)
 {
   g_clear_error (&self->error);
   self->error = error;
-  gtk_label_set_label (self->error_label, error != NULL ? error->message : "");
-  gtk_revealer_set_reveal_child (self->error_revealer, error != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "writer.dismiss-error", error != NULL);
+  shmv_banner_set_notice (self->banner, SHMV_BANNER_ERROR, "dialog-error-symbolic",
+                          error != NULL ? error->message : NULL, 0);
   if (error != NULL)
-    g_debug ("error on “%s”: %s", self->key, error->message);
+    g_debug (SHMV_EVENT_WRITER_ERROR ": %s", self->key, error->message);
+}
+
+static void
+on_banner_dismissed (ShmvWriterPane *self)
+{
+  g_clear_error (&self->error);
 }
 
 /* Tells the user that the channel had to be made anew (@notice, nullable):
@@ -135,7 +142,7 @@ set_loading (ShmvWriterPane *self, GFile *file)
 }
 
 static void
-on_publisher_progress (ShmvWriterPane *self, double fraction)
+on_sink_progress (ShmvWriterPane *self, double fraction)
 {
   if (self->cancellable != NULL)
     gtk_progress_bar_set_fraction (self->progress_bar, fraction);
@@ -167,7 +174,7 @@ on_publish_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (ShmvPublished) published = NULL;
   g_autoptr (GError) error = NULL;
 
-  published = shmv_publisher_publish_file_finish (SHMV_PUBLISHER (source), result, &error);
+  published = shmv_frame_sink_publish_file_finish (SHMV_FRAME_SINK (source), result, &error);
   g_clear_object (&self->cancellable);
   if (published != NULL)
     g_set_object (&self->last_file, self->loading_file);
@@ -203,8 +210,8 @@ shmv_writer_pane_load_file (ShmvWriterPane *self, GFile *file)
   self->cancellable = g_cancellable_new ();
   self->loading_file = g_object_ref (file);
   set_loading (self, file);
-  shmv_publisher_publish_file_async (self->publisher, file, self->cancellable, on_publish_done,
-                                     g_object_ref (self));
+  shmv_frame_sink_publish_file_async (self->sink, file, self->cancellable, on_publish_done,
+                                      g_object_ref (self));
 }
 
 void
@@ -277,12 +284,6 @@ cancel_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   shmv_writer_pane_cancel (SHMV_WRITER_PANE (widget));
 }
 
-static void
-dismiss_error_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  show_error (SHMV_WRITER_PANE (widget), NULL);
-}
-
 static gboolean
 on_drop (ShmvWriterPane *self, const GValue *value, double x, double y)
 {
@@ -319,12 +320,12 @@ open_channel (ShmvWriterPane *self)
   g_autoptr (GError) error = NULL;
   g_autofree char *hint = NULL;
 
-  self->publisher = shmv_publisher_new (self->key);
-  g_signal_connect_object (self->publisher, "progress", G_CALLBACK (on_publisher_progress), self,
+  self->sink = SHMV_FRAME_SINK (shmv_channel_sink_new (self->key));
+  g_signal_connect_object (self->sink, "progress", G_CALLBACK (on_sink_progress), self,
                            G_CONNECT_SWAPPED);
 
   /* A failure here is not final: every load tries to open the channel again. */
-  if (!shmv_publisher_open (self->publisher, &error))
+  if (!shmv_frame_sink_open (self->sink, &error))
     {
       show_error (self,
                   g_error_new (error->domain, error->code, _ ("Cannot open the channel “%s”: %s"),
@@ -332,7 +333,7 @@ open_channel (ShmvWriterPane *self)
     }
   else
     {
-      g_autofree char *notice = shmv_publisher_take_notice (self->publisher);
+      g_autofree char *notice = shmv_frame_sink_take_notice (self->sink);
 
       show_notice (self, notice);
     }
@@ -357,7 +358,7 @@ shmv_writer_pane_constructed (GObject *object)
 }
 
 /* Leaving the window (closing it, quitting) stops a load at once; the
- * publisher withdraws and closes when the worker hands the channel back. */
+ * sink withdraws and closes when the worker hands the channel back. */
 static void
 shmv_writer_pane_unroot (GtkWidget *widget)
 {
@@ -380,9 +381,9 @@ shmv_writer_pane_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  if (self->publisher != NULL)
-    shmv_publisher_close (self->publisher);
-  g_clear_object (&self->publisher);
+  if (self->sink != NULL)
+    shmv_frame_sink_close (self->sink);
+  g_clear_object (&self->sink);
   g_clear_object (&self->chooser);
   g_clear_object (&self->loading_file);
   g_clear_object (&self->last_file);
@@ -455,12 +456,12 @@ shmv_writer_pane_class_init (ShmvWriterPaneClass *klass)
       "key", NULL, NULL, NULL, G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (SHMV_TYPE_BANNER);
   shmv_app_resources_ensure ();
   gtk_widget_class_set_template_from_resource (widget_class,
                                                SHMV_RESOURCE_PATH "ui/shmv-writer-pane.ui");
   gtk_widget_class_bind_template_child (widget_class, ShmvWriterPane, empty_label);
-  gtk_widget_class_bind_template_child (widget_class, ShmvWriterPane, error_label);
-  gtk_widget_class_bind_template_child (widget_class, ShmvWriterPane, error_revealer);
+  gtk_widget_class_bind_template_child (widget_class, ShmvWriterPane, banner);
   gtk_widget_class_bind_template_child (widget_class, ShmvWriterPane, picture);
   gtk_widget_class_bind_template_child (widget_class, ShmvWriterPane, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, ShmvWriterPane, progress_revealer);
@@ -471,8 +472,6 @@ shmv_writer_pane_class_init (ShmvWriterPaneClass *klass)
   gtk_widget_class_install_action (widget_class, "writer.load", NULL, load_action);
   gtk_widget_class_install_action (widget_class, "writer.republish", NULL, republish_action);
   gtk_widget_class_install_action (widget_class, "writer.cancel", NULL, cancel_action);
-  gtk_widget_class_install_action (widget_class, "writer.dismiss-error", NULL,
-                                   dismiss_error_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "writer.cancel", NULL);
 
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
@@ -483,9 +482,10 @@ static void
 shmv_writer_pane_init (ShmvWriterPane *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_object (self->banner, "dismissed", G_CALLBACK (on_banner_dismissed), self,
+                           G_CONNECT_SWAPPED);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "writer.cancel", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "writer.republish", FALSE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "writer.dismiss-error", FALSE);
   setup_drop_target (self);
 }
 
@@ -503,12 +503,12 @@ shmv_writer_pane_get_key (ShmvWriterPane *self)
   return self->key;
 }
 
-ShmvPublisher *
-shmv_writer_pane_get_publisher (ShmvWriterPane *self)
+ShmvFrameSink *
+shmv_writer_pane_get_sink (ShmvWriterPane *self)
 {
   g_return_val_if_fail (SHMV_IS_WRITER_PANE (self), NULL);
 
-  return self->publisher;
+  return self->sink;
 }
 
 gboolean

@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 
 #include "shmv-app-types.h"
+#include "shmv-frame-sink.h"
 
 G_BEGIN_DECLS
 
@@ -16,7 +17,7 @@ G_DECLARE_FINAL_TYPE (ShmvWriterPane, shmv_writer_pane, SHMV, WRITER_PANE, GtkWi
 
 ShmvWriterPane *shmv_writer_pane_new (const char *key);
 const char *shmv_writer_pane_get_key (ShmvWriterPane *self);
-ShmvPublisher *shmv_writer_pane_get_publisher (ShmvWriterPane *self);
+ShmvFrameSink *shmv_writer_pane_get_sink (ShmvWriterPane *self);
 void shmv_writer_pane_load_file (ShmvWriterPane *self, GFile *file);
 void shmv_writer_pane_cancel (ShmvWriterPane *self);
 gboolean shmv_writer_pane_is_loading (ShmvWriterPane *self);

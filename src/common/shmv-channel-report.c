@@ -117,6 +117,12 @@ shmv_channel_report_new_from_entry (const ShmvChannelEntry *entry)
 }
 
 gboolean
+shmv_channel_report_writer_present (const ShmvChannelReport *report)
+{
+  return report->state == SHMV_REPORT_OPENED && report->writer_alive && !report->withdrawn;
+}
+
+gboolean
 shmv_channel_entry_is_stale (const ShmvChannelEntry *entry)
 {
   return !entry->in_use && !entry->persistent;

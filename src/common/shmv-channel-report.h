@@ -59,6 +59,16 @@ ShmvChannelReport *shmv_channel_report_new_from_channel (ShmvChannel *ch,
 ShmvChannelReport *shmv_channel_report_new_from_entry (const ShmvChannelEntry *entry);
 
 /**
+ * shmv_channel_report_writer_present:
+ *
+ * Whether a writer stands behind the channel's image now: its process has
+ * the channel open and has not withdrawn its image. The one definition of
+ * "writer present": the chooser's rows and the reader's state both use it.
+ * FALSE when the channel could not be opened.
+ */
+gboolean shmv_channel_report_writer_present (const ShmvChannelReport *report);
+
+/**
  * shmv_channel_entry_is_stale:
  *
  * Whether every user of a listed channel died and it is not persistent:

@@ -1,12 +1,13 @@
 /* ctl-watch.c: shmview-ctl watch, a line for each new frame
  *
- * The process sleeps in poll() on two descriptors: a ShmvWatch (whose thread
- * sleeps on the channel's futex, or on inotify while the channel does not
- * exist, and follows the key when the channel is removed and made again) and
- * a signalfd for SIGINT, SIGTERM and SIGHUP. No polling, and a signal ends the wait
- * at once: shmv_channel_wait() itself resumes after EINTR, so a signal
- * handler could not interrupt it. On the way out the channel is closed, so a
- * reader that was the last user still removes a channel nobody keeps.
+ * A ShmvChannelFollower (the same one the app's reader pane uses) follows
+ * the key: it sleeps until libshmview's watch thread says something
+ * happened (a publish, a withdrawal, the channel appearing, or removed and
+ * made again) and announces each new frame. The main loop also watches a
+ * signalfd for SIGINT, SIGTERM and SIGHUP, so that a signal ends the wait at
+ * once, and the --timeout. Nothing polls. On the way out the channel is
+ * closed, so a reader that was the last user still removes a channel nobody
+ * keeps.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -19,43 +20,28 @@
 #include "ctl-json.h"
 #include "ctl-text.h"
 #include "shmv-autocleanups.h"
+#include "shmv-channel-follower.h"
+#include "shmv-events.h"
 #include "shmv-frame-text.h"
 #include "shmv-gerror.h"
 
 #include <errno.h>
+#include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
-#include <poll.h>
 #include <signal.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-/* How many times in a row we reopen a channel that turns out removed
- * before waiting for the watch to tell us about its successor. */
-#define MAX_REOPENS 4
-
 typedef struct
 {
   const CtlOptions *options;
-  ShmvChannel *ch;
-  gint64 deadline_us; /* monotonic; < 0: none */
+  ShmvChannelFollower *follower;
   gboolean ever_open; /* for the timeout message */
-  guint32 floor;      /* channel generations up to this one are accounted for */
-  guint32 last_frame; /* generation of the frame last shown (or on show at start) */
+  gboolean stopped;   /* by a signal, the timeout or a failure */
+  CtlExit result;
   int frames_seen;
 } Watch;
-
-/* What is left of --timeout, rounded up so that we never wake 1 ms early. */
-static int
-remaining_ms (const Watch *w)
-{
-  gint64 left;
-
-  if (w->deadline_us < 0)
-    return -1;
-  left = w->deadline_us - g_get_monotonic_time ();
-  return left <= 0 ? 0 : (int) MIN ((left + 999) / 1000, G_MAXINT);
-}
 
 static CtlExit
 timed_out (const Watch *w)
@@ -78,21 +64,10 @@ fail_with (const Watch *w, GError *error)
   return ctl_fail (error, CTL_SUBJECT_CHANNEL);
 }
 
-static CtlExit
-fail (const Watch *w)
-{
-  return fail_with (w, shmv_gerror_new_from_channel (w->ch));
-}
-
 static void
-report_frame (Watch *w, const ShmvFrameInfo *frame)
+on_new_frame (ShmvChannelFollower *follower, const ShmvFrameInfo *frame, guint skipped, Watch *w)
 {
   double latency = shmv_frame_age_ms (frame);
-  guint skipped = 0;
-
-  /* Generations we never saw: frames published faster than we woke up. */
-  if (frame->generation > w->floor + 1)
-    skipped = frame->generation - w->floor - 1;
 
   if (w->options->json)
     ctl_json_print_frame (w->options->key, frame, skipped, latency);
@@ -100,66 +75,51 @@ report_frame (Watch *w, const ShmvFrameInfo *frame)
     ctl_text_print_frame (frame, skipped, latency);
 
   w->frames_seen += 1 + (int) MIN (skipped, (guint) (G_MAXINT / 2));
-  w->last_frame = frame->generation;
-}
-
-/* Opens the channel if it exists now; CTL_EXIT_OK with the handle still
- * closed when it does not. Every frame of a channel that appears while we
- * watch is new to us. */
-static CtlExit
-try_open (Watch *w)
-{
-  if (!shmv_channel_open (w->ch, SHMV_CHANNEL_READER, 0))
-    return shmv_channel_error (w->ch) == SHMV_ERROR_NOT_FOUND ? CTL_EXIT_OK : fail (w);
-  g_debug ("watching %s (%s)", w->options->key, shmv_channel_native_key (w->ch));
-  w->ever_open = TRUE;
-  w->floor = 0;
-  w->last_frame = 0;
-  return CTL_EXIT_OK;
-}
-
-/* Something happened: (re)open the channel as needed and show a new frame. */
-static CtlExit
-look (Watch *w)
-{
-  ShmvFrameInfo frame;
-  guint32 generation;
-  CtlExit result;
-
-  for (int reopens = 0; !shmv_channel_is_open (w->ch) || shmv_channel_is_removed (w->ch); reopens++)
-    {
-      if (reopens == MAX_REOPENS)
-        return CTL_EXIT_OK;
-      if (shmv_channel_is_open (w->ch))
-        {
-          g_debug ("channel %s was removed; following the key", w->options->key);
-          shmv_channel_close (w->ch);
-        }
-      if ((result = try_open (w)) != CTL_EXIT_OK || !shmv_channel_is_open (w->ch))
-        return result;
-    }
-
-  /* The generation also moves on withdrawals and removals, without a frame. */
-  generation = shmv_channel_generation (w->ch);
-  if (generation == w->floor)
-    return CTL_EXIT_OK;
-  if (!shmv_channel_get_info (w->ch, &frame))
-    {
-      if (shmv_channel_error (w->ch) != SHMV_ERROR_NO_FRAME)
-        return fail (w);
-      w->floor = generation;
-      return CTL_EXIT_OK;
-    }
-  if (frame.generation != w->last_frame)
-    report_frame (w, &frame);
-  w->floor = MAX (generation, frame.generation);
-  return CTL_EXIT_OK;
 }
 
 static gboolean
 done (const Watch *w)
 {
-  return w->options->count >= 0 && w->frames_seen >= w->options->count;
+  return w->stopped || (w->options->count >= 0 && w->frames_seen >= w->options->count);
+}
+
+/* After every look: remember whether a channel was ever there, and stop on
+ * a channel that cannot be read. */
+static void
+on_state_changed (Watch *w)
+{
+  const GError *error = shmv_channel_follower_get_error (w->follower);
+
+  w->ever_open = w->ever_open || shmv_channel_follower_is_open (w->follower);
+  if (error != NULL && !w->stopped)
+    {
+      w->result = fail_with (w, g_error_copy (error));
+      w->stopped = TRUE;
+    }
+}
+
+static gboolean
+on_stop_signal (int fd, GIOCondition condition, gpointer user_data)
+{
+  Watch *w = user_data;
+  struct signalfd_siginfo info;
+
+  if (read (fd, &info, sizeof info) == sizeof info)
+    g_debug ("stopped by signal %u", info.ssi_signo);
+  w->stopped = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_timeout (gpointer user_data)
+{
+  Watch *w = user_data;
+
+  /* A channel that appeared without a frame changes no state. */
+  w->ever_open = w->ever_open || shmv_channel_follower_is_open (w->follower);
+  w->result = timed_out (w);
+  w->stopped = TRUE;
+  return G_SOURCE_REMOVE;
 }
 
 /* Routes SIGINT, SIGTERM and SIGHUP to a descriptor. Blocked before the watch's
@@ -187,101 +147,46 @@ catch_stop_signals (GError **error)
   return fd;
 }
 
-/* Waits for the watch or a signal. FALSE on a signal; sets *@timeout. */
-static gboolean
-sleep_until_news (Watch *w, ShmvWatch *watch, int signal_fd, gboolean *timeout, GError **error)
-{
-  struct pollfd fds[2] = {
-    { .fd = shmv_watch_fd (watch), .events = POLLIN },
-    { .fd = signal_fd, .events = POLLIN },
-  };
-  int n;
-
-  *timeout = FALSE;
-  do
-    n = poll (fds, G_N_ELEMENTS (fds), remaining_ms (w));
-  while (n < 0 && errno == EINTR);
-
-  if (n < 0)
-    {
-      int err = errno;
-
-      g_autofree char *detail = g_strdup_printf ("poll: %s", g_strerror (err));
-
-      g_propagate_error (error, shmv_gerror_new (SHMV_ERROR_UNKNOWN, detail));
-      return FALSE;
-    }
-  if (fds[1].revents & POLLIN)
-    {
-      struct signalfd_siginfo info;
-
-      if (read (signal_fd, &info, sizeof info) == sizeof info)
-        g_debug ("stopped by signal %u", info.ssi_signo);
-      return FALSE;
-    }
-  if (n == 0)
-    {
-      *timeout = TRUE;
-      return FALSE;
-    }
-  shmv_watch_drain (watch);
-  return TRUE;
-}
-
 CtlExit
 ctl_cmd_watch (const CtlOptions *options, const char *arg)
 {
-  g_autoptr (ShmvChannel) ch = shmv_channel_new (options->key);
-  g_autoptr (ShmvWatch) watch = NULL;
+  g_autoptr (ShmvChannelFollower) follower = shmv_channel_follower_new (options->key);
   g_autoptr (GError) error = NULL;
   Watch w = {
     .options = options,
-    .ch = ch,
-    .deadline_us = options->timeout_ms < 0
-                       ? -1
-                       : g_get_monotonic_time () + (gint64) options->timeout_ms * 1000,
+    .follower = follower,
+    .result = CTL_EXIT_OK,
   };
-  CtlExit result = CTL_EXIT_OK;
-  gboolean timeout = FALSE;
+  guint signal_id = 0;
+  guint timeout_id = 0;
   int signal_fd;
 
   if ((signal_fd = catch_stop_signals (&error)) < 0)
     return fail_with (&w, g_steal_pointer (&error));
+  signal_id = g_unix_fd_add (signal_fd, G_IO_IN, on_stop_signal, &w);
+  if (options->timeout_ms >= 0)
+    timeout_id = g_timeout_add ((guint) options->timeout_ms, on_timeout, &w);
 
-  watch = shmv_watch_new (options->key);
-  if (!shmv_watch_start (watch))
+  /* The frame on show when we start is not news: only then do we listen. */
+  if (!shmv_channel_follower_start (follower, &error))
     {
-      g_close (signal_fd, NULL);
-      return fail_with (&w, shmv_gerror_new_from_watch (watch));
+      w.result = fail_with (&w, g_steal_pointer (&error));
+      w.stopped = TRUE;
     }
+  else
+    on_state_changed (&w);
+  g_signal_connect (follower, "new-frame", G_CALLBACK (on_new_frame), &w);
+  g_signal_connect_swapped (follower, "notify::state", G_CALLBACK (on_state_changed), &w);
+  if (!w.stopped)
+    /* Tests wait for this line before they publish. */
+    g_debug (SHMV_EVENT_WATCH_READY, shmv_channel_follower_get_generation (follower));
 
-  /* The frame on show when we start is not news; everything after is. */
-  if ((result = try_open (&w)) == CTL_EXIT_OK && shmv_channel_is_open (ch))
-    {
-      ShmvFrameInfo frame;
+  while (!done (&w))
+    g_main_context_iteration (NULL, TRUE);
 
-      w.floor = shmv_channel_generation (ch);
-      if (shmv_channel_get_info (ch, &frame))
-        w.last_frame = frame.generation;
-      w.floor = MAX (w.floor, w.last_frame);
-    }
-  /* Tests wait for this line before they publish. */
-  g_debug ("ready: reporting frames after generation %u", w.floor);
-
-  while (result == CTL_EXIT_OK && !done (&w))
-    {
-      if (!sleep_until_news (&w, watch, signal_fd, &timeout, &error))
-        {
-          if (timeout)
-            result = timed_out (&w);
-          else if (error != NULL)
-            result = fail_with (&w, g_steal_pointer (&error));
-          break;
-        }
-      result = look (&w);
-    }
-
-  shmv_channel_close (ch);
+  g_clear_handle_id (&timeout_id, g_source_remove);
+  g_clear_handle_id (&signal_id, g_source_remove);
+  shmv_channel_follower_stop (follower);
   g_close (signal_fd, NULL);
-  return result;
+  return w.result;
 }

@@ -16,7 +16,7 @@
 #include "shmv-test-gtk.h"
 #include "shmv-app-error.h"
 #include "shmv-frame-pool.h"
-#include "shmv-publisher.h"
+#include "shmv-channel-sink.h"
 #include "shmv-reader-pane.h"
 #include "shmv-test-util.h"
 #include "shmv-window.h"
@@ -143,7 +143,7 @@ test_rgb8_shows_exact_pixels (Fixture *f, gconstpointer data)
   wait_for_generation (f, 1);
 
   assert_shows (f, pixels, stride, SHMV_FORMAT_RGB8);
-  g_assert_cmpint (shmv_reader_pane_get_state (f->reader), ==, SHMV_READER_STATE_LIVE);
+  g_assert_cmpint (shmv_reader_pane_get_state (f->reader), ==, SHMV_SOURCE_STATE_LIVE);
   g_assert_nonnull (strstr (shmv_reader_pane_get_status (f->reader), "checksum OK"));
   /* The writer's preview is the frame read back from the channel. */
   gui_test_assert_texture (GDK_TEXTURE (shmv_writer_pane_get_preview (f->writer)), pixels, W, H,
@@ -252,7 +252,7 @@ test_bad_files_keep_the_previous_image (Fixture *f, gconstpointer data)
   gui_test_spin (100);
   g_assert_cmpuint (shmv_writer_pane_get_generation (f->writer), ==, 1);
   assert_shows (f, pixels, (gsize) W * 4, SHMV_FORMAT_RGBA8);
-  g_assert_cmpint (shmv_reader_pane_get_state (f->reader), ==, SHMV_READER_STATE_LIVE);
+  g_assert_cmpint (shmv_reader_pane_get_state (f->reader), ==, SHMV_SOURCE_STATE_LIVE);
 
   /* A good load afterwards clears the error. */
   load_and_wait (f, good);
@@ -302,7 +302,7 @@ on_cancelled_publish (GObject *source, GAsyncResult *result, gpointer user_data)
   GError **error = user_data;
   g_autoptr (ShmvPublished) published = NULL;
 
-  published = shmv_publisher_publish_file_finish (SHMV_PUBLISHER (source), result, error);
+  published = shmv_frame_sink_publish_file_finish (SHMV_FRAME_SINK (source), result, error);
   g_assert_null (published);
 }
 
@@ -319,21 +319,21 @@ test_cancelled_load_publishes_nothing (Fixture *f, gconstpointer data)
   g_autofree guint8 *pixels = NULL;
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   g_autoptr (GError) error = NULL;
-  ShmvPublisher *publisher = NULL;
+  ShmvFrameSink *sink = NULL;
   g_autoptr (GFile) file = NULL;
 
   GUI_TEST_REQUIRE_DISPLAY ();
 
   pixels = shmv_test_write_png (path, W, H, SHMV_FORMAT_RGB8, 7);
   file = g_file_new_for_path (path);
-  publisher = shmv_writer_pane_get_publisher (f->writer);
+  sink = shmv_writer_pane_get_sink (f->writer);
   g_cancellable_cancel (cancellable);
-  shmv_publisher_publish_file_async (publisher, file, cancellable, on_cancelled_publish, &error);
+  shmv_frame_sink_publish_file_async (sink, file, cancellable, on_cancelled_publish, &error);
   g_assert_true (gui_test_wait_until (error_set, &error, TIMEOUT_MS));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   gui_test_spin (100);
   g_assert_false (shmv_reader_pane_get_frame_info (f->reader, NULL));
-  g_assert_cmpint (shmv_reader_pane_get_state (f->reader), ==, SHMV_READER_STATE_WAITING);
+  g_assert_cmpint (shmv_reader_pane_get_state (f->reader), ==, SHMV_SOURCE_STATE_WAITING);
 }
 
 static void
@@ -343,7 +343,7 @@ test_waiting_message_names_the_key (Fixture *f, gconstpointer data)
 
   GUI_TEST_REQUIRE_DISPLAY ();
 
-  g_assert_cmpint (shmv_reader_pane_get_state (f->reader), ==, SHMV_READER_STATE_WAITING);
+  g_assert_cmpint (shmv_reader_pane_get_state (f->reader), ==, SHMV_SOURCE_STATE_WAITING);
   g_assert_null (shmv_reader_pane_get_message (f->reader));
   g_assert_null (shmv_reader_pane_get_texture (f->reader));
   g_assert_nonnull (strstr (shmv_reader_pane_get_status (f->reader), "no image yet"));
@@ -434,7 +434,7 @@ test_corrupt_frame_keeps_the_last_good_one (Fixture *f, gconstpointer data)
   xor_pixels (f->key);
   shmv_reader_pane_display_once (f->reader);
 
-  g_assert_cmpint (shmv_reader_pane_get_state (f->reader), ==, SHMV_READER_STATE_ERROR);
+  g_assert_cmpint (shmv_reader_pane_get_state (f->reader), ==, SHMV_SOURCE_STATE_ERROR);
   message = shmv_reader_pane_get_message (f->reader);
   g_assert_nonnull (message);
   g_test_message ("%s", message);
@@ -445,7 +445,7 @@ test_corrupt_frame_keeps_the_last_good_one (Fixture *f, gconstpointer data)
 static gboolean
 pane_in_error (gpointer data)
 {
-  return shmv_reader_pane_get_state (data) == SHMV_READER_STATE_ERROR;
+  return shmv_reader_pane_get_state (data) == SHMV_SOURCE_STATE_ERROR;
 }
 
 static void

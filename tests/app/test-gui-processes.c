@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "shmv-test-gtk.h"
+#include "shmv-events.h"
 #include "shmv-reader-pane.h"
 #include "shmv-test-util.h"
 #include "shmv-window.h"
@@ -26,6 +27,20 @@
 #define H          48
 
 static const char *shmview_bin = SHMVIEW_BIN;
+
+/* Waits for one of the debug lines of shmv-events.h, its format filled in. */
+G_GNUC_PRINTF (2, 3)
+static gboolean
+wait_for_event (int fd, const char *format, ...)
+{
+  g_autofree char *needle = NULL;
+  va_list args;
+
+  va_start (args, format);
+  needle = g_strdup_vprintf (format, args);
+  va_end (args);
+  return shmv_test_wait_for_line (fd, needle, TIMEOUT_MS);
+}
 
 typedef struct
 {
@@ -200,16 +215,16 @@ test_writer_and_reader_binaries_follow (void)
 
   /* shmview --reader shows it, and so does a reader pane in this process. */
   reader = start_shmview ("shmv-reader-pane", "--reader", "-k", key, NULL);
-  g_assert_true (shmv_test_wait_for_line (reader.out, "showing generation 1 of", TIMEOUT_MS));
+  g_assert_true (wait_for_event (reader.out, SHMV_EVENT_READER_SHOWING, 1));
   window = shmv_window_new (NULL, SHMV_WINDOW_MODE_READER, key);
   pane = shmv_window_get_reader_pane (window);
   gtk_window_present (GTK_WINDOW (window));
-  wait_pane (pane, 1, SHMV_READER_STATE_LIVE);
+  wait_pane (pane, 1, SHMV_SOURCE_STATE_LIVE);
   gui_test_assert_texture (shmv_reader_pane_get_texture (pane), a, W, H, stride, SHMV_FORMAT_RGB8);
 
   /* A second writer publishes B: both readers follow without any input. */
   publish (key, b, W, H);
-  g_assert_true (shmv_test_wait_for_line (reader.out, "showing generation 2 of", TIMEOUT_MS));
+  g_assert_true (wait_for_event (reader.out, SHMV_EVENT_READER_SHOWING, 2));
   wait_pane (pane, 2, -1);
   gui_test_assert_texture (shmv_reader_pane_get_texture (pane), b, W, H, stride, SHMV_FORMAT_RGB8);
   seen = read_channel (lib_reader, 2, &info);
@@ -218,10 +233,10 @@ test_writer_and_reader_binaries_follow (void)
 
   /* The writer goes: the readers keep B and say that nobody writes any more. */
   stop_cleanly (&writer);
-  wait_pane (pane, 2, SHMV_READER_STATE_WRITER_LEFT);
+  wait_pane (pane, 2, SHMV_SOURCE_STATE_WRITER_LEFT);
   g_assert_cmpstr (shmv_reader_pane_get_message (pane), ==, "Writer left — showing the last image");
   gui_test_assert_texture (shmv_reader_pane_get_texture (pane), b, W, H, stride, SHMV_FORMAT_RGB8);
-  g_assert_true (shmv_test_wait_for_line (reader.out, "→ writer-left", TIMEOUT_MS));
+  g_assert_true (wait_for_event (reader.out, SHMV_EVENT_READER_STATE, "writer-left"));
 
   stop_cleanly (&reader);
   shmv_channel_free (lib_reader);
@@ -252,10 +267,10 @@ check_writer_end_is_noticed (int signo, const char *what)
   pane = shmv_window_get_reader_pane (window);
   gtk_window_present (GTK_WINDOW (window));
   gui_test_spin (100);
-  g_assert_cmpint (shmv_reader_pane_get_state (pane), ==, SHMV_READER_STATE_WAITING);
+  g_assert_cmpint (shmv_reader_pane_get_state (pane), ==, SHMV_SOURCE_STATE_WAITING);
 
   writer = start_shmview (NULL, "--writer", "--load", path, "-k", key, NULL);
-  wait_pane (pane, 1, SHMV_READER_STATE_LIVE);
+  wait_pane (pane, 1, SHMV_SOURCE_STATE_LIVE);
 
   if (signo == SIGTERM)
     stop_cleanly (&writer);
@@ -266,7 +281,7 @@ check_writer_end_is_noticed (int signo, const char *what)
       g_spawn_close_pid (writer.pid);
       close (writer.out);
     }
-  wait_pane (pane, 1, SHMV_READER_STATE_WRITER_LEFT);
+  wait_pane (pane, 1, SHMV_SOURCE_STATE_WRITER_LEFT);
   gui_test_assert_texture (shmv_reader_pane_get_texture (pane), pixels, W, H, (gsize) W * 3,
                            SHMV_FORMAT_RGB8);
 
@@ -298,7 +313,7 @@ test_bad_file_keeps_the_writer_alive (void)
 
   shmv_test_write_file (path, "\xff\xd8\xff\xe0 not really a JPEG", 22);
   writer = start_shmview ("shmv-writer-pane", "--writer", "--load", path, "-k", key, NULL);
-  g_assert_true (shmv_test_wait_for_line (writer.out, "error on", TIMEOUT_MS));
+  g_assert_true (wait_for_event (writer.out, SHMV_EVENT_WRITER_ERROR, key));
   gui_test_spin (300);
   g_assert_true (shmv_test_pid_alive (writer.pid));
   stop_cleanly (&writer);
@@ -322,12 +337,12 @@ test_reader_reconnects_when_the_writer_restarts (void)
   second = shmv_test_pattern_image (W / 2, H / 2, SHMV_FORMAT_RGB8, 15, &stride);
 
   reader = start_shmview ("shmv-reader-pane", "--reader", "-k", key, NULL);
-  g_assert_true (shmv_test_wait_for_line (reader.out, "following", TIMEOUT_MS));
+  g_assert_true (wait_for_event (reader.out, SHMV_EVENT_READER_FOLLOWING, key));
 
   /* A writer publishes, then removes its channel on the way out... */
   writer = open_writer (key);
   publish_on (writer, first, W, H);
-  g_assert_true (shmv_test_wait_for_line (reader.out, "showing generation 1 of", TIMEOUT_MS));
+  g_assert_true (wait_for_event (reader.out, SHMV_EVENT_READER_SHOWING, 1));
   g_assert_true (shmv_channel_remove (writer));
   shmv_channel_free (writer);
 
@@ -356,7 +371,7 @@ test_sigterm_during_a_load_cleans_up (void)
 
   pixels = shmv_test_write_png (path, 3000, 2000, SHMV_FORMAT_RGBA16, 16);
   writer = start_shmview ("shmv-image-loader", "--writer", "--load", path, "-k", key, NULL);
-  g_assert_true (shmv_test_wait_for_line (writer.out, "loading large.png", TIMEOUT_MS));
+  g_assert_true (wait_for_event (writer.out, SHMV_EVENT_LOADING, "large.png"));
   stop_cleanly (&writer);
   g_assert_false (shmv_test_shm_exists (native));
 }

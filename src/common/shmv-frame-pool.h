@@ -1,15 +1,15 @@
-/* shmv-frame-pool.h: frames read from a channel into reused buffers, and shown as textures
+/* shmv-frame-pool.h: frames read from a channel into reused buffers
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <glib.h>
 #include <shmview/shmview.h>
 
-#include "shmv-app-types.h"
-
 G_BEGIN_DECLS
+
+typedef struct _ShmvFramePool ShmvFramePool;
 
 ShmvFramePool *shmv_frame_pool_new (void);
 ShmvFramePool *shmv_frame_pool_ref (ShmvFramePool *pool);
@@ -19,9 +19,6 @@ GBytes *shmv_frame_pool_read (ShmvFramePool *pool,
                               ShmvChannel *channel,
                               ShmvFrameInfo *info,
                               GError **error);
-
-GdkMemoryFormat shmv_frame_memory_format (ShmvFormat format);
-GdkTexture *shmv_frame_texture_new (const ShmvFrameInfo *info, GBytes *pixels);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShmvFramePool, shmv_frame_pool_unref)
 

@@ -3,7 +3,9 @@
  * libshmview's ShmvWatch sleeps on the channel's futex in its own thread and
  * makes a file descriptor readable; this object watches that descriptor from
  * the main loop and emits ::changed. Nothing here polls and nothing blocks:
- * the main loop only wakes when the descriptor does.
+ * the main loop only wakes when the descriptor does (the watch thread itself
+ * also probes the writer's liveness once a second: a writer killed with
+ * SIGKILL wakes no one).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -113,12 +115,4 @@ shmv_channel_monitor_new (const char *key, GError **error)
   g_source_attach (self->fd_source, g_main_context_get_thread_default ());
 
   return g_steal_pointer (&self);
-}
-
-const char *
-shmv_channel_monitor_get_key (ShmvChannelMonitor *self)
-{
-  g_return_val_if_fail (SHMV_IS_CHANNEL_MONITOR (self), NULL);
-
-  return self->key;
 }

@@ -1,4 +1,4 @@
-/* shmv-publisher.c: a writer's channel, fed by image files loaded in a worker thread
+/* shmv-channel-sink.c: a writer's channel, fed by image files loaded in a worker thread
  *
  * A ShmvChannel handle is not thread-safe, so ownership of it moves: while a
  * load runs, only the worker thread touches the channel; otherwise only the
@@ -12,7 +12,7 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#define G_LOG_DOMAIN "shmv-publisher"
+#define G_LOG_DOMAIN "shmv-channel-sink"
 
 #include "config.h"
 
@@ -22,9 +22,9 @@
 #include "shmv-app-error.h"
 #include "shmv-gerror.h"
 #include "shmv-image-loader.h"
-#include "shmv-publisher.h"
+#include "shmv-channel-sink.h"
 
-struct _ShmvPublisher
+struct _ShmvChannelSink
 {
   GObject parent_instance;
 
@@ -39,22 +39,19 @@ struct _ShmvPublisher
   guint closed : 1;
 };
 
-G_DEFINE_FINAL_TYPE (ShmvPublisher, shmv_publisher, G_TYPE_OBJECT)
+static void frame_sink_iface_init (ShmvFrameSinkInterface *iface);
 
-enum
-{
-  PROGRESS,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
+G_DEFINE_FINAL_TYPE_WITH_CODE (ShmvChannelSink,
+                               shmv_channel_sink,
+                               G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (SHMV_TYPE_FRAME_SINK, frame_sink_iface_init))
 
 /* Progress crosses from the worker to the main thread through this: the
  * worker stores the newest fraction and schedules at most one idle at a time,
  * so a fast decoder cannot flood the main loop. */
 typedef struct
 {
-  ShmvPublisher *publisher;
+  ShmvChannelSink *sink;
   GMainContext *context;
   gint permille;
   gint idle_pending;
@@ -65,7 +62,7 @@ progress_clear (gpointer data)
 {
   Progress *progress = data;
 
-  g_clear_object (&progress->publisher);
+  g_clear_object (&progress->sink);
   g_clear_pointer (&progress->context, g_main_context_unref);
 }
 
@@ -75,93 +72,66 @@ progress_unref (gpointer data)
   g_atomic_rc_box_release_full (data, progress_clear);
 }
 
-void
-shmv_published_free (ShmvPublished *published)
-{
-  if (published == NULL)
-    return;
-  g_clear_pointer (&published->pixels, g_bytes_unref);
-  g_free (published->notice);
-  g_free (published);
-}
-
 static void
-shmv_publisher_finalize (GObject *object)
+shmv_channel_sink_finalize (GObject *object)
 {
-  ShmvPublisher *self = SHMV_PUBLISHER (object);
+  ShmvChannelSink *self = SHMV_CHANNEL_SINK (object);
 
   g_assert (!self->busy);
 
-  shmv_publisher_close (self);
+  shmv_channel_sink_close (self);
   g_clear_pointer (&self->channel, shmv_channel_free);
   g_clear_pointer (&self->key, g_free);
   g_clear_pointer (&self->notice, g_free);
 
-  G_OBJECT_CLASS (shmv_publisher_parent_class)->finalize (object);
+  G_OBJECT_CLASS (shmv_channel_sink_parent_class)->finalize (object);
 }
 
 static void
-shmv_publisher_class_init (ShmvPublisherClass *klass)
+shmv_channel_sink_class_init (ShmvChannelSinkClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
-  object_class->finalize = shmv_publisher_finalize;
-
-  /**
-   * ShmvPublisher::progress:
-   * @fraction: between 0 and 1
-   *
-   * Emitted on the main thread while a file loads.
-   */
-  signals[PROGRESS] = g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                    NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_DOUBLE);
+  object_class->finalize = shmv_channel_sink_finalize;
 }
 
 static void
-shmv_publisher_init (ShmvPublisher *self)
+shmv_channel_sink_init (ShmvChannelSink *self)
 {
   self->max_pixels = SHMV_PNG_DEFAULT_MAX_PIXELS;
 }
 
 /**
- * shmv_publisher_new:
+ * shmv_channel_sink_new:
  *
- * A publisher for @key; the channel is created by shmv_publisher_open() or
+ * A sink for @key; the channel is created by shmv_channel_sink_open() or
  * by the first publish.
  */
-ShmvPublisher *
-shmv_publisher_new (const char *key)
+ShmvChannelSink *
+shmv_channel_sink_new (const char *key)
 {
-  ShmvPublisher *self = NULL;
+  ShmvChannelSink *self = NULL;
 
   g_return_val_if_fail (key != NULL, NULL);
 
-  self = g_object_new (SHMV_TYPE_PUBLISHER, NULL);
+  self = g_object_new (SHMV_TYPE_CHANNEL_SINK, NULL);
   self->key = g_strdup (key);
   self->channel = shmv_channel_new (key);
   return self;
 }
 
-const char *
-shmv_publisher_get_key (ShmvPublisher *self)
-{
-  g_return_val_if_fail (SHMV_IS_PUBLISHER (self), NULL);
-
-  return self->key;
-}
-
 gboolean
-shmv_publisher_is_busy (ShmvPublisher *self)
+shmv_channel_sink_is_busy (ShmvChannelSink *self)
 {
-  g_return_val_if_fail (SHMV_IS_PUBLISHER (self), FALSE);
+  g_return_val_if_fail (SHMV_IS_CHANNEL_SINK (self), FALSE);
 
   return self->busy;
 }
 
 void
-shmv_publisher_set_max_pixels (ShmvPublisher *self, guint64 max_pixels)
+shmv_channel_sink_set_max_pixels (ShmvChannelSink *self, guint64 max_pixels)
 {
-  g_return_if_fail (SHMV_IS_PUBLISHER (self));
+  g_return_if_fail (SHMV_IS_CHANNEL_SINK (self));
 
   self->max_pixels = max_pixels > 0 ? max_pixels : SHMV_PNG_DEFAULT_MAX_PIXELS;
 }
@@ -169,7 +139,7 @@ shmv_publisher_set_max_pixels (ShmvPublisher *self, guint64 max_pixels)
 /* Keeps what the last open or publish had to make anew (a channel removed
  * under us, a corrupt one replaced) until the user is told. */
 static void
-remember_notice (ShmvPublisher *self)
+remember_notice (ShmvChannelSink *self)
 {
   const char *notice = shmv_channel_recreated (self->channel);
 
@@ -181,7 +151,7 @@ remember_notice (ShmvPublisher *self)
 
 /* Runs on whichever thread owns the channel at the time. */
 static gboolean
-ensure_open (ShmvPublisher *self, GError **error)
+ensure_open (ShmvChannelSink *self, GError **error)
 {
   if (shmv_channel_is_open (self->channel))
     return TRUE;
@@ -193,30 +163,30 @@ ensure_open (ShmvPublisher *self, GError **error)
 }
 
 /**
- * shmv_publisher_take_notice:
+ * shmv_channel_sink_take_notice:
  *
  * Returns: (transfer full) (nullable): what opening the channel had to make
  * anew (a corrupt channel replaced), once; main thread, when not busy.
  */
 char *
-shmv_publisher_take_notice (ShmvPublisher *self)
+shmv_channel_sink_take_notice (ShmvChannelSink *self)
 {
-  g_return_val_if_fail (SHMV_IS_PUBLISHER (self), NULL);
+  g_return_val_if_fail (SHMV_IS_CHANNEL_SINK (self), NULL);
   g_return_val_if_fail (!self->busy, NULL);
 
   return g_steal_pointer (&self->notice);
 }
 
 /**
- * shmv_publisher_open:
+ * shmv_channel_sink_open:
  *
  * Creates the channel (or joins it) now, so that readers and channel lists
  * see the writer before its first image.
  */
 gboolean
-shmv_publisher_open (ShmvPublisher *self, GError **error)
+shmv_channel_sink_open (ShmvChannelSink *self, GError **error)
 {
-  g_return_val_if_fail (SHMV_IS_PUBLISHER (self), FALSE);
+  g_return_val_if_fail (SHMV_IS_CHANNEL_SINK (self), FALSE);
   g_return_val_if_fail (!self->busy, FALSE);
   g_return_val_if_fail (!self->closed, FALSE);
 
@@ -224,7 +194,7 @@ shmv_publisher_open (ShmvPublisher *self, GError **error)
 }
 
 static void
-do_close (ShmvPublisher *self)
+do_close (ShmvChannelSink *self)
 {
   self->closed = TRUE;
   if (!shmv_channel_is_open (self->channel))
@@ -238,15 +208,15 @@ do_close (ShmvPublisher *self)
 }
 
 /**
- * shmv_publisher_close:
+ * shmv_channel_sink_close:
  *
  * Withdraws this writer's image and detaches from the channel, now or, while
  * a load runs, as soon as it ends (cancel it to make that soon).
  */
 void
-shmv_publisher_close (ShmvPublisher *self)
+shmv_channel_sink_close (ShmvChannelSink *self)
 {
-  g_return_if_fail (SHMV_IS_PUBLISHER (self));
+  g_return_if_fail (SHMV_IS_CHANNEL_SINK (self));
 
   if (self->busy)
     self->close_when_idle = TRUE;
@@ -260,8 +230,8 @@ emit_progress_idle (gpointer data)
   Progress *progress = data;
 
   g_atomic_int_set (&progress->idle_pending, 0);
-  g_signal_emit (progress->publisher, signals[PROGRESS], 0,
-                 g_atomic_int_get (&progress->permille) / 1000.0);
+  g_signal_emit_by_name (progress->sink, "progress",
+                         g_atomic_int_get (&progress->permille) / 1000.0);
   return G_SOURCE_REMOVE;
 }
 
@@ -279,7 +249,7 @@ on_load_progress (double fraction, gpointer user_data)
 
 /* The preview shows what readers get: the frame as the channel holds it. */
 static ShmvPublished *
-read_back (ShmvPublisher *self)
+read_back (ShmvChannelSink *self)
 {
   g_autoptr (ShmvPublished) published = g_new0 (ShmvPublished, 1);
   void *pixels = NULL;
@@ -305,12 +275,12 @@ publish_file_thread (GTask *task,
                      gpointer task_data,
                      GCancellable *cancellable)
 {
-  ShmvPublisher *self = source_object;
+  ShmvChannelSink *self = source_object;
   GFile *file = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
   Progress *progress = g_atomic_rc_box_new0 (Progress);
 
-  progress->publisher = g_object_ref (self);
+  progress->sink = g_object_ref (self);
   progress->context = g_main_context_ref (g_task_get_context (task));
 
   if (!ensure_open (self, &error) ||
@@ -332,7 +302,7 @@ publish_file_thread (GTask *task,
 }
 
 static void
-on_task_completed (GTask *task, GParamSpec *pspec, ShmvPublisher *self)
+on_task_completed (GTask *task, GParamSpec *pspec, ShmvChannelSink *self)
 {
   g_autoptr (GApplication) app = g_steal_pointer (&self->held_app);
 
@@ -344,27 +314,27 @@ on_task_completed (GTask *task, GParamSpec *pspec, ShmvPublisher *self)
 }
 
 /**
- * shmv_publisher_publish_file_async:
+ * shmv_channel_sink_publish_file_async:
  *
  * Loads @file in a worker thread and publishes it, reporting ::progress.
  * Cancelling @cancellable stops the decoder at its next progress report.
  * One load at a time: a second one fails with SHMV_APP_ERROR_BUSY.
  */
 void
-shmv_publisher_publish_file_async (ShmvPublisher *self,
-                                   GFile *file,
-                                   GCancellable *cancellable,
-                                   GAsyncReadyCallback callback,
-                                   gpointer user_data)
+shmv_channel_sink_publish_file_async (ShmvChannelSink *self,
+                                      GFile *file,
+                                      GCancellable *cancellable,
+                                      GAsyncReadyCallback callback,
+                                      gpointer user_data)
 {
   g_autoptr (GTask) task = NULL;
 
-  g_return_if_fail (SHMV_IS_PUBLISHER (self));
+  g_return_if_fail (SHMV_IS_CHANNEL_SINK (self));
   g_return_if_fail (G_IS_FILE (file));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, shmv_publisher_publish_file_async);
+  g_task_set_source_tag (task, shmv_channel_sink_publish_file_async);
   g_task_set_name (task, "[shmview] publish file");
   /* What happened wins over what was asked: a load cancelled after its
    * frame went out still reports the publish, so the pane shows the truth. */
@@ -387,15 +357,60 @@ shmv_publisher_publish_file_async (ShmvPublisher *self,
 }
 
 /**
- * shmv_publisher_publish_file_finish:
+ * shmv_channel_sink_publish_file_finish:
  *
  * Returns: (transfer full): what was published, or NULL with @error set.
  */
 ShmvPublished *
-shmv_publisher_publish_file_finish (ShmvPublisher *self, GAsyncResult *result, GError **error)
+shmv_channel_sink_publish_file_finish (ShmvChannelSink *self, GAsyncResult *result, GError **error)
 {
-  g_return_val_if_fail (SHMV_IS_PUBLISHER (self), NULL);
+  g_return_val_if_fail (SHMV_IS_CHANNEL_SINK (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static gboolean
+sink_open (ShmvFrameSink *sink, GError **error)
+{
+  return shmv_channel_sink_open (SHMV_CHANNEL_SINK (sink), error);
+}
+
+static char *
+sink_take_notice (ShmvFrameSink *sink)
+{
+  return shmv_channel_sink_take_notice (SHMV_CHANNEL_SINK (sink));
+}
+
+static void
+sink_publish_file_async (ShmvFrameSink *sink,
+                         GFile *file,
+                         GCancellable *cancellable,
+                         GAsyncReadyCallback callback,
+                         gpointer user_data)
+{
+  shmv_channel_sink_publish_file_async (SHMV_CHANNEL_SINK (sink), file, cancellable, callback,
+                                        user_data);
+}
+
+static ShmvPublished *
+sink_publish_file_finish (ShmvFrameSink *sink, GAsyncResult *result, GError **error)
+{
+  return shmv_channel_sink_publish_file_finish (SHMV_CHANNEL_SINK (sink), result, error);
+}
+
+static void
+sink_close (ShmvFrameSink *sink)
+{
+  shmv_channel_sink_close (SHMV_CHANNEL_SINK (sink));
+}
+
+static void
+frame_sink_iface_init (ShmvFrameSinkInterface *iface)
+{
+  iface->open = sink_open;
+  iface->take_notice = sink_take_notice;
+  iface->publish_file_async = sink_publish_file_async;
+  iface->publish_file_finish = sink_publish_file_finish;
+  iface->close = sink_close;
 }

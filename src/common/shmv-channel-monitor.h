@@ -6,8 +6,6 @@
 
 #include <gio/gio.h>
 
-#include "shmv-app-types.h"
-
 G_BEGIN_DECLS
 
 #define SHMV_TYPE_CHANNEL_MONITOR (shmv_channel_monitor_get_type ())
@@ -15,6 +13,5 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (ShmvChannelMonitor, shmv_channel_monitor, SHMV, CHANNEL_MONITOR, GObject)
 
 ShmvChannelMonitor *shmv_channel_monitor_new (const char *key, GError **error);
-const char *shmv_channel_monitor_get_key (ShmvChannelMonitor *self);
 
 G_END_DECLS
