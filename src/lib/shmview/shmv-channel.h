@@ -164,7 +164,7 @@ SHMV_API bool shmv_channel_publish (ShmvChannel *ch,
  * memory without waiting on anything (a renderer, a camera buffer already in
  * memory). Takes the channel lock until commit or abort, so never read a
  * slow source (a file, a pipe) between the two: decode first, as
- * shmv_png_publish() does.
+ * shmv_channel_publish_png() does.
  */
 SHMV_API bool shmv_channel_begin_frame (ShmvChannel *ch,
                                         uint32_t width,
