@@ -1,7 +1,7 @@
 /* shmv-image-loader.c: decode an image file and publish it on a channel (worker threads)
  *
- * PNG goes through libshmview's libpng decoder, which writes rows straight
- * into the channel's free slot and keeps 16-bit samples. Everything else goes
+ * PNG goes through libshmview's libpng decoder, which keeps 16-bit samples
+ * and decodes outside the channel lock before one copy into the channel. Everything else goes
  * through gdk-pixbuf, the loaders GTK itself uses, so a JPEG that opens in
  * other GNOME apps opens here too; it is fed in chunks so that progress and
  * cancellation work for those formats as well.

@@ -48,7 +48,7 @@ done
 # No installed program or library knows where it was built: neither a path
 # compiled in nor the compiler's record of its working directory.
 build_abs=$(cd "$builddir" && pwd -P)
-for f in "$root"/bin/* "$root/$libdir"/libshmview.so.0.*; do
+for f in "$root"/bin/* "$root/$libdir"/libshmview.so.1.*; do
   if strings -a "$f" | grep -F -q -e "$build_abs" -e "$builddir"; then
     echo "$f names the build directory $build_abs:"
     strings -a "$f" | grep -F -e "$build_abs" -e "$builddir" | head -n 5

@@ -223,7 +223,7 @@ sem_file (const char *key, uid_t uid)
 static void
 plant_semaphore (const char *path, uid_t owner, mode_t mode)
 {
-  sem_t sem;
+  sem_t sem = { 0 }; /* sem_init() leaves the padding that we write out */
   int fd = open (path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
 
   g_assert_no_errno (fd);
@@ -364,7 +364,7 @@ test_open_race_forced (void)
                              (void *) (long) (PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL)));
   for (;;)
     {
-      struct __ptrace_syscall_info info;
+      struct __ptrace_syscall_info info = { 0 }; /* valgrind cannot see ptrace fill it */
       int sig = 0;
 
       g_assert_no_errno (ptrace (PTRACE_SYSCALL, pid, NULL, (void *) (long) sig));

@@ -508,7 +508,7 @@ stress_publish (ShmvChannel *ch, guint32 width, guint32 height, guint32 seed, vo
   if (seed % 2 == 1)
     return publish_in_place (ch, width, height, seed);
   stress_fill (scratch, stride * height, seed);
-  return shmv_channel_publish (ch, scratch, width, height, stride, SHMV_FORMAT_RGBA8, "stress");
+  return shmv_channel_publish (ch, scratch, width, height, stride, SHMV_FORMAT_RGBA8, "stress-copied");
 }
 
 gboolean
