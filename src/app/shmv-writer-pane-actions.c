@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "shmv-widget-util.h"
 #include "shmv-writer-pane-private.h"
 
 static void
@@ -43,17 +44,12 @@ load_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   ShmvWriterPane *self = SHMV_WRITER_PANE (widget);
   g_autoptr (GtkFileFilter) filter = image_filter_new ();
-  GtkRoot *root = gtk_widget_get_root (widget);
 
   if (self->chooser != NULL)
     return;
 
-  /* GTK does not keep native choosers alive: we hold it until "response". */
-  self->chooser = gtk_file_chooser_native_new (
-      _ ("Load Image"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-      GTK_FILE_CHOOSER_ACTION_OPEN, _ ("_Load"), _ ("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+  self->chooser = shmv_widget_file_chooser_new (widget, _ ("Load Image"),
+                                                GTK_FILE_CHOOSER_ACTION_OPEN, _ ("_Load"), filter);
   g_signal_connect_object (self->chooser, "response", G_CALLBACK (on_chooser_response), self,
                            G_CONNECT_SWAPPED);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
