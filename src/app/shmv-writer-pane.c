@@ -1,10 +1,11 @@
 /* shmv-writer-pane.c: loads image files and publishes them on a channel
  *
- * The pane publishes through a ShmvFrameSink (a ShmvChannelSink, which owns
- * the writer's channel handle) and knows nothing else of where frames go.
- * Loads run in a worker thread; the pane shows their progress, what was
- * published (read back from the channel, so the preview is what readers
- * get), and failures, which never touch the image already published.
+ * The pane publishes through a ShmvFrameSink (by default a ShmvChannelSink,
+ * which owns the writer's channel handle; any sink given at construction)
+ * and knows nothing else of where frames go. Loads run in the background;
+ * the pane shows their progress, what was published (as the sink holds it,
+ * so the preview is what readers get), and failures, which never touch the
+ * image already published.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
