@@ -30,7 +30,6 @@ struct _ShmvChannelSink
 
   char *key;
   ShmvChannel *channel;
-  guint64 max_pixels;
   GApplication *held_app; /* while busy */
   char *notice;           /* what the channel had to make anew, not told yet */
   guint busy : 1;
@@ -40,6 +39,7 @@ struct _ShmvChannelSink
 };
 
 static void frame_sink_iface_init (ShmvFrameSinkInterface *iface);
+static void sink_close (ShmvFrameSink *sink);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (ShmvChannelSink,
                                shmv_channel_sink,
@@ -79,7 +79,7 @@ shmv_channel_sink_finalize (GObject *object)
 
   g_assert (!self->busy);
 
-  shmv_channel_sink_close (self);
+  sink_close (SHMV_FRAME_SINK (self));
   g_clear_pointer (&self->channel, shmv_channel_free);
   g_clear_pointer (&self->key, g_free);
   g_clear_pointer (&self->notice, g_free);
@@ -98,13 +98,12 @@ shmv_channel_sink_class_init (ShmvChannelSinkClass *klass)
 static void
 shmv_channel_sink_init (ShmvChannelSink *self)
 {
-  self->max_pixels = SHMV_PNG_DEFAULT_MAX_PIXELS;
 }
 
 /**
  * shmv_channel_sink_new:
  *
- * A sink for @key; the channel is created by shmv_channel_sink_open() or
+ * A sink for @key; the channel is created by shmv_frame_sink_open() or
  * by the first publish.
  */
 ShmvChannelSink *
@@ -118,22 +117,6 @@ shmv_channel_sink_new (const char *key)
   self->key = g_strdup (key);
   self->channel = shmv_channel_new (key);
   return self;
-}
-
-gboolean
-shmv_channel_sink_is_busy (ShmvChannelSink *self)
-{
-  g_return_val_if_fail (SHMV_IS_CHANNEL_SINK (self), FALSE);
-
-  return self->busy;
-}
-
-void
-shmv_channel_sink_set_max_pixels (ShmvChannelSink *self, guint64 max_pixels)
-{
-  g_return_if_fail (SHMV_IS_CHANNEL_SINK (self));
-
-  self->max_pixels = max_pixels > 0 ? max_pixels : SHMV_PNG_DEFAULT_MAX_PIXELS;
 }
 
 /* Keeps what the last open or publish had to make anew (a channel removed
@@ -162,31 +145,25 @@ ensure_open (ShmvChannelSink *self, GError **error)
   return TRUE;
 }
 
-/**
- * shmv_channel_sink_take_notice:
- *
- * Returns: (transfer full) (nullable): what opening the channel had to make
- * anew (a corrupt channel replaced), once; main thread, when not busy.
- */
-char *
-shmv_channel_sink_take_notice (ShmvChannelSink *self)
+/* What opening the channel had to make anew (a corrupt channel replaced),
+ * once; main thread, when not busy. */
+static char *
+sink_take_notice (ShmvFrameSink *sink)
 {
-  g_return_val_if_fail (SHMV_IS_CHANNEL_SINK (self), NULL);
+  ShmvChannelSink *self = SHMV_CHANNEL_SINK (sink);
+
   g_return_val_if_fail (!self->busy, NULL);
 
   return g_steal_pointer (&self->notice);
 }
 
-/**
- * shmv_channel_sink_open:
- *
- * Creates the channel (or joins it) now, so that readers and channel lists
- * see the writer before its first image.
- */
-gboolean
-shmv_channel_sink_open (ShmvChannelSink *self, GError **error)
+/* Creates the channel (or joins it) now, so that readers and channel lists
+ * see the writer before its first image. */
+static gboolean
+sink_open (ShmvFrameSink *sink, GError **error)
 {
-  g_return_val_if_fail (SHMV_IS_CHANNEL_SINK (self), FALSE);
+  ShmvChannelSink *self = SHMV_CHANNEL_SINK (sink);
+
   g_return_val_if_fail (!self->busy, FALSE);
   g_return_val_if_fail (!self->closed, FALSE);
 
@@ -207,16 +184,12 @@ do_close (ShmvChannelSink *self)
   g_debug ("closed “%s”", self->key);
 }
 
-/**
- * shmv_channel_sink_close:
- *
- * Withdraws this writer's image and detaches from the channel, now or, while
- * a load runs, as soon as it ends (cancel it to make that soon).
- */
-void
-shmv_channel_sink_close (ShmvChannelSink *self)
+/* Withdraws this writer's image and detaches from the channel, now or, while
+ * a load runs, as soon as it ends (cancel it to make that soon). */
+static void
+sink_close (ShmvFrameSink *sink)
 {
-  g_return_if_fail (SHMV_IS_CHANNEL_SINK (self));
+  ShmvChannelSink *self = SHMV_CHANNEL_SINK (sink);
 
   if (self->busy)
     self->close_when_idle = TRUE;
@@ -284,8 +257,8 @@ publish_file_thread (GTask *task,
   progress->context = g_main_context_ref (g_task_get_context (task));
 
   if (!ensure_open (self, &error) ||
-      !shmv_image_loader_publish (self->channel, file, self->max_pixels, on_load_progress, progress,
-                                  cancellable, &error))
+      !shmv_image_loader_publish (self->channel, file, SHMV_PNG_DEFAULT_MAX_PIXELS,
+                                  on_load_progress, progress, cancellable, &error))
     g_task_return_error (task, g_steal_pointer (&error));
   else
     {
@@ -313,28 +286,24 @@ on_task_completed (GTask *task, GParamSpec *pspec, ShmvChannelSink *self)
     g_application_release (app);
 }
 
-/**
- * shmv_channel_sink_publish_file_async:
- *
- * Loads @file in a worker thread and publishes it, reporting ::progress.
+/* Loads @file in a worker thread and publishes it, reporting ::progress.
  * Cancelling @cancellable stops the decoder at its next progress report.
- * One load at a time: a second one fails with SHMV_APP_ERROR_BUSY.
- */
-void
-shmv_channel_sink_publish_file_async (ShmvChannelSink *self,
-                                      GFile *file,
-                                      GCancellable *cancellable,
-                                      GAsyncReadyCallback callback,
-                                      gpointer user_data)
+ * One load at a time: a second one fails with SHMV_APP_ERROR_BUSY. */
+static void
+sink_publish_file_async (ShmvFrameSink *sink,
+                         GFile *file,
+                         GCancellable *cancellable,
+                         GAsyncReadyCallback callback,
+                         gpointer user_data)
 {
+  ShmvChannelSink *self = SHMV_CHANNEL_SINK (sink);
   g_autoptr (GTask) task = NULL;
 
-  g_return_if_fail (SHMV_IS_CHANNEL_SINK (self));
   g_return_if_fail (G_IS_FILE (file));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, shmv_channel_sink_publish_file_async);
+  g_task_set_source_tag (task, sink_publish_file_async);
   g_task_set_name (task, "[shmview] publish file");
   /* What happened wins over what was asked: a load cancelled after its
    * frame went out still reports the publish, so the pane shows the truth. */
@@ -356,53 +325,14 @@ shmv_channel_sink_publish_file_async (ShmvChannelSink *self,
   g_task_run_in_thread (task, publish_file_thread);
 }
 
-/**
- * shmv_channel_sink_publish_file_finish:
- *
- * Returns: (transfer full): what was published, or NULL with @error set.
- */
-ShmvPublished *
-shmv_channel_sink_publish_file_finish (ShmvChannelSink *self, GAsyncResult *result, GError **error)
-{
-  g_return_val_if_fail (SHMV_IS_CHANNEL_SINK (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static gboolean
-sink_open (ShmvFrameSink *sink, GError **error)
-{
-  return shmv_channel_sink_open (SHMV_CHANNEL_SINK (sink), error);
-}
-
-static char *
-sink_take_notice (ShmvFrameSink *sink)
-{
-  return shmv_channel_sink_take_notice (SHMV_CHANNEL_SINK (sink));
-}
-
-static void
-sink_publish_file_async (ShmvFrameSink *sink,
-                         GFile *file,
-                         GCancellable *cancellable,
-                         GAsyncReadyCallback callback,
-                         gpointer user_data)
-{
-  shmv_channel_sink_publish_file_async (SHMV_CHANNEL_SINK (sink), file, cancellable, callback,
-                                        user_data);
-}
-
 static ShmvPublished *
 sink_publish_file_finish (ShmvFrameSink *sink, GAsyncResult *result, GError **error)
 {
-  return shmv_channel_sink_publish_file_finish (SHMV_CHANNEL_SINK (sink), result, error);
-}
+  ShmvChannelSink *self = SHMV_CHANNEL_SINK (sink);
 
-static void
-sink_close (ShmvFrameSink *sink)
-{
-  shmv_channel_sink_close (SHMV_CHANNEL_SINK (sink));
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 static void

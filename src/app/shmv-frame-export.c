@@ -16,6 +16,7 @@
 
 #include "shmv-frame-export.h"
 #include "shmv-gerror.h"
+#include "shmv-widget-util.h"
 
 typedef struct
 {
@@ -127,15 +128,12 @@ GtkFileChooserNative *
 shmv_frame_export_chooser_new (GtkWidget *parent, const char *suggested_name)
 {
   g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
-  GtkRoot *root = gtk_widget_get_root (parent);
-  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (
-      _ ("Save Image"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-      GTK_FILE_CHOOSER_ACTION_SAVE, _ ("_Save"), _ ("_Cancel"));
+  GtkFileChooserNative *chooser = NULL;
 
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   gtk_file_filter_set_name (filter, _ ("PNG images"));
   gtk_file_filter_add_mime_type (filter, "image/png");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  chooser = shmv_widget_file_chooser_new (parent, _ ("Save Image"), GTK_FILE_CHOOSER_ACTION_SAVE,
+                                          _ ("_Save"), filter);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), suggested_name);
   return chooser;
 }

@@ -2,12 +2,10 @@
  *
  * The pane only presents: a ShmvFrameSource (a libshmview channel, through
  * ShmvChannelSource) says what state it is in and when a new frame is
- * available; the pane reads one when it wants to show it: at the next
- * display frame (a tick callback), so a writer publishing faster than the
- * screen costs one copy per displayed frame, not per publish, and only while
- * it is live and mapped. A read is a lock-free copy into a pooled buffer plus
- * a checksum, short enough for the main thread; nothing here waits on the
- * writer.
+ * available; this file turns that state into the banner, the placeholder and
+ * the status line, and shows the frames that shmv-reader-pane-frames.c reads.
+ * A read is a lock-free copy into a pooled buffer plus a checksum, short
+ * enough for the main thread; nothing here waits on the writer.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -19,46 +17,11 @@
 #include <string.h>
 
 #include "shmv-app-resources.h"
-#include "shmv-banner.h"
-#include "shmv-channel-chooser.h"
 #include "shmv-channel-source.h"
 #include "shmv-events.h"
-#include "shmv-frame-export.h"
-#include "shmv-frame-view.h"
-#include "shmv-reader-pane.h"
+#include "shmv-reader-pane-private.h"
 #include "shmv-status-text.h"
 #include "shmv-widget-util.h"
-
-#define NOTICE_TIMEOUT_S 5
-
-struct _ShmvReaderPane
-{
-  GtkWidget parent_instance;
-
-  /* Template widgets */
-  GtkToggleButton *actual_size_button;
-  ShmvBanner *banner;
-  ShmvChannelChooser *chooser;
-  GtkSwitch *live_switch;
-  GtkLabel *status_label;
-  ShmvFrameView *view;
-
-  /* Owned */
-  char *key;
-  ShmvFrameSource *source;
-  GBytes *pixels;     /* of the frame on screen */
-  ShmvFrameInfo info; /* generation 0: nothing on screen */
-  ShmvSourceState state;
-  char *problem;   /* why following could not even start */
-  gint64 since_ns; /* when the pane began following, CLOCK_REALTIME */
-  GtkFileChooserNative *save_chooser;
-  GCancellable *cancellable;
-
-  guint tick_id;
-  guint live : 1;
-  guint frame_pending : 1; /* the source announced a frame not read yet */
-  guint read_when_mapped : 1;
-};
 
 G_DEFINE_FINAL_TYPE (ShmvReaderPane, shmv_reader_pane, GTK_TYPE_WIDGET)
 
@@ -139,8 +102,8 @@ update_placeholder (ShmvReaderPane *self)
   shmv_frame_view_show_placeholder (self->view, text, waiting);
 }
 
-static void
-present (ShmvReaderPane *self)
+void
+_shmv_reader_pane_present (ShmvReaderPane *self)
 {
   ShmvSourceState state = self->problem != NULL || self->source == NULL
                               ? SHMV_SOURCE_STATE_ERROR
@@ -159,8 +122,8 @@ present (ShmvReaderPane *self)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
-static void
-show_frame (ShmvReaderPane *self, const ShmvFrameInfo *info, GBytes *pixels)
+void
+_shmv_reader_pane_show_frame (ShmvReaderPane *self, const ShmvFrameInfo *info, GBytes *pixels)
 {
   g_autofree char *size = shmv_status_text_size (info);
   g_autofree char *alt = g_strdup_printf (_ ("Image on key “%s”, %s pixels"), self->key, size);
@@ -176,83 +139,14 @@ show_frame (ShmvReaderPane *self, const ShmvFrameInfo *info, GBytes *pixels)
            info->width, info->height, shmv_format_name (info->format));
 }
 
-static void
-forget_frame (ShmvReaderPane *self)
+void
+_shmv_reader_pane_forget_frame (ShmvReaderPane *self)
 {
   shmv_frame_view_clear (self->view);
   g_clear_pointer (&self->pixels, g_bytes_unref);
   memset (&self->info, 0, sizeof self->info);
   self->frame_pending = FALSE;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "reader.save-as", FALSE);
-}
-
-static void on_frame_available (ShmvReaderPane *self);
-
-static void
-set_source (ShmvReaderPane *self, ShmvFrameSource *source)
-{
-  if (self->source != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->source, self);
-      shmv_frame_source_stop (self->source);
-      g_clear_object (&self->source);
-    }
-  if (source == NULL)
-    return;
-  self->source = g_object_ref (source);
-  g_signal_connect_object (source, "frame-available", G_CALLBACK (on_frame_available), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (source, "notify::state", G_CALLBACK (present), self, G_CONNECT_SWAPPED);
-}
-
-/* Reads the source's newest frame and shows it; a failure shows through the
- * source's state. */
-static void
-read_frame (ShmvReaderPane *self)
-{
-  g_autoptr (GBytes) pixels = NULL;
-  ShmvFrameInfo info = { 0 };
-
-  if (self->source == NULL || !shmv_frame_source_get_newest (self->source, NULL))
-    return;
-  pixels = shmv_frame_source_read (self->source, &info, NULL);
-  if (pixels != NULL)
-    {
-      self->frame_pending = FALSE;
-      show_frame (self, &info, pixels);
-    }
-  present (self);
-}
-
-static gboolean
-read_tick_cb (GtkWidget *widget, GdkFrameClock *frame_clock, gpointer user_data)
-{
-  ShmvReaderPane *self = SHMV_READER_PANE (widget);
-
-  self->tick_id = 0;
-  if (self->live && self->frame_pending)
-    read_frame (self);
-  return G_SOURCE_REMOVE;
-}
-
-/* Folds every frame until the next display frame into one read; a hidden
- * pane reads nothing until it is shown again. */
-static void
-queue_read (ShmvReaderPane *self)
-{
-  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
-    self->read_when_mapped = TRUE;
-  else if (self->tick_id == 0)
-    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), read_tick_cb, NULL, NULL);
-}
-
-static void
-on_frame_available (ShmvReaderPane *self)
-{
-  self->frame_pending = TRUE;
-  if (self->live)
-    queue_read (self);
-  present (self);
 }
 
 static void
@@ -266,93 +160,7 @@ on_latency_measured (ShmvReaderPane *self)
   update_status (self);
 }
 
-/* --- Saving ------------------------------------------------------------ */
-
-/**
- * shmv_reader_pane_save_async:
- *
- * Writes the image on screen to @file as PNG, in a worker thread. The file is
- * replaced only once complete.
- */
-void
-shmv_reader_pane_save_async (ShmvReaderPane *self,
-                             GFile *file,
-                             GCancellable *cancellable,
-                             GAsyncReadyCallback callback,
-                             gpointer user_data)
-{
-  g_return_if_fail (SHMV_IS_READER_PANE (self));
-
-  shmv_frame_export_png_async (self, self->pixels, &self->info, file, cancellable, callback,
-                               user_data);
-}
-
-gboolean
-shmv_reader_pane_save_finish (ShmvReaderPane *self, GAsyncResult *result, GError **error)
-{
-  g_return_val_if_fail (SHMV_IS_READER_PANE (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return shmv_frame_export_png_finish (result, error);
-}
-
-static void
-on_save_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  ShmvReaderPane *self = SHMV_READER_PANE (source);
-  g_autoptr (GFile) file = user_data;
-  g_autofree char *name = g_file_get_basename (file);
-  g_autofree char *message = NULL;
-  g_autoptr (GError) error = NULL;
-
-  if (shmv_reader_pane_save_finish (self, result, &error))
-    message = g_strdup_printf (_ ("Saved as “%s”"), name);
-  else
-    message = g_strdup_printf (_ ("Could not save “%s”: %s"), name, error->message);
-  /* Errors stay until dismissed; confirmations go away by themselves. */
-  if (error != NULL)
-    shmv_banner_set_notice (self->banner, SHMV_BANNER_ERROR, "dialog-error-symbolic", message, 0);
-  else
-    shmv_banner_set_notice (self->banner, SHMV_BANNER_INFO, "document-save-symbolic", message,
-                            NOTICE_TIMEOUT_S);
-}
-
-static void
-on_save_chooser_response (ShmvReaderPane *self, int response, GtkFileChooserNative *chooser)
-{
-  g_autoptr (GtkFileChooserNative) owned = g_steal_pointer (&self->save_chooser);
-  g_autoptr (GFile) file = NULL;
-
-  if (response != GTK_RESPONSE_ACCEPT)
-    return;
-  file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-  if (file != NULL)
-    shmv_reader_pane_save_async (self, file, self->cancellable, on_save_done, g_object_ref (file));
-}
-
-static void
-save_as_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  ShmvReaderPane *self = SHMV_READER_PANE (widget);
-  g_autofree char *name = NULL;
-
-  if (self->pixels == NULL || self->save_chooser != NULL)
-    return;
-
-  name = shmv_frame_export_suggested_name (self->key, &self->info);
-  self->save_chooser = shmv_frame_export_chooser_new (widget, name);
-  g_signal_connect_object (self->save_chooser, "response", G_CALLBACK (on_save_chooser_response),
-                           self, G_CONNECT_SWAPPED);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->save_chooser));
-}
-
 /* --- Other actions and callbacks ---------------------------------------- */
-
-static void
-display_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  shmv_reader_pane_display_once (SHMV_READER_PANE (widget));
-}
 
 static void
 on_live_changed (ShmvReaderPane *self)
@@ -381,12 +189,7 @@ shmv_reader_pane_map (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (shmv_reader_pane_parent_class)->map (widget);
 
-  if (self->read_when_mapped)
-    {
-      self->read_when_mapped = FALSE;
-      if (self->live && self->frame_pending)
-        read_frame (self);
-    }
+  _shmv_reader_pane_mapped (self);
 }
 
 static void
@@ -406,11 +209,8 @@ shmv_reader_pane_dispose (GObject *object)
 {
   ShmvReaderPane *self = SHMV_READER_PANE (object);
 
-  if (self->tick_id != 0)
-    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
-  self->tick_id = 0;
   g_cancellable_cancel (self->cancellable);
-  set_source (self, NULL);
+  _shmv_reader_pane_stop_following (self);
   g_clear_object (&self->save_chooser);
   g_clear_pointer (&self->pixels, g_bytes_unref);
 
@@ -506,8 +306,7 @@ shmv_reader_pane_class_init (ShmvReaderPaneClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_chooser_key_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_live_changed);
 
-  gtk_widget_class_install_action (widget_class, "reader.save-as", NULL, save_as_action);
-  gtk_widget_class_install_action (widget_class, "reader.display", NULL, display_action);
+  _shmv_reader_pane_class_actions_init (widget_class);
 
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
   gtk_widget_class_set_css_name (widget_class, "shmv-reader-pane");
@@ -541,41 +340,6 @@ shmv_reader_pane_get_key (ShmvReaderPane *self)
 }
 
 /**
- * shmv_reader_pane_set_source:
- * @source: (nullable) (transfer none): what to show frames from
- *
- * Follows @source instead of the current one: the image on screen is
- * dropped and the pane shows @source's newest frame at once, if it has one.
- */
-void
-shmv_reader_pane_set_source (ShmvReaderPane *self, ShmvFrameSource *source)
-{
-  g_autoptr (GError) error = NULL;
-
-  g_return_if_fail (SHMV_IS_READER_PANE (self));
-  g_return_if_fail (source == NULL || SHMV_IS_FRAME_SOURCE (source));
-
-  set_source (self, source);
-  forget_frame (self);
-  g_clear_pointer (&self->problem, g_free);
-  if (source == NULL)
-    return;
-
-  self->since_ns = g_get_real_time () * 1000;
-  if (!shmv_frame_source_start (source, &error))
-    {
-      self->problem =
-          g_strdup_printf (_ ("Cannot follow the key “%s”: %s"), self->key, error->message);
-      present (self);
-      return;
-    }
-  g_debug (SHMV_EVENT_READER_FOLLOWING, self->key);
-  /* Whatever is there when we start is shown, live or not. */
-  read_frame (self);
-  present (self);
-}
-
-/**
  * shmv_reader_pane_set_key:
  *
  * Follows another channel: the image on screen is dropped and the pane waits
@@ -600,45 +364,6 @@ shmv_reader_pane_set_key (ShmvReaderPane *self, const char *key)
 
   source = shmv_channel_source_new (key);
   shmv_reader_pane_set_source (self, source);
-}
-
-gboolean
-shmv_reader_pane_get_live (ShmvReaderPane *self)
-{
-  g_return_val_if_fail (SHMV_IS_READER_PANE (self), FALSE);
-
-  return self->live;
-}
-
-/**
- * shmv_reader_pane_set_live:
- *
- * Live, the pane shows each new frame as it is published; otherwise it reads
- * only when asked (shmv_reader_pane_display_once()).
- */
-void
-shmv_reader_pane_set_live (ShmvReaderPane *self, gboolean live)
-{
-  g_return_if_fail (SHMV_IS_READER_PANE (self));
-
-  live = !!live;
-  if (self->live == (guint) live)
-    return;
-  self->live = live;
-  gtk_switch_set_active (self->live_switch, live);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "reader.display", !live);
-  if (live && self->frame_pending)
-    read_frame (self);
-  present (self);
-}
-
-/** shmv_reader_pane_display_once: reads the channel's current image now. */
-void
-shmv_reader_pane_display_once (ShmvReaderPane *self)
-{
-  g_return_if_fail (SHMV_IS_READER_PANE (self));
-
-  read_frame (self);
 }
 
 /**

@@ -9,5 +9,10 @@
 G_BEGIN_DECLS
 
 void shmv_widget_unparent_children (GtkWidget *widget);
+GtkFileChooserNative *shmv_widget_file_chooser_new (GtkWidget *parent,
+                                                    const char *title,
+                                                    GtkFileChooserAction action,
+                                                    const char *accept_label,
+                                                    GtkFileFilter *filter);
 
 G_END_DECLS

@@ -1,10 +1,11 @@
 /* shmv-writer-pane.c: loads image files and publishes them on a channel
  *
- * The pane publishes through a ShmvFrameSink (a ShmvChannelSink, which owns
- * the writer's channel handle) and knows nothing else of where frames go.
- * Loads run in a worker thread; the pane shows their progress, what was
- * published (read back from the channel, so the preview is what readers
- * get), and failures, which never touch the image already published.
+ * The pane publishes through a ShmvFrameSink (by default a ShmvChannelSink,
+ * which owns the writer's channel handle; any sink given at construction)
+ * and knows nothing else of where frames go. Loads run in the background;
+ * the pane shows their progress, what was published (as the sink holds it,
+ * so the preview is what readers get), and failures, which never touch the
+ * image already published.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -16,44 +17,16 @@
 
 #include "shmv-app-error.h"
 #include "shmv-app-resources.h"
-#include "shmv-banner.h"
-#include "shmv-widget-util.h"
+#include "shmv-channel-sink.h"
+#include "shmv-events.h"
 #include "shmv-frame-texture.h"
 #include "shmv-gerror.h"
-#include "shmv-channel-sink.h"
 #include "shmv-status-text.h"
-#include "shmv-events.h"
-#include "shmv-writer-pane.h"
+#include "shmv-widget-util.h"
+#include "shmv-writer-pane-private.h"
 
 /* Loads shorter than this show no progress bar: it would only flash. */
 #define PROGRESS_DELAY_MS 150
-
-struct _ShmvWriterPane
-{
-  GtkWidget parent_instance;
-
-  /* Template widgets */
-  GtkLabel *empty_label;
-  ShmvBanner *banner;
-  GtkPicture *picture;
-  GtkProgressBar *progress_bar;
-  GtkRevealer *progress_revealer;
-  GtkLabel *source_label;
-  GtkStack *stack;
-  GtkLabel *status_label;
-
-  /* Owned */
-  char *key;
-  ShmvFrameSink *sink;
-  GCancellable *cancellable; /* of the running load */
-  GtkFileChooserNative *chooser;
-  GFile *loading_file;
-  GFile *last_file;   /* published last, for "Publish Again" */
-  GError *error;      /* shown in the pane */
-  ShmvFrameInfo info; /* of the last publish; generation 0 before */
-  gsize segment_size;
-  guint progress_delay_id;
-};
 
 G_DEFINE_FINAL_TYPE (ShmvWriterPane, shmv_writer_pane, GTK_TYPE_WIDGET)
 
@@ -61,6 +34,7 @@ enum
 {
   PROP_0,
   PROP_KEY,
+  PROP_SINK,
   N_PROPS
 };
 
@@ -224,103 +198,13 @@ shmv_writer_pane_cancel (ShmvWriterPane *self)
 }
 
 static void
-on_chooser_response (ShmvWriterPane *self, int response, GtkFileChooserNative *chooser)
-{
-  g_autoptr (GtkFileChooserNative) owned = g_steal_pointer (&self->chooser);
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-
-      if (file != NULL)
-        shmv_writer_pane_load_file (self, file);
-    }
-}
-
-static GtkFileFilter *
-image_filter_new (void)
-{
-  GtkFileFilter *filter = gtk_file_filter_new ();
-
-  gtk_file_filter_set_name (filter, _ ("Images"));
-  gtk_file_filter_add_mime_type (filter, "image/png");
-  gtk_file_filter_add_pixbuf_formats (filter);
-  return filter;
-}
-
-static void
-load_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  ShmvWriterPane *self = SHMV_WRITER_PANE (widget);
-  g_autoptr (GtkFileFilter) filter = image_filter_new ();
-  GtkRoot *root = gtk_widget_get_root (widget);
-
-  if (self->chooser != NULL)
-    return;
-
-  /* GTK does not keep native choosers alive: we hold it until "response". */
-  self->chooser = gtk_file_chooser_native_new (
-      _ ("Load Image"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-      GTK_FILE_CHOOSER_ACTION_OPEN, _ ("_Load"), _ ("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
-  g_signal_connect_object (self->chooser, "response", G_CALLBACK (on_chooser_response), self,
-                           G_CONNECT_SWAPPED);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
-}
-
-static void
-republish_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  ShmvWriterPane *self = SHMV_WRITER_PANE (widget);
-
-  if (self->last_file != NULL)
-    shmv_writer_pane_load_file (self, self->last_file);
-}
-
-static void
-cancel_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  shmv_writer_pane_cancel (SHMV_WRITER_PANE (widget));
-}
-
-static gboolean
-on_drop (ShmvWriterPane *self, const GValue *value, double x, double y)
-{
-  g_autoptr (GSList) files = NULL;
-  GFile *file = NULL;
-
-  if (G_VALUE_HOLDS (value, G_TYPE_FILE))
-    file = g_value_get_object (value);
-  else if (G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
-    {
-      files = gdk_file_list_get_files (g_value_get_boxed (value));
-      file = files != NULL ? files->data : NULL;
-    }
-  if (file == NULL || self->cancellable != NULL)
-    return FALSE;
-
-  shmv_writer_pane_load_file (self, file);
-  return TRUE;
-}
-
-static void
-setup_drop_target (ShmvWriterPane *self)
-{
-  GtkDropTarget *target = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
-
-  gtk_drop_target_set_gtypes (target, (GType[2]){ GDK_TYPE_FILE_LIST, G_TYPE_FILE }, 2);
-  g_signal_connect_object (target, "drop", G_CALLBACK (on_drop), self, G_CONNECT_SWAPPED);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
-}
-
-static void
-open_channel (ShmvWriterPane *self)
+open_sink (ShmvWriterPane *self)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *hint = NULL;
 
-  self->sink = SHMV_FRAME_SINK (shmv_channel_sink_new (self->key));
+  if (self->sink == NULL)
+    self->sink = SHMV_FRAME_SINK (shmv_channel_sink_new (self->key));
   g_signal_connect_object (self->sink, "progress", G_CALLBACK (on_sink_progress), self,
                            G_CONNECT_SWAPPED);
 
@@ -354,7 +238,7 @@ shmv_writer_pane_constructed (GObject *object)
 
   if (self->key == NULL)
     self->key = g_strdup (SHMV_DEFAULT_KEY);
-  open_channel (self);
+  open_sink (self);
 }
 
 /* Leaving the window (closing it, quitting) stops a load at once; the
@@ -415,6 +299,9 @@ shmv_writer_pane_get_property (GObject *object, guint prop_id, GValue *value, GP
     case PROP_KEY:
       g_value_set_string (value, self->key);
       break;
+    case PROP_SINK:
+      g_value_set_object (value, self->sink);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -432,6 +319,9 @@ shmv_writer_pane_set_property (GObject *object,
     {
     case PROP_KEY:
       self->key = g_value_dup_string (value);
+      break;
+    case PROP_SINK:
+      self->sink = g_value_dup_object (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -454,6 +344,15 @@ shmv_writer_pane_class_init (ShmvWriterPaneClass *klass)
 
   properties[PROP_KEY] = g_param_spec_string (
       "key", NULL, NULL, NULL, G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /**
+   * ShmvWriterPane:sink:
+   *
+   * Where the pane publishes; by default (NULL) a ShmvChannelSink on the
+   * pane's key, made when the pane is.
+   */
+  properties[PROP_SINK] =
+      g_param_spec_object ("sink", NULL, NULL, SHMV_TYPE_FRAME_SINK,
+                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (SHMV_TYPE_BANNER);
@@ -469,10 +368,7 @@ shmv_writer_pane_class_init (ShmvWriterPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ShmvWriterPane, stack);
   gtk_widget_class_bind_template_child (widget_class, ShmvWriterPane, status_label);
 
-  gtk_widget_class_install_action (widget_class, "writer.load", NULL, load_action);
-  gtk_widget_class_install_action (widget_class, "writer.republish", NULL, republish_action);
-  gtk_widget_class_install_action (widget_class, "writer.cancel", NULL, cancel_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "writer.cancel", NULL);
+  _shmv_writer_pane_class_actions_init (widget_class);
 
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
   gtk_widget_class_set_css_name (widget_class, "shmv-writer-pane");
@@ -486,13 +382,27 @@ shmv_writer_pane_init (ShmvWriterPane *self)
                            G_CONNECT_SWAPPED);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "writer.cancel", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "writer.republish", FALSE);
-  setup_drop_target (self);
+  _shmv_writer_pane_setup_drop_target (self);
 }
 
 ShmvWriterPane *
 shmv_writer_pane_new (const char *key)
 {
   return g_object_new (SHMV_TYPE_WRITER_PANE, "key", key, NULL);
+}
+
+/**
+ * shmv_writer_pane_new_for_sink:
+ * @sink: (transfer none): where to publish, instead of a channel on @key
+ *
+ * A writer pane that publishes to @sink; @key is what the pane calls it.
+ */
+ShmvWriterPane *
+shmv_writer_pane_new_for_sink (const char *key, ShmvFrameSink *sink)
+{
+  g_return_val_if_fail (SHMV_IS_FRAME_SINK (sink), NULL);
+
+  return g_object_new (SHMV_TYPE_WRITER_PANE, "key", key, "sink", sink, NULL);
 }
 
 const char *

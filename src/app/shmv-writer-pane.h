@@ -16,6 +16,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (ShmvWriterPane, shmv_writer_pane, SHMV, WRITER_PANE, GtkWidget)
 
 ShmvWriterPane *shmv_writer_pane_new (const char *key);
+ShmvWriterPane *shmv_writer_pane_new_for_sink (const char *key, ShmvFrameSink *sink);
 const char *shmv_writer_pane_get_key (ShmvWriterPane *self);
 ShmvFrameSink *shmv_writer_pane_get_sink (ShmvWriterPane *self);
 void shmv_writer_pane_load_file (ShmvWriterPane *self, GFile *file);

@@ -42,48 +42,44 @@ shmv_frame_age_ms (const ShmvFrameInfo *info)
   return (double) (now_ns - info->publish_time_ns) / 1e6;
 }
 
-/* Splits @ns into whole seconds and nanoseconds, rounding towards minus
- * infinity so that times before 1970 stay well-formed. */
-static void
-split_ns (int64_t ns, int64_t *sec, int32_t *nsec)
+/* @ns as a date and time to the second, UTC or local, formatted with
+ * @format, and its nanoseconds (*@nsec); NULL when GLib cannot represent it.
+ * Seconds round towards minus infinity, so times before 1970 stay
+ * well-formed. */
+static char *
+format_seconds (int64_t ns, gboolean utc, const char *format, int32_t *nsec)
 {
-  *sec = ns / NS_PER_SEC;
+  g_autoptr (GDateTime) dt = NULL;
+  int64_t sec = ns / NS_PER_SEC;
+
   *nsec = (int32_t) (ns % NS_PER_SEC);
   if (*nsec < 0)
     {
-      *sec -= 1;
+      sec -= 1;
       *nsec += (int32_t) NS_PER_SEC;
     }
+  dt = utc ? g_date_time_new_from_unix_utc (sec) : g_date_time_new_from_unix_local (sec);
+  return dt != NULL ? g_date_time_format (dt, format) : NULL;
 }
 
 char *
 shmv_time_ns_to_iso8601 (int64_t ns)
 {
-  g_autoptr (GDateTime) dt = NULL;
-  g_autofree char *seconds = NULL;
-  int64_t sec;
   int32_t nsec;
+  g_autofree char *seconds = format_seconds (ns, TRUE, "%Y-%m-%dT%H:%M:%S", &nsec);
 
-  split_ns (ns, &sec, &nsec);
-  dt = g_date_time_new_from_unix_utc (sec);
-  if (dt == NULL)
+  if (seconds == NULL)
     return g_strdup_printf ("%" G_GINT64_FORMAT, ns);
-  seconds = g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S");
   return g_strdup_printf ("%s.%09dZ", seconds, (int) nsec);
 }
 
 char *
 shmv_time_ns_to_local (int64_t ns)
 {
-  g_autoptr (GDateTime) dt = NULL;
-  g_autofree char *seconds = NULL;
-  int64_t sec;
   int32_t nsec;
+  g_autofree char *seconds = format_seconds (ns, FALSE, "%Y-%m-%d %H:%M:%S", &nsec);
 
-  split_ns (ns, &sec, &nsec);
-  dt = g_date_time_new_from_unix_local (sec);
-  if (dt == NULL)
+  if (seconds == NULL)
     return g_strdup ("?");
-  seconds = g_date_time_format (dt, "%Y-%m-%d %H:%M:%S");
   return g_strdup_printf ("%s.%03d", seconds, (int) (nsec / 1000000));
 }

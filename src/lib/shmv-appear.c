@@ -9,6 +9,7 @@
  */
 #define _GNU_SOURCE
 #include "shmv-appear.h"
+#include "shmv-deadline.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -16,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
-#include <time.h>
 #include <unistd.h>
 
 /* Polling without inotify: first and longest pause between looks. */
@@ -70,15 +70,6 @@ drain_events (ShmvAppearWatch *watch)
   return seen;
 }
 
-static int64_t
-now_ms (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Without inotify: one pause, after which the caller looks again. */
 static int
 pause_for_poll (ShmvAppearWatch *watch, int timeout_ms, int cancel_fd)
@@ -99,17 +90,17 @@ pause_for_poll (ShmvAppearWatch *watch, int timeout_ms, int cancel_fd)
 int
 shmv_appear_watch_wait (ShmvAppearWatch *watch, int timeout_ms, int cancel_fd)
 {
-  int64_t deadline = now_ms () + timeout_ms;
+  int64_t deadline = shmv_deadline_after (timeout_ms);
 
   if (watch->fd < 0)
     return pause_for_poll (watch, timeout_ms, cancel_fd);
   for (;;)
     {
       struct pollfd fds[2] = { { watch->fd, POLLIN, 0 }, { cancel_fd, POLLIN, 0 } };
-      int left = timeout_ms < 0 ? -1 : (int) (deadline - now_ms ());
+      int left = shmv_deadline_left (deadline);
       int n;
 
-      if (timeout_ms >= 0 && left <= 0)
+      if (left == 0)
         return ETIMEDOUT;
       n = poll (fds, cancel_fd >= 0 ? 2 : 1, left);
       if (n < 0)

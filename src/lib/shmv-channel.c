@@ -21,6 +21,7 @@
 
 #include "shmv-appear.h"
 #include "shmv-checksum.h"
+#include "shmv-deadline.h"
 #include "shmv-futex.h"
 #include "shmv-ofd.h"
 #include "shmv-safe-copy.h"
@@ -370,31 +371,22 @@ open_writer (ShmvChannel *ch)
   return false;
 }
 
-static int64_t
-now_ms (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static bool
 attach_reader (ShmvChannel *ch, int timeout_ms)
 {
   ShmvAppearWatch *watch = NULL;
-  int64_t deadline = now_ms () + timeout_ms;
+  int64_t deadline = shmv_deadline_after (timeout_ms);
   bool ok;
 
   for (;;)
     {
-      int left = timeout_ms < 0 ? -1 : (int) (deadline - now_ms ());
+      int left = shmv_deadline_left (deadline);
       int err;
 
       ok = shmv_segment_attach (ch->seg, SHMV_ACCESS_READ_ONLY);
       if (ok || shmv_segment_error (ch->seg) != SHMV_ERROR_NOT_FOUND || timeout_ms == 0)
         break;
-      if (timeout_ms > 0 && left <= 0)
+      if (timeout_ms > 0 && left == 0)
         {
           shmv_appear_watch_free (watch);
           return fail (ch, SHMV_ERROR_TIMEOUT, "timed out waiting for the channel to appear");
@@ -1043,21 +1035,21 @@ shmv_channel_generation (ShmvChannel *ch)
 bool
 shmv_channel_wait (ShmvChannel *ch, uint32_t generation, int timeout_ms)
 {
-  int64_t deadline = now_ms () + timeout_ms;
+  int64_t deadline = shmv_deadline_after (timeout_ms);
 
   if (!check_reader (ch))
     return false;
   for (;;)
     {
       uint32_t now_generation;
-      int left = timeout_ms < 0 ? -1 : (int) (deadline - now_ms ());
+      int left = shmv_deadline_left (deadline);
       int err;
 
       if (!read_word (ch, offsetof (ShmvChannelHeader, generation), &now_generation))
         return fail (ch, SHMV_ERROR_CORRUPT, "the channel header is gone");
       if (now_generation != generation)
         return succeed (ch);
-      if (timeout_ms >= 0 && left <= 0)
+      if (left == 0)
         return fail (ch, SHMV_ERROR_TIMEOUT, "no new frame in time");
       err = shmv_futex_wait (&header_of (ch)->generation, generation, left);
       if (err == EINTR)
