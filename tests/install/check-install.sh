@@ -96,4 +96,4 @@ cc -Wall -Wextra -Werror $cflags -o "$dest/client" "$dest/client.c" \
   $(PKG_CONFIG_PATH="$pcdir" PKG_CONFIG_SYSROOT_DIR="$dest" pkg-config --cflags --libs shmview)
 out=$(LD_LIBRARY_PATH=$(dirname "$lib") "$dest/client")
 echo "$out"
-[ "$out" = "through shared memory, libshmview $(sed -n "s/^ *version: '\(.*\)',/\1/p" "$srcdir/meson.build" | head -n 1)" ]
+[ "$out" = "through shared memory, libshmview $(sed -n "s/^lib_version = '\(.*\)'/\1/p" "$srcdir/src/lib/meson.build")" ]
