@@ -8,6 +8,7 @@
  *   shmv-test-png.h      a reference PNG decoder, exact test PNGs
  *   shmv-test-ctl.h      running the real shmview-ctl
  *   shmv-test-json.h     checking its JSON (json-glib)
+ *   shmv-test-namespace.h  a /dev/shm of the test's own, for gc and lists
  *
  * and shmv-test-gtk.h, in a library of its own, for the GUI tests only.
  *
@@ -19,6 +20,7 @@
 #include "shmv-test-ctl.h"
 #include "shmv-test-files.h"
 #include "shmv-test-json.h"
+#include "shmv-test-namespace.h"
 #include "shmv-test-pattern.h"
 #include "shmv-test-png.h"
 #include "shmv-test-process.h"

@@ -27,11 +27,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -57,18 +55,6 @@ run_child (StressChildFunc func, gpointer data)
 }
 
 /* A private /dev/shm of @size for this process and its children. */
-static gboolean
-private_dev_shm (const char *size, int extra_namespaces)
-{
-  g_autofree char *options = g_strdup_printf ("size=%s,mode=1777", size);
-
-  if (!stress_is_root () || unshare (CLONE_NEWNS | extra_namespaces) < 0)
-    return FALSE;
-  if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
-      mount ("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, options) < 0)
-    g_error ("cannot mount a private /dev/shm: %s", g_strerror (errno));
-  return TRUE;
-}
 
 static void
 assert_frame (ShmvChannel *reader, guint32 seed)
@@ -129,7 +115,7 @@ dev_shm_full_main (gpointer data)
   guint32 generation;
 
   /* Its own IPC namespace too: the lock sets of these fixed keys stay in it. */
-  if (!private_dev_shm ("4m", CLONE_NEWIPC))
+  if (!shmv_test_private_dev_shm ("4m", TRUE))
     return SKIP_STATUS;
   writer = shmv_test_open_channel ("test-exhaustion", SHMV_CHANNEL_WRITER);
   reader = shmv_test_open_channel ("test-exhaustion", SHMV_CHANNEL_READER);
@@ -359,7 +345,7 @@ few_locks_main (gpointer data)
   FILE *limits;
   int n = 0;
 
-  if (!private_dev_shm ("64m", CLONE_NEWIPC))
+  if (!shmv_test_private_dev_shm ("64m", TRUE))
     return SKIP_STATUS;
   limits = fopen ("/proc/sys/kernel/sem", "w");
   g_assert_nonnull (limits);
@@ -402,7 +388,7 @@ few_inodes_main (gpointer data)
   gpointer scratch = g_malloc (64 * 64 * 4);
   int n;
 
-  if (!private_dev_shm ("64m,nr_inodes=9", CLONE_NEWIPC))
+  if (!shmv_test_private_dev_shm ("64m,nr_inodes=9", TRUE))
     return SKIP_STATUS;
   for (n = 0; n < 16; n++)
     {
