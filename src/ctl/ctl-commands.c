@@ -177,6 +177,42 @@ ctl_cmd_publish (const CtlOptions *options, const char *path)
 }
 
 CtlExit
+ctl_save_png (const char *path,
+              const char *display,
+              const void *pixels,
+              const ShmvFrameInfo *info)
+{
+  ShmvStatus status;
+  struct stat st;
+  gboolean saved;
+
+  if (g_str_equal (path, "-"))
+    saved = shmv_png_save_fd (STDOUT_FILENO, display, pixels, info->width, info->height,
+                              info->stride, info->format, &status);
+  else
+    {
+      /* A file is replaced by a temporary one beside it, which a signal
+       * must not leave behind: signals wait for the save, which cannot
+       * block for ever. Anything else (a FIFO) is written through, with
+       * nothing to leave, and may wait for a reader for ever. */
+      gboolean replaced = stat (path, &st) != 0 || S_ISREG (st.st_mode);
+
+      if (replaced)
+        ctl_signals_hold ();
+      saved = shmv_png_save (path, pixels, info->width, info->height, info->stride, info->format,
+                             &status);
+      if (replaced)
+        ctl_signals_release ();
+    }
+  if (!saved)
+    {
+      g_autofree char *doing = g_strdup_printf (_ ("Cannot save “%s”"), display);
+      return fail_status (&status, doing, CTL_SUBJECT_OUTPUT_FILE);
+    }
+  return CTL_EXIT_OK;
+}
+
+CtlExit
 ctl_cmd_read (const CtlOptions *options, const char *path)
 {
   g_autoptr (ShmvChannel) ch = channel_new (options);
@@ -188,9 +224,7 @@ ctl_cmd_read (const CtlOptions *options, const char *path)
   void *pixels = NULL;
   size_t capacity = 0;
   ShmvFrameInfo info;
-  ShmvStatus status;
-  struct stat st;
-  gboolean saved;
+  CtlExit saved;
 
   if (!shmv_channel_open (ch, SHMV_CHANNEL_READER, 0))
     {
@@ -205,30 +239,10 @@ ctl_cmd_read (const CtlOptions *options, const char *path)
       return fail_channel_error (options, ch, doing);
     }
 
-  if (to_stdout)
-    saved = shmv_png_save_fd (STDOUT_FILENO, display, pixels, info.width, info.height, info.stride,
-                              info.format, &status);
-  else
-    {
-      /* A file is replaced by a temporary one beside it, which a signal
-       * must not leave behind: signals wait for the save, which cannot
-       * block for ever. Anything else (a FIFO) is written through, with
-       * nothing to leave, and may wait for a reader for ever. */
-      gboolean replaced = stat (path, &st) != 0 || S_ISREG (st.st_mode);
-
-      if (replaced)
-        ctl_signals_hold ();
-      saved =
-          shmv_png_save (path, pixels, info.width, info.height, info.stride, info.format, &status);
-      if (replaced)
-        ctl_signals_release ();
-    }
+  saved = ctl_save_png (path, display, pixels, &info);
   free (pixels);
-  if (!saved)
-    {
-      g_autofree char *doing = g_strdup_printf (_ ("Cannot save “%s”"), display);
-      return fail_status (&status, doing, CTL_SUBJECT_OUTPUT_FILE);
-    }
+  if (saved != CTL_EXIT_OK)
+    return saved;
 
   summary = shmv_frame_summary (&info);
   /* TRANSLATORS: key, "640 × 480 RGBA8, generation 3", then a file name */
@@ -315,6 +329,9 @@ ctl_cmd_list (const CtlOptions *options, const char *arg)
   g_autoptr (GArray) entries = NULL;
   g_autoptr (GPtrArray) reports =
       g_ptr_array_new_with_free_func ((GDestroyNotify) shmv_channel_report_free);
+  /* Qt's segments of this user beside our channels (Qt never says which
+   * exist: their key files in Qt's temp dir tell). */
+  g_autoptr (GPtrArray) qt_segments = shmv_qt_segment_list ();
   GError *error = NULL;
 
   entries = list_entries (&error);
@@ -333,13 +350,15 @@ ctl_cmd_list (const CtlOptions *options, const char *arg)
       shmv_json_begin_array (json, NULL);
       for (guint i = 0; i < reports->len; i++)
         ctl_json_add_report (json, reports->pdata[i]);
+      for (guint i = 0; i < qt_segments->len; i++)
+        ctl_json_add_qt (json, qt_segments->pdata[i], NULL);
       shmv_json_end_array (json);
       print_json (json);
     }
-  else if (reports->len == 0)
+  else if (reports->len == 0 && qt_segments->len == 0)
     g_print ("%s\n", _ ("No channels."));
   else
-    ctl_text_print_table (reports);
+    ctl_text_print_table (reports, qt_segments);
   return CTL_EXIT_OK;
 }
 

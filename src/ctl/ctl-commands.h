@@ -21,6 +21,7 @@ typedef struct
   int timeout_ms;      /* < 0: wait forever */
   ShmvSharing sharing; /* publish: who may read a channel it creates */
   gint64 owner;        /* read, info: whose channel; < 0: our own */
+  gboolean qt;         /* read, info: a Qt QSharedMemory segment (ctl-qt.c) */
 } CtlOptions;
 
 /* @arg is the command's one argument (a file name) or NULL. Each returns the
@@ -32,5 +33,16 @@ CtlExit ctl_cmd_list (const CtlOptions *options, const char *arg);
 CtlExit ctl_cmd_rm (const CtlOptions *options, const char *arg);
 CtlExit ctl_cmd_gc (const CtlOptions *options, const char *arg);
 CtlExit ctl_cmd_watch (const CtlOptions *options, const char *arg);
+
+/* read and info of a Qt segment (--qt), in ctl-qt.c. */
+CtlExit ctl_cmd_read_qt (const CtlOptions *options, const char *arg);
+CtlExit ctl_cmd_info_qt (const CtlOptions *options, const char *arg);
+
+/* Saves @pixels as described by @info to @path ("-": standard output, which
+ * @display names), signals held while a file is replaced; prints any error. */
+CtlExit ctl_save_png (const char *path,
+                      const char *display,
+                      const void *pixels,
+                      const ShmvFrameInfo *info);
 
 G_END_DECLS

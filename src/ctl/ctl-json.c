@@ -129,3 +129,33 @@ ctl_json_print_frame (const char *key, const ShmvFrameInfo *frame, guint skipped
   g_print ("%s\n", text);
   fflush (stdout);
 }
+
+void
+ctl_json_add_qt (ShmvJson *json, const ShmvQtSegmentInfo *info, const ShmvFrameInfo *frame)
+{
+  shmv_json_begin_object (json, NULL);
+  shmv_json_add_string (json, "kind", "qt");
+  if (info->key != NULL)
+    shmv_json_add_string (json, "key", info->key);
+  else
+    shmv_json_add_null (json, "key");
+  shmv_json_add_string (json, "native_key", info->key_file);
+  shmv_json_add_uint (json, "size", info->size);
+  if (frame != NULL)
+    {
+      shmv_json_add_uint (json, "width", frame->width);
+      shmv_json_add_uint (json, "height", frame->height);
+      shmv_json_add_string (json, "format", shmv_format_name (frame->format));
+      shmv_json_add_uint (json, "stride", frame->stride);
+    }
+  else
+    {
+      shmv_json_add_null (json, "width");
+      shmv_json_add_null (json, "height");
+      shmv_json_add_null (json, "format");
+      shmv_json_add_null (json, "stride");
+    }
+  shmv_json_add_int (json, "creator_pid", info->creator_pid);
+  shmv_json_add_uint (json, "attach_count", info->attach_count);
+  shmv_json_end_object (json);
+}

@@ -8,6 +8,7 @@
 
 #include "shmv-channel-report.h"
 #include "shmv-json.h"
+#include "shmv-qt-segment.h"
 
 G_BEGIN_DECLS
 
@@ -21,6 +22,10 @@ G_BEGIN_DECLS
  * yet, a stale or unreadable channel) are null.
  */
 void ctl_json_add_report (ShmvJson *json, const ShmvChannelReport *report);
+
+/* A Qt segment as an object with "kind": "qt"; @frame (nullable: a listing
+ * does not attach) gives its image's width, height, format and stride. */
+void ctl_json_add_qt (ShmvJson *json, const ShmvQtSegmentInfo *info, const ShmvFrameInfo *frame);
 
 /** ctl_json_print_frame: one watched frame as a line of JSON on stdout. */
 void ctl_json_print_frame (const char *key,

@@ -148,6 +148,26 @@ ctl_text_print_report (const ShmvChannelReport *report)
   g_ptr_array_unref (block.values);
 }
 
+void
+ctl_text_print_qt (const ShmvQtSegmentInfo *info, const ShmvFrameInfo *frame)
+{
+  Block block = { g_ptr_array_new (), g_ptr_array_new_with_free_func (g_free) };
+
+  block_add (&block, _ ("Key:"), shmv_escape_text (info->key != NULL ? info->key : "—"));
+  block_add (&block, _ ("Native key:"), shmv_escape_text (info->key_file));
+  /* TRANSLATORS: what kind of shared memory: Qt's QSharedMemory, not a shmview channel */
+  block_add (&block, _ ("Kind:"), g_strdup (_ ("Qt QSharedMemory segment")));
+  block_add (&block, _ ("Segment size:"),
+             g_format_size_full (info->size, G_FORMAT_SIZE_LONG_FORMAT));
+  block_add (&block, _ ("Image:"), shmv_frame_dimensions (frame));
+  block_add (&block, _ ("Creator PID:"), g_strdup_printf ("%d", (int) info->creator_pid));
+  /* TRANSLATORS: how many processes have the Qt segment attached, besides us */
+  block_add (&block, _ ("Attached processes:"), g_strdup_printf ("%u", info->attach_count));
+  block_print (&block);
+  g_ptr_array_unref (block.labels);
+  g_ptr_array_unref (block.values);
+}
+
 enum
 {
   COL_KEY,
@@ -158,6 +178,19 @@ enum
   COL_NOTES,
   N_COLUMNS
 };
+
+/* A Qt segment in the table: listed without attaching, so its image is
+ * not known; the creator is the pid Qt's writer had. */
+static void
+fill_qt_row (const ShmvQtSegmentInfo *info, char **row)
+{
+  row[COL_KEY] = shmv_escape_text (info->key != NULL ? info->key : info->key_file);
+  row[COL_IMAGE] = g_strdup ("—");
+  row[COL_GENERATION] = g_strdup ("—");
+  row[COL_SIZE] = g_format_size (info->size);
+  row[COL_WRITER] = g_strdup_printf ("%d", (int) info->creator_pid);
+  row[COL_NOTES] = g_strdup ("Qt");
+}
 
 static void
 fill_row (const ShmvChannelReport *report, char **row)
@@ -200,7 +233,7 @@ fill_row (const ShmvChannelReport *report, char **row)
 }
 
 void
-ctl_text_print_table (GPtrArray *reports)
+ctl_text_print_table (GPtrArray *reports, GPtrArray *qt_segments)
 {
   const char *headers[N_COLUMNS + 1] = {
     _ ("KEY"), _ ("IMAGE"), _ ("GENERATION"), _ ("SIZE"), _ ("WRITER"), _ ("NOTES"), NULL,
@@ -215,6 +248,13 @@ ctl_text_print_table (GPtrArray *reports)
       char **row = g_new0 (char *, N_COLUMNS + 1);
 
       fill_row (reports->pdata[i], row);
+      g_ptr_array_add (rows, row);
+    }
+  for (guint i = 0; qt_segments != NULL && i < qt_segments->len; i++)
+    {
+      char **row = g_new0 (char *, N_COLUMNS + 1);
+
+      fill_qt_row (qt_segments->pdata[i], row);
       g_ptr_array_add (rows, row);
     }
 

@@ -7,14 +7,19 @@
 #include <glib.h>
 
 #include "shmv-channel-report.h"
+#include "shmv-qt-segment.h"
 
 G_BEGIN_DECLS
 
 /** ctl_text_print_report: an aligned block of "Label:  value" lines on stdout. */
 void ctl_text_print_report (const ShmvChannelReport *report);
 
-/** ctl_text_print_table: a header and one line per ShmvChannelReport of @reports on stdout. */
-void ctl_text_print_table (GPtrArray *reports);
+/** ctl_text_print_table: a header and one line per ShmvChannelReport of @reports, then per
+ * ShmvQtSegmentInfo of @qt_segments (nullable), on stdout. */
+void ctl_text_print_table (GPtrArray *reports, GPtrArray *qt_segments);
+
+/* A Qt segment read whole (info --qt): @frame has its image's size and format. */
+void ctl_text_print_qt (const ShmvQtSegmentInfo *info, const ShmvFrameInfo *frame);
 
 /** ctl_text_print_frame: one watched frame as a line on stdout. */
 void ctl_text_print_frame (const ShmvFrameInfo *frame, guint skipped, double latency_ms);

@@ -11,6 +11,7 @@
 #include "ctl-signals.h"
 #include "ctl-text.h"
 #include "shmv-i18n.h"
+#include "shmv-qt-segment.h"
 
 #include <glib/gi18n.h>
 #include <shmview/shmview.h>
@@ -27,6 +28,7 @@ typedef enum
   CTL_OPT_TIMEOUT = 1 << 3,
   CTL_OPT_SHARE = 1 << 4,
   CTL_OPT_OWNER = 1 << 5,
+  CTL_OPT_QT = 1 << 6,
 } CtlOptionFlags;
 
 typedef struct
@@ -36,21 +38,22 @@ typedef struct
   const char *help;     /* N_() */
   CtlOptionFlags accepts;
   CtlExit (*run) (const CtlOptions *options, const char *arg);
+  CtlExit (*run_qt) (const CtlOptions *options, const char *arg); /* with --qt */
 } CtlCommand;
 
 static const CtlCommand commands[] = {
   { "publish", N_ ("FILE"), N_ ("Publish a PNG file; it stays until rm or a newer publish"),
-    CTL_OPT_MAX_PIXELS | CTL_OPT_SHARE, ctl_cmd_publish },
-  { "read", N_ ("OUT.png"), N_ ("Save the current image as a PNG file, losslessly"), CTL_OPT_OWNER,
-    ctl_cmd_read },
+    CTL_OPT_MAX_PIXELS | CTL_OPT_SHARE, ctl_cmd_publish, NULL },
+  { "read", N_ ("OUT.png"), N_ ("Save the current image as a PNG file, losslessly"),
+    CTL_OPT_OWNER | CTL_OPT_QT, ctl_cmd_read, ctl_cmd_read_qt },
   { "info", NULL, N_ ("Describe the channel (generation 0: no image yet)"),
-    CTL_OPT_JSON | CTL_OPT_OWNER, ctl_cmd_info },
-  { "list", NULL, N_ ("List every channel of this user"), CTL_OPT_JSON, ctl_cmd_list },
-  { "rm", NULL, N_ ("Remove the channel"), 0, ctl_cmd_rm },
+    CTL_OPT_JSON | CTL_OPT_OWNER | CTL_OPT_QT, ctl_cmd_info, ctl_cmd_info_qt },
+  { "list", NULL, N_ ("List every channel of this user"), CTL_OPT_JSON, ctl_cmd_list, NULL },
+  { "rm", NULL, N_ ("Remove the channel"), 0, ctl_cmd_rm, NULL },
   { "watch", NULL, N_ ("Print a line for each new frame, until --count or Ctrl+C"),
-    CTL_OPT_JSON | CTL_OPT_COUNT | CTL_OPT_TIMEOUT, ctl_cmd_watch },
+    CTL_OPT_JSON | CTL_OPT_COUNT | CTL_OPT_TIMEOUT, ctl_cmd_watch, NULL },
   { "gc", NULL, N_ ("Remove channels whose users all exited, unless persistent"), CTL_OPT_JSON,
-    ctl_cmd_gc },
+    ctl_cmd_gc, NULL },
 };
 
 /* Values no user can give, to tell "not given" from a default. */
@@ -67,6 +70,7 @@ typedef struct
   int timeout;
   char *share;
   char *owner;
+  gboolean qt;
   gboolean version;
 } CtlRawOptions;
 
@@ -100,6 +104,9 @@ option_group_new (CtlRawOptions *raw)
       N_ ("WHO") },
     { "owner", 0, 0, G_OPTION_ARG_STRING, &raw->owner,
       N_ ("read, info: the channel of another user, shared with your group"), N_ ("USER") },
+    { "qt", 0, 0, G_OPTION_ARG_NONE, &raw->qt,
+      N_ ("read, info: a Qt program’s QSharedMemory segment (default key: “QSharedMemoryExample”)"),
+      NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &raw->version, N_ ("Show the version and exit"), NULL },
     { NULL }
   };
@@ -189,12 +196,13 @@ check_options (const CtlCommand *command, const CtlRawOptions *raw, CtlOptions *
     { CTL_OPT_MAX_PIXELS, "--max-pixels" }, { CTL_OPT_JSON, "--json" },
     { CTL_OPT_COUNT, "--count" },           { CTL_OPT_TIMEOUT, "--timeout" },
     { CTL_OPT_SHARE, "--share" },           { CTL_OPT_OWNER, "--owner" },
+    { CTL_OPT_QT, "--qt" },
   };
   CtlOptionFlags given =
       (raw->max_pixels != UNSET_INT64 ? CTL_OPT_MAX_PIXELS : 0) | (raw->json ? CTL_OPT_JSON : 0) |
       (raw->count != UNSET_INT ? CTL_OPT_COUNT : 0) |
       (raw->timeout != UNSET_INT ? CTL_OPT_TIMEOUT : 0) | (raw->share != NULL ? CTL_OPT_SHARE : 0) |
-      (raw->owner != NULL ? CTL_OPT_OWNER : 0);
+      (raw->owner != NULL ? CTL_OPT_OWNER : 0) | (raw->qt ? CTL_OPT_QT : 0);
 
   for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
     if ((given & names[i].flag) && !(command->accepts & names[i].flag))
@@ -214,7 +222,12 @@ check_options (const CtlCommand *command, const CtlRawOptions *raw, CtlOptions *
   if (raw->owner != NULL && (options->owner = parse_user (raw->owner)) < 0)
     return ctl_usage_error (_ ("No such user: “%s”"), raw->owner);
 
-  options->key = raw->key != NULL ? raw->key : SHMV_DEFAULT_KEY;
+  /* Qt's objects are 0600: nobody else's can be read. */
+  if (raw->qt && raw->owner != NULL)
+    return ctl_usage_error (_ ("Options %s and %s cannot be combined"), "--qt", "--owner");
+
+  options->qt = raw->qt;
+  options->key = raw->key != NULL ? raw->key : raw->qt ? SHMV_QT_DEFAULT_KEY : SHMV_DEFAULT_KEY;
   options->max_pixels =
       raw->max_pixels != UNSET_INT64 ? raw->max_pixels : (gint64) SHMV_PNG_DEFAULT_MAX_PIXELS;
   options->json = raw->json;
@@ -290,5 +303,6 @@ main (int argc, char **argv)
   /* watch ends on a signal by itself, with status 0 (ctl-watch.c). */
   if (command->run != ctl_cmd_watch)
     ctl_signals_start ();
-  return command->run (&options, command->argument != NULL ? words[1] : NULL);
+  return (options.qt ? command->run_qt : command->run) (&options,
+                                                       command->argument != NULL ? words[1] : NULL);
 }

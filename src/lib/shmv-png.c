@@ -60,6 +60,7 @@ typedef struct
   int sys_errno;  /* set by the I/O callbacks before they raise a libpng error */
   uint64_t size;  /* of the file being read */
   bool in_memory; /* a stream, read whole into buf */
+  bool borrowed;  /* buf is the caller's bytes (shmv_png_load_memory()), not ours to free */
   uint8_t *buf;
   size_t fill;
   size_t pos;
@@ -159,7 +160,8 @@ io_clear (FileIo *file)
   if (file->fd >= 0)
     close (file->fd);
   file->fd = -1;
-  free (file->buf);
+  if (!file->borrowed)
+    free (file->buf);
   file->buf = NULL;
 }
 
@@ -484,16 +486,11 @@ decoder_read_header_step (void *data)
   return decoder_set_format (dec);
 }
 
-/* Reads up to the first image data: size and format are known afterwards,
- * no pixel memory is allocated yet. decoder_close() in every case. */
+/* Reads up to the first image data of dec->file, ready to read:
+ * size and format are known afterwards, no pixel memory is allocated yet. */
 static bool
-decoder_open (PngDecoder *dec, const char *path, const ShmvPngOptions *options, ShmvStatus *status)
+decoder_start (PngDecoder *dec, const char *path, ShmvStatus *status)
 {
-  memset (dec, 0, sizeof *dec);
-  dec->options = options;
-  if (!io_init (&dec->file, path, status, false) ||
-      !io_open_read (&dec->file, decoder_max_pixels (dec)))
-    return false;
   dec->png = png_create_read_struct (PNG_LIBPNG_VER_STRING, &dec->file, io_error, io_warning);
   if (dec->png != NULL)
     dec->info = png_create_info_struct (dec->png);
@@ -503,6 +500,50 @@ decoder_open (PngDecoder *dec, const char *path, const ShmvPngOptions *options, 
       return false;
     }
   return run_guarded (dec->png, decoder_read_header_step, dec);
+}
+
+/* decoder_start() on the file at @path. decoder_close() in every case. */
+static bool
+decoder_open (PngDecoder *dec, const char *path, const ShmvPngOptions *options, ShmvStatus *status)
+{
+  memset (dec, 0, sizeof *dec);
+  dec->options = options;
+  if (!io_init (&dec->file, path, status, false) ||
+      !io_open_read (&dec->file, decoder_max_pixels (dec)))
+    return false;
+  return decoder_start (dec, path, status);
+}
+
+/* decoder_start() on @size bytes at @data, which must outlive @dec: read as
+ * a stream read whole, so the same bounds apply. decoder_close() in every case. */
+static bool
+decoder_open_memory (PngDecoder *dec,
+                     const void *data,
+                     size_t size,
+                     const char *name,
+                     const ShmvPngOptions *options,
+                     ShmvStatus *status)
+{
+  uint64_t max;
+
+  memset (dec, 0, sizeof *dec);
+  dec->options = options;
+  dec->file.path = name;
+  dec->file.status = status;
+  dec->file.fd = -1;
+  dec->file.in_memory = true;
+  dec->file.borrowed = true;
+  dec->file.buf = (uint8_t *) data;
+  dec->file.fill = size;
+  dec->file.size = size;
+  max = stream_max_bytes (data, size, decoder_max_pixels (dec));
+  if (max != 0 && size > max)
+    {
+      shmv_status_set (status, SHMV_ERROR_IMAGE,
+                       "%s: %zu bytes, more than its image can take", name, size);
+      return false;
+    }
+  return decoder_start (dec, name, status);
 }
 
 static void
@@ -570,6 +611,37 @@ check_load_args (const char *path, const void *target, ShmvStatus *status)
   return false;
 }
 
+/* The pixels of the opened @dec into @image. */
+static bool
+decode_image (PngDecoder *dec, ShmvImage *image, ShmvStatus *status)
+{
+  const char *path = dec->file.path;
+  uint8_t *pixels = NULL;
+  size_t size;
+  bool ok = false;
+
+  if (__builtin_mul_overflow (dec->row_bytes, (size_t) dec->height, &size) ||
+      (pixels = malloc (size)) == NULL)
+    {
+      shmv_status_set_errno (status, ENOMEM, "%s: cannot allocate %" PRIu32 "x%" PRIu32 " pixels",
+                             path, dec->width, dec->height);
+      goto out;
+    }
+  if (!decoder_read (dec, pixels, dec->row_bytes))
+    goto out;
+  image->width = dec->width;
+  image->height = dec->height;
+  image->stride = dec->row_bytes;
+  image->format = dec->format;
+  image->pixels = pixels;
+  pixels = NULL;
+  ok = true;
+
+out:
+  free (pixels);
+  return ok;
+}
+
 bool
 shmv_png_load (const char *path,
                const ShmvPngOptions *options,
@@ -577,8 +649,6 @@ shmv_png_load (const char *path,
                ShmvStatus *status)
 {
   PngDecoder dec;
-  uint8_t *pixels = NULL;
-  size_t size;
   bool ok = false;
 
   shmv_status_clear (status);
@@ -586,27 +656,35 @@ shmv_png_load (const char *path,
     memset (image, 0, sizeof *image);
   if (!check_load_args (path, image, status))
     return false;
-  if (!decoder_open (&dec, path, options, status))
-    goto out;
-  if (__builtin_mul_overflow (dec.row_bytes, (size_t) dec.height, &size) ||
-      (pixels = malloc (size)) == NULL)
-    {
-      shmv_status_set_errno (status, ENOMEM, "%s: cannot allocate %" PRIu32 "x%" PRIu32 " pixels",
-                             path, dec.width, dec.height);
-      goto out;
-    }
-  if (!decoder_read (&dec, pixels, dec.row_bytes))
-    goto out;
-  image->width = dec.width;
-  image->height = dec.height;
-  image->stride = dec.row_bytes;
-  image->format = dec.format;
-  image->pixels = pixels;
-  pixels = NULL;
-  ok = true;
+  if (decoder_open (&dec, path, options, status))
+    ok = decode_image (&dec, image, status);
+  decoder_close (&dec);
+  return ok;
+}
 
-out:
-  free (pixels);
+bool
+shmv_png_load_memory (const void *data,
+                      size_t size,
+                      const char *name,
+                      const ShmvPngOptions *options,
+                      ShmvImage *image,
+                      ShmvStatus *status)
+{
+  PngDecoder dec;
+  bool ok = false;
+
+  shmv_status_clear (status);
+  if (image != NULL)
+    memset (image, 0, sizeof *image);
+  if (!check_load_args (name, image, status))
+    return false;
+  if (data == NULL && size > 0)
+    {
+      shmv_status_set (status, SHMV_ERROR_INVALID_ARGUMENT, "no data given");
+      return false;
+    }
+  if (decoder_open_memory (&dec, data, size, name, options, status))
+    ok = decode_image (&dec, image, status);
   decoder_close (&dec);
   return ok;
 }

@@ -61,6 +61,23 @@ SHMV_API bool shmv_png_load (const char *path,
                              ShmvStatus *status);
 
 /**
+ * shmv_png_load_memory:
+ * @data: (array length=size): a whole PNG file, already in memory
+ * @name: what messages call it (a file name, "Qt segment …")
+ * @options: (nullable)
+ *
+ * shmv_png_load() of @size bytes at @data, with the same bounds: the pixel
+ * limit, and at most what the image its header declares could take stored
+ * uncompressed (plus 16 MiB); trailing bytes after IEND are ignored.
+ */
+SHMV_API bool shmv_png_load_memory (const void *data,
+                                    size_t size,
+                                    const char *name,
+                                    const ShmvPngOptions *options,
+                                    ShmvImage *image,
+                                    ShmvStatus *status);
+
+/**
  * shmv_channel_publish_png:
  * @options: (nullable)
  *

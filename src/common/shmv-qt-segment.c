@@ -1,0 +1,391 @@
+/* shmv-qt-segment.c: segments of Qt's QSharedMemory (System V, string keys), read as Qt reads them
+ *
+ * What Qt 5.15 and 6.4 do on Linux (qsharedmemory.cpp, qsharedmemory_systemv.cpp,
+ * qsystemsemaphore_systemv.cpp): a key names two empty files in
+ * QDir::tempPath(); ftok(file, 'Q') of each gives the System V keys of the
+ * segment and of a one-count semaphore that Qt uses as the lock, always
+ * with SEM_UNDO. Objects are 0600. The segment lives while someone is
+ * attached: detach() removes it (and its key file) when nobody else is.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "shmview"
+#define _GNU_SOURCE /* semtimedop() */
+
+#include "config.h"
+
+#include "shmv-qt-segment.h"
+
+#include "shmv-gerror.h"
+#include "shmv-qt-image.h"
+
+#include <glib/gstdio.h>
+
+#include <errno.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Qt's ftok() project id ('Q', qt_safe_ftok()). */
+#define QT_FTOK_ID 'Q'
+
+/* Qt's writer holds the lock only for a memcpy; longer means it is stuck
+ * (stopped in a debugger): give up instead of hanging as Qt would. */
+#define LOCK_TIMEOUT_S 5
+
+void
+shmv_qt_segment_info_clear (ShmvQtSegmentInfo *info)
+{
+  g_clear_pointer (&info->key, g_free);
+  g_clear_pointer (&info->key_file, g_free);
+  memset (info, 0, sizeof *info);
+}
+
+char *
+shmv_qt_temp_dir (void)
+{
+  const char *tmpdir = g_getenv ("TMPDIR");
+
+  if (tmpdir == NULL || tmpdir[0] == '\0')
+    return g_strdup ("/tmp");
+  /* QDir::cleanPath(): "//", "." and "dir/.." go, no trailing "/", all
+   * lexically, without following links; a relative TMPDIR is taken from the
+   * current directory, where Qt's relative names lead too. */
+  return g_canonicalize_filename (tmpdir, NULL);
+}
+
+char *
+shmv_qt_key_file (const char *key, const char *prefix)
+{
+  g_autofree char *dir = shmv_qt_temp_dir ();
+  g_autofree char *sha1 = g_compute_checksum_for_string (G_CHECKSUM_SHA1, key, -1);
+  g_autoptr (GString) name = g_string_new (prefix);
+
+  /* Qt keeps a QChar iff it is in 'a'..'z' or 'A'..'Z': one UTF-8 byte. */
+  for (const char *p = key; *p != '\0'; p++)
+    if (g_ascii_isalpha (*p))
+      g_string_append_c (name, *p);
+  g_string_append (name, sha1);
+  return g_build_filename (dir, name->str, NULL);
+}
+
+static GError *
+error_from_errno (int err, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+static GError *
+error_from_errno (int err, const char *format, ...)
+{
+  g_autofree char *what = NULL;
+  g_autofree char *detail = NULL;
+  ShmvError code;
+  va_list args;
+
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+  switch (err)
+    {
+    case ENOENT:
+    case EIDRM:
+      code = SHMV_ERROR_NOT_FOUND;
+      break;
+    case EACCES:
+    case EPERM:
+      code = SHMV_ERROR_PERMISSION_DENIED;
+      break;
+    case EAGAIN:
+      code = SHMV_ERROR_TIMEOUT;
+      break;
+    case ENOMEM:
+    case EMFILE:
+    case ENFILE:
+      code = SHMV_ERROR_OUT_OF_RESOURCES;
+      break;
+    default:
+      code = SHMV_ERROR_UNKNOWN;
+      break;
+    }
+  detail = g_strdup_printf ("%s (%s)", what, g_strerror (err));
+  return shmv_gerror_new (code, detail);
+}
+
+/* The System V key Qt derives from @path; -1 with errno set. */
+static key_t
+qt_ftok (const char *path)
+{
+  return ftok (path, QT_FTOK_ID);
+}
+
+/* Qt's lock on @key's segment: its semaphore, opened, never made (a Qt
+ * publisher always has one; making it would leave it behind). -1 when there
+ * is none, and the copy goes unlocked: no Qt writer can be mid-write then. */
+static int
+open_semaphore (const char *key)
+{
+  g_autofree char *path = shmv_qt_key_file (key, SHMV_QT_PREFIX_SEMAPHORE);
+  key_t sem_key = qt_ftok (path);
+  int id = sem_key == -1 ? -1 : semget (sem_key, 1, 0600);
+
+  if (id < 0)
+    g_debug ("Qt segment “%s”: no semaphore (%s), reading unlocked", key, g_strerror (errno));
+  return id;
+}
+
+/* semop() of @delta with SEM_UNDO, as Qt's lock() and unlock(). */
+static gboolean
+semaphore_op (int id, int delta, GError **error)
+{
+  struct sembuf op = { .sem_num = 0, .sem_op = (short) delta, .sem_flg = SEM_UNDO };
+  gint64 deadline = g_get_monotonic_time () + LOCK_TIMEOUT_S * G_USEC_PER_SEC;
+
+  if (id < 0)
+    return TRUE;
+  for (;;)
+    {
+      gint64 left = deadline - g_get_monotonic_time ();
+      struct timespec timeout = { .tv_sec = MAX (left, 0) / G_USEC_PER_SEC,
+                                  .tv_nsec = (MAX (left, 0) % G_USEC_PER_SEC) * 1000 };
+
+      if (semtimedop (id, &op, 1, &timeout) == 0)
+        return TRUE;
+      /* Removed meanwhile: its owner is gone, and nobody writes any more. */
+      if (errno == EIDRM || errno == EINVAL)
+        return TRUE;
+      if (errno == EINTR && left > 0)
+        continue;
+      if (errno == EINTR || errno == EAGAIN)
+        g_propagate_error (error, shmv_gerror_new (SHMV_ERROR_TIMEOUT,
+                                                   "the Qt segment's lock stayed taken"));
+      else
+        g_propagate_error (error, error_from_errno (errno, "cannot lock the Qt segment"));
+      return FALSE;
+    }
+}
+
+/* The live segment behind @key_file, if it is ours to read; fills @info's
+ * size, pid, count and uid. */
+static int
+find_segment (const char *key_file, ShmvQtSegmentInfo *info, GError **error)
+{
+  struct shmid_ds ds;
+  key_t sem_key;
+  int id;
+
+  if ((sem_key = qt_ftok (key_file)) == -1)
+    {
+      int err = errno;
+
+      g_propagate_error (error, error_from_errno (err, "no Qt segment: %s", key_file));
+      return -1;
+    }
+  if ((id = shmget (sem_key, 0, 0400)) < 0 || shmctl (id, IPC_STAT, &ds) != 0)
+    {
+      int err = errno;
+
+      g_propagate_error (error, error_from_errno (err, "no Qt segment for %s", key_file));
+      return -1;
+    }
+  /* Qt makes its objects 0600: someone else's, even one we could read as
+   * root, is not ours to read (and detaching last would remove it). */
+  if (ds.shm_perm.uid != geteuid ())
+    {
+      g_autofree char *detail =
+          g_strdup_printf ("the Qt segment for %s belongs to uid %u", key_file,
+                           (unsigned) ds.shm_perm.uid);
+
+      g_propagate_error (error, shmv_gerror_new (SHMV_ERROR_PERMISSION_DENIED, detail));
+      return -1;
+    }
+  info->size = ds.shm_segsz;
+  info->creator_pid = ds.shm_cpid;
+  info->attach_count = (guint) ds.shm_nattch;
+  info->uid = ds.shm_perm.uid;
+  return id;
+}
+
+/* Qt's detach(): whoever detaches last removes the segment and its key file
+ * (under the lock, so that no reader attaches meanwhile). */
+static void
+detach (const void *addr, int id, const char *key_file)
+{
+  struct shmid_ds ds;
+
+  shmdt (addr);
+  if (shmctl (id, IPC_STAT, &ds) == 0 && ds.shm_nattch == 0)
+    {
+      g_debug ("Qt segment %s: detached last, removing it as Qt does", key_file);
+      shmctl (id, IPC_RMID, NULL);
+      g_unlink (key_file);
+    }
+}
+
+GBytes *
+shmv_qt_segment_read (const char *key, gsize max_size, ShmvQtSegmentInfo *info, GError **error)
+{
+  g_auto (ShmvQtSegmentInfo) found = { 0 };
+  GError *unlock_error = NULL;
+  GBytes *bytes = NULL;
+  void *addr;
+  int shm_id, sem_id;
+
+  g_return_val_if_fail (key != NULL, NULL);
+
+  found.key = g_strdup (key);
+  found.key_file = shmv_qt_key_file (key, SHMV_QT_PREFIX_SEGMENT);
+  if ((shm_id = find_segment (found.key_file, &found, error)) < 0)
+    return NULL;
+  if (found.size > max_size)
+    {
+      g_autofree char *detail = g_strdup_printf (
+          "the Qt segment has %" G_GSIZE_FORMAT " bytes, more than its image can take", found.size);
+
+      g_propagate_error (error, shmv_gerror_new (SHMV_ERROR_CORRUPT, detail));
+      return NULL;
+    }
+
+  sem_id = open_semaphore (key);
+  if (!semaphore_op (sem_id, -1, error))
+    return NULL;
+  addr = shmat (shm_id, NULL, SHM_RDONLY);
+  if (addr == (void *) -1)
+    {
+      int err = errno;
+
+      g_propagate_error (error, error_from_errno (err, "cannot attach %s", found.key_file));
+      semaphore_op (sem_id, +1, NULL);
+      return NULL;
+    }
+  /* The size Qt's size() reports: the segment's, as the kernel keeps it. */
+  bytes = g_bytes_new (addr, found.size);
+  detach (addr, shm_id, found.key_file);
+  if (!semaphore_op (sem_id, +1, &unlock_error))
+    {
+      g_warning ("Qt segment “%s”: %s", key, unlock_error->message);
+      g_clear_error (&unlock_error);
+    }
+
+  if (info != NULL)
+    {
+      *info = found;
+      memset (&found, 0, sizeof found);
+    }
+  return bytes;
+}
+
+/* The most a segment holding a PNG of at most @max_pixels can take: the
+ * marker, and every pixel stored uncompressed with room for chunks (the
+ * loader's own bound, once it sees the header). */
+static gsize
+max_segment_size (const ShmvPngOptions *options)
+{
+  guint64 max_pixels = options != NULL && options->max_pixels != 0 ? options->max_pixels
+                                                                    : SHMV_PNG_DEFAULT_MAX_PIXELS;
+
+  if (max_pixels > (G_MAXSIZE - ((gsize) 32 << 20)) / 9)
+    return G_MAXSIZE;
+  return (gsize) max_pixels * 9 + ((gsize) 32 << 20);
+}
+
+gboolean
+shmv_qt_segment_read_image (const char *key,
+                            const ShmvPngOptions *options,
+                            ShmvQtSegmentInfo *info,
+                            ShmvImage *image,
+                            GError **error)
+{
+  g_autoptr (GBytes) bytes = NULL;
+  ShmvStatus status;
+  gsize size;
+  const void *data;
+
+  memset (image, 0, sizeof *image);
+  bytes = shmv_qt_segment_read (key, max_segment_size (options), info, error);
+  if (bytes == NULL)
+    return FALSE;
+  data = g_bytes_get_data (bytes, &size);
+  if (shmv_qt_image_decode (data, size, options, image, &status))
+    return TRUE;
+  /* For Qt's reader it is all the same: no image to show. */
+  if (status.code != SHMV_ERROR_OUT_OF_RESOURCES && status.code != SHMV_ERROR_CANCELLED)
+    status.code = SHMV_ERROR_CORRUPT;
+  g_propagate_error (error, shmv_gerror_new_from_status (&status));
+  if (info != NULL)
+    shmv_qt_segment_info_clear (info);
+  return FALSE;
+}
+
+/* The key whose file is @name (after the prefix), when Qt's name tells: a
+ * key of letters only is its own letters. NULL otherwise. */
+static char *
+key_of_name (const char *name)
+{
+  gsize len = strlen (name);
+  g_autofree char *letters = NULL;
+  g_autofree char *sha1 = NULL;
+
+  if (len < 40)
+    return NULL;
+  letters = g_strndup (name, len - 40);
+  sha1 = g_compute_checksum_for_string (G_CHECKSUM_SHA1, letters, -1);
+  return g_str_equal (sha1, name + len - 40) ? g_steal_pointer (&letters) : NULL;
+}
+
+static int
+compare_infos (gconstpointer a, gconstpointer b)
+{
+  const ShmvQtSegmentInfo *x = *(ShmvQtSegmentInfo *const *) a;
+  const ShmvQtSegmentInfo *y = *(ShmvQtSegmentInfo *const *) b;
+
+  return strcmp (x->key_file, y->key_file);
+}
+
+static void
+info_free (ShmvQtSegmentInfo *info)
+{
+  shmv_qt_segment_info_clear (info);
+  g_free (info);
+}
+
+GPtrArray *
+shmv_qt_segment_list (void)
+{
+  GPtrArray *found = g_ptr_array_new_with_free_func ((GDestroyNotify) info_free);
+  g_autofree char *dir_path = shmv_qt_temp_dir ();
+  g_autoptr (GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    return found;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autoptr (GError) error = NULL;
+      ShmvQtSegmentInfo *info;
+      struct stat st;
+      char *path;
+
+      if (!g_str_has_prefix (name, SHMV_QT_PREFIX_SEGMENT))
+        continue;
+      path = g_build_filename (dir_path, name, NULL);
+      if (lstat (path, &st) != 0 || !S_ISREG (st.st_mode) || st.st_uid != geteuid ())
+        {
+          g_free (path);
+          continue;
+        }
+      info = g_new0 (ShmvQtSegmentInfo, 1);
+      info->key_file = path;
+      if (find_segment (path, info, &error) < 0)
+        {
+          g_debug ("Qt key file %s: %s", path, error->message);
+          info_free (info);
+          continue;
+        }
+      info->key = key_of_name (name + strlen (SHMV_QT_PREFIX_SEGMENT));
+      g_ptr_array_add (found, info);
+    }
+  g_ptr_array_sort (found, compare_infos);
+  return found;
+}

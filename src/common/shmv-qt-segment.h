@@ -1,0 +1,88 @@
+/* shmv-qt-segment.h: segments of Qt's QSharedMemory (System V, string keys), read as Qt reads them
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <glib.h>
+#include <shmview/shmview.h>
+
+G_BEGIN_DECLS
+
+/* What Qt puts before the key's letters and SHA-1 in its file names. */
+#define SHMV_QT_PREFIX_SEGMENT   "qipc_sharedmemory_"
+#define SHMV_QT_PREFIX_SEMAPHORE "qipc_systemsem_"
+
+/* The key of Qt's Shared Memory Example, the default with --qt. */
+#define SHMV_QT_DEFAULT_KEY "QSharedMemoryExample"
+
+typedef struct
+{
+  char *key;        /* the QSharedMemory key; NULL when a listing cannot tell */
+  char *key_file;   /* Qt's key file of the segment, whose inode is in its ftok() key */
+  gsize size;       /* the segment's size: Qt's size(), the stream's bytes */
+  gint64 creator_pid;
+  guint attach_count; /* processes attached, not counting us */
+  guint32 uid;
+} ShmvQtSegmentInfo;
+
+void shmv_qt_segment_info_clear (ShmvQtSegmentInfo *info);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ShmvQtSegmentInfo, shmv_qt_segment_info_clear)
+
+/** shmv_qt_temp_dir: QDir::tempPath(): $TMPDIR if set and not empty, else /tmp, cleaned. */
+char *shmv_qt_temp_dir (void);
+
+/**
+ * shmv_qt_key_file:
+ * @prefix: SHMV_QT_PREFIX_SEGMENT or SHMV_QT_PREFIX_SEMAPHORE
+ *
+ * The file Qt names after @key (QSharedMemoryPrivate::makePlatformSafeKey()):
+ * the temp dir, @prefix, the key's ASCII letters, the hex SHA-1 of its UTF-8.
+ */
+char *shmv_qt_key_file (const char *key, const char *prefix);
+
+/**
+ * shmv_qt_segment_read:
+ * @max_size: refuse (SHMV_ERROR_IMAGE) a segment larger than this, before copying
+ * @info: (out caller-allocates) (optional): filled on success
+ *
+ * A copy of the whole segment Qt publishes under @key, taken as Qt's own
+ * reader does: attach (read-only here), lock Qt's semaphore (SEM_UNDO, so a
+ * death releases it), copy, detach, unlock; the segment is never held
+ * longer, or Qt's writer could not replace it. Whoever detaches last removes
+ * the segment and its key file, Qt's rule: so does this, for an orphan.
+ * Errors in SHMV_GERROR: NOT_FOUND (no key file or no segment),
+ * PERMISSION_DENIED (not ours), TIMEOUT (the lock stayed taken for seconds),
+ * IMAGE (over @max_size), others from the system.
+ */
+GBytes *shmv_qt_segment_read (const char *key,
+                              gsize max_size,
+                              ShmvQtSegmentInfo *info,
+                              GError **error);
+
+/**
+ * shmv_qt_segment_read_image:
+ * @options: (nullable): the PNG loader's limit, which bounds the copy too
+ * @info: (out caller-allocates) (optional)
+ * @image: (out caller-allocates): shmv_image_clear() it
+ *
+ * shmv_qt_segment_read() and shmv_qt_image_decode() of what it copied.
+ * Something that holds no image Qt could read (a null image, no PNG, a bad
+ * or too large one) fails with SHMV_ERROR_CORRUPT and the reason.
+ */
+gboolean shmv_qt_segment_read_image (const char *key,
+                                     const ShmvPngOptions *options,
+                                     ShmvQtSegmentInfo *info,
+                                     ShmvImage *image,
+                                     GError **error);
+
+/**
+ * shmv_qt_segment_list:
+ *
+ * The Qt segments of this user that can be found: key files in the temp
+ * dir with a live segment of ours behind them, sorted by key file. Nothing
+ * is attached. Returns an array of ShmvQtSegmentInfo *, never NULL.
+ */
+GPtrArray *shmv_qt_segment_list (void);
+
+G_END_DECLS

@@ -1,0 +1,105 @@
+/* ctl-qt.c: read and info of a Qt QSharedMemory segment (--qt)
+ *
+ * The same commands as for channels, on the other kind of shared memory:
+ * what Qt's Shared Memory Example (and any QSharedMemory + QDataStream <<
+ * QImage program) publishes. The segment is copied and let go at once
+ * (shmv-qt-segment.c), then decoded.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "shmview-ctl"
+
+#include "config.h"
+
+#include "ctl-commands.h"
+#include "ctl-json.h"
+#include "ctl-text.h"
+#include "shmv-frame-text.h"
+#include "shmv-gerror.h"
+#include "shmv-qt-segment.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+/* The image Qt published under the options' key, or the exit code of the
+ * failure, which has been printed. */
+static CtlExit
+read_image (const CtlOptions *options,
+            ShmvQtSegmentInfo *info,
+            ShmvImage *image,
+            ShmvFrameInfo *frame)
+{
+  ShmvPngOptions png_options = { .max_pixels = (uint64_t) options->max_pixels };
+  GError *error = NULL;
+
+  if (!shmv_qt_segment_read_image (options->key, &png_options, info, image, &error))
+    {
+      /* TRANSLATORS: the key of a Qt QSharedMemory segment */
+      g_autofree char *doing = g_strdup_printf (_ ("Cannot read Qt segment “%s”"), options->key);
+
+      shmv_prefix_error (&error, doing);
+      return ctl_fail (error, CTL_SUBJECT_CHANNEL);
+    }
+  memset (frame, 0, sizeof *frame);
+  frame->width = image->width;
+  frame->height = image->height;
+  frame->stride = image->stride;
+  frame->format = image->format;
+  return CTL_EXIT_OK;
+}
+
+CtlExit
+ctl_cmd_read_qt (const CtlOptions *options, const char *path)
+{
+  g_auto (ShmvQtSegmentInfo) info = { 0 };
+  gboolean to_stdout = g_str_equal (path, "-");
+  g_autofree char *display =
+      to_stdout ? g_strdup (_ ("standard output")) : g_filename_display_name (path);
+  g_autofree char *dimensions = NULL;
+  g_autofree char *message = NULL;
+  ShmvFrameInfo frame;
+  ShmvImage image;
+  CtlExit result;
+
+  if ((result = read_image (options, &info, &image, &frame)) != CTL_EXIT_OK)
+    return result;
+  result = ctl_save_png (path, display, image.pixels, &frame);
+  shmv_image_clear (&image);
+  if (result != CTL_EXIT_OK)
+    return result;
+
+  dimensions = shmv_frame_dimensions (&frame);
+  /* TRANSLATORS: key, "640 × 480 RGBA8", then a file name */
+  message =
+      g_strdup_printf (_ ("Saved Qt segment “%s” (%s) to “%s”"), options->key, dimensions, display);
+  if (to_stdout)
+    g_printerr ("%s\n", message);
+  else
+    g_print ("%s\n", message);
+  return CTL_EXIT_OK;
+}
+
+CtlExit
+ctl_cmd_info_qt (const CtlOptions *options, const char *arg)
+{
+  g_auto (ShmvQtSegmentInfo) info = { 0 };
+  ShmvFrameInfo frame;
+  ShmvImage image;
+  CtlExit result;
+
+  if ((result = read_image (options, &info, &image, &frame)) != CTL_EXIT_OK)
+    return result;
+  shmv_image_clear (&image);
+  if (options->json)
+    {
+      ShmvJson *json = shmv_json_new ();
+      g_autofree char *text = NULL;
+
+      ctl_json_add_qt (json, &info, &frame);
+      text = shmv_json_free_to_string (json);
+      g_print ("%s\n", text);
+    }
+  else
+    ctl_text_print_qt (&info, &frame);
+  return CTL_EXIT_OK;
+}

@@ -1,0 +1,124 @@
+// qt-shm-peer.cpp: real Qt code on the other side of a Qt segment, for tests
+//
+// Does exactly what Qt's Shared Memory Example does (dialog.cpp), with Qt's
+// own QSharedMemory and QDataStream, so that the tests check shmview against
+// Qt and not against our reading of Qt:
+//
+//   qt-shm-peer publish KEY FILE   QImage(FILE) >> QBuffer, create, lock,
+//                                  memcpy, unlock; prints "published SIZE",
+//                                  stays attached until its stdin closes or
+//                                  SIGTERM, then detaches (the last user
+//                                  removes segment, semaphore, key files)
+//   qt-shm-peer read KEY OUT.png   attach, lock, QDataStream >> QImage,
+//                                  unlock, detach; saves OUT.png (16-bit kept)
+//   qt-shm-peer native KEY         prints nativeKey()
+//
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include <QBuffer>
+#include <QCoreApplication>
+#include <QDataStream>
+#include <QImage>
+#include <QSharedMemory>
+
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <unistd.h>
+
+static volatile sig_atomic_t stop;
+
+static void
+on_signal (int)
+{
+  stop = 1;
+}
+
+static int
+publish (const QString &key, const QString &file)
+{
+  QSharedMemory shm (key);
+  QImage image;
+
+  if (!image.load (file))
+    {
+      std::fprintf (stderr, "qt-shm-peer: cannot load %s\n", qPrintable (file));
+      return 3;
+    }
+  QBuffer buffer;
+  buffer.open (QBuffer::ReadWrite);
+  QDataStream out (&buffer);
+  out << image;
+  int size = int (buffer.size ());
+
+  if (!shm.create (size))
+    {
+      std::fprintf (stderr, "qt-shm-peer: cannot create: %s\n", qPrintable (shm.errorString ()));
+      return 2;
+    }
+  shm.lock ();
+  char *to = (char *) shm.data ();
+  const char *from = buffer.data ().data ();
+  std::memcpy (to, from, qMin (int (shm.size ()), size));
+  shm.unlock ();
+  std::printf ("published %d %d %d\n", size, image.width (), image.height ());
+  std::fflush (stdout);
+
+  // Attached until told: stdin closed, or SIGTERM/SIGINT.
+  struct sigaction sa = {};
+  sa.sa_handler = on_signal;
+  sigaction (SIGTERM, &sa, nullptr);
+  sigaction (SIGINT, &sa, nullptr);
+  char c;
+  while (!stop && read (STDIN_FILENO, &c, 1) > 0)
+    ;
+  return 0; // ~QSharedMemory detaches; as the last user it removes everything
+}
+
+static int
+read_image (const QString &key, const QString &out_file)
+{
+  QSharedMemory shm (key);
+
+  if (!shm.attach ())
+    {
+      std::fprintf (stderr, "qt-shm-peer: cannot attach: %s\n", qPrintable (shm.errorString ()));
+      return 2;
+    }
+  QBuffer buffer;
+  QDataStream in (&buffer);
+  QImage image;
+
+  shm.lock ();
+  buffer.setData ((char *) shm.constData (), shm.size ());
+  buffer.open (QBuffer::ReadOnly);
+  in >> image;
+  shm.unlock ();
+  shm.detach ();
+  if (image.isNull ())
+    {
+      std::fprintf (stderr, "qt-shm-peer: no image\n");
+      return 6;
+    }
+  if (!image.save (out_file, "PNG"))
+    return 3;
+  return 0;
+}
+
+int
+main (int argc, char **argv)
+{
+  QCoreApplication app (argc, argv);
+
+  if (argc == 4 && !std::strcmp (argv[1], "publish"))
+    return publish (QString::fromUtf8 (argv[2]), QString::fromLocal8Bit (argv[3]));
+  if (argc == 4 && !std::strcmp (argv[1], "read"))
+    return read_image (QString::fromUtf8 (argv[2]), QString::fromLocal8Bit (argv[3]));
+  if (argc == 3 && !std::strcmp (argv[1], "native"))
+    {
+      QSharedMemory shm (QString::fromUtf8 (argv[2]));
+      std::printf ("%s\n", qPrintable (shm.nativeKey ()));
+      return 0;
+    }
+  std::fprintf (stderr, "usage: qt-shm-peer publish|read KEY FILE | native KEY\n");
+  return 1;
+}
