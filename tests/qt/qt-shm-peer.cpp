@@ -5,10 +5,10 @@
 // Qt and not against our reading of Qt:
 //
 //   qt-shm-peer publish KEY FILE   QImage(FILE) >> QBuffer, create, lock,
-//                                  memcpy, unlock; prints "published SIZE",
-//                                  stays attached until its stdin closes or
-//                                  SIGTERM, then detaches (the last user
-//                                  removes segment, semaphore, key files)
+//                                  memcpy, unlock; prints "published SIZE W H",
+//                                  stays attached until SIGTERM or SIGINT,
+//                                  then detaches (the last user removes
+//                                  segment, semaphore, key files)
 //   qt-shm-peer read KEY OUT.png   attach, lock, QDataStream >> QImage,
 //                                  unlock, detach; saves OUT.png (16-bit kept)
 //   qt-shm-peer native KEY         prints nativeKey()
@@ -23,7 +23,6 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
-#include <unistd.h>
 
 static volatile sig_atomic_t stop;
 
@@ -38,6 +37,17 @@ publish (const QString &key, const QString &file)
 {
   QSharedMemory shm (key);
   QImage image;
+  struct sigaction sa = {};
+  sigset_t blocked, waiting;
+
+  // Blocked until sigsuspend(), so that a signal cannot slip in before it.
+  sigemptyset (&blocked);
+  sigaddset (&blocked, SIGTERM);
+  sigaddset (&blocked, SIGINT);
+  sigprocmask (SIG_BLOCK, &blocked, &waiting);
+  sa.sa_handler = on_signal;
+  sigaction (SIGTERM, &sa, nullptr);
+  sigaction (SIGINT, &sa, nullptr);
 
   if (!image.load (file))
     {
@@ -63,14 +73,9 @@ publish (const QString &key, const QString &file)
   std::printf ("published %d %d %d\n", size, image.width (), image.height ());
   std::fflush (stdout);
 
-  // Attached until told: stdin closed, or SIGTERM/SIGINT.
-  struct sigaction sa = {};
-  sa.sa_handler = on_signal;
-  sigaction (SIGTERM, &sa, nullptr);
-  sigaction (SIGINT, &sa, nullptr);
-  char c;
-  while (!stop && read (STDIN_FILENO, &c, 1) > 0)
-    ;
+  // Attached until told (the example stays until it quits).
+  while (!stop)
+    sigsuspend (&waiting);
   return 0; // ~QSharedMemory detaches; as the last user it removes everything
 }
 

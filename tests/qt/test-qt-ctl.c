@@ -1,0 +1,399 @@
+/* test-qt-ctl.c: shmview-ctl --qt against real Qt code
+ *
+ * The other side is qt-shm-peer ($SHMV_QT_PEER), a Qt 6 program that does
+ * what Qt's Shared Memory Example does with Qt's own QSharedMemory and
+ * QDataStream << QImage. Every test runs with a private TMPDIR, the
+ * directory of Qt's key files (QDir::tempPath()), so that names never clash
+ * and what is left behind shows.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "shmv-test-util.h"
+
+#include <shmview/shmview.h>
+
+#include <glib/gstdio.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <png.h>
+#include <pwd.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/shm.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char *qt_tmpdir;
+
+/* A key of letters only (so that a listing can tell it), unique per process. */
+static char *
+letters_key (const char *what)
+{
+  GString *key = g_string_new ("shmvTest");
+
+  g_string_append (key, what);
+  for (unsigned pid = (unsigned) getpid (); pid > 0; pid /= 26)
+    g_string_append_c (key, (char) ('a' + pid % 26));
+  return g_string_free (key, FALSE);
+}
+
+/* Qt's own name of the segment's key file for @key (QSharedMemory::nativeKey()). */
+static char *
+qt_native_key (const char *key)
+{
+  const char *argv[] = { g_getenv ("SHMV_QT_PEER"), "native", key, NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (shmv_test_run (argv, NULL, &out, &err), ==, 0);
+  return g_strdup (g_strstrip (out));
+}
+
+typedef struct
+{
+  GPid pid;
+  int out_fd;
+  gsize size;
+} QtPublisher;
+
+/* Starts Qt publishing @file under @key; returns once it has. */
+static void
+qt_publish (QtPublisher *pub, const char *key, const char *file)
+{
+  const char *argv[] = { g_getenv ("SHMV_QT_PEER"), "publish", key, file, NULL };
+  g_autofree char *line = NULL;
+
+  pub->pid = shmv_test_spawn (argv, NULL, &pub->out_fd, NULL);
+  line = shmv_test_read_line (pub->out_fd, 20000);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "published "));
+  pub->size = (gsize) g_ascii_strtoull (line + strlen ("published "), NULL, 10);
+}
+
+/* SIGTERM: Qt detaches, and as the last user removes everything. */
+static void
+qt_unpublish (QtPublisher *pub)
+{
+  kill (pub->pid, SIGTERM);
+  g_assert_cmpint (shmv_test_wait_exit (pub->pid, 20000), ==, 0);
+  close (pub->out_fd);
+}
+
+static void
+assert_tmpdir_empty (void)
+{
+  g_auto (GStrv) names = shmv_test_dir_list (qt_tmpdir);
+
+  for (guint i = 0; names[i] != NULL; i++)
+    g_test_message ("left behind: %s", names[i]);
+  g_assert_cmpuint (g_strv_length (names), ==, 0);
+}
+
+static void
+write_spec (const char *path, int color_type, int depth, guint32 seed, PngTestSpec *spec)
+{
+  png_test_spec_init (spec, 37, 23, color_type, depth, FALSE, FALSE, seed);
+  png_test_spec_write (spec, path);
+}
+
+/* Qt publishes, shmview-ctl reads: the same pixels, and Qt can publish again
+ * under the same key at once (the reader held nothing). */
+static void
+check_roundtrip (int color_type, int depth, const char *format)
+{
+  g_autofree char *key = letters_key (format);
+  g_autofree char *in_dir = g_dir_make_tmp ("shmv-qt-in-XXXXXX", NULL);
+  g_autofree char *src = g_build_filename (in_dir, "in.png", NULL);
+  g_autofree char *out = g_build_filename (in_dir, "out.png", NULL);
+  g_autofree char *qt_out = g_build_filename (in_dir, "qt-out.png", NULL);
+  g_autofree char *stdout_text = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (JsonNode) info = NULL;
+  PngTestSpec spec;
+  PngTestPixels expected = { 0 }, got = { 0 };
+  QtPublisher pub;
+
+  write_spec (src, color_type, depth, 11, &spec);
+  png_test_spec_expected (&spec, &expected);
+
+  qt_publish (&pub, key, src);
+  ctl_assert_exit (ctl_run (&stdout_text, &err, "read", "--qt", "-k", key, out, NULL), 0, err);
+  g_assert_nonnull (strstr (stdout_text, format));
+  png_test_reference_decode (out, &got);
+  png_test_assert_pixels_equal (&got, &expected, "read --qt");
+  png_test_pixels_clear (&got);
+
+  /* info --qt: what the segment and the image are. */
+  g_clear_pointer (&stdout_text, g_free);
+  g_clear_pointer (&err, g_free);
+  ctl_assert_exit (ctl_run (&stdout_text, &err, "info", "--qt", "-k", key, "--json", NULL), 0,
+                   err);
+  info = shmv_test_json_parse (stdout_text);
+  g_assert_cmpstr (shmv_test_json_string (info, "kind"), ==, "qt");
+  g_assert_cmpstr (shmv_test_json_string (info, "key"), ==, key);
+  {
+    g_autofree char *native = qt_native_key (key);
+    g_assert_cmpstr (shmv_test_json_string (info, "native_key"), ==, native);
+  }
+  g_assert_cmpint (shmv_test_json_int (info, "width"), ==, 37);
+  g_assert_cmpint (shmv_test_json_int (info, "height"), ==, 23);
+  g_assert_cmpstr (shmv_test_json_string (info, "format"), ==, format);
+  g_assert_cmpint (shmv_test_json_int (info, "size"), ==, (gint64) pub.size);
+  g_assert_cmpint (shmv_test_json_int (info, "creator_pid"), ==, pub.pid);
+  g_assert_cmpint (shmv_test_json_int (info, "attach_count"), ==, 1);
+
+  /* Our reads left Qt's segment as it was: a Qt reader still gets it. */
+  {
+    const char *argv[] = { g_getenv ("SHMV_QT_PEER"), "read", key, qt_out, NULL };
+    g_autofree char *o = NULL, *e = NULL;
+
+    g_assert_cmpint (shmv_test_run (argv, NULL, &o, &e), ==, 0);
+    png_test_reference_decode (qt_out, &got);
+    png_test_assert_pixels_equal (&got, &expected, "Qt's own reader");
+    png_test_pixels_clear (&got);
+  }
+
+  /* Qt replaces its image as the example does: detach, create anew. */
+  qt_unpublish (&pub);
+  assert_tmpdir_empty ();
+  qt_publish (&pub, key, src);
+  qt_unpublish (&pub);
+  assert_tmpdir_empty ();
+
+  png_test_pixels_clear (&expected);
+  png_test_spec_clear (&spec);
+  shmv_test_tmpdir_remove (in_dir);
+}
+
+static void
+test_read_rgb8 (void)
+{
+  check_roundtrip (PNG_COLOR_TYPE_RGB, 8, "RGB8");
+}
+
+static void
+test_read_rgba16 (void)
+{
+  check_roundtrip (PNG_COLOR_TYPE_RGB_ALPHA, 16, "RGBA16");
+}
+
+/* list shows a Qt segment, marked as Qt, with its key when it is letters only. */
+static void
+test_list (void)
+{
+  g_autofree char *key = letters_key ("List");
+  g_autofree char *in_dir = g_dir_make_tmp ("shmv-qt-in-XXXXXX", NULL);
+  g_autofree char *src = g_build_filename (in_dir, "in.png", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr (JsonNode) list = NULL;
+  gboolean found = FALSE;
+  PngTestSpec spec;
+  QtPublisher pub;
+
+  write_spec (src, PNG_COLOR_TYPE_RGB, 8, 3, &spec);
+  qt_publish (&pub, key, src);
+  ctl_assert_exit (ctl_run (&out, &err, "list", "--json", NULL), 0, err);
+  list = shmv_test_json_parse (out);
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (list)); i++)
+    {
+      JsonNode *item = json_array_get_element (json_node_get_array (list), i);
+
+      if (json_object_has_member (json_node_get_object (item), "kind") &&
+          g_strcmp0 (shmv_test_json_string (item, "kind"), "qt") == 0 &&
+          g_strcmp0 (shmv_test_json_string (item, "key"), key) == 0)
+        {
+          found = TRUE;
+          g_assert_cmpint (shmv_test_json_int (item, "creator_pid"), ==, pub.pid);
+          g_assert_cmpint (shmv_test_json_int (item, "size"), ==, (gint64) pub.size);
+        }
+    }
+  g_assert_true (found);
+
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  ctl_assert_exit (ctl_run (&out, &err, "list", NULL), 0, err);
+  g_assert_nonnull (strstr (out, key));
+  g_assert_nonnull (strstr (out, "Qt"));
+
+  qt_unpublish (&pub);
+  assert_tmpdir_empty ();
+  png_test_spec_clear (&spec);
+  shmv_test_tmpdir_remove (in_dir);
+}
+
+static void
+test_missing (void)
+{
+  g_autofree char *key = letters_key ("Missing");
+  g_autofree char *out = NULL, *err = NULL;
+
+  ctl_assert_exit (ctl_run (&out, &err, "read", "--qt", "-k", key, "x.png", NULL), 2, err);
+  g_assert_nonnull (strstr (err, key));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  ctl_assert_exit (ctl_run (&out, &err, "info", "--qt", "-k", key, NULL), 2, err);
+  assert_tmpdir_empty ();
+}
+
+/* A segment under Qt's names, made by hand as Qt would (key file, ftok 'Q',
+ * 0600), holding @data; detached, so that its reader is its last user.
+ * Returns its id. */
+static int
+make_segment (const char *key, const void *data, gsize size)
+{
+  g_autofree char *path = qt_native_key (key);
+  int fd = open (path, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0640);
+  key_t sys_key;
+  void *addr;
+  int id;
+
+  g_assert_cmpint (fd, >=, 0);
+  close (fd);
+  sys_key = ftok (path, 'Q');
+  g_assert_cmpint (sys_key, !=, -1);
+  id = shmget (sys_key, size, IPC_CREAT | IPC_EXCL | 0600);
+  g_assert_cmpint (id, >=, 0);
+  addr = shmat (id, NULL, 0);
+  g_assert_true (addr != (void *) -1);
+  memcpy (addr, data, size);
+  shmdt (addr);
+  return id;
+}
+
+static void
+check_undecodable (const char *what, const void *data, gsize size)
+{
+  g_autofree char *key = letters_key (what);
+  g_autofree char *out = NULL, *err = NULL;
+  struct shmid_ds ds;
+  int id = make_segment (key, data, size);
+
+  ctl_assert_exit (ctl_run (&out, &err, "read", "--qt", "-k", key, "x.png", NULL), 6, err);
+  g_test_message ("%s: %s", what, err);
+  /* Qt's rule: who detaches last removes the segment and its key file. */
+  g_assert_cmpint (shmctl (id, IPC_STAT, &ds), ==, -1);
+  assert_tmpdir_empty ();
+}
+
+static void
+test_random_bytes (void)
+{
+  GRand *rand = g_rand_new_with_seed (42);
+  guint8 bytes[4096];
+
+  for (gsize i = 0; i < sizeof bytes; i++)
+    bytes[i] = (guint8) g_rand_int (rand);
+  bytes[3] = 1; /* a marker saying "an image follows", then garbage */
+  check_undecodable ("Random", bytes, sizeof bytes);
+  g_rand_free (rand);
+}
+
+static void
+test_null_image (void)
+{
+  static const guint8 null_image[4] = { 0, 0, 0, 0 };
+
+  check_undecodable ("Null", null_image, sizeof null_image);
+}
+
+/* A PNG that declares a huge image: the bomb bounds apply inside a Qt segment too. */
+static void
+test_huge_image (void)
+{
+  g_autoptr (GBytes) png = png_test_header_only (100000, 100000);
+  gsize size;
+  const guint8 *data = g_bytes_get_data (png, &size);
+  g_autofree guint8 *bytes = g_malloc (size + 4);
+
+  memcpy (bytes, "\0\0\0\1", 4);
+  memcpy (bytes + 4, data, size);
+  check_undecodable ("Huge", bytes, size + 4);
+}
+
+/* Another user's segment (as root: a child that became nobody made it) is
+ * not ours to read: exit 4, and it stays. */
+static void
+test_other_user (void)
+{
+  g_autofree char *key = letters_key ("Other");
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *path = NULL;
+  struct passwd *nobody = getpwnam ("nobody");
+  struct shmid_ds ds;
+  int pipe_fds[2];
+  int status, id = -1;
+  pid_t child;
+
+  if (geteuid () != 0 || nobody == NULL)
+    {
+      g_test_skip ("needs root, to be another user");
+      return;
+    }
+  path = qt_native_key (key);
+  g_assert_cmpint (chmod (qt_tmpdir, 01777), ==, 0);
+  g_assert_cmpint (pipe (pipe_fds), ==, 0);
+  child = fork ();
+  g_assert_cmpint (child, >=, 0);
+  if (child == 0)
+    {
+      static const guint8 image[8] = { 0, 0, 0, 1, 0x89, 'P', 'N', 'G' };
+      int made;
+
+      close (pipe_fds[0]);
+      if (setgid (nobody->pw_gid) != 0 || setuid (nobody->pw_uid) != 0)
+        _exit (1);
+      made = make_segment (key, image, sizeof image);
+      _exit (write (pipe_fds[1], &made, sizeof made) == sizeof made ? 0 : 1);
+    }
+  close (pipe_fds[1]);
+  g_assert_cmpint (read (pipe_fds[0], &id, sizeof id), ==, sizeof id);
+  close (pipe_fds[0]);
+  g_assert_cmpint (waitpid (child, &status, 0), ==, child);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+
+  ctl_assert_exit (ctl_run (&out, &err, "read", "--qt", "-k", key, "x.png", NULL), 4, err);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  ctl_assert_exit (ctl_run (&out, &err, "info", "--qt", "-k", key, NULL), 4, err);
+  /* Not listed either: only this user's segments are. */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  ctl_assert_exit (ctl_run (&out, &err, "list", NULL), 0, err);
+  g_assert_null (strstr (out, key));
+  g_assert_cmpint (shmctl (id, IPC_STAT, &ds), ==, 0);
+
+  shmctl (id, IPC_RMID, NULL);
+  g_unlink (path);
+  g_assert_cmpint (chmod (qt_tmpdir, 0700), ==, 0);
+  assert_tmpdir_empty ();
+}
+
+int
+main (int argc, char **argv)
+{
+  int result;
+
+  g_test_init (&argc, &argv, NULL);
+  qt_tmpdir = g_dir_make_tmp ("shmv-qt-XXXXXX", NULL);
+  g_assert_nonnull (qt_tmpdir);
+  /* Qt and shmview-ctl both find the key files there. A trailing slash:
+   * both clean the path the same way. */
+  {
+    g_autofree char *with_slash = g_strconcat (qt_tmpdir, "/", NULL);
+    g_setenv ("TMPDIR", with_slash, TRUE);
+  }
+
+  g_test_add_func ("/qt/read-rgb8", test_read_rgb8);
+  g_test_add_func ("/qt/read-rgba16", test_read_rgba16);
+  g_test_add_func ("/qt/list", test_list);
+  g_test_add_func ("/qt/missing", test_missing);
+  g_test_add_func ("/qt/random-bytes", test_random_bytes);
+  g_test_add_func ("/qt/null-image", test_null_image);
+  g_test_add_func ("/qt/huge-image", test_huge_image);
+  g_test_add_func ("/qt/other-user", test_other_user);
+  result = g_test_run ();
+  g_rmdir (qt_tmpdir);
+  return result;
+}
