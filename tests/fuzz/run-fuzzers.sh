@@ -46,10 +46,13 @@ if [ "$mode" = seeds ]; then
   exit 0
 fi
 
-harnesses="png channel"
+harnesses="png channel qt-image"
 for h in $harnesses; do
+  extra=
+  [ "$h" = qt-image ] && extra="$root/src/common/shmv-qt-image.c"
   # shellcheck disable=SC2086,SC2090
-  $CC $san_flags $lib_flags -o "$work/fuzz-$h" "$fuzz/fuzz-$h.c" "$root"/src/lib/*.c $libs
+  $CC $san_flags $lib_flags -I"$root/src/common" -o "$work/fuzz-$h" "$fuzz/fuzz-$h.c" $extra \
+    "$root"/src/lib/*.c $libs
 done
 
 # The library's SIGBUS guard must see SIGBUS before ASan does (as in CI's
