@@ -180,7 +180,8 @@ CtlExit
 ctl_save_png (const char *path,
               const char *display,
               const void *pixels,
-              const ShmvFrameInfo *info)
+              const ShmvFrameInfo *info,
+              const char *done)
 {
   ShmvStatus status;
   struct stat st;
@@ -209,6 +210,11 @@ ctl_save_png (const char *path,
       g_autofree char *doing = g_strdup_printf (_ ("Cannot save “%s”"), display);
       return fail_status (&status, doing, CTL_SUBJECT_OUTPUT_FILE);
     }
+  /* With the image on stdout, what we say goes beside it. */
+  if (g_str_equal (path, "-"))
+    g_printerr ("%s\n", done);
+  else
+    g_print ("%s\n", done);
   return CTL_EXIT_OK;
 }
 
@@ -239,20 +245,12 @@ ctl_cmd_read (const CtlOptions *options, const char *path)
       return fail_channel_error (options, ch, doing);
     }
 
-  saved = ctl_save_png (path, display, pixels, &info);
-  free (pixels);
-  if (saved != CTL_EXIT_OK)
-    return saved;
-
   summary = shmv_frame_summary (&info);
   /* TRANSLATORS: key, "640 × 480 RGBA8, generation 3", then a file name */
   message = g_strdup_printf (_ ("Saved channel “%s” (%s) to “%s”"), options->key, summary, display);
-  /* With the image on stdout, what we say goes beside it. */
-  if (to_stdout)
-    g_printerr ("%s\n", message);
-  else
-    g_print ("%s\n", message);
-  return CTL_EXIT_OK;
+  saved = ctl_save_png (path, display, pixels, &info, message);
+  free (pixels);
+  return saved;
 }
 
 CtlExit

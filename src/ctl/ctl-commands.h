@@ -39,10 +39,12 @@ CtlExit ctl_cmd_read_qt (const CtlOptions *options, const char *arg);
 CtlExit ctl_cmd_info_qt (const CtlOptions *options, const char *arg);
 
 /* Saves @pixels as described by @info to @path ("-": standard output, which
- * @display names), signals held while a file is replaced; prints any error. */
+ * @display names), signals held while a file is replaced; then prints @done
+ * (to stderr when the image went to stdout), or the error. */
 CtlExit ctl_save_png (const char *path,
                       const char *display,
                       const void *pixels,
-                      const ShmvFrameInfo *info);
+                      const ShmvFrameInfo *info,
+                      const char *done);
 
 G_END_DECLS

@@ -63,20 +63,13 @@ ctl_cmd_read_qt (const CtlOptions *options, const char *path)
 
   if ((result = read_image (options, &info, &image, &frame)) != CTL_EXIT_OK)
     return result;
-  result = ctl_save_png (path, display, image.pixels, &frame);
-  shmv_image_clear (&image);
-  if (result != CTL_EXIT_OK)
-    return result;
-
   dimensions = shmv_frame_dimensions (&frame);
   /* TRANSLATORS: key, "640 × 480 RGBA8", then a file name */
   message =
       g_strdup_printf (_ ("Saved Qt segment “%s” (%s) to “%s”"), options->key, dimensions, display);
-  if (to_stdout)
-    g_printerr ("%s\n", message);
-  else
-    g_print ("%s\n", message);
-  return CTL_EXIT_OK;
+  result = ctl_save_png (path, display, image.pixels, &frame, message);
+  shmv_image_clear (&image);
+  return result;
 }
 
 CtlExit

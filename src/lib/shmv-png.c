@@ -642,6 +642,16 @@ out:
   return ok;
 }
 
+/* A load's first step: a clear status, an empty image, its arguments checked. */
+static bool
+begin_load (const char *path, ShmvImage *image, ShmvStatus *status)
+{
+  shmv_status_clear (status);
+  if (image != NULL)
+    memset (image, 0, sizeof *image);
+  return check_load_args (path, image, status);
+}
+
 bool
 shmv_png_load (const char *path,
                const ShmvPngOptions *options,
@@ -651,10 +661,7 @@ shmv_png_load (const char *path,
   PngDecoder dec;
   bool ok = false;
 
-  shmv_status_clear (status);
-  if (image != NULL)
-    memset (image, 0, sizeof *image);
-  if (!check_load_args (path, image, status))
+  if (!begin_load (path, image, status))
     return false;
   if (decoder_open (&dec, path, options, status))
     ok = decode_image (&dec, image, status);
@@ -673,10 +680,7 @@ shmv_png_load_memory (const void *data,
   PngDecoder dec;
   bool ok = false;
 
-  shmv_status_clear (status);
-  if (image != NULL)
-    memset (image, 0, sizeof *image);
-  if (!check_load_args (name, image, status))
+  if (!begin_load (name, image, status))
     return false;
   if (data == NULL && size > 0)
     {
