@@ -22,6 +22,8 @@
 #include <glib/gstdio.h>
 
 #include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
 #include <sys/sem.h>
@@ -49,13 +51,24 @@ char *
 shmv_qt_temp_dir (void)
 {
   const char *tmpdir = g_getenv ("TMPDIR");
+  g_autofree char *clean = NULL;
+  char *real;
 
   if (tmpdir == NULL || tmpdir[0] == '\0')
-    return g_strdup ("/tmp");
-  /* QDir::cleanPath(): "//", "." and "dir/.." go, no trailing "/", all
-   * lexically, without following links; a relative TMPDIR is taken from the
-   * current directory, where Qt's relative names lead too. */
-  return g_canonicalize_filename (tmpdir, NULL);
+    tmpdir = "/tmp";
+  /* Qt 5.15: QDir::cleanPath() ("//", "." and "dir/.." go lexically, no
+   * trailing "/"); Qt 6.4 then takes QDir::canonicalPath(): links resolved,
+   * and "" when the directory does not exist (its names then begin with
+   * "/"). Where the directory exists both lead to the same file (and
+   * inode, so the same System V key); the names we show are Qt 6's. */
+  clean = g_canonicalize_filename (tmpdir, NULL);
+  real = realpath (clean, NULL);
+  if (real == NULL)
+    return g_strdup ("");
+  /* realpath() is malloc()'s; the caller frees with g_free(). */
+  clean = g_strdup (real);
+  free (real);
+  return g_steal_pointer (&clean);
 }
 
 char *
@@ -70,7 +83,7 @@ shmv_qt_key_file (const char *key, const char *prefix)
     if (g_ascii_isalpha (*p))
       g_string_append_c (name, *p);
   g_string_append (name, sha1);
-  return g_build_filename (dir, name->str, NULL);
+  return g_strconcat (dir, "/", name->str, NULL);
 }
 
 static GError *
@@ -355,7 +368,7 @@ shmv_qt_segment_list (void)
 {
   GPtrArray *found = g_ptr_array_new_with_free_func ((GDestroyNotify) info_free);
   g_autofree char *dir_path = shmv_qt_temp_dir ();
-  g_autoptr (GDir) dir = g_dir_open (dir_path, 0, NULL);
+  g_autoptr (GDir) dir = g_dir_open (dir_path[0] != '\0' ? dir_path : "/", 0, NULL);
   const char *name;
 
   if (dir == NULL)
@@ -369,7 +382,7 @@ shmv_qt_segment_list (void)
 
       if (!g_str_has_prefix (name, SHMV_QT_PREFIX_SEGMENT))
         continue;
-      path = g_build_filename (dir_path, name, NULL);
+      path = g_strconcat (dir_path, "/", name, NULL);
       if (lstat (path, &st) != 0 || !S_ISREG (st.st_mode) || st.st_uid != geteuid ())
         {
           g_free (path);

@@ -29,7 +29,13 @@ typedef struct
 void shmv_qt_segment_info_clear (ShmvQtSegmentInfo *info);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ShmvQtSegmentInfo, shmv_qt_segment_info_clear)
 
-/** shmv_qt_temp_dir: QDir::tempPath(): $TMPDIR if set and not empty, else /tmp, cleaned. */
+/**
+ * shmv_qt_temp_dir:
+ *
+ * QDir::tempPath(): $TMPDIR if set and not empty, else /tmp, cleaned and, as
+ * Qt 6 does, with links resolved; "" when it does not exist (Qt 6's names
+ * are then "/qipc_…").
+ */
 char *shmv_qt_temp_dir (void);
 
 /**

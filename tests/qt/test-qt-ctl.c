@@ -373,15 +373,19 @@ test_other_user (void)
 int
 main (int argc, char **argv)
 {
+  g_autofree char *link = NULL;
   int result;
 
   g_test_init (&argc, &argv, NULL);
   qt_tmpdir = g_dir_make_tmp ("shmv-qt-XXXXXX", NULL);
   g_assert_nonnull (qt_tmpdir);
-  /* Qt and shmview-ctl both find the key files there. A trailing slash:
-   * both clean the path the same way. */
+  /* Qt and shmview-ctl both find the key files there. Through a link and
+   * with a trailing slash: both clean the path the same way (info's
+   * native_key is compared with Qt's nativeKey()). */
+  link = g_strconcat (qt_tmpdir, "-link", NULL);
+  g_assert_cmpint (symlink (qt_tmpdir, link), ==, 0);
   {
-    g_autofree char *with_slash = g_strconcat (qt_tmpdir, "/", NULL);
+    g_autofree char *with_slash = g_strconcat (link, "//", NULL);
     g_setenv ("TMPDIR", with_slash, TRUE);
   }
 
@@ -394,6 +398,7 @@ main (int argc, char **argv)
   g_test_add_func ("/qt/huge-image", test_huge_image);
   g_test_add_func ("/qt/other-user", test_other_user);
   result = g_test_run ();
+  g_unlink (link);
   g_rmdir (qt_tmpdir);
   return result;
 }
