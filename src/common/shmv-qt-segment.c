@@ -10,7 +10,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #define G_LOG_DOMAIN "shmview"
-#define _GNU_SOURCE /* semtimedop() */
+#define _GNU_SOURCE  /* semtimedop() */
 
 #include "config.h"
 
@@ -86,8 +86,7 @@ shmv_qt_key_file (const char *key, const char *prefix)
   return g_strconcat (dir, "/", name->str, NULL);
 }
 
-static GError *
-error_from_errno (int err, const char *format, ...) G_GNUC_PRINTF (2, 3);
+static GError *error_from_errno (int err, const char *format, ...) G_GNUC_PRINTF (2, 3);
 
 static GError *
 error_from_errno (int err, const char *format, ...)
@@ -171,8 +170,8 @@ semaphore_op (int id, int delta, GError **error)
       if (errno == EINTR && left > 0)
         continue;
       if (errno == EINTR || errno == EAGAIN)
-        g_propagate_error (error, shmv_gerror_new (SHMV_ERROR_TIMEOUT,
-                                                   "the Qt segment's lock stayed taken"));
+        g_propagate_error (
+            error, shmv_gerror_new (SHMV_ERROR_TIMEOUT, "the Qt segment's lock stayed taken"));
       else
         g_propagate_error (error, error_from_errno (errno, "cannot lock the Qt segment"));
       return FALSE;
@@ -206,9 +205,8 @@ find_segment (const char *key_file, ShmvQtSegmentInfo *info, GError **error)
    * root, is not ours to read (and detaching last would remove it). */
   if (ds.shm_perm.uid != geteuid ())
     {
-      g_autofree char *detail =
-          g_strdup_printf ("the Qt segment for %s belongs to uid %u", key_file,
-                           (unsigned) ds.shm_perm.uid);
+      g_autofree char *detail = g_strdup_printf ("the Qt segment for %s belongs to uid %u",
+                                                 key_file, (unsigned) ds.shm_perm.uid);
 
       g_propagate_error (error, shmv_gerror_new (SHMV_ERROR_PERMISSION_DENIED, detail));
       return -1;
@@ -296,7 +294,7 @@ static gsize
 max_segment_size (const ShmvPngOptions *options)
 {
   guint64 max_pixels = options != NULL && options->max_pixels != 0 ? options->max_pixels
-                                                                    : SHMV_PNG_DEFAULT_MAX_PIXELS;
+                                                                   : SHMV_PNG_DEFAULT_MAX_PIXELS;
 
   if (max_pixels > (G_MAXSIZE - ((gsize) 32 << 20)) / 9)
     return G_MAXSIZE;

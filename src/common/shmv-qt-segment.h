@@ -18,9 +18,9 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  char *key;        /* the QSharedMemory key; NULL when a listing cannot tell */
-  char *key_file;   /* Qt's key file of the segment, whose inode is in its ftok() key */
-  gsize size;       /* the segment's size: Qt's size(), the stream's bytes */
+  char *key;      /* the QSharedMemory key; NULL when a listing cannot tell */
+  char *key_file; /* Qt's key file of the segment, whose inode is in its ftok() key */
+  gsize size;     /* the segment's size: Qt's size(), the stream's bytes */
   gint64 creator_pid;
   guint attach_count; /* processes attached, not counting us */
   guint32 uid;
@@ -61,10 +61,8 @@ char *shmv_qt_key_file (const char *key, const char *prefix);
  * PERMISSION_DENIED (not ours), TIMEOUT (the lock stayed taken for seconds),
  * IMAGE (over @max_size), others from the system.
  */
-GBytes *shmv_qt_segment_read (const char *key,
-                              gsize max_size,
-                              ShmvQtSegmentInfo *info,
-                              GError **error);
+GBytes *
+shmv_qt_segment_read (const char *key, gsize max_size, ShmvQtSegmentInfo *info, GError **error);
 
 /**
  * shmv_qt_segment_read_image:

@@ -303,6 +303,6 @@ main (int argc, char **argv)
   /* watch ends on a signal by itself, with status 0 (ctl-watch.c). */
   if (command->run != ctl_cmd_watch)
     ctl_signals_start ();
-  return (options.qt ? command->run_qt : command->run) (&options,
-                                                       command->argument != NULL ? words[1] : NULL);
+  return (options.qt ? command->run_qt
+                     : command->run) (&options, command->argument != NULL ? words[1] : NULL);
 }

@@ -539,8 +539,8 @@ decoder_open_memory (PngDecoder *dec,
   max = stream_max_bytes (data, size, decoder_max_pixels (dec));
   if (max != 0 && size > max)
     {
-      shmv_status_set (status, SHMV_ERROR_IMAGE,
-                       "%s: %zu bytes, more than its image can take", name, size);
+      shmv_status_set (status, SHMV_ERROR_IMAGE, "%s: %zu bytes, more than its image can take",
+                       name, size);
       return false;
     }
   return decoder_start (dec, name, status);

@@ -128,8 +128,7 @@ check_roundtrip (int color_type, int depth, const char *format)
   /* info --qt: what the segment and the image are. */
   g_clear_pointer (&stdout_text, g_free);
   g_clear_pointer (&err, g_free);
-  ctl_assert_exit (ctl_run (&stdout_text, &err, "info", "--qt", "-k", key, "--json", NULL), 0,
-                   err);
+  ctl_assert_exit (ctl_run (&stdout_text, &err, "info", "--qt", "-k", key, "--json", NULL), 0, err);
   info = shmv_test_json_parse (stdout_text);
   g_assert_cmpstr (shmv_test_json_string (info, "kind"), ==, "qt");
   g_assert_cmpstr (shmv_test_json_string (info, "key"), ==, key);
