@@ -11,6 +11,9 @@
 //                                  segment, semaphore, key files)
 //   qt-shm-peer read KEY OUT.png   attach, lock, QDataStream >> QImage,
 //                                  unlock, detach; saves OUT.png (16-bit kept)
+//   qt-shm-peer lock KEY           attach and lock() as a writer does; prints
+//                                  "locked", holds it until SIGTERM/SIGINT
+//                                  (or dies holding it: SEM_UNDO frees it)
 //   qt-shm-peer native KEY         prints nativeKey()
 //
 // SPDX-License-Identifier: LGPL-2.1-or-later
@@ -32,22 +35,32 @@ on_signal (int)
   stop = 1;
 }
 
-static int
-publish (const QString &key, const QString &file)
+/* Blocks SIGTERM and SIGINT and installs on_signal() for them; @waiting is
+ * the mask to sigsuspend() with. */
+static void
+catch_signals (sigset_t *waiting)
 {
-  QSharedMemory shm (key);
-  QImage image;
   struct sigaction sa = {};
-  sigset_t blocked, waiting;
+  sigset_t blocked;
 
   // Blocked until sigsuspend(), so that a signal cannot slip in before it.
   sigemptyset (&blocked);
   sigaddset (&blocked, SIGTERM);
   sigaddset (&blocked, SIGINT);
-  sigprocmask (SIG_BLOCK, &blocked, &waiting);
+  sigprocmask (SIG_BLOCK, &blocked, waiting);
   sa.sa_handler = on_signal;
   sigaction (SIGTERM, &sa, nullptr);
   sigaction (SIGINT, &sa, nullptr);
+}
+
+static int
+publish (const QString &key, const QString &file)
+{
+  QSharedMemory shm (key);
+  QImage image;
+  sigset_t waiting;
+
+  catch_signals (&waiting);
 
   if (!image.load (file))
     {
@@ -77,6 +90,26 @@ publish (const QString &key, const QString &file)
   while (!stop)
     sigsuspend (&waiting);
   return 0; // ~QSharedMemory detaches; as the last user it removes everything
+}
+
+static int
+hold_lock (const QString &key)
+{
+  QSharedMemory shm (key);
+  sigset_t waiting;
+
+  catch_signals (&waiting);
+  if (!shm.attach () || !shm.lock ())
+    {
+      std::fprintf (stderr, "qt-shm-peer: cannot lock: %s\n", qPrintable (shm.errorString ()));
+      return 2;
+    }
+  std::printf ("locked\n");
+  std::fflush (stdout);
+  while (!stop)
+    sigsuspend (&waiting);
+  shm.unlock ();
+  return 0;
 }
 
 static int
@@ -118,12 +151,14 @@ main (int argc, char **argv)
     return publish (QString::fromUtf8 (argv[2]), QString::fromLocal8Bit (argv[3]));
   if (argc == 4 && !std::strcmp (argv[1], "read"))
     return read_image (QString::fromUtf8 (argv[2]), QString::fromLocal8Bit (argv[3]));
+  if (argc == 3 && !std::strcmp (argv[1], "lock"))
+    return hold_lock (QString::fromUtf8 (argv[2]));
   if (argc == 3 && !std::strcmp (argv[1], "native"))
     {
       QSharedMemory shm (QString::fromUtf8 (argv[2]));
       std::printf ("%s\n", qPrintable (shm.nativeKey ()));
       return 0;
     }
-  std::fprintf (stderr, "usage: qt-shm-peer publish|read KEY FILE | native KEY\n");
+  std::fprintf (stderr, "usage: qt-shm-peer publish|read KEY FILE | lock|native KEY\n");
   return 1;
 }

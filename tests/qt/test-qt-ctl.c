@@ -369,6 +369,58 @@ test_other_user (void)
   assert_tmpdir_empty ();
 }
 
+/* Qt's lock is honoured: a read waits while a Qt process holds it, gets it
+ * when that process dies holding it (SEM_UNDO), and gives up with exit 5
+ * when it stays taken. */
+static void
+test_lock (void)
+{
+  g_autofree char *key = letters_key ("Lock");
+  g_autofree char *in_dir = g_dir_make_tmp ("shmv-qt-in-XXXXXX", NULL);
+  g_autofree char *src = g_build_filename (in_dir, "in.png", NULL);
+  g_autofree char *out = g_build_filename (in_dir, "out.png", NULL);
+  const char *lock_argv[] = { g_getenv ("SHMV_QT_PEER"), "lock", key, NULL };
+  const char *read_args[] = { "read", "--qt", "-k", key, out, NULL };
+  g_autofree char *stdout_text = NULL, *err = NULL;
+  g_autofree char *line = NULL;
+  PngTestSpec spec;
+  QtPublisher pub;
+  GPid locker, reader;
+  int locker_out;
+  gint64 start;
+
+  write_spec (src, PNG_COLOR_TYPE_RGB, 8, 5, &spec);
+  qt_publish (&pub, key, src);
+
+  locker = shmv_test_spawn (lock_argv, NULL, &locker_out, NULL);
+  line = shmv_test_read_line (locker_out, 20000);
+  g_assert_cmpstr (line, ==, "locked");
+  reader = ctl_spawn (read_args, NULL, NULL);
+  g_usleep (500 * 1000);
+  g_assert_true (shmv_test_pid_alive (reader)); /* waiting for Qt's lock */
+  shmv_test_kill (locker);                      /* dies holding it */
+  close (locker_out);
+  g_assert_cmpint (shmv_test_wait_exit (reader, 20000), ==, 0);
+  g_assert_true (g_file_test (out, G_FILE_TEST_EXISTS));
+
+  /* A lock that stays taken: exit 5 after a few seconds, never a hang. */
+  g_clear_pointer (&line, g_free);
+  locker = shmv_test_spawn (lock_argv, NULL, &locker_out, NULL);
+  line = shmv_test_read_line (locker_out, 20000);
+  g_assert_cmpstr (line, ==, "locked");
+  start = g_get_monotonic_time ();
+  ctl_assert_exit (ctl_run (&stdout_text, &err, "read", "--qt", "-k", key, out, NULL), 5, err);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 4 * G_USEC_PER_SEC);
+  kill (locker, SIGTERM);
+  g_assert_cmpint (shmv_test_wait_exit (locker, 20000), ==, 0);
+  close (locker_out);
+
+  qt_unpublish (&pub);
+  assert_tmpdir_empty ();
+  png_test_spec_clear (&spec);
+  shmv_test_tmpdir_remove (in_dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -396,6 +448,7 @@ main (int argc, char **argv)
   g_test_add_func ("/qt/null-image", test_null_image);
   g_test_add_func ("/qt/huge-image", test_huge_image);
   g_test_add_func ("/qt/other-user", test_other_user);
+  g_test_add_func ("/qt/lock", test_lock);
   result = g_test_run ();
   g_unlink (link);
   g_rmdir (qt_tmpdir);
