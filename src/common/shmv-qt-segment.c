@@ -66,6 +66,7 @@ shmv_qt_temp_dir (void)
   if (real == NULL)
     return g_strdup ("");
   /* realpath() is malloc()'s; the caller frees with g_free(). */
+  g_free (clean);
   clean = g_strdup (real);
   free (real);
   return g_steal_pointer (&clean);
