@@ -185,17 +185,17 @@ static int
 find_segment (const char *key_file, ShmvQtSegmentInfo *info, GError **error)
 {
   struct shmid_ds ds;
-  key_t sem_key;
+  key_t sys_key;
   int id;
 
-  if ((sem_key = qt_ftok (key_file)) == -1)
+  if ((sys_key = qt_ftok (key_file)) == -1)
     {
       int err = errno;
 
       g_propagate_error (error, error_from_errno (err, "no Qt segment: %s", key_file));
       return -1;
     }
-  if ((id = shmget (sem_key, 0, 0400)) < 0 || shmctl (id, IPC_STAT, &ds) != 0)
+  if ((id = shmget (sys_key, 0, 0400)) < 0 || shmctl (id, IPC_STAT, &ds) != 0)
     {
       int err = errno;
 
