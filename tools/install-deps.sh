@@ -20,6 +20,13 @@ echo "Installing:$missing"
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -q -o DPkg::Lock::Timeout=300
+# The package lists have a lock of their own, which DPkg::Lock::Timeout does
+# not cover: wait for another apt-get to finish with them.
+tries=0
+until $sudo apt-get update -q -o DPkg::Lock::Timeout=300; do
+  tries=$((tries + 1))
+  [ $tries -lt 30 ] || exit 1
+  sleep 10
+done
 # shellcheck disable=SC2086
 $sudo apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=300 $missing
