@@ -22,10 +22,12 @@
 #include <glib/gstdio.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
+#include <sys/mman.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
@@ -400,4 +402,198 @@ shmv_qt_segment_list (void)
     }
   g_ptr_array_sort (found, compare_infos);
   return found;
+}
+
+struct _ShmvQtPublisher
+{
+  char *sem_file;
+  char *shm_file;
+  int sem_id;
+  int shm_id;
+  void *addr;
+};
+
+/* Qt's createUnixKeyFile(): an empty file, 0640; one already there is
+ * used as it is (its inode is the key a peer may already know). */
+static gboolean
+create_key_file (const char *path, GError **error)
+{
+  int fd = open (path, O_EXCL | O_CREAT | O_RDWR | O_CLOEXEC, 0640);
+
+  if (fd >= 0)
+    close (fd);
+  else if (errno != EEXIST)
+    {
+      int err = errno;
+
+      g_propagate_error (error, error_from_errno (err, "cannot create %s", path));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Undoes what a publisher made, as Qt's detach() and cleanHandle(). */
+static void
+publisher_free (ShmvQtPublisher *pub)
+{
+  gboolean last = TRUE;
+
+  if (pub->addr != NULL)
+    {
+      struct shmid_ds ds;
+
+      shmdt (pub->addr);
+      last = shmctl (pub->shm_id, IPC_STAT, &ds) != 0 || ds.shm_nattch == 0;
+    }
+  if (pub->shm_id >= 0 && last)
+    shmctl (pub->shm_id, IPC_RMID, NULL);
+  /* A Qt reader still attached removes the segment itself, and needs the
+   * lock until then. */
+  if (last)
+    {
+      if (pub->shm_file != NULL)
+        g_unlink (pub->shm_file);
+      if (pub->sem_id >= 0)
+        semctl (pub->sem_id, 0, IPC_RMID);
+      if (pub->sem_file != NULL)
+        g_unlink (pub->sem_file);
+    }
+  else if (pub->sem_id >= 0)
+    semaphore_op (pub->sem_id, +1, NULL);
+  g_free (pub->sem_file);
+  g_free (pub->shm_file);
+  g_free (pub);
+}
+
+ShmvQtPublisher *
+shmv_qt_segment_publish (const char *key, const void *data, gsize size, GError **error)
+{
+  ShmvQtPublisher *pub = g_new0 (ShmvQtPublisher, 1);
+  key_t sys_key;
+
+  g_return_val_if_fail (key != NULL && size > 0, NULL);
+
+  pub->sem_id = pub->shm_id = -1;
+  pub->sem_file = shmv_qt_key_file (key, SHMV_QT_PREFIX_SEMAPHORE);
+  if (!create_key_file (pub->sem_file, error))
+    {
+      g_clear_pointer (&pub->sem_file, g_free);
+      goto failed;
+    }
+  if ((sys_key = qt_ftok (pub->sem_file)) == -1
+      || ((pub->sem_id = semget (sys_key, 1, 0600 | IPC_CREAT | IPC_EXCL)) < 0
+          && (errno != EEXIST || (pub->sem_id = semget (sys_key, 1, 0600 | IPC_CREAT)) < 0))
+      || semctl (pub->sem_id, 0, SETVAL, 1) != 0)
+    {
+      int err = errno;
+
+      g_propagate_error (error, error_from_errno (err, "cannot make Qt's lock %s", pub->sem_file));
+      goto failed;
+    }
+  /* create() holds the lock from here, as Qt's does. */
+  if (!semaphore_op (pub->sem_id, -1, error))
+    goto failed;
+
+  pub->shm_file = shmv_qt_key_file (key, SHMV_QT_PREFIX_SEGMENT);
+  if (!create_key_file (pub->shm_file, error))
+    {
+      g_clear_pointer (&pub->shm_file, g_free);
+      goto failed;
+    }
+  if ((sys_key = qt_ftok (pub->shm_file)) == -1
+      || (pub->shm_id = shmget (sys_key, size, 0600 | IPC_CREAT | IPC_EXCL)) < 0)
+    {
+      int err = errno;
+
+      if (err == EEXIST)
+        {
+          /* Someone's segment: neither its key file nor the lock are ours
+           * to remove. */
+          g_autofree char *detail =
+              g_strdup_printf ("a Qt segment already exists for %s", pub->shm_file);
+
+          g_propagate_error (error, shmv_gerror_new (SHMV_ERROR_ALREADY_EXISTS, detail));
+          g_clear_pointer (&pub->shm_file, g_free);
+          semaphore_op (pub->sem_id, +1, NULL);
+          pub->sem_id = -1;
+          g_clear_pointer (&pub->sem_file, g_free);
+        }
+      else
+        g_propagate_error (error, error_from_errno (err, "cannot create %s's segment", key));
+      goto failed;
+    }
+  pub->addr = shmat (pub->shm_id, NULL, 0);
+  if (pub->addr == (void *) -1)
+    {
+      int err = errno;
+
+      pub->addr = NULL;
+      g_propagate_error (error, error_from_errno (err, "cannot attach %s", pub->shm_file));
+      goto failed;
+    }
+  memcpy (pub->addr, data, size);
+  if (!semaphore_op (pub->sem_id, +1, error))
+    goto failed;
+  return pub;
+
+failed:
+  publisher_free (pub);
+  return NULL;
+}
+
+void
+shmv_qt_publisher_withdraw (ShmvQtPublisher *publisher)
+{
+  if (publisher == NULL)
+    return;
+  /* Qt's detach() locks, so that no reader attaches meanwhile. */
+  if (!semaphore_op (publisher->sem_id, -1, NULL))
+    g_debug ("Qt segment %s: withdrawn without the lock", publisher->shm_file);
+  publisher_free (publisher);
+}
+
+GBytes *
+shmv_qt_image_encode (const ShmvImage *image, GError **error)
+{
+  static const guint8 marker[4] = { 0, 0, 0, 1 };
+  g_autoptr (GByteArray) bytes = g_byte_array_new ();
+  ShmvStatus status;
+  guint8 buffer[65536];
+  ssize_t got;
+  int fd;
+
+  /* libshmview saves to descriptors: an anonymous file in memory is one. */
+  fd = memfd_create ("shmview-qt-png", MFD_CLOEXEC);
+  if (fd < 0)
+    {
+      int err = errno;
+
+      g_propagate_error (error, error_from_errno (err, "cannot encode the image"));
+      return NULL;
+    }
+  if (!shmv_png_save_fd (fd, "memory", image->pixels, image->width, image->height, image->stride,
+                         image->format, &status))
+    {
+      g_propagate_error (error, shmv_gerror_new_from_status (&status));
+      close (fd);
+      return NULL;
+    }
+  g_byte_array_append (bytes, marker, sizeof marker);
+  lseek (fd, 0, SEEK_SET);
+  while ((got = read (fd, buffer, sizeof buffer)) != 0)
+    {
+      if (got < 0 && errno == EINTR)
+        continue;
+      if (got < 0)
+        {
+          int err = errno;
+
+          g_propagate_error (error, error_from_errno (err, "cannot encode the image"));
+          close (fd);
+          return NULL;
+        }
+      g_byte_array_append (bytes, buffer, (guint) got);
+    }
+  close (fd);
+  return g_byte_array_free_to_bytes (g_steal_pointer (&bytes));
 }

@@ -89,4 +89,37 @@ gboolean shmv_qt_segment_read_image (const char *key,
  */
 GPtrArray *shmv_qt_segment_list (void);
 
+typedef struct _ShmvQtPublisher ShmvQtPublisher;
+
+/**
+ * shmv_qt_image_encode:
+ *
+ * The bytes Qt's `QDataStream << QImage` writes for @image: the marker
+ * 00 00 00 01, then a PNG (libshmview's, 8- and 16-bit kept), which is all
+ * Qt's reader accepts.
+ */
+GBytes *shmv_qt_image_encode (const ShmvImage *image, GError **error);
+
+/**
+ * shmv_qt_segment_publish:
+ * @data: the segment's bytes (Qt's `QDataStream << QImage`: shmv_qt_image_encode())
+ *
+ * Creates @key's key files, semaphore and segment exactly as Qt's
+ * QSharedMemory::create() does (Qt's lock forced to 1, then taken with
+ * SEM_UNDO), writes @data under the lock and stays attached: a Qt segment
+ * lives while someone is attached. Errors in SHMV_GERROR: ALREADY_EXISTS
+ * when a segment has the key, others from the system; nothing is left then.
+ */
+ShmvQtPublisher *
+shmv_qt_segment_publish (const char *key, const void *data, gsize size, GError **error);
+
+/**
+ * shmv_qt_publisher_withdraw:
+ *
+ * Qt's detach() and destructor: under the lock, detaches and, when nobody
+ * else is attached, removes the segment, its key file, the semaphore and
+ * its key file. Frees @publisher.
+ */
+void shmv_qt_publisher_withdraw (ShmvQtPublisher *publisher);
+
 G_END_DECLS

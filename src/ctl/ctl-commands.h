@@ -37,6 +37,7 @@ CtlExit ctl_cmd_watch (const CtlOptions *options, const char *arg);
 /* read and info of a Qt segment (--qt), in ctl-qt.c. */
 CtlExit ctl_cmd_read_qt (const CtlOptions *options, const char *arg);
 CtlExit ctl_cmd_info_qt (const CtlOptions *options, const char *arg);
+CtlExit ctl_cmd_publish_qt (const CtlOptions *options, const char *arg);
 
 /* Saves @pixels as described by @info to @path ("-": standard output, which
  * @display names), signals held while a file is replaced; then prints @done

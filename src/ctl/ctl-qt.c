@@ -14,11 +14,13 @@
 #include "ctl-commands.h"
 #include "ctl-json.h"
 #include "ctl-text.h"
+#include "ctl-signals.h"
 #include "shmv-frame-text.h"
 #include "shmv-gerror.h"
 #include "shmv-qt-segment.h"
 
 #include <glib/gi18n.h>
+#include <stdio.h>
 #include <string.h>
 
 /* The image Qt published under the options' key, or the exit code of the
@@ -94,5 +96,55 @@ ctl_cmd_info_qt (const CtlOptions *options, const char *arg)
     }
   else
     ctl_text_print_qt (&info, &frame);
+  return CTL_EXIT_OK;
+}
+
+CtlExit
+ctl_cmd_publish_qt (const CtlOptions *options, const char *path)
+{
+  ShmvPngOptions png_options = { .max_pixels = (uint64_t) options->max_pixels };
+  g_autofree char *display = g_filename_display_name (path);
+  g_autoptr (GBytes) bytes = NULL;
+  ShmvQtPublisher *publisher;
+  GError *error = NULL;
+  ShmvStatus status;
+  ShmvImage image;
+  int sig;
+
+  /* Qt's segment lives while we are attached: a signal is the way to stop,
+   * and from here on it only tells us to withdraw (no half-made objects
+   * left by a signal mid-way either). */
+  ctl_signals_catch ();
+
+  if (!shmv_png_load (path, &png_options, &image, &status))
+    {
+      g_autofree char *doing =
+          g_strdup_printf (_ ("Cannot publish “%s” on Qt segment “%s”"), display, options->key);
+
+      error = shmv_gerror_new_from_status (&status);
+      shmv_prefix_error (&error, doing);
+      return ctl_fail (error, CTL_SUBJECT_INPUT_FILE);
+    }
+  bytes = shmv_qt_image_encode (&image, &error);
+  shmv_image_clear (&image);
+  publisher = bytes == NULL ? NULL
+                            : shmv_qt_segment_publish (options->key, g_bytes_get_data (bytes, NULL),
+                                                       g_bytes_get_size (bytes), &error);
+  if (publisher == NULL)
+    {
+      g_autofree char *doing =
+          g_strdup_printf (_ ("Cannot publish “%s” on Qt segment “%s”"), display, options->key);
+
+      shmv_prefix_error (&error, doing);
+      return ctl_fail (error, CTL_SUBJECT_CHANNEL);
+    }
+
+  /* TRANSLATORS: a file name, then the key of a Qt QSharedMemory segment */
+  g_print (_ ("Publishing “%s” on Qt segment “%s”: press Ctrl+C to withdraw\n"), display,
+           options->key);
+  fflush (stdout);
+  sig = ctl_signals_wait ();
+  g_debug ("signal %d: withdrawing Qt segment “%s”", sig, options->key);
+  shmv_qt_publisher_withdraw (publisher);
   return CTL_EXIT_OK;
 }

@@ -23,6 +23,8 @@ static GMutex lock;
 static GCond released;
 static int holds;
 static int taken; /* the signal being dealt with, 0 before one came */
+static gboolean catching; /* a signal is recorded for ctl_signals_wait() */
+static int caught;
 static GDestroyNotify cleanup_func;
 static gpointer cleanup_data;
 
@@ -56,11 +58,20 @@ signal_thread (gpointer data)
   int sig;
 
   stop_signal_set (&set);
-  while (sigwait (&set, &sig) != 0)
-    ;
+  for (;;)
+    {
+      while (sigwait (&set, &sig) != 0)
+        ;
+      g_mutex_lock (&lock);
+      if (!catching)
+        break;
+      /* A command that stays until stopped ends by itself, exiting 0. */
+      caught = sig;
+      g_cond_broadcast (&released);
+      g_mutex_unlock (&lock);
+    }
   /* The lock stays held: the command's thread can neither start a held
    * step nor change the clean-up while we die. */
-  g_mutex_lock (&lock);
   taken = sig;
   while (holds > 0)
     g_cond_wait (&released, &lock);
@@ -124,4 +135,25 @@ ctl_signals_release (void)
     g_cond_broadcast (&released);
   wait_for_the_end ();
   g_mutex_unlock (&lock);
+}
+
+void
+ctl_signals_catch (void)
+{
+  g_mutex_lock (&lock);
+  catching = TRUE;
+  g_mutex_unlock (&lock);
+}
+
+int
+ctl_signals_wait (void)
+{
+  int sig;
+
+  g_mutex_lock (&lock);
+  while (caught == 0)
+    g_cond_wait (&released, &lock);
+  sig = caught;
+  g_mutex_unlock (&lock);
+  return sig;
 }

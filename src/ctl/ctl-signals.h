@@ -37,4 +37,20 @@ void ctl_signals_set_cleanup (GDestroyNotify cleanup, gpointer data);
 void ctl_signals_hold (void);
 void ctl_signals_release (void);
 
+/**
+ * ctl_signals_catch:
+ *
+ * From now on a signal no longer ends the process: it is kept for
+ * ctl_signals_wait(), for a command that stays until stopped and then
+ * undoes what it made by itself, exiting 0.
+ */
+void ctl_signals_catch (void);
+
+/**
+ * ctl_signals_wait:
+ *
+ * Blocks until a signal came after ctl_signals_catch(); returns it.
+ */
+int ctl_signals_wait (void);
+
 G_END_DECLS

@@ -43,7 +43,7 @@ typedef struct
 
 static const CtlCommand commands[] = {
   { "publish", N_ ("FILE"), N_ ("Publish a PNG file; it stays until rm or a newer publish"),
-    CTL_OPT_MAX_PIXELS | CTL_OPT_SHARE, ctl_cmd_publish, NULL },
+    CTL_OPT_MAX_PIXELS | CTL_OPT_SHARE | CTL_OPT_QT, ctl_cmd_publish, ctl_cmd_publish_qt },
   { "read", N_ ("OUT.png"), N_ ("Save the current image as a PNG file, losslessly"),
     CTL_OPT_OWNER | CTL_OPT_QT, ctl_cmd_read, ctl_cmd_read_qt },
   { "info", NULL, N_ ("Describe the channel (generation 0: no image yet)"),
@@ -105,7 +105,7 @@ option_group_new (CtlRawOptions *raw)
     { "owner", 0, 0, G_OPTION_ARG_STRING, &raw->owner,
       N_ ("read, info: the channel of another user, shared with your group"), N_ ("USER") },
     { "qt", 0, 0, G_OPTION_ARG_NONE, &raw->qt,
-      N_ ("read, info: a Qt program’s QSharedMemory segment (default key: “QSharedMemoryExample”)"),
+      N_ ("read, info, publish: a Qt program’s QSharedMemory segment (default key: “QSharedMemoryExample”)"),
       NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &raw->version, N_ ("Show the version and exit"), NULL },
     { NULL }
@@ -225,6 +225,8 @@ check_options (const CtlCommand *command, const CtlRawOptions *raw, CtlOptions *
   /* Qt's objects are 0600: nobody else's can be read. */
   if (raw->qt && raw->owner != NULL)
     return ctl_usage_error (_ ("Options %s and %s cannot be combined"), "--qt", "--owner");
+  if (raw->qt && raw->share != NULL)
+    return ctl_usage_error (_ ("Options %s and %s cannot be combined"), "--qt", "--share");
 
   options->qt = raw->qt;
   options->key = raw->key != NULL ? raw->key : raw->qt ? SHMV_QT_DEFAULT_KEY : SHMV_DEFAULT_KEY;
