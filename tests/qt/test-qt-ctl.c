@@ -20,6 +20,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/ipc.h>
+#include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -422,6 +423,185 @@ test_lock (void)
   shmv_test_tmpdir_remove (in_dir);
 }
 
+/* The System V ids behind @key's two key files, as Qt finds them. */
+static void
+qt_ids (const char *key, int *shm_id, int *sem_id)
+{
+  g_autofree char *shm_file = qt_native_key (key);
+  const char *name = strrchr (shm_file, '/') + 1 + strlen ("qipc_sharedmemory_");
+  g_autofree char *dir = g_path_get_dirname (shm_file);
+  g_autofree char *sem_file = g_strconcat (dir, "/qipc_systemsem_", name, NULL);
+
+  *shm_id = shmget (ftok (shm_file, 'Q'), 0, 0400);
+  *sem_id = semget (ftok (sem_file, 'Q'), 1, 0600);
+  g_assert_cmpint (*shm_id, >=, 0);
+  g_assert_cmpint (*sem_id, >=, 0);
+}
+
+static void
+assert_ids_gone (int shm_id, int sem_id)
+{
+  struct shmid_ds ds;
+
+  g_assert_cmpint (shmctl (shm_id, IPC_STAT, &ds), ==, -1);
+  g_assert_cmpint (semctl (sem_id, 0, GETVAL), ==, -1);
+}
+
+/* Starts `publish --qt`; returns once it says it publishes. */
+static GPid
+ctl_publish_qt (const char *key, const char *file, int *out_fd)
+{
+  const char *args[] = { "publish", "--qt", "-k", key, file, NULL };
+  g_autofree char *line = NULL;
+  GPid pid = ctl_spawn (args, out_fd, NULL);
+
+  line = shmv_test_read_line (*out_fd, 20000);
+  g_assert_nonnull (line);
+  g_test_message ("publish --qt: %s", line);
+  g_assert_nonnull (strstr (line, "press Ctrl+C to withdraw"));
+  return pid;
+}
+
+static void
+qt_read_assert (const char *key, const char *out, const PngTestPixels *expected, const char *what)
+{
+  const char *argv[] = { g_getenv ("SHMV_QT_PEER"), "read", key, out, NULL };
+  g_autofree char *o = NULL, *e = NULL;
+  PngTestPixels got = { 0 };
+
+  g_assert_cmpint (shmv_test_run (argv, NULL, &o, &e), ==, 0);
+  png_test_reference_decode (out, &got);
+  png_test_assert_pixels_equal (&got, expected, what);
+  png_test_pixels_clear (&got);
+}
+
+/* shmview-ctl publishes, Qt reads twice (the first Qt reader must not take
+ * the segment away); SIGTERM withdraws everything, exit 0. */
+static void
+check_publish (int color_type, int depth, const char *what)
+{
+  g_autofree char *key = letters_key (what);
+  g_autofree char *in_dir = g_dir_make_tmp ("shmv-qt-in-XXXXXX", NULL);
+  g_autofree char *src = g_build_filename (in_dir, "in.png", NULL);
+  g_autofree char *out1 = g_build_filename (in_dir, "qt-1.png", NULL);
+  g_autofree char *out2 = g_build_filename (in_dir, "qt-2.png", NULL);
+  PngTestPixels expected = { 0 };
+  PngTestSpec spec;
+  int out_fd, shm_id, sem_id;
+  GPid pid;
+
+  write_spec (src, color_type, depth, 23, &spec);
+  png_test_spec_expected (&spec, &expected);
+
+  pid = ctl_publish_qt (key, src, &out_fd);
+  qt_ids (key, &shm_id, &sem_id);
+  qt_read_assert (key, out1, &expected, "Qt's first reader");
+  qt_read_assert (key, out2, &expected, "Qt's second reader");
+  g_assert_true (shmv_test_pid_alive (pid));
+
+  kill (pid, SIGTERM);
+  g_assert_cmpint (shmv_test_wait_exit (pid, 20000), ==, 0);
+  close (out_fd);
+  assert_tmpdir_empty ();
+  assert_ids_gone (shm_id, sem_id);
+
+  png_test_pixels_clear (&expected);
+  png_test_spec_clear (&spec);
+  shmv_test_tmpdir_remove (in_dir);
+}
+
+static void
+test_publish_rgb8 (void)
+{
+  check_publish (PNG_COLOR_TYPE_RGB, 8, "PubRgb");
+}
+
+static void
+test_publish_rgba16 (void)
+{
+  check_publish (PNG_COLOR_TYPE_RGB_ALPHA, 16, "PubRgbaSixteen");
+}
+
+/* SIGINT as Ctrl+C: the same. */
+static void
+test_publish_sigint (void)
+{
+  g_autofree char *key = letters_key ("PubInt");
+  g_autofree char *in_dir = g_dir_make_tmp ("shmv-qt-in-XXXXXX", NULL);
+  g_autofree char *src = g_build_filename (in_dir, "in.png", NULL);
+  PngTestSpec spec;
+  int out_fd, shm_id, sem_id;
+  GPid pid;
+
+  write_spec (src, PNG_COLOR_TYPE_RGB, 8, 3, &spec);
+  pid = ctl_publish_qt (key, src, &out_fd);
+  qt_ids (key, &shm_id, &sem_id);
+  kill (pid, SIGINT);
+  g_assert_cmpint (shmv_test_wait_exit (pid, 20000), ==, 0);
+  close (out_fd);
+  assert_tmpdir_empty ();
+  assert_ids_gone (shm_id, sem_id);
+  png_test_spec_clear (&spec);
+  shmv_test_tmpdir_remove (in_dir);
+}
+
+/* A file that is no image: exit 3, nothing made. */
+static void
+test_publish_bad_file (void)
+{
+  g_autofree char *key = letters_key ("PubBad");
+  g_autofree char *in_dir = g_dir_make_tmp ("shmv-qt-in-XXXXXX", NULL);
+  g_autofree char *src = g_build_filename (in_dir, "bad.png", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+
+  g_assert_true (g_file_set_contents (src, "\x89PNG\r\n\x1a\nnot really", -1, NULL));
+  ctl_assert_exit (ctl_run (&out, &err, "publish", "--qt", "-k", key, src, NULL), 3, err);
+  g_assert_cmpstr (err, !=, "");
+  assert_tmpdir_empty ();
+  shmv_test_tmpdir_remove (in_dir);
+}
+
+/* SIGKILL: nothing is withdrawn, but Qt's lock is free (SEM_UNDO): a Qt
+ * reader gets the image and, detaching last, removes the orphan segment. */
+static void
+test_publish_sigkill (void)
+{
+  g_autofree char *key = letters_key ("PubKill");
+  g_autofree char *in_dir = g_dir_make_tmp ("shmv-qt-in-XXXXXX", NULL);
+  g_autofree char *src = g_build_filename (in_dir, "in.png", NULL);
+  g_autofree char *out = g_build_filename (in_dir, "qt.png", NULL);
+  g_autofree char *shm_file = qt_native_key (key);
+  PngTestPixels expected = { 0 };
+  PngTestSpec spec;
+  int out_fd, shm_id, sem_id;
+  GPid pid;
+
+  write_spec (src, PNG_COLOR_TYPE_RGB, 8, 9, &spec);
+  png_test_spec_expected (&spec, &expected);
+  pid = ctl_publish_qt (key, src, &out_fd);
+  qt_ids (key, &shm_id, &sem_id);
+  shmv_test_kill (pid);
+  close (out_fd);
+  g_assert_cmpint (semctl (sem_id, 0, GETVAL), ==, 1);
+  qt_read_assert (key, out, &expected, "Qt's reader after SIGKILL");
+  g_assert_false (g_file_test (shm_file, G_FILE_TEST_EXISTS));
+  /* Qt's reader re-made the semaphore's Create state and removed it on
+   * exit, or left ours: either way clear what a killed publisher left. */
+  semctl (sem_id, 0, IPC_RMID);
+  {
+    g_auto (GStrv) names = shmv_test_dir_list (qt_tmpdir);
+
+    for (guint i = 0; names[i] != NULL; i++)
+      {
+        g_autofree char *path = g_build_filename (qt_tmpdir, names[i], NULL);
+        g_unlink (path);
+      }
+  }
+  png_test_pixels_clear (&expected);
+  png_test_spec_clear (&spec);
+  shmv_test_tmpdir_remove (in_dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -450,6 +630,11 @@ main (int argc, char **argv)
   g_test_add_func ("/qt/huge-image", test_huge_image);
   g_test_add_func ("/qt/other-user", test_other_user);
   g_test_add_func ("/qt/lock", test_lock);
+  g_test_add_func ("/qt/publish-rgb8", test_publish_rgb8);
+  g_test_add_func ("/qt/publish-rgba16", test_publish_rgba16);
+  g_test_add_func ("/qt/publish-sigint", test_publish_sigint);
+  g_test_add_func ("/qt/publish-bad-file", test_publish_bad_file);
+  g_test_add_func ("/qt/publish-sigkill", test_publish_sigkill);
   result = g_test_run ();
   g_unlink (link);
   g_rmdir (qt_tmpdir);
