@@ -476,9 +476,9 @@ qt_read_assert (const char *key, const char *out, const PngTestPixels *expected,
 }
 
 /* shmview-ctl publishes, Qt reads twice (the first Qt reader must not take
- * the segment away); SIGTERM withdraws everything, exit 0. */
+ * the segment away); @sig withdraws everything, exit 0. */
 static void
-check_publish (int color_type, int depth, const char *what)
+check_publish (int color_type, int depth, const char *what, int sig)
 {
   g_autofree char *key = letters_key (what);
   g_autofree char *in_dir = g_dir_make_tmp ("shmv-qt-in-XXXXXX", NULL);
@@ -499,7 +499,7 @@ check_publish (int color_type, int depth, const char *what)
   qt_read_assert (key, out2, &expected, "Qt's second reader");
   g_assert_true (shmv_test_pid_alive (pid));
 
-  kill (pid, SIGTERM);
+  kill (pid, sig);
   g_assert_cmpint (shmv_test_wait_exit (pid, 20000), ==, 0);
   close (out_fd);
   assert_tmpdir_empty ();
@@ -513,36 +513,20 @@ check_publish (int color_type, int depth, const char *what)
 static void
 test_publish_rgb8 (void)
 {
-  check_publish (PNG_COLOR_TYPE_RGB, 8, "PubRgb");
+  check_publish (PNG_COLOR_TYPE_RGB, 8, "PubRgb", SIGTERM);
 }
 
 static void
 test_publish_rgba16 (void)
 {
-  check_publish (PNG_COLOR_TYPE_RGB_ALPHA, 16, "PubRgbaSixteen");
+  check_publish (PNG_COLOR_TYPE_RGB_ALPHA, 16, "PubRgbaSixteen", SIGTERM);
 }
 
 /* SIGINT as Ctrl+C: the same. */
 static void
 test_publish_sigint (void)
 {
-  g_autofree char *key = letters_key ("PubInt");
-  g_autofree char *in_dir = g_dir_make_tmp ("shmv-qt-in-XXXXXX", NULL);
-  g_autofree char *src = g_build_filename (in_dir, "in.png", NULL);
-  PngTestSpec spec;
-  int out_fd, shm_id, sem_id;
-  GPid pid;
-
-  write_spec (src, PNG_COLOR_TYPE_RGB, 8, 3, &spec);
-  pid = ctl_publish_qt (key, src, &out_fd);
-  qt_ids (key, &shm_id, &sem_id);
-  kill (pid, SIGINT);
-  g_assert_cmpint (shmv_test_wait_exit (pid, 20000), ==, 0);
-  close (out_fd);
-  assert_tmpdir_empty ();
-  assert_ids_gone (shm_id, sem_id);
-  png_test_spec_clear (&spec);
-  shmv_test_tmpdir_remove (in_dir);
+  check_publish (PNG_COLOR_TYPE_RGB, 8, "PubInt", SIGINT);
 }
 
 /* A file that is no image: exit 3, nothing made. */
