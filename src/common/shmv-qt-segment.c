@@ -480,10 +480,10 @@ shmv_qt_segment_publish (const char *key, const void *data, gsize size, GError *
       g_clear_pointer (&pub->sem_file, g_free);
       goto failed;
     }
-  if ((sys_key = qt_ftok (pub->sem_file)) == -1
-      || ((pub->sem_id = semget (sys_key, 1, 0600 | IPC_CREAT | IPC_EXCL)) < 0
-          && (errno != EEXIST || (pub->sem_id = semget (sys_key, 1, 0600 | IPC_CREAT)) < 0))
-      || semctl (pub->sem_id, 0, SETVAL, 1) != 0)
+  if ((sys_key = qt_ftok (pub->sem_file)) == -1 ||
+      ((pub->sem_id = semget (sys_key, 1, 0600 | IPC_CREAT | IPC_EXCL)) < 0 &&
+       (errno != EEXIST || (pub->sem_id = semget (sys_key, 1, 0600 | IPC_CREAT)) < 0)) ||
+      semctl (pub->sem_id, 0, SETVAL, 1) != 0)
     {
       int err = errno;
 
@@ -500,8 +500,8 @@ shmv_qt_segment_publish (const char *key, const void *data, gsize size, GError *
       g_clear_pointer (&pub->shm_file, g_free);
       goto failed;
     }
-  if ((sys_key = qt_ftok (pub->shm_file)) == -1
-      || (pub->shm_id = shmget (sys_key, size, 0600 | IPC_CREAT | IPC_EXCL)) < 0)
+  if ((sys_key = qt_ftok (pub->shm_file)) == -1 ||
+      (pub->shm_id = shmget (sys_key, size, 0600 | IPC_CREAT | IPC_EXCL)) < 0)
     {
       int err = errno;
 

@@ -22,7 +22,7 @@
 static GMutex lock;
 static GCond released;
 static int holds;
-static int taken; /* the signal being dealt with, 0 before one came */
+static int taken;         /* the signal being dealt with, 0 before one came */
 static gboolean catching; /* a signal is recorded for ctl_signals_wait() */
 static int caught;
 static GDestroyNotify cleanup_func;

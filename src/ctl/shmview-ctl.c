@@ -105,7 +105,8 @@ option_group_new (CtlRawOptions *raw)
     { "owner", 0, 0, G_OPTION_ARG_STRING, &raw->owner,
       N_ ("read, info: the channel of another user, shared with your group"), N_ ("USER") },
     { "qt", 0, 0, G_OPTION_ARG_NONE, &raw->qt,
-      N_ ("read, info, publish: a Qt program’s QSharedMemory segment (default key: “QSharedMemoryExample”)"),
+      N_ ("read, info, publish: a Qt program’s QSharedMemory segment (default key: "
+          "“QSharedMemoryExample”)"),
       NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &raw->version, N_ ("Show the version and exit"), NULL },
     { NULL }
