@@ -2,31 +2,45 @@
 # test-qt5-example.sh: shmview-ctl --qt against Qt 5.15's own compiled Shared
 # Memory Example (Debian's qtbase5-examples, not rebuilt), under Xvfb.
 #
-#   test-qt5-example.sh EXAMPLE SHMVIEW-CTL PNG...
+#   test-qt5-example.sh EXAMPLE SHMVIEW-CTL PNG... [--publish PNG...]
 #
 # For each PNG: start the example, click "Load Image From File...", type the
 # file's path into Qt's own file dialog (QT_QPA_PLATFORMTHEME empty: no GTK
 # dialog), then `shmview-ctl read --qt` must give the same pixels
 # (ImageMagick's compare, AE = 0) and `info --qt` the example's pid; Escape
-# closes the example, which then removes everything (checked). TAP output.
+# closes the example, which then removes everything (checked).
+# For each PNG after --publish (8-bit opaque ones: the screen shows what
+# the file holds): `shmview-ctl publish --qt` publishes it, the example's
+# "Display Image From Shared Memory" is pressed twice (a second Qt reader
+# after the first), and each time the window must show the image pixel for
+# pixel (compare -subimage-search of a screenshot, AE = 0);
+# then SIGTERM: exit 0 and nothing left. TAP output.
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 set -u
 
 # Each image in an X server of its own: a window of the previous example
 # can linger in the server and be found instead of the new one.
-if [ "$1" != --one ]; then
+if [ "$1" != --one ] && [ "$1" != --publish ]; then
   example=$1
   ctl=$2
   shift 2
-  echo "1..$#"
+  total=$#
+  case " $* " in *" --publish "*) total=$((total - 1)) ;; esac
+  echo "1..$total"
   n=0
+  mode=--one
   for png in "$@"; do
+    if [ "$png" = --publish ]; then
+      mode=--publish
+      continue
+    fi
     n=$((n + 1))
-    xvfb-run -a -s "-screen 0 1280x1024x24 -noreset" sh "$0" --one "$n" "$example" "$ctl" "$png"
+    xvfb-run -a -s "-screen 0 1280x1024x24 -noreset" sh "$0" "$mode" "$n" "$example" "$ctl" "$png"
   done
   exit 0
 fi
+mode=$1
 n=$2
 example=$3
 ctl=$4
@@ -38,6 +52,78 @@ mkdir "$work/tmp" "$work/runtime"
 chmod 0700 "$work/runtime"
 export TMPDIR="$work/tmp" XDG_RUNTIME_DIR="$work/runtime" QT_QPA_PLATFORMTHEME= LANG=C.UTF-8
 
+# The example's window, once it shows ("" after 10 s).
+find_window () {
+  for _ in $(seq 100); do
+    win=$(xdotool search --onlyvisible --name "^SharedMemory Example$" 2>/dev/null | head -n 1)
+    [ -n "$win" ] && break
+    sleep 0.1
+  done
+}
+
+if [ "$mode" = --publish ]; then
+  png=$1
+  name=$(basename "$png")
+  ok=true
+  note=
+  mkfifo "$work/said"
+  "$ctl" publish --qt "$png" >"$work/said" 2>"$work/ctl.log" &
+  ctl_pid=$!
+  # Deterministic: Qt reads once the command says it publishes.
+  if ! read -r line <"$work/said" || [ "${line%press Ctrl+C to withdraw}" = "$line" ]; then
+    ok=false note="publish --qt did not start: $(cat "$work/ctl.log")"
+  fi
+  "$example" >"$work/example.log" 2>&1 &
+  pid=$!
+  find_window
+  if $ok && [ -z "$win" ]; then
+    ok=false note="the example's window did not appear"
+  elif $ok; then
+    xdotool windowfocus --sync "$win" >/dev/null 2>&1
+    sleep 0.3
+    # Tab: from "Load Image From File..." to "Display Image From Shared Memory".
+    xdotool key --window "$win" Tab 2>/dev/null
+    for reader in first second; do
+      xdotool key --window "$win" space 2>/dev/null
+      got=
+      for _ in $(seq 10); do
+        sleep 0.2
+        import -window "$win" "$work/shot.png" 2>/dev/null || continue
+        got=$(compare -metric AE -subimage-search "$work/shot.png" "$png" null: 2>&1)
+        [ "${got%% *}" = 0 ] && break
+      done
+      if [ "${got%% *}" != 0 ]; then
+        ok=false note="the $reader Qt reader does not show it: $got"
+        break
+      fi
+    done
+    xdotool key --window "$win" Escape 2>/dev/null
+  fi
+  for _ in $(seq 50); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  kill -TERM "$ctl_pid"
+  wait "$ctl_pid"
+  status=$?
+  [ "$status" = 0 ] || ok=false note="${note:+$note; }publish --qt exited $status: $(cat "$work/ctl.log")"
+  left=$(ls "$TMPDIR")
+  if [ -n "$left" ]; then
+    ok=false note="${note:+$note; }left behind: $left"
+  fi
+  if $ok; then
+    echo "ok $n shmview-ctl publish --qt $name, shown by the Qt 5.15 example twice"
+  else
+    echo "not ok $n shmview-ctl publish --qt $name, shown by the Qt 5.15 example twice"
+    echo "# $note" | tr '\n' ' '
+    echo
+    sed 's/^/# /' "$work/example.log"
+  fi
+  exit 0
+fi
+
 for png in "$@"; do
   name=$(basename "$png")
   ok=true
@@ -45,12 +131,7 @@ for png in "$@"; do
 
   "$example" >"$work/example.log" 2>&1 &
   pid=$!
-  win=
-  for _ in $(seq 100); do
-    win=$(xdotool search --onlyvisible --name "^SharedMemory Example$" 2>/dev/null | head -n 1)
-    [ -n "$win" ] && break
-    sleep 0.1
-  done
+  find_window
   if [ -z "$win" ]; then
     ok=false note="the example's window did not appear"
   else
