@@ -194,9 +194,12 @@ check_options (const CtlCommand *command, const CtlRawOptions *raw, CtlOptions *
     CtlOptionFlags flag;
     const char *name;
   } names[] = {
-    { CTL_OPT_MAX_PIXELS, "--max-pixels" }, { CTL_OPT_JSON, "--json" },
-    { CTL_OPT_COUNT, "--count" },           { CTL_OPT_TIMEOUT, "--timeout" },
-    { CTL_OPT_SHARE, "--share" },           { CTL_OPT_OWNER, "--owner" },
+    { CTL_OPT_MAX_PIXELS, "--max-pixels" },
+    { CTL_OPT_JSON, "--json" },
+    { CTL_OPT_COUNT, "--count" },
+    { CTL_OPT_TIMEOUT, "--timeout" },
+    { CTL_OPT_SHARE, "--share" },
+    { CTL_OPT_OWNER, "--owner" },
     { CTL_OPT_QT, "--qt" },
   };
   CtlOptionFlags given =

@@ -768,7 +768,7 @@ begin_save (PngEncoder *enc,
   unsigned bpp = shmv_format_bytes_per_pixel (format);
   const char *what = NULL;
 
-  *enc = (PngEncoder) {
+  *enc = (PngEncoder){
     .pixels = pixels, .width = width, .height = height, .stride = stride, .format = format
   };
   shmv_status_clear (status);

@@ -55,8 +55,7 @@ bool shmv_segment_prefix_key_matches (const ShmvSegmentPrefix *prefix, const cha
 /* What is wrong with @prefix, read from this user's segment @native_name:
  * NULL when it is intact and belongs there. For listings, which must call
  * a damaged segment corrupt without attaching to it. */
-const char *shmv_segment_prefix_problem (const ShmvSegmentPrefix *prefix,
-                                         const char *native_name);
+const char *shmv_segment_prefix_problem (const ShmvSegmentPrefix *prefix, const char *native_name);
 
 /* Sets @prefix->check from its other fields (done by prefix_init; tests
  * forge prefixes with it). */

@@ -436,9 +436,8 @@ shmv_segment_prefix_key_matches (const ShmvSegmentPrefix *prefix, const char *na
   if (strcmp (expected, native_name) != 0 || stored > prefix->key_len)
     return false;
   /* A key too long to store whole is vouched for by its hashes alone. */
-  return stored < prefix->key_len ||
-         (shmv_key_name_hash (prefix->key) == prefix->name_hash &&
-          key_hash (prefix->key, stored) == prefix->key_hash);
+  return stored < prefix->key_len || (shmv_key_name_hash (prefix->key) == prefix->name_hash &&
+                                      key_hash (prefix->key, stored) == prefix->key_hash);
 }
 
 const char *

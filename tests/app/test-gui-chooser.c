@@ -63,40 +63,6 @@ test_choosing_sets_the_key (void)
   g_assert_nonnull (gui_test_find_widget (chooser, GTK_TYPE_LABEL, "one"));
 }
 
-/* A channel whose only user, its writer, was killed with SIGKILL: stale. */
-static void
-make_stale_channel (const char *key)
-{
-  static const guint8 pixels[2 * 2 * 3] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 };
-  int fds[2];
-  int status;
-  pid_t pid;
-  char c;
-
-  g_assert_cmpint (pipe (fds), ==, 0);
-  pid = fork ();
-  g_assert_cmpint (pid, >=, 0);
-  if (pid == 0)
-    {
-      ShmvChannel *ch = shmv_channel_new (key);
-
-      close (fds[0]);
-      if (!shmv_channel_open (ch, SHMV_CHANNEL_WRITER, 0) ||
-          !shmv_channel_publish (ch, pixels, 2, 2, 6, SHMV_FORMAT_RGB8, "stale"))
-        _exit (1);
-      if (write (fds[1], "x", 1) != 1)
-        _exit (1);
-      for (;;)
-        pause ();
-    }
-  close (fds[1]);
-  g_assert_cmpint (read (fds[0], &c, 1), ==, 1);
-  close (fds[0]);
-  g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
-  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
-  g_assert_true (WIFSIGNALED (status));
-}
-
 /* Looking never removes: the chooser describes a stale channel without
  * becoming its last user, as shmview-ctl list does. */
 static void
@@ -109,7 +75,7 @@ test_stale_channel_survives_listing (void)
   GUI_TEST_REQUIRE_DISPLAY ();
 
   key = shmv_test_unique_key ("chooser-stale");
-  make_stale_channel (key);
+  shmv_test_make_stale_channel (key);
   ch = shmv_channel_new (key);
   g_assert_true (shmv_test_shm_exists (shmv_channel_native_key (ch) + 1));
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "shmv-test-pattern.h"
+#include "shmv-test-process.h"
 
 ShmvChannel *
 shmv_test_open_channel (const char *key, ShmvChannelRole role)
@@ -45,6 +46,17 @@ shmv_test_publish_and_hang (const char *key, int fd)
     return 2;
   for (;;)
     pause ();
+}
+
+void
+shmv_test_make_stale_channel (const char *key)
+{
+  int fd;
+  GPid pid = shmv_test_fork (shmv_test_publish_and_hang, key, &fd);
+
+  shmv_test_expect_line (fd, "P", 10000);
+  shmv_test_kill (pid);
+  close (fd);
 }
 
 gboolean

@@ -26,4 +26,8 @@ int shmv_test_publish_and_hang (const char *key, int fd);
  * reached first, which would fail every other open too. */
 gboolean shmv_test_use_up_inotify (void);
 
+/* Leaves @key a stale channel: its only user, a writer that published an
+ * 8x8 RGB8 frame, killed with SIGKILL. */
+void shmv_test_make_stale_channel (const char *key);
+
 G_END_DECLS

@@ -14,39 +14,6 @@
 
 static const uint8_t pixels_2x2_rgb8[12] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 };
 
-/* A channel whose only user, its writer, was killed with SIGKILL. */
-static void
-make_stale_channel (const char *key)
-{
-  int fds[2];
-  int status;
-  pid_t pid;
-  char c;
-
-  g_assert_cmpint (pipe (fds), ==, 0);
-  pid = fork ();
-  g_assert_cmpint (pid, >=, 0);
-  if (pid == 0)
-    {
-      ShmvChannel *ch = shmv_channel_new (key);
-
-      close (fds[0]);
-      if (!shmv_channel_open (ch, SHMV_CHANNEL_WRITER, 0) ||
-          !shmv_channel_publish (ch, pixels_2x2_rgb8, 2, 2, 6, SHMV_FORMAT_RGB8, "stale"))
-        _exit (1);
-      if (write (fds[1], "x", 1) != 1)
-        _exit (1);
-      for (;;)
-        pause ();
-    }
-  close (fds[1]);
-  g_assert_cmpint (read (fds[0], &c, 1), ==, 1);
-  close (fds[0]);
-  g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
-  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
-  g_assert_true (WIFSIGNALED (status));
-}
-
 static char *
 publish_file (const char *dir, const char *key)
 {
@@ -183,7 +150,7 @@ test_gc (void)
   ShmvChannel *stale_ch = shmv_channel_new (stale);
   JsonNode *item;
 
-  make_stale_channel (stale);
+  shmv_test_make_stale_channel (stale);
   png = publish_file (dir, persistent);
   g_assert_true (shmv_channel_open (writer, SHMV_CHANNEL_WRITER, 0));
 
@@ -235,7 +202,7 @@ test_gc_text (void)
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
 
-  make_stale_channel (stale);
+  shmv_test_make_stale_channel (stale);
   ctl_assert_exit (ctl_run (&out, &err, "gc", NULL), 0, err);
   g_assert_nonnull (strstr (out, stale));
   g_assert_nonnull (strstr (out, "Removed 1 stale channel."));

@@ -423,9 +423,10 @@ describe_leftover (const char *native)
   (void) !pread (fd, &prefix, sizeof prefix, 0);
   close (fd);
   prefix.key[sizeof prefix.key - 1] = '\0';
-  g_printerr ("# left behind: %s, %lld bytes, mode %o, ctime %lld, magic %.8s, flags %u, key %.60s\n",
-              path, (long long) st.st_size, (unsigned) st.st_mode & 07777,
-              (long long) st.st_ctime, prefix.magic, prefix.flags, prefix.key);
+  g_printerr (
+      "# left behind: %s, %lld bytes, mode %o, ctime %lld, magic %.8s, flags %u, key %.60s\n", path,
+      (long long) st.st_size, (unsigned) st.st_mode & 07777, (long long) st.st_ctime, prefix.magic,
+      prefix.flags, prefix.key);
   while (proc != NULL && (pid = g_dir_read_name (proc)) != NULL)
     {
       g_autofree char *fds = g_strdup_printf ("/proc/%s/fd", pid);
@@ -508,7 +509,8 @@ stress_publish (ShmvChannel *ch, guint32 width, guint32 height, guint32 seed, vo
   if (seed % 2 == 1)
     return publish_in_place (ch, width, height, seed);
   stress_fill (scratch, stride * height, seed);
-  return shmv_channel_publish (ch, scratch, width, height, stride, SHMV_FORMAT_RGBA8, "stress-copied");
+  return shmv_channel_publish (ch, scratch, width, height, stride, SHMV_FORMAT_RGBA8,
+                               "stress-copied");
 }
 
 gboolean

@@ -69,11 +69,11 @@ typedef struct
 {
   volatile gint64 heartbeat; /* bumped on every loop: a reader that stops is hung */
   guint64 outcomes[N_OUTCOMES];
-  guint64 garbage;        /* accepted, copied in, yet not one whole frame */
-  guint64 signed_garbage; /* the same for frames written in place (see report) */
+  guint64 garbage;         /* accepted, copied in, yet not one whole frame */
+  guint64 signed_garbage;  /* the same for frames written in place (see report) */
   guint64 renamed_garbage; /* the same, its name scribbled: either kind */
-  gint64 max_read_us;     /* the longest shmv_channel_read() */
-  gint64 max_call_us;     /* the longest of the other calls */
+  gint64 max_read_us;      /* the longest shmv_channel_read() */
+  gint64 max_call_us;      /* the longest of the other calls */
   char other_message[256];
 } ReaderStats;
 
