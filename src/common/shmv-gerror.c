@@ -11,7 +11,9 @@
 
 #include "shmv-gerror.h"
 
-#include <glib/gi18n.h>
+/* The domain by name, not the process default: the GStreamer plugin runs
+ * these inside other programs (gst-launch-1.0), whose default is not ours. */
+#include <glib/gi18n-lib.h>
 
 /* clang-format off */
 G_DEFINE_QUARK (shmv-error-quark, shmv_gerror)
