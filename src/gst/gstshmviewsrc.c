@@ -15,6 +15,7 @@
 #include "gstshmviewsrc.h"
 
 #include "gstshmview-error.h"
+#include "gstshmview-events.h"
 #include "gstshmview-format.h"
 
 #include <glib/gi18n-lib.h>
@@ -118,7 +119,10 @@ open_channel (GstShmviewSrc *self, int timeout_ms)
 {
   if (self->has_owner)
     shmv_channel_set_owner (self->channel, self->owner_uid);
-  return shmv_channel_open (self->channel, SHMV_CHANNEL_READER, timeout_ms);
+  if (!shmv_channel_open (self->channel, SHMV_CHANNEL_READER, timeout_ms))
+    return FALSE;
+  GST_INFO_OBJECT (self, GST_SHMVIEW_EVENT_FOLLOWING " %s", shmv_channel_key (self->channel));
+  return TRUE;
 }
 
 static gboolean
