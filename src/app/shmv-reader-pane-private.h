@@ -11,6 +11,7 @@
 
 #include "shmv-banner.h"
 #include "shmv-channel-chooser.h"
+#include "shmv-frame-rate.h"
 #include "shmv-frame-view.h"
 #include "shmv-reader-pane.h"
 
@@ -38,6 +39,7 @@ struct _ShmvReaderPane
   gint64 since_ns; /* when the pane began following, CLOCK_REALTIME */
   GtkFileChooserNative *save_chooser;
   GCancellable *cancellable;
+  ShmvFrameRate *rate;
 
   guint tick_id;
   guint live : 1;

@@ -54,7 +54,8 @@ update_status (ShmvReaderPane *self)
     status = shmv_status_text_reader_idle (self->key);
   else
     status = shmv_status_text_reader (&self->info, shmv_frame_view_get_latency_ms (self->view),
-                                      self->frame_pending ? newest_generation (self) : 0);
+                                      self->frame_pending ? newest_generation (self) : 0,
+                                      shmv_frame_rate_get (self->rate, g_get_monotonic_time ()));
   gtk_label_set_label (self->status_label, status);
 }
 
@@ -134,6 +135,7 @@ _shmv_reader_pane_show_frame (ShmvReaderPane *self, const ShmvFrameInfo *info, G
   g_clear_pointer (&self->pixels, g_bytes_unref);
   self->pixels = g_bytes_ref (pixels);
   self->info = *info;
+  shmv_frame_rate_add (self->rate, g_get_monotonic_time ());
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "reader.save-as", TRUE);
   g_debug (SHMV_EVENT_READER_SHOWING " “%s”: %ux%u %s, checksum OK", info->generation, self->key,
            info->width, info->height, shmv_format_name (info->format));
@@ -145,6 +147,7 @@ _shmv_reader_pane_forget_frame (ShmvReaderPane *self)
   shmv_frame_view_clear (self->view);
   g_clear_pointer (&self->pixels, g_bytes_unref);
   memset (&self->info, 0, sizeof self->info);
+  shmv_frame_rate_reset (self->rate);
   self->frame_pending = FALSE;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "reader.save-as", FALSE);
 }
@@ -228,6 +231,7 @@ shmv_reader_pane_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->key, g_free);
   g_clear_pointer (&self->problem, g_free);
+  g_clear_pointer (&self->rate, shmv_frame_rate_free);
 
   G_OBJECT_CLASS (shmv_reader_pane_parent_class)->finalize (object);
 }
@@ -317,6 +321,7 @@ shmv_reader_pane_init (ShmvReaderPane *self)
 {
   self->live = TRUE;
   self->cancellable = g_cancellable_new ();
+  self->rate = shmv_frame_rate_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect_object (self->view, "notify::latency-ms", G_CALLBACK (on_latency_measured), self,

@@ -74,9 +74,10 @@ shmv_status_text_reader_idle (const char *key)
  * shmv_status_text_reader:
  * @latency_ms: publish to screen; < 0: not known
  * @waiting: the generation of a newer frame not shown (live updates off); 0: none
+ * @fps: frames displayed a second; < 0: not shown (slower than one a second)
  */
 char *
-shmv_status_text_reader (const ShmvFrameInfo *info, double latency_ms, guint32 waiting)
+shmv_status_text_reader (const ShmvFrameInfo *info, double latency_ms, guint32 waiting, double fps)
 {
   g_autoptr (GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
 
@@ -85,6 +86,9 @@ shmv_status_text_reader (const ShmvFrameInfo *info, double latency_ms, guint32 w
   if (latency_ms >= 0)
     /* TRANSLATORS: time from the writer's publish to this window's display */
     g_ptr_array_add (parts, g_strdup_printf (_ ("%.1f ms to screen"), latency_ms));
+  if (fps >= 0)
+    /* TRANSLATORS: frames displayed per second, for video */
+    g_ptr_array_add (parts, g_strdup_printf (_ ("%.1f fps"), fps));
   /* A frame is only ever shown after shmv_channel_read() checked its checksum. */
   g_ptr_array_add (parts, g_strdup (_ ("checksum OK")));
   if (waiting != 0)
