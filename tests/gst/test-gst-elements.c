@@ -9,6 +9,7 @@
 #include <shmview/shmview.h>
 #include <string.h>
 
+#include "gst-test-launch.h"
 #include "shmv-autocleanups.h"
 #include "shmv-test-util.h"
 
@@ -341,7 +342,10 @@ static const SinkCase sink_cases[] = {
 int
 main (int argc, char **argv)
 {
+  int status;
+
   g_test_init (&argc, &argv, NULL);
+  gst_test_setup ();
   gst_init (NULL, NULL);
 
   g_test_add_data_func ("/gst/sink/publishes/rgba", &sink_cases[0], test_sink_publishes);
@@ -356,5 +360,8 @@ main (int argc, char **argv)
   g_test_add_func ("/gst/src/rgb16-gains-alpha", test_src_widens_rgb16);
   g_test_add_func ("/gst/src/missing-channel-names-key", test_src_missing_channel_error);
   g_test_add_func ("/gst/src/no-writer-ends-after-image", test_src_no_writer_ends);
-  return g_test_run ();
+  status = g_test_run ();
+  /* What GStreamer holds until it is told it is done: not a leak of ours. */
+  gst_deinit ();
+  return status;
 }

@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <string.h>
 
+#include "gst-test-launch.h"
 #include "shmv-autocleanups.h"
 #include "shmv-test-util.h"
 
@@ -19,17 +20,6 @@
 
 /* The frames each receiver publishes before it ends. */
 #define RECEIVED_FRAMES 5
-
-static GPid
-launch_spawn (const char *description)
-{
-  g_autofree char *line = g_strdup_printf ("'%s' -q %s", g_getenv ("SHMV_GST_LAUNCH"), description);
-  g_auto (GStrv) argv = NULL;
-
-  g_test_message ("starting %s", line);
-  g_assert_true (g_shell_parse_argv (line, NULL, &argv, NULL));
-  return shmv_test_spawn ((const char *const *) argv, NULL, NULL, NULL);
-}
 
 /* A loopback port nothing listens on now, for @type. */
 static guint16
@@ -74,7 +64,7 @@ start_publisher (const char *png, const char *key)
                        "video/x-raw,format=RGBA,framerate=10/1 ! shmviewsink key=%s",
                        png, key);
 
-  return launch_spawn (line);
+  return gst_test_launch_spawn (line, NULL);
 }
 
 /* The frame the receiving side published on @key, read back as a PNG. */
@@ -121,9 +111,9 @@ test_tcp_lossless (void)
   GPid publisher, server;
 
   publisher = start_publisher (png, here);
-  server = launch_spawn (sender);
+  server = gst_test_launch_spawn (sender, NULL);
   wait_for_listener (port);
-  shmv_test_assert_exits_ok (launch_spawn (receiver));
+  shmv_test_assert_exits_ok (gst_test_launch_spawn (receiver, NULL));
 
   png_test_reference_decode (png, &sent);
   read_received (there, dir, &received);
@@ -169,9 +159,9 @@ test_rtp_vp8 (void)
   g_autofree char *dir = shmv_test_tmpdir_new ();
   g_autofree char *png = g_build_filename (dir, "sent.png", NULL);
   g_autofree char *make_png = g_strdup_printf (
-      "'%s' -q videotestsrc num-buffers=1 pattern=smpte ! "
+      "videotestsrc num-buffers=1 pattern=smpte ! "
       "video/x-raw,format=RGBA,width=320,height=240 ! pngenc ! filesink location=%s",
-      g_getenv ("SHMV_GST_LAUNCH"), png);
+      png);
   guint16 port = free_port (G_SOCKET_TYPE_DATAGRAM);
   /* A keyframe every 10 frames: a receiver that missed the first one (UDP
    * has no handshake) starts at the next. */
@@ -185,17 +175,15 @@ test_rtp_vp8 (void)
       "rtpvp8depay wait-for-keyframe=true ! vp8dec ! videoconvert ! video/x-raw,format=RGBA ! "
       "identity eos-after=%d ! shmviewsink key=%s persistent=true",
       port, RECEIVED_FRAMES, there);
-  g_auto (GStrv) argv = NULL;
   PngTestPixels sent = { 0 };
   PngTestPixels received = { 0 };
   GPid publisher, client, server;
   double db;
 
-  g_assert_true (g_shell_parse_argv (make_png, NULL, &argv, NULL));
-  g_assert_cmpint (shmv_test_run ((const char *const *) argv, NULL, NULL, NULL), ==, 0);
+  gst_test_launch (make_png);
   publisher = start_publisher (png, here);
-  client = launch_spawn (receiver);
-  server = launch_spawn (sender);
+  client = gst_test_launch_spawn (receiver, NULL);
+  server = gst_test_launch_spawn (sender, NULL);
   shmv_test_assert_exits_ok (client);
 
   png_test_reference_decode (png, &sent);
@@ -218,6 +206,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  gst_test_setup ();
 
   g_test_add_func ("/gst/network/tcp-gdp-lossless", test_tcp_lossless);
   g_test_add_func ("/gst/network/rtp-vp8", test_rtp_vp8);

@@ -10,44 +10,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "gst-test-launch.h"
 #include "gstshmview-events.h"
 #include "shmv-autocleanups.h"
 #include "shmv-test-util.h"
 
 #define PATIENCE_MS 30000
-
-/* gst-launch-1.0 -q with @description split as a shell would. */
-static GStrv
-launch_argv (const char *description)
-{
-  g_autofree char *line = g_strdup_printf ("'%s' -q %s", g_getenv ("SHMV_GST_LAUNCH"), description);
-  g_autoptr (GError) error = NULL;
-  char **argv = NULL;
-
-  g_assert_true (g_shell_parse_argv (line, NULL, &argv, &error));
-  return argv;
-}
-
-/* Runs a pipeline to its end and asserts it succeeded. */
-static void
-launch (const char *description)
-{
-  g_auto (GStrv) argv = launch_argv (description);
-  g_autofree char *err = NULL;
-  int status = shmv_test_run ((const char *const *) argv, NULL, NULL, &err);
-
-  if (status != 0)
-    g_test_message ("stderr: %s", err);
-  g_assert_cmpint (status, ==, 0);
-}
-
-static GPid
-launch_spawn (const char *description, int *err_fd)
-{
-  g_auto (GStrv) argv = launch_argv (description);
-
-  return shmv_test_spawn ((const char *const *) argv, NULL, NULL, err_fd);
-}
 
 static void
 ctl_read (const char *key, const char *path)
@@ -99,9 +67,9 @@ test_sink_matches_pngenc (gconstpointer data)
   g_autofree char *sink = g_strdup_printf ("%s ! shmviewsink key=%s persistent=true", caps, key);
   g_autofree char *png = g_strdup_printf ("%s ! pngenc ! filesink location=%s", caps, theirs);
 
-  launch (sink);
+  gst_test_launch (sink);
   ctl_read (key, ours);
-  launch (png);
+  gst_test_launch (png);
   assert_pngs_equal (theirs, ours);
   shmv_test_forget_key (key);
   shmv_test_tmpdir_remove (dir);
@@ -124,9 +92,9 @@ test_sink_matches_rgba64 (void)
   g_autofree guint8 *bytes = NULL;
   gsize len = 0;
 
-  launch (sink);
+  gst_test_launch (sink);
   ctl_read (key, ours);
-  launch (file);
+  gst_test_launch (file);
   g_assert_true (g_file_get_contents (raw, (char **) &bytes, &len, NULL));
   g_assert_cmpuint (len, ==, 320 * 240 * 8);
   png_test_reference_decode (ours, &got);
@@ -155,7 +123,7 @@ test_src_matches_published_png (void)
   g_autofree char *err = NULL;
 
   ctl_assert_exit (ctl_run (NULL, &err, "publish", "-k", key, input, NULL), 0, err);
-  launch (src);
+  gst_test_launch (src);
   assert_pngs_equal (input, output);
   shmv_test_forget_key (key);
   shmv_test_tmpdir_remove (dir);
@@ -223,8 +191,8 @@ test_kill_writer_then_resume (void)
   ShmvFrameInfo info;
   GPid writer, relay_pid;
 
-  writer = launch_spawn (first, NULL);
-  relay_pid = launch_spawn (relay, NULL);
+  writer = gst_test_launch_spawn (first, NULL);
+  relay_pid = gst_test_launch_spawn (relay, NULL);
   ch = wait_for_frame (key, &info);
   copy = wait_for_frame (copy_key, &info);
   native = g_strdup (shmv_channel_native_key (ch));
@@ -239,7 +207,7 @@ test_kill_writer_then_resume (void)
   g_assert_cmpuint (pixels.rgba[1], ==, 0);
   png_test_pixels_clear (&pixels);
 
-  writer = launch_spawn (second, NULL);
+  writer = gst_test_launch_spawn (second, NULL);
   wait_for_color (copy, 0x00ff00);
   g_assert_true (shmv_test_pid_alive (relay_pid));
 
@@ -290,13 +258,13 @@ test_four_readers (void)
       line = g_strdup_printf ("shmviewsrc key=%s wait-for-writer=false ! "
                               "shmviewsink key=%s persistent=true sync=false",
                               key, copy_keys[i]);
-      readers[i] = launch_spawn (line, &err_fd);
+      readers[i] = gst_test_launch_spawn (line, &err_fd);
       g_assert_true (shmv_test_wait_for_line (err_fd, GST_SHMVIEW_EVENT_FOLLOWING, PATIENCE_MS));
       close (err_fd);
     }
   g_unsetenv ("GST_DEBUG");
 
-  writer = launch_spawn (writer_line, NULL);
+  writer = gst_test_launch_spawn (writer_line, NULL);
   while (shmv_channel_generation (holder) == 0)
     g_assert_true (shmv_channel_wait (holder, 0, PATIENCE_MS) ||
                    shmv_channel_error (holder) == SHMV_ERROR_CANCELLED);
@@ -324,6 +292,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  gst_test_setup ();
 
   g_test_add_data_func ("/gst/launch/sink-matches-pngenc/rgba", "RGBA", test_sink_matches_pngenc);
   g_test_add_data_func ("/gst/launch/sink-matches-pngenc/rgb", "RGB", test_sink_matches_pngenc);
