@@ -5,6 +5,7 @@
  */
 #include <gst/check/gstharness.h>
 #include <gst/gst.h>
+#include <glib/gstdio.h>
 #include <gst/video/video.h>
 #include <shmview/shmview.h>
 #include <string.h>
@@ -332,6 +333,61 @@ test_sink_bad_key_error (void)
   g_assert_nonnull (strstr (message, "channel “”"));
 }
 
+/* New caps mid-stream: the next frame has the new size and format. */
+static void
+test_sink_follows_caps_change (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("gst-sink-recaps");
+  GstHarness *h = harness_for ("shmviewsink", key, "sync=false");
+  const char *first = "video/x-raw,format=RGBA,width=8,height=2,framerate=0/1";
+  const char *second = "video/x-raw,format=RGB,width=5,height=3,framerate=0/1";
+  GstVideoInfo info;
+  GstBuffer *buffer;
+
+  gst_harness_set_src_caps_str (h, first);
+  g_assert_cmpint (gst_harness_push (h, pattern_buffer (first, 1, &info)), ==, GST_FLOW_OK);
+  gst_harness_set_src_caps_str (h, second);
+  buffer = pattern_buffer (second, 2, &info);
+  g_assert_cmpint (gst_harness_push (h, gst_buffer_ref (buffer)), ==, GST_FLOW_OK);
+  assert_channel_holds (key, buffer, &info, SHMV_FORMAT_RGB8);
+  gst_buffer_unref (buffer);
+  gst_harness_teardown (h);
+  shmv_test_forget_key (key);
+}
+
+/* share=group makes the channel's segment readable by the group (0640). */
+static void
+test_sink_share_group (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("gst-share");
+  GstHarness *h = harness_for ("shmviewsink", key, "sync=false share=group");
+  const char *caps = "video/x-raw,format=RGBA,width=2,height=2,framerate=0/1";
+  g_autoptr (ShmvChannel) ch = NULL;
+  g_autofree char *path = NULL;
+  GstVideoInfo info;
+  GStatBuf st;
+
+  gst_harness_set_src_caps_str (h, caps);
+  g_assert_cmpint (gst_harness_push (h, pattern_buffer (caps, 1, &info)), ==, GST_FLOW_OK);
+  ch = open_reader (key);
+  path = g_strconcat ("/dev/shm", shmv_channel_native_key (ch), NULL);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0640);
+  g_clear_pointer (&ch, shmv_channel_free);
+  gst_harness_teardown (h);
+  shmv_test_forget_key (key);
+}
+
+/* An owner that is no user: an error that names it. */
+static void
+test_src_unknown_owner (void)
+{
+  g_autofree char *message = run_pipeline ("shmviewsrc owner=no-such-user-shmview ! fakesink");
+
+  g_assert_nonnull (message);
+  g_assert_nonnull (strstr (message, "no-such-user-shmview"));
+}
+
 static const SinkCase sink_cases[] = {
   { "video/x-raw,format=RGBA,width=64,height=48,framerate=0/1", SHMV_FORMAT_RGBA8 },
   { "video/x-raw,format=RGB,width=33,height=7,framerate=0/1", SHMV_FORMAT_RGB8 },
@@ -356,6 +412,9 @@ main (int argc, char **argv)
   g_test_add_data_func ("/gst/sink/stop/persistent-keeps", GINT_TO_POINTER (TRUE),
                         test_sink_persistent);
   g_test_add_func ("/gst/sink/bad-key-names-key", test_sink_bad_key_error);
+  g_test_add_func ("/gst/sink/follows-caps-change", test_sink_follows_caps_change);
+  g_test_add_func ("/gst/sink/share-group", test_sink_share_group);
+  g_test_add_func ("/gst/src/unknown-owner-names-it", test_src_unknown_owner);
   g_test_add_func ("/gst/src/caps-follow-frames", test_src_caps_follow_frames);
   g_test_add_func ("/gst/src/rgb16-gains-alpha", test_src_widens_rgb16);
   g_test_add_func ("/gst/src/missing-channel-names-key", test_src_missing_channel_error);

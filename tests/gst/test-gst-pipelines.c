@@ -223,6 +223,29 @@ test_kill_writer_then_resume (void)
   shmv_test_tmpdir_remove (dir);
 }
 
+/* Errors speak the user's language, through shmview's gettext domain, inside
+ * gst-launch-1.0 (a program that knows nothing of it). */
+static void
+test_error_translated (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("gst-de");
+  g_autofree char *line =
+      g_strdup_printf ("shmviewsrc key=%s wait-for-writer=false ! fakesink", key);
+  g_autofree char *expected = g_strdup_printf ("Kanal „%s“ kann nicht geöffnet werden", key);
+  g_auto (GStrv) argv = gst_test_launch_argv (line);
+  g_auto (GStrv) env = g_get_environ ();
+  g_autofree char *err = NULL;
+  int status = 0;
+
+  env = g_environ_setenv (env, "LC_ALL", "C.UTF-8", TRUE);
+  env = g_environ_setenv (env, "LANGUAGE", "de", TRUE);
+  g_assert_true (
+      g_spawn_sync (NULL, argv, env, G_SPAWN_DEFAULT, NULL, NULL, NULL, &err, &status, NULL));
+  g_test_message ("stderr: %s", err);
+  g_assert_cmpint (status, !=, 0);
+  g_assert_nonnull (strstr (err, expected));
+}
+
 #define READERS     4
 #define LIVE_FRAMES 300 /* 10 s at 30 fps */
 
@@ -300,5 +323,6 @@ main (int argc, char **argv)
   g_test_add_func ("/gst/launch/src-matches-published-png", test_src_matches_published_png);
   g_test_add_func ("/gst/launch/kill-9-writer-then-resume", test_kill_writer_then_resume);
   g_test_add_func ("/gst/launch/four-readers-live", test_four_readers);
+  g_test_add_func ("/gst/launch/error-in-users-language", test_error_translated);
   return g_test_run ();
 }
