@@ -17,10 +17,10 @@
 #include "gstshmview-error.h"
 #include "gstshmview-events.h"
 #include "gstshmview-format.h"
+#include "shmv-user.h"
 
 #include <glib/gi18n-lib.h>
 #include <gst/video/video.h>
-#include <pwd.h>
 #include <shmview/shmview.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,24 +72,6 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE (
 G_DEFINE_FINAL_TYPE (GstShmviewSrc, gst_shmview_src, GST_TYPE_PUSH_SRC)
 GST_ELEMENT_REGISTER_DEFINE (shmviewsrc, "shmviewsrc", GST_RANK_NONE, GST_TYPE_SHMVIEW_SRC);
 
-/* A user name or a numeric uid, as shmview-ctl --owner takes it. */
-static gboolean
-parse_owner (const char *name, uid_t *uid)
-{
-  struct passwd *pw = getpwnam (name);
-  guint64 number;
-
-  if (pw != NULL)
-    {
-      *uid = pw->pw_uid;
-      return TRUE;
-    }
-  if (!g_ascii_string_to_unsigned (name, 10, 0, G_MAXUINT32 - 1, &number, NULL))
-    return FALSE;
-  *uid = (uid_t) number;
-  return TRUE;
-}
-
 static char *
 dup_key (GstShmviewSrc *self)
 {
@@ -131,17 +113,19 @@ gst_shmview_src_start (GstBaseSrc *src)
   GstShmviewSrc *self = GST_SHMVIEW_SRC (src);
   g_autofree char *key = dup_key (self);
   g_autofree char *owner = NULL;
+  gint64 owner_uid = -1;
 
   GST_OBJECT_LOCK (self);
   owner = g_strdup (self->owner);
   GST_OBJECT_UNLOCK (self);
 
   self->has_owner = owner != NULL && owner[0] != '\0';
-  if (self->has_owner && !parse_owner (owner, &self->owner_uid))
+  if (self->has_owner && (owner_uid = shmv_user_parse (owner)) < 0)
     {
       GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, (_ ("No such user: “%s”"), owner), (NULL));
       return FALSE;
     }
+  self->owner_uid = (uid_t) owner_uid;
   self->channel = shmv_channel_new (key);
   if (self->channel == NULL)
     {
