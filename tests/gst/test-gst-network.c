@@ -90,6 +90,17 @@ stop (GPid pid)
   g_assert_cmpint (shmv_test_wait_exit (pid, PATIENCE_MS), >=, 0);
 }
 
+/* Stops both sending pipelines (their channel goes with them), removes the
+ * received channel and the files. */
+static void
+finish (GPid server, GPid publisher, const char *there, const char *dir)
+{
+  stop (server);
+  stop (publisher);
+  shmv_test_forget_key (there);
+  shmv_test_tmpdir_remove (dir);
+}
+
 /* Lossless: the frame published on the receiving side is the sender's,
  * pixel for pixel. */
 static void
@@ -119,12 +130,9 @@ test_tcp_lossless (void)
   read_received (there, dir, &received);
   png_test_assert_pixels_equal (&sent, &received, "the frame received over TCP");
 
-  stop (server);
-  stop (publisher);
+  finish (server, publisher, there, dir);
   png_test_pixels_clear (&sent);
   png_test_pixels_clear (&received);
-  shmv_test_forget_key (there);
-  shmv_test_tmpdir_remove (dir);
 }
 
 /* Peak signal-to-noise ratio of @b against @a over the colour samples, in
@@ -194,12 +202,9 @@ test_rtp_vp8 (void)
   g_test_message ("VP8 over RTP: PSNR %.1f dB", db);
   g_assert_cmpfloat (db, >, 20.0);
 
-  stop (server);
-  stop (publisher);
+  finish (server, publisher, there, dir);
   png_test_pixels_clear (&sent);
   png_test_pixels_clear (&received);
-  shmv_test_forget_key (there);
-  shmv_test_tmpdir_remove (dir);
 }
 
 int
