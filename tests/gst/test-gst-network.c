@@ -180,7 +180,8 @@ test_rtp_vp8 (void)
   g_autofree char *receiver = g_strdup_printf (
       "udpsrc address=127.0.0.1 port=%u "
       "caps=application/x-rtp,media=video,clock-rate=90000,encoding-name=VP8,payload=96 ! "
-      "rtpjitterbuffer ! rtpvp8depay wait-for-keyframe=true ! vp8dec ! videoconvert ! video/x-raw,format=RGBA ! "
+      "rtpjitterbuffer ! rtpvp8depay wait-for-keyframe=true ! vp8dec ! videoconvert ! "
+      "video/x-raw,format=RGBA ! "
       "identity eos-after=%d ! shmviewsink key=%s persistent=true",
       port, RECEIVED_FRAMES, there);
   PngTestPixels sent = { 0 };
