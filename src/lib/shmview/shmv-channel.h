@@ -241,6 +241,17 @@ SHMV_API bool shmv_channel_wait (ShmvChannel *ch, uint32_t generation, int timeo
 /** shmv_channel_writer_alive: whether a process has the channel open as writer now. */
 SHMV_API bool shmv_channel_writer_alive (ShmvChannel *ch);
 
+/**
+ * shmv_channel_writer_pid:
+ *
+ * The process that opened the channel as writer or published on it last:
+ * the writer that shmv_channel_writer_alive() finds, or, once every writer
+ * left, the last one. 0 when no writer of this library version ever opened
+ * it. Unlike ShmvFrameInfo.writer_pid (the frame's publisher), it follows a
+ * writer that has not published yet.
+ */
+SHMV_API pid_t shmv_channel_writer_pid (ShmvChannel *ch);
+
 /** shmv_channel_is_withdrawn: whether the writer of the current frame left. */
 SHMV_API bool shmv_channel_is_withdrawn (ShmvChannel *ch);
 
