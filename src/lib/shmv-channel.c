@@ -1081,6 +1081,12 @@ shmv_channel_writer_alive (ShmvChannel *ch)
                                              SHMV_OFD_WRITER_BYTE_COUNT, F_RDLCK);
 }
 
+bool
+shmv_channel_is_persistent (ShmvChannel *ch)
+{
+  return ch->open && shmv_segment_is_persistent (ch->seg);
+}
+
 pid_t
 shmv_channel_writer_pid (ShmvChannel *ch)
 {

@@ -242,6 +242,14 @@ SHMV_API bool shmv_channel_wait (ShmvChannel *ch, uint32_t generation, int timeo
 SHMV_API bool shmv_channel_writer_alive (ShmvChannel *ch);
 
 /**
+ * shmv_channel_is_persistent:
+ *
+ * Whether the channel keeps its image after every process closed it
+ * (shmv_channel_set_persistent()): an image meant to stay without a writer.
+ */
+SHMV_API bool shmv_channel_is_persistent (ShmvChannel *ch);
+
+/**
  * shmv_channel_writer_pid:
  *
  * The process that opened the channel as writer or published on it last:
