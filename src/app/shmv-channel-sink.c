@@ -18,7 +18,6 @@
 
 #include <glib/gi18n.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "shmv-app-error.h"
 #include "shmv-channel-monitor.h"
@@ -129,24 +128,11 @@ static void
 remember_notice (ShmvChannelSink *self)
 {
   const char *notice = shmv_channel_recreated (self->channel);
-  const char *reason = NULL;
 
   if (notice == NULL)
     return;
   g_free (self->notice);
-  /* The library words these for logs, in English (shmv_channel_recreated()
-   * lists them); the user reads a translated sentence. */
-  if (g_str_has_prefix (notice, "re-created the channel"))
-    self->notice = g_strdup (_ ("The channel was removed: publishing made it again"));
-  else if (g_str_has_prefix (notice, "joined a new channel"))
-    self->notice =
-        g_strdup (_ ("The channel was removed and another writer made it again: published there"));
-  else if ((reason = strstr (notice, "replaced a corrupt channel: ")) != NULL)
-    /* TRANSLATORS: %s is the library's English reason */
-    self->notice = g_strdup_printf (_ ("A corrupt channel was replaced (%s)"),
-                                    reason + strlen ("replaced a corrupt channel: "));
-  else
-    self->notice = g_strdup (notice);
+  self->notice = shmv_recreated_sentence (notice);
 }
 
 /* Runs on whichever thread owns the channel at the time. */

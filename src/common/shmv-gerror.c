@@ -12,6 +12,7 @@
 #include "shmv-gerror.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 /* clang-format off */
 G_DEFINE_QUARK (shmv-error-quark, shmv_gerror)
@@ -101,6 +102,48 @@ GError *
 shmv_gerror_new_from_watch (const ShmvWatch *watch)
 {
   return shmv_gerror_new (shmv_watch_error (watch), shmv_watch_error_string (watch));
+}
+
+const char *
+shmv_file_detail (const char *detail, const char *path)
+{
+  gsize len = path != NULL ? strlen (path) : 0;
+
+  if (detail != NULL && len > 0 && strncmp (detail, path, len) == 0 &&
+      g_str_has_prefix (detail + len, ": "))
+    return detail + len + 2;
+  return detail;
+}
+
+GError *
+shmv_gerror_new_for_file (ShmvError code, int sys_errno, const char *detail, const char *path)
+{
+  if (code == SHMV_ERROR_NONE)
+    code = SHMV_ERROR_UNKNOWN;
+  /* The library says "<path>: cannot create a file beside it: Permission
+   * denied": the system's reason alone is the plain one, and translated. */
+  if (sys_errno != 0)
+    return g_error_new_literal (SHMV_GERROR, code, g_strerror (sys_errno));
+  return shmv_gerror_new (code, shmv_file_detail (detail, path));
+}
+
+char *
+shmv_recreated_sentence (const char *notice)
+{
+  static const char corrupt[] = "replaced a corrupt channel: ";
+  const char *reason = NULL;
+
+  /* The library words these for logs, in English (shmv_channel_recreated()
+   * lists them); the user reads a translated sentence. */
+  if (g_str_has_prefix (notice, "re-created the channel"))
+    return g_strdup (_ ("The channel was removed: publishing made it again"));
+  if (g_str_has_prefix (notice, "joined a new channel"))
+    return g_strdup (
+        _ ("The channel was removed and another writer made it again: published there"));
+  if ((reason = strstr (notice, corrupt)) != NULL)
+    /* TRANSLATORS: %s is the library's English reason */
+    return g_strdup_printf (_ ("A corrupt channel was replaced (%s)"), reason + strlen (corrupt));
+  return g_strdup (notice);
 }
 
 gboolean

@@ -1201,3 +1201,9 @@ shmv_channel_error_string (const ShmvChannel *ch)
 {
   return ch->status.message;
 }
+
+int
+shmv_channel_error_errno (const ShmvChannel *ch)
+{
+  return ch->status.sys_errno;
+}

@@ -308,5 +308,7 @@ SHMV_API const char *shmv_channel_recreated (const ShmvChannel *ch);
 
 SHMV_API ShmvError shmv_channel_error (const ShmvChannel *ch);
 SHMV_API const char *shmv_channel_error_string (const ShmvChannel *ch);
+/** shmv_channel_error_errno: the system's error number behind the last failure; 0: none. */
+SHMV_API int shmv_channel_error_errno (const ShmvChannel *ch);
 
 SHMV_END_DECLS
