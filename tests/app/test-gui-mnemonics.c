@@ -105,17 +105,6 @@ check_window (GtkWidget *window, const char *state)
   check_scope (window, state);
 }
 
-static void
-destroy_window (ShmvWindow *window)
-{
-  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  while (window != NULL)
-    g_main_context_iteration (NULL, TRUE);
-  /* let the panes withdraw and detach */
-  gui_test_spin (50);
-}
-
 static gboolean
 writer_idle (gpointer data)
 {
@@ -174,7 +163,7 @@ test_mnemonics (gconstpointer data)
       check_window (GTK_WIDGET (window), "with an image");
     }
 
-  destroy_window (window);
+  gui_test_destroy_window (GTK_WINDOW (window));
   if (dir != NULL)
     shmv_test_tmpdir_remove (dir);
 }

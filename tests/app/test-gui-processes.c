@@ -20,7 +20,6 @@
 #include "shmv-events.h"
 #include "shmv-reader-pane.h"
 #include "shmv-test-ctl.h"
-#include "shmv-test-json.h"
 #include "shmv-test-util.h"
 #include "shmv-window.h"
 #include "shmv-writer-pane.h"
@@ -171,20 +170,6 @@ wait_pane (ShmvReaderPane *pane, guint32 generation, int state)
   g_assert_true (gui_test_wait_until (pane_reached, &wait, TIMEOUT_MS));
 }
 
-static gboolean
-window_gone (gpointer data)
-{
-  return *(gpointer *) data == NULL;
-}
-
-static void
-destroy_window (ShmvWindow *window)
-{
-  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_true (gui_test_wait_until (window_gone, &window, TIMEOUT_MS));
-}
-
 static void
 test_writer_and_reader_binaries_follow (void)
 {
@@ -243,7 +228,7 @@ test_writer_and_reader_binaries_follow (void)
 
   stop_cleanly (&reader);
   shmv_channel_free (lib_reader);
-  destroy_window (window);
+  gui_test_destroy_window (GTK_WINDOW (window));
   g_assert_false (shmv_test_shm_exists (native));
 }
 
@@ -288,7 +273,7 @@ check_writer_end_is_noticed (int signo, const char *what)
   gui_test_assert_texture (shmv_reader_pane_get_texture (pane), pixels, W, H, (gsize) W * 3,
                            SHMV_FORMAT_RGB8);
 
-  destroy_window (window);
+  gui_test_destroy_window (GTK_WINDOW (window));
   g_assert_false (shmv_test_shm_exists (native));
 }
 
@@ -392,6 +377,14 @@ ctl_ok (const char *command, const char *arg, const char *key)
     ctl_assert_exit (ctl_run (NULL, &err, command, "-k", key, NULL), 0, err);
 }
 
+/* `shmview-ctl rm`, and nothing is left. */
+static void
+remove_channel (const char *key, const char *native)
+{
+  ctl_ok ("rm", NULL, key);
+  g_assert_false (shmv_test_shm_exists (native));
+}
+
 typedef struct
 {
   ShmvWriterPane *pane;
@@ -456,8 +449,7 @@ test_publish_after_rm_recreates_the_channel (void)
   load_in (pane, path);
   wait_writer (pane, 1);
 
-  ctl_ok ("rm", NULL, key);
-  g_assert_false (shmv_test_shm_exists (native));
+  remove_channel (key, native);
 
   gtk_widget_activate_action (GTK_WIDGET (pane), "writer.republish", NULL);
   wait_writer (pane, 1);
@@ -473,7 +465,7 @@ test_publish_after_rm_recreates_the_channel (void)
   g_assert_cmpmem (seen, info.height * info.stride, pixels, (gsize) W * 3 * H);
   shmv_channel_free (reader);
 
-  destroy_window (window);
+  gui_test_destroy_window (GTK_WINDOW (window));
   g_assert_false (shmv_test_shm_exists (native));
 }
 
@@ -512,9 +504,8 @@ test_second_writer_shown_in_the_first_writers_pane (void)
   wait_writer (pane, 3);
   g_assert_null (shmv_writer_pane_get_message (pane));
 
-  destroy_window (window);
-  ctl_ok ("rm", NULL, key);
-  g_assert_false (shmv_test_shm_exists (native));
+  gui_test_destroy_window (GTK_WINDOW (window));
+  remove_channel (key, native);
 }
 
 /* A writer opened on a key that holds an image shows that image. */
@@ -539,22 +530,8 @@ test_writer_opens_on_the_existing_image (void)
   gui_test_assert_texture (GDK_TEXTURE (shmv_writer_pane_get_preview (pane)), pixels, W, H,
                            (gsize) W * 3, SHMV_FORMAT_RGB8);
 
-  destroy_window (window);
-  ctl_ok ("rm", NULL, key);
-  g_assert_false (shmv_test_shm_exists (native));
-}
-
-static gint64
-info_writer_pid (const char *key, gboolean *alive)
-{
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  g_autoptr (JsonNode) json = NULL;
-
-  ctl_assert_exit (ctl_run (&out, &err, "info", "--json", "-k", key, NULL), 0, err);
-  json = shmv_test_json_parse (out);
-  *alive = shmv_test_json_bool (json, "writer_alive");
-  return shmv_test_json_int (json, "writer_pid");
+  gui_test_destroy_window (GTK_WINDOW (window));
+  remove_channel (key, native);
 }
 
 /* `shmview-ctl publish` exits; a GUI writer opens the channel: info names
@@ -572,24 +549,23 @@ test_info_names_the_gui_writer (void)
 
   g_free (shmv_test_write_png (path, W, H, SHMV_FORMAT_RGB8, 25));
   ctl_ok ("publish", path, key);
-  g_assert_cmpint (info_writer_pid (key, &alive), >, 0);
+  g_assert_cmpint (ctl_info_writer_pid (key, &alive), >, 0);
   g_assert_false (alive);
 
   writer = start_shmview ("shmv-writer-pane", "--writer", "-k", key, NULL);
   g_assert_true (wait_for_event (writer.out, SHMV_EVENT_WRITER_OTHER, 1, key));
-  g_assert_cmpint (info_writer_pid (key, &alive), ==, writer.pid);
+  g_assert_cmpint (ctl_info_writer_pid (key, &alive), ==, writer.pid);
   g_assert_true (alive);
 
   {
     GPid pid = writer.pid;
 
     stop_cleanly (&writer);
-    g_assert_cmpint (info_writer_pid (key, &alive), ==, pid);
+    g_assert_cmpint (ctl_info_writer_pid (key, &alive), ==, pid);
     g_assert_false (alive);
   }
 
-  ctl_ok ("rm", NULL, key);
-  g_assert_false (shmv_test_shm_exists (native));
+  remove_channel (key, native);
 }
 
 /* `shmview-ctl publish` keeps its image on purpose, with no writer: the
@@ -621,7 +597,7 @@ test_kept_image_then_removed_channel (void)
                    "Channel removed — showing the last image");
   g_assert_null (strstr (shmv_reader_pane_get_status (pane), "kept without a writer"));
 
-  destroy_window (window);
+  gui_test_destroy_window (GTK_WINDOW (window));
   g_assert_false (shmv_test_shm_exists (native));
 }
 

@@ -21,20 +21,6 @@
 #define H          12
 
 static gboolean
-window_gone (gpointer data)
-{
-  return *(gpointer *) data == NULL;
-}
-
-static void
-destroy_window (ShmvWindow *window)
-{
-  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_true (gui_test_wait_until (window_gone, &window, TIMEOUT_MS));
-}
-
-static gboolean
 is_mapped (gpointer data)
 {
   return gtk_widget_get_mapped (data);
@@ -82,7 +68,7 @@ test_loopback_subtitle_names_both_keys (void)
   shmv_reader_pane_set_key (reader, key);
   g_assert_nonnull (shown_label (GTK_WIDGET (window), one));
 
-  destroy_window (window);
+  gui_test_destroy_window (GTK_WINDOW (window));
 }
 
 typedef struct
@@ -193,7 +179,7 @@ test_live_off_one_message_per_state (void)
   g_assert_null (strstr (shmv_reader_pane_get_status (reader), "ms to screen"));
 
   shmv_channel_free (writer);
-  destroy_window (window);
+  gui_test_destroy_window (GTK_WINDOW (window));
 }
 
 int

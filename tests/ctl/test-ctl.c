@@ -678,18 +678,14 @@ writer_body (const char *key, int fd)
     pause ();
 }
 
+/* The writer's pid as `info --json` says it; `info`'s text in @text. */
 static gint64
 info_writer (Fixture *f, gboolean *alive, char **text)
 {
-  g_autofree char *out = NULL;
   g_autofree char *err = NULL;
-  g_autoptr (JsonNode) json = NULL;
 
-  ctl_assert_exit (ctl_run (&out, &err, "info", "--json", "-k", f->key, NULL), 0, err);
-  json = shmv_test_json_parse (out);
-  *alive = shmv_test_json_bool (json, "writer_alive");
   ctl_assert_exit (ctl_run (text, &err, "info", "-k", f->key, NULL), 0, err);
-  return shmv_test_json_int (json, "writer_pid");
+  return ctl_info_writer_pid (f->key, alive);
 }
 
 /* info names the writer that has the channel open, though the image is
