@@ -11,7 +11,10 @@
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <gtk/gtk.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "shmv-i18n.h"
 #include "shmv-reader-pane.h"
@@ -119,6 +122,51 @@ reader_has_frame (gpointer data)
   return shmv_reader_pane_get_frame_info (data, &info);
 }
 
+static gboolean
+revealed (gpointer data)
+{
+  return gtk_revealer_get_child_revealed (data);
+}
+
+static gboolean
+load_done (gpointer data)
+{
+  return !shmv_writer_pane_is_loading (data);
+}
+
+/* While a load runs, with its Cancel button shown. The image comes through
+ * a FIFO that we hold half-written: the load waits for us, not for luck. */
+static void
+check_while_loading (ShmvWindow *window, ShmvWriterPane *writer, const char *dir)
+{
+  g_autofree char *fifo = g_build_filename (dir, "loading.bmp", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (fifo);
+  g_autoptr (GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 8, 8);
+  g_autofree char *bmp = NULL;
+  gsize len = 0;
+  GtkWidget *progress = NULL;
+  int fd = -1;
+
+  gdk_pixbuf_fill (pixbuf, 0x336699ff);
+  g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &bmp, &len, "bmp", NULL, NULL));
+  g_assert_no_errno (mkfifo (fifo, 0600));
+  /* Read-write: opening blocks neither us nor the loader. */
+  fd = open (fifo, O_RDWR | O_CLOEXEC);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (write (fd, bmp, len / 2), ==, (gssize) (len / 2));
+
+  shmv_writer_pane_load_file (writer, file);
+  /* The pane's first revealer is its progress bar with the Cancel button. */
+  progress = gui_test_find_widget (GTK_WIDGET (writer), GTK_TYPE_REVEALER, NULL);
+  g_assert_true (gui_test_wait_until (revealed, progress, TIMEOUT_MS));
+  check_window (GTK_WIDGET (window), "while loading");
+
+  g_assert_cmpint (write (fd, bmp + len / 2, len - len / 2), ==, (gssize) (len - len / 2));
+  close (fd);
+  g_assert_true (gui_test_wait_until (load_done, writer, TIMEOUT_MS));
+  g_assert_null (shmv_writer_pane_get_error (writer));
+}
+
 static void
 test_mnemonics (gconstpointer data)
 {
@@ -161,6 +209,7 @@ test_mnemonics (gconstpointer data)
           g_assert_true (gui_test_wait_until (reader_has_frame, reader, TIMEOUT_MS));
         }
       check_window (GTK_WIDGET (window), "with an image");
+      check_while_loading (window, writer, dir);
     }
 
   gui_test_destroy_window (GTK_WINDOW (window));
