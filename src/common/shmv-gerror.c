@@ -60,12 +60,46 @@ shmv_error_sentence (ShmvError code)
     }
 }
 
+/* The library starts its details with their subject ("segment “k”: no such
+ * segment"), which the user's message names already ("Cannot open channel
+ * “k”: …"): the rest, or NULL when there is no such subject. */
+static const char *
+after_subject (const char *detail)
+{
+  static const char *const subjects[] = { "channel “", "segment “", "semaphore “",
+                                          "watch of channel “" };
+  const char *end = NULL;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (subjects); i++)
+    if (g_str_has_prefix (detail, subjects[i]) && (end = strstr (detail, "”: ")) != NULL)
+      return end + strlen ("”: ");
+  return NULL;
+}
+
+/* Whether the sentence for @code says all a user needs of the library's
+ * detail about its subject ("No such channel", not "No such channel: no
+ * such segment"; "Permission denied", not "…: cannot open: Permission
+ * denied"): the detail stays in the debug log. */
+static gboolean
+sentence_suffices (ShmvError code)
+{
+  return code == SHMV_ERROR_NOT_FOUND || code == SHMV_ERROR_PERMISSION_DENIED ||
+         code == SHMV_ERROR_NO_FRAME || code == SHMV_ERROR_CANCELLED;
+}
+
 GError *
 shmv_gerror_new (ShmvError code, const char *detail)
 {
+  const char *rest = NULL;
+
   if (code == SHMV_ERROR_NONE)
     code = SHMV_ERROR_UNKNOWN;
 
+  if (detail != NULL && (rest = after_subject (detail)) != NULL)
+    {
+      g_debug ("%s", detail);
+      detail = sentence_suffices (code) ? NULL : rest;
+    }
   if (detail == NULL || detail[0] == '\0')
     return g_error_new_literal (SHMV_GERROR, code, shmv_error_sentence (code));
 
