@@ -280,9 +280,13 @@ sink_read_current (ShmvFrameSink *sink)
 {
   ShmvChannelSink *self = SHMV_CHANNEL_SINK (sink);
 
+  ShmvPublished *current = NULL;
+
   if (self->busy || self->closed || !shmv_channel_is_open (self->channel))
     return NULL;
-  return read_back (self);
+  current = read_back (self);
+  current->removed = shmv_channel_is_removed (self->channel);
+  return current;
 }
 
 static void

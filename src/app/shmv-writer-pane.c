@@ -173,6 +173,13 @@ sync_with_sink (ShmvWriterPane *self)
   if (self->cancellable != NULL)
     return;
   current = shmv_frame_sink_read_current (self->sink);
+  if (current != NULL && current->removed)
+    {
+      /* The frame on screen is gone from shared memory; publishing is not. */
+      shmv_banner_set_status (self->banner, SHMV_BANNER_WARNING, "dialog-warning-symbolic",
+                              _ ("The channel was removed: publishing again makes it anew"));
+      return;
+    }
   if (current == NULL || current->info.generation == 0 || same_frame (&current->info, &self->info))
     return;
 

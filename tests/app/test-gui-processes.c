@@ -408,6 +408,20 @@ wait_writer (ShmvWriterPane *pane, guint32 generation)
   g_assert_true (gui_test_wait_until (writer_reached, &wait, TIMEOUT_MS));
 }
 
+typedef struct
+{
+  ShmvWriterPane *pane;
+  const char *message;
+} MessageWait;
+
+static gboolean
+writer_says (gpointer data)
+{
+  MessageWait *wait = data;
+
+  return g_strcmp0 (shmv_writer_pane_get_message (wait->pane), wait->message) == 0;
+}
+
 static ShmvWindow *
 open_writer_window (const char *key, ShmvWriterPane **pane)
 {
@@ -441,15 +455,19 @@ test_publish_after_rm_recreates_the_channel (void)
   ShmvWindow *window = NULL;
   ShmvChannel *reader = NULL;
   ShmvFrameInfo info;
+  MessageWait removed = { NULL, "The channel was removed: publishing again makes it anew" };
 
   GUI_TEST_REQUIRE_DISPLAY ();
 
   pixels = shmv_test_write_png (path, W, H, SHMV_FORMAT_RGB8, 21);
   window = open_writer_window (key, &pane);
+  removed.pane = pane;
   load_in (pane, path);
   wait_writer (pane, 1);
 
   remove_channel (key, native);
+  /* The pane learns it at once, before any publish. */
+  g_assert_true (gui_test_wait_until (writer_says, &removed, TIMEOUT_MS));
 
   gtk_widget_activate_action (GTK_WIDGET (pane), "writer.republish", NULL);
   wait_writer (pane, 1);
