@@ -20,6 +20,7 @@
 #include <stdlib.h>
 
 #include "shmv-app-error.h"
+#include "shmv-channel-monitor.h"
 #include "shmv-gerror.h"
 #include "shmv-image-loader.h"
 #include "shmv-channel-sink.h"
@@ -30,8 +31,9 @@ struct _ShmvChannelSink
 
   char *key;
   ShmvChannel *channel;
-  GApplication *held_app; /* while busy */
-  char *notice;           /* what the channel had to make anew, not told yet */
+  ShmvChannelMonitor *monitor; /* other writers' publishes, while open */
+  GApplication *held_app;      /* while busy */
+  char *notice;                /* what the channel had to make anew, not told yet */
   guint busy : 1;
   guint published : 1;
   guint close_when_idle : 1;
@@ -80,6 +82,7 @@ shmv_channel_sink_finalize (GObject *object)
   g_assert (!self->busy);
 
   sink_close (SHMV_FRAME_SINK (self));
+  g_clear_object (&self->monitor);
   g_clear_pointer (&self->channel, shmv_channel_free);
   g_clear_pointer (&self->key, g_free);
   g_clear_pointer (&self->notice, g_free);
@@ -129,7 +132,7 @@ remember_notice (ShmvChannelSink *self)
   if (notice == NULL)
     return;
   g_free (self->notice);
-  self->notice = g_strdup (notice);
+  self->notice = shmv_recreated_sentence (notice);
 }
 
 /* Runs on whichever thread owns the channel at the time. */
@@ -157,6 +160,31 @@ sink_take_notice (ShmvFrameSink *sink)
   return g_steal_pointer (&self->notice);
 }
 
+static void
+on_monitor_changed (ShmvChannelSink *self)
+{
+  g_signal_emit_by_name (self, "changed");
+}
+
+/* Another writer may publish on the key too: the pane must show the
+ * channel's frame, not only its own. */
+static void
+start_monitor (ShmvChannelSink *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (self->monitor != NULL)
+    return;
+  self->monitor = shmv_channel_monitor_new (self->key, &error);
+  if (self->monitor == NULL)
+    {
+      g_debug ("not watching “%s” for other writers: %s", self->key, error->message);
+      return;
+    }
+  g_signal_connect_object (self->monitor, "changed", G_CALLBACK (on_monitor_changed), self,
+                           G_CONNECT_SWAPPED);
+}
+
 /* Creates the channel (or joins it) now, so that readers and channel lists
  * see the writer before its first image. */
 static gboolean
@@ -167,6 +195,7 @@ sink_open (ShmvFrameSink *sink, GError **error)
   g_return_val_if_fail (!self->busy, FALSE);
   g_return_val_if_fail (!self->closed, FALSE);
 
+  start_monitor (self);
   return ensure_open (self, error);
 }
 
@@ -174,6 +203,9 @@ static void
 do_close (ShmvChannelSink *self)
 {
   self->closed = TRUE;
+  /* The monitor's watch has the channel open: let go first, so that our
+   * close is the last and removes a channel nobody else keeps. */
+  g_clear_object (&self->monitor);
   if (!shmv_channel_is_open (self->channel))
     return;
   /* Readers keep the image but learn that nobody stands behind it any more. */
@@ -240,6 +272,21 @@ read_back (ShmvChannelSink *self)
     }
   published->segment_size = shmv_channel_segment_size (self->channel);
   return g_steal_pointer (&published);
+}
+
+/* What the channel holds now, whoever published it; main thread. */
+static ShmvPublished *
+sink_read_current (ShmvFrameSink *sink)
+{
+  ShmvChannelSink *self = SHMV_CHANNEL_SINK (sink);
+
+  ShmvPublished *current = NULL;
+
+  if (self->busy || self->closed || !shmv_channel_is_open (self->channel))
+    return NULL;
+  current = read_back (self);
+  current->removed = shmv_channel_is_removed (self->channel);
+  return current;
 }
 
 static void
@@ -342,5 +389,6 @@ frame_sink_iface_init (ShmvFrameSinkInterface *iface)
   iface->take_notice = sink_take_notice;
   iface->publish_file_async = sink_publish_file_async;
   iface->publish_file_finish = sink_publish_file_finish;
+  iface->read_current = sink_read_current;
   iface->close = sink_close;
 }

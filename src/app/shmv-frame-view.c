@@ -26,6 +26,7 @@ struct _ShmvFrameView
   GtkSpinner *spinner;
   GtkStack *stack;
   GtkLabel *waiting_label;
+  GtkWidget *detail_label;
 
   ShmvFrameInfo info;
   double latency_ms; /* < 0: not known */
@@ -129,6 +130,7 @@ shmv_frame_view_class_init (ShmvFrameViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ShmvFrameView, scroller);
   gtk_widget_class_bind_template_child (widget_class, ShmvFrameView, spinner);
   gtk_widget_class_bind_template_child (widget_class, ShmvFrameView, stack);
+  gtk_widget_class_bind_template_child (widget_class, ShmvFrameView, detail_label);
   gtk_widget_class_bind_template_child (widget_class, ShmvFrameView, waiting_label);
   gtk_widget_class_set_css_name (widget_class, "shmv-frame-view");
 }
@@ -168,7 +170,12 @@ shmv_frame_view_show_frame (ShmvFrameView *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LATENCY_MS]);
 }
 
-/** shmv_frame_view_show_placeholder: @text instead of a frame; a spinner while @waiting. */
+/**
+ * shmv_frame_view_show_placeholder:
+ *
+ * @text instead of a frame; while @waiting (for a frame that will show by
+ * itself), a spinner and the promise that it will.
+ */
 void
 shmv_frame_view_show_placeholder (ShmvFrameView *self, const char *text, gboolean waiting)
 {
@@ -176,6 +183,8 @@ shmv_frame_view_show_placeholder (ShmvFrameView *self, const char *text, gboolea
 
   gtk_label_set_label (self->waiting_label, text);
   gtk_spinner_set_spinning (self->spinner, waiting);
+  /* One message per state: the promise only holds while waiting. */
+  gtk_widget_set_visible (self->detail_label, waiting);
   gtk_stack_set_visible_child_name (self->stack, "waiting");
 }
 

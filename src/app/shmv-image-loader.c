@@ -116,6 +116,7 @@ on_png_progress (double fraction, void *user_data)
 static gboolean
 publish_png (Load *load, const char *path, ShmvChannel *channel, GError **error)
 {
+  g_autoptr (GError) reason = NULL;
   ShmvPngOptions options = {
     .max_pixels = load->max_pixels,
     .progress = on_png_progress,
@@ -130,13 +131,18 @@ publish_png (Load *load, const char *path, ShmvChannel *channel, GError **error)
       set_cancelled_error (error);
       break;
     case SHMV_ERROR_IO:
-      g_set_error (error, SHMV_APP_ERROR, SHMV_APP_ERROR_UNREADABLE, _ ("Cannot read “%s”: %s"),
-                   load->name, shmv_channel_error_string (channel));
-      break;
     case SHMV_ERROR_IMAGE:
-      g_set_error (error, SHMV_APP_ERROR, SHMV_APP_ERROR_CORRUPT,
-                   _ ("“%s” is damaged or not a valid PNG image: %s"), load->name,
-                   shmv_channel_error_string (channel));
+      /* Our own sentence names the file: the reason alone follows it. */
+      reason = shmv_gerror_new_for_file (shmv_channel_error (channel),
+                                         shmv_channel_error_errno (channel),
+                                         shmv_channel_error_string (channel), path);
+      if (shmv_channel_error (channel) == SHMV_ERROR_IO)
+        g_set_error (error, SHMV_APP_ERROR, SHMV_APP_ERROR_UNREADABLE, _ ("Cannot read “%s”: %s"),
+                     load->name, reason->message);
+      else
+        g_set_error (error, SHMV_APP_ERROR, SHMV_APP_ERROR_CORRUPT,
+                     _ ("“%s” is damaged or not a valid PNG image: %s"), load->name,
+                     shmv_file_detail (shmv_channel_error_string (channel), path));
       break;
     default:
       g_propagate_error (error, shmv_gerror_new_from_channel (channel));

@@ -49,7 +49,10 @@ struct _ShmvReaderPane
 
 /* shmv-reader-pane.c */
 void _shmv_reader_pane_present (ShmvReaderPane *self);
-void _shmv_reader_pane_show_frame (ShmvReaderPane *self, const ShmvFrameInfo *info, GBytes *pixels);
+void _shmv_reader_pane_show_frame (ShmvReaderPane *self,
+                                   const ShmvFrameInfo *info,
+                                   GBytes *pixels,
+                                   gboolean as_it_arrives);
 void _shmv_reader_pane_forget_frame (ShmvReaderPane *self);
 
 /* shmv-reader-pane-frames.c */

@@ -53,9 +53,13 @@ update_status (ShmvReaderPane *self)
   if (self->info.generation == 0)
     status = shmv_status_text_reader_idle (self->key);
   else
-    status = shmv_status_text_reader (&self->info, shmv_frame_view_get_latency_ms (self->view),
-                                      self->frame_pending ? newest_generation (self) : 0,
-                                      shmv_frame_rate_get (self->rate, g_get_monotonic_time ()));
+    /* Publish to screen means something only while following live. */
+    status = shmv_status_text_reader (
+        &self->info, self->live ? shmv_frame_view_get_latency_ms (self->view) : -1,
+        self->frame_pending ? newest_generation (self) : 0,
+        shmv_frame_rate_get (self->rate, g_get_monotonic_time ()),
+        /* Not a warning: nobody is meant to write (the chooser says the same). */
+        self->state == SHMV_SOURCE_STATE_KEPT ? _ ("kept without a writer") : NULL);
   gtk_label_set_label (self->status_label, status);
 }
 
@@ -77,6 +81,9 @@ update_banner (ShmvReaderPane *self)
   else if (self->state == SHMV_SOURCE_STATE_WRITER_LEFT && self->info.generation != 0)
     shmv_banner_set_status (self->banner, SHMV_BANNER_WARNING, "dialog-warning-symbolic",
                             _ ("Writer left — showing the last image"));
+  else if (self->state == SHMV_SOURCE_STATE_REMOVED && self->info.generation != 0)
+    shmv_banner_set_status (self->banner, SHMV_BANNER_WARNING, "dialog-warning-symbolic",
+                            _ ("Channel removed — showing the last image"));
   else
     shmv_banner_set_status (self->banner, SHMV_BANNER_WARNING, NULL, NULL);
 }
@@ -98,7 +105,8 @@ update_placeholder (ShmvReaderPane *self)
   else
     {
       text = g_strdup_printf (_ ("Waiting for a writer on key “%s”…"), self->key);
-      waiting = TRUE;
+      /* Live off, an image would not show by itself: no promise that it will. */
+      waiting = self->live;
     }
   shmv_frame_view_show_placeholder (self->view, text, waiting);
 }
@@ -124,14 +132,17 @@ _shmv_reader_pane_present (ShmvReaderPane *self)
 }
 
 void
-_shmv_reader_pane_show_frame (ShmvReaderPane *self, const ShmvFrameInfo *info, GBytes *pixels)
+_shmv_reader_pane_show_frame (ShmvReaderPane *self,
+                              const ShmvFrameInfo *info,
+                              GBytes *pixels,
+                              gboolean as_it_arrives)
 {
   g_autofree char *size = shmv_status_text_size (info);
   g_autofree char *alt = g_strdup_printf (_ ("Image on key “%s”, %s pixels"), self->key, size);
 
   /* A frame published before we looked has no publish-to-screen time. */
   shmv_frame_view_show_frame (self->view, info, pixels, alt,
-                              info->publish_time_ns >= self->since_ns);
+                              as_it_arrives && info->publish_time_ns >= self->since_ns);
   g_clear_pointer (&self->pixels, g_bytes_unref);
   self->pixels = g_bytes_ref (pixels);
   self->info = *info;

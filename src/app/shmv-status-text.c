@@ -75,9 +75,14 @@ shmv_status_text_reader_idle (const char *key)
  * @latency_ms: publish to screen; < 0: not known
  * @waiting: the generation of a newer frame not shown (live updates off); 0: none
  * @fps: frames displayed a second; < 0: not shown (slower than one a second)
+ * @note: (nullable): appended, e.g. who stands behind the image
  */
 char *
-shmv_status_text_reader (const ShmvFrameInfo *info, double latency_ms, guint32 waiting, double fps)
+shmv_status_text_reader (const ShmvFrameInfo *info,
+                         double latency_ms,
+                         guint32 waiting,
+                         double fps,
+                         const char *note)
 {
   g_autoptr (GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
 
@@ -94,6 +99,8 @@ shmv_status_text_reader (const ShmvFrameInfo *info, double latency_ms, guint32 w
   if (waiting != 0)
     /* TRANSLATORS: appended to the status line when live updates are off */
     g_ptr_array_add (parts, g_strdup_printf (_ ("generation %u is waiting"), waiting));
+  if (note != NULL)
+    g_ptr_array_add (parts, g_strdup (note));
   g_ptr_array_add (parts, NULL);
   return g_strjoinv (SEPARATOR, (char **) parts->pdata);
 }

@@ -14,6 +14,7 @@
 
 #include "shmv-app-resources.h"
 #include "shmv-reader-pane.h"
+#include "shmv-text-escape.h"
 #include "shmv-window.h"
 #include "shmv-writer-pane.h"
 
@@ -50,6 +51,22 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
+/* The writer publishes on @writer_key always; the reader may have been
+ * pointed at another channel in its chooser. */
+static char *
+loopback_subtitle (const char *writer_key, const char *reader_key)
+{
+  g_autofree char *shown = NULL;
+
+  if (g_str_equal (writer_key, reader_key))
+    /* TRANSLATORS: the loopback window's subtitle: writer and reader talk through this key */
+    return g_strdup_printf (_ ("Loopback through key “%s”"), writer_key);
+  /* The reader's key may be a peer's, picked in the chooser. */
+  shown = shmv_escape_text (reader_key);
+  /* TRANSLATORS: the loopback window's subtitle when the reader was switched to another key */
+  return g_strdup_printf (_ ("Writer on key “%s”, reader on key “%s”"), writer_key, shown);
+}
+
 static void
 update_titles (ShmvWindow *self)
 {
@@ -71,15 +88,15 @@ update_titles (ShmvWindow *self)
     case SHMV_WINDOW_MODE_LOOPBACK:
     default:
       title = _ ("Shmview");
-      /* TRANSLATORS: the loopback window's subtitle: writer and reader talk through this key */
-      subtitle = g_strdup_printf (_ ("Loopback through key “%s”"), key);
+      subtitle = loopback_subtitle (self->key, key);
       break;
     }
 
   gtk_label_set_label (self->title_label, title);
   gtk_label_set_label (self->subtitle_label, subtitle);
   /* TRANSLATORS: the window title the desktop shows: "Shmview Reader — shmview" */
-  window_title = g_strdup_printf (_ ("%s — %s"), title, key);
+  window_title =
+      g_strdup_printf (_ ("%s — %s"), title, g_str_equal (key, self->key) ? key : subtitle);
   gtk_window_set_title (GTK_WINDOW (self), window_title);
 }
 

@@ -19,6 +19,11 @@
 #define SHMV_EVENT_READER_STATE "→ %s"
 /* Writer pane (log domain "shmv-writer-pane"): an error is shown for key %s. */
 #define SHMV_EVENT_WRITER_ERROR "error on “%s”"
+/* Writer pane: a notice (the channel was made anew) is shown for key %s. */
+#define SHMV_EVENT_WRITER_NOTICE "notice on “%s”"
+/* Writer pane: it shows generation %u of key %s, published by another
+ * writer (or before the pane opened). */
+#define SHMV_EVENT_WRITER_OTHER "showing generation %u of “%s” from another writer"
 /* Image loader (log domain "shmv-image-loader"): it starts decoding file %s. */
 #define SHMV_EVENT_LOADING "loading %s"
 /* shmview-ctl watch: it reports every frame after generation %u. */

@@ -53,6 +53,10 @@ typedef struct
   uint32_t state;
   uint32_t n_slots;
   ShmvSlot slots[SHMV_CHANNEL_SLOTS];
+  /* The writer that opened the channel or published on it last (0: none
+   * yet). A frame's own writer_pid is its publisher, who may be long gone
+   * while another writer has the channel open. */
+  int32_t writer_pid;
 } ShmvChannelHeader;
 
 _Static_assert(sizeof (ShmvChannelHeader) <= SHMV_CHANNEL_HEADER_SIZE, "header fits its page");

@@ -127,6 +127,20 @@ gui_test_find_widget (GtkWidget *root, GType type, const char *label)
   return NULL;
 }
 
+static gboolean
+window_gone (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+void
+gui_test_destroy_window (GtkWindow *window)
+{
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  gtk_window_destroy (window);
+  g_assert_true (gui_test_wait_until (window_gone, &window, 20000));
+}
+
 GdkTexture *
 gui_test_render_widget (GtkWidget *widget)
 {
