@@ -16,6 +16,7 @@
 #include "shmv-test-gtk.h"
 #include "shmv-app-error.h"
 #include "shmv-frame-pool.h"
+#include "shmv-image-canvas.h"
 #include "shmv-channel-sink.h"
 #include "shmv-reader-pane.h"
 #include "shmv-test-util.h"
@@ -130,7 +131,9 @@ test_rgb8_shows_exact_pixels (Fixture *f, gconstpointer data)
   g_autofree char *path = NULL;
   g_autofree guint8 *pixels = NULL;
   g_autoptr (GdkTexture) drawn = NULL;
-  GtkWidget *picture = NULL;
+  g_autoptr (GdkTexture) image = NULL;
+  ShmvImageCanvas *canvas = NULL;
+  graphene_rect_t rect;
   gsize stride = (gsize) W * 3;
 
   GUI_TEST_REQUIRE_DISPLAY ();
@@ -151,11 +154,13 @@ test_rgb8_shows_exact_pixels (Fixture *f, gconstpointer data)
 
   /* What the reader draws at 1:1 is exactly the image. */
   shmv_reader_pane_set_actual_size (f->reader, TRUE);
-  picture = gui_test_find_widget (GTK_WIDGET (f->reader), GTK_TYPE_PICTURE, NULL);
-  g_assert_nonnull (picture);
+  canvas = shmv_reader_pane_get_canvas (f->reader);
   gui_test_spin (200);
-  drawn = gui_test_render_widget (picture);
-  gui_test_assert_texture (drawn, pixels, W, H, stride, SHMV_FORMAT_RGB8);
+  g_assert_cmpfloat (shmv_image_canvas_get_zoom (canvas), ==, 1.0);
+  g_assert_true (shmv_image_canvas_get_image_rect (canvas, &rect));
+  drawn = gui_test_render_widget (GTK_WIDGET (canvas));
+  image = gui_test_crop_texture (drawn, rect.origin.x, rect.origin.y, W, H);
+  gui_test_assert_texture (image, pixels, W, H, stride, SHMV_FORMAT_RGB8);
 }
 
 static void

@@ -47,5 +47,6 @@ GtkWidget *gui_test_find_widget (GtkWidget *root, GType type, const char *label)
 
 /* What @widget draws, at its own size, with its window's renderer. */
 GdkTexture *gui_test_render_widget (GtkWidget *widget);
+GdkTexture *gui_test_crop_texture (GdkTexture *texture, int x, int y, int width, int height);
 
 G_END_DECLS
