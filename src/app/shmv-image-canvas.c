@@ -201,6 +201,18 @@ update_readout (ShmvImageCanvas *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READOUT]);
 }
 
+/* A hand where dragging moves the image. */
+static void
+update_cursor (ShmvImageCanvas *self)
+{
+  graphene_rect_t rect;
+  gboolean movable = !self->fit && shmv_image_canvas_get_image_rect (self, &rect) &&
+                     (rect.size.width > gtk_widget_get_width (GTK_WIDGET (self)) ||
+                      rect.size.height > gtk_widget_get_height (GTK_WIDGET (self)));
+
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), movable ? "grab" : NULL);
+}
+
 /* After any change of zoom, pan or frame. */
 static void
 changed (ShmvImageCanvas *self, gboolean zoom_changed)
@@ -208,6 +220,7 @@ changed (ShmvImageCanvas *self, gboolean zoom_changed)
   if (!self->fit)
     clamp_centre (self);
   update_readout (self);
+  update_cursor (self);
   if (zoom_changed)
     {
       if (self->fit)
@@ -528,6 +541,7 @@ size_changed_cb (gpointer data)
 
   self->size_changed_id = 0;
   update_readout (self);
+  update_cursor (self);
   /* While fitting, a new size is a new zoom level. */
   if (self->fit && self->texture != NULL)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);

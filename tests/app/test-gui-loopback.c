@@ -19,6 +19,7 @@
 #include "shmv-image-canvas.h"
 #include "shmv-channel-sink.h"
 #include "shmv-reader-pane.h"
+#include "shmv-test-panes.h"
 #include "shmv-test-util.h"
 #include "shmv-window.h"
 #include "shmv-writer-pane.h"
@@ -74,43 +75,16 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   g_free (f->key);
 }
 
-typedef struct
-{
-  ShmvReaderPane *reader;
-  guint32 generation;
-} ReaderWait;
-
-static gboolean
-reader_reached (gpointer data)
-{
-  ReaderWait *wait = data;
-  ShmvFrameInfo info;
-
-  return shmv_reader_pane_get_frame_info (wait->reader, &info) &&
-         info.generation >= wait->generation;
-}
-
-static gboolean
-writer_idle (gpointer data)
-{
-  return !shmv_writer_pane_is_loading (data);
-}
-
 static void
 load_and_wait (Fixture *f, const char *path)
 {
-  g_autoptr (GFile) file = g_file_new_for_path (path);
-
-  shmv_writer_pane_load_file (f->writer, file);
-  g_assert_true (gui_test_wait_until (writer_idle, f->writer, TIMEOUT_MS));
+  shmv_test_panes_load (f->writer, path);
 }
 
 static void
 wait_for_generation (Fixture *f, guint32 generation)
 {
-  ReaderWait wait = { f->reader, generation };
-
-  g_assert_true (gui_test_wait_until (reader_reached, &wait, TIMEOUT_MS));
+  shmv_test_panes_wait_generation (f->reader, generation);
 }
 
 static void

@@ -20,6 +20,7 @@
 #include "shmv-i18n.h"
 #include "shmv-image-canvas.h"
 #include "shmv-reader-pane.h"
+#include "shmv-test-panes.h"
 #include "shmv-test-util.h"
 #include "shmv-window.h"
 #include "shmv-writer-pane.h"
@@ -82,40 +83,16 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   g_free (f->key);
 }
 
-static gboolean
-writer_idle (gpointer data)
-{
-  return !shmv_writer_pane_is_loading (data);
-}
-
-typedef struct
-{
-  ShmvReaderPane *reader;
-  guint32 generation;
-} ReaderWait;
-
-static gboolean
-reader_reached (gpointer data)
-{
-  ReaderWait *wait = data;
-  ShmvFrameInfo info;
-
-  return shmv_reader_pane_get_frame_info (wait->reader, &info) &&
-         info.generation >= wait->generation;
-}
-
 /* Publishes PNG @path through the writer pane and waits until the reader
  * shows it and both canvases have their size. */
 static void
 publish_file (Fixture *f, const char *path)
 {
-  g_autoptr (GFile) file = g_file_new_for_path (path);
-  ReaderWait wait = { f->reader, shmv_writer_pane_get_generation (f->writer) + 1 };
+  guint32 generation = shmv_writer_pane_get_generation (f->writer) + 1;
 
-  shmv_writer_pane_load_file (f->writer, file);
-  g_assert_true (gui_test_wait_until (writer_idle, f->writer, TIMEOUT_MS));
+  shmv_test_panes_load (f->writer, path);
   g_assert_null (shmv_writer_pane_get_error (f->writer));
-  g_assert_true (gui_test_wait_until (reader_reached, &wait, TIMEOUT_MS));
+  shmv_test_panes_wait_generation (f->reader, generation);
   gui_test_spin (100);
 }
 
