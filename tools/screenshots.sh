@@ -125,7 +125,7 @@ convert "$work/writer.png" -size 16x1 "xc:#deddda" "$work/reader.png" -backgroun
 # 4. Zoomed in: Ctrl+wheel around the pointer until single pixels are
 #    squares, the pointer on the edge of the lettering: its values in the
 #    readout.
-xdotool mousemove --window "$reader_win" 283 443
+xdotool mousemove --window "$reader_win" 256 459
 sleep 0.3
 xdotool windowfocus --sync "$reader_win"
 xdotool key --window "$reader_win" ctrl+1
