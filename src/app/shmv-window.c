@@ -170,11 +170,12 @@ zoom_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
     shmv_image_canvas_set_actual_size (canvas, TRUE);
 }
 
-/* The key the new window uses: the one this window's other end talks through. */
+/* The key a new window uses: a new writer serves this window's reader, a new
+ * reader watches this window's writer, or else what this reader follows. */
 static const char *
 key_for (ShmvWindow *self, ShmvWindowMode mode)
 {
-  if (mode == SHMV_WINDOW_MODE_WRITER && self->reader != NULL)
+  if (self->reader != NULL && (mode == SHMV_WINDOW_MODE_WRITER || self->writer == NULL))
     return shmv_reader_pane_get_key (self->reader);
   return self->key;
 }
