@@ -265,6 +265,10 @@ shmv_image_canvas_zoom_at (ShmvImageCanvas *self, double factor, double x, doubl
   shmv_image_canvas_image_point (self, x, y, &ix, &iy);
   unfit (self);
   self->zoom = CLAMP (self->zoom * factor, ZOOM_MIN, ZOOM_MAX);
+  /* Steps of √2 there and back land on 100 % up to rounding: make it exact,
+   * so that "Show at Actual Size" knows it. */
+  if (fabs (self->zoom - 1.0) < 1e-9)
+    self->zoom = 1.0;
   self->cx = ix - (x - gtk_widget_get_width (GTK_WIDGET (self)) / 2.0) / self->zoom;
   self->cy = iy - (y - gtk_widget_get_height (GTK_WIDGET (self)) / 2.0) / self->zoom;
   changed (self, TRUE);

@@ -215,6 +215,7 @@ test_zoom_by_keyboard (Fixture *f, gconstpointer data)
   assert_zoom (canvas, sqrt (2.0));
   press_ctrl (window, GDK_KEY_minus);
   assert_zoom (canvas, 1.0);
+  g_assert_true (gtk_toggle_button_get_active (actual_size_button (f)));
 
   /* Ctrl+0 fits again, whatever came before. */
   press_ctrl (window, GDK_KEY_equal);
@@ -448,8 +449,6 @@ test_pixel_values_8_bit (Fixture *f, gconstpointer data)
 {
   GUI_TEST_REQUIRE_DISPLAY ();
   check_pixel_values (f, SHMV_FORMAT_RGB8);
-  /* A value the pattern is known to hold, written out. */
-  g_assert_nonnull (strstr (readout (f), "x 13, y 9 · R "));
 }
 
 static void
