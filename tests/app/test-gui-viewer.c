@@ -48,6 +48,11 @@ open_window (Fixture *f, int width, int height)
   f->reader = shmv_window_get_reader_pane (f->window);
   f->writer_canvas = shmv_writer_pane_get_canvas (f->writer);
   f->reader_canvas = shmv_reader_pane_get_canvas (f->reader);
+  /* The X server's real pointer is not ours: other tests' windows come and go
+   * under it and would move it over these canvases. The tests point with
+   * shmv_image_canvas_hover() alone. */
+  gtk_widget_set_can_target (GTK_WIDGET (f->writer_canvas), FALSE);
+  gtk_widget_set_can_target (GTK_WIDGET (f->reader_canvas), FALSE);
   if (width > 0)
     gtk_window_set_default_size (GTK_WINDOW (f->window), width, height);
   gtk_window_present (GTK_WINDOW (f->window));
