@@ -355,6 +355,24 @@ shmv_reader_pane_get_key (ShmvReaderPane *self)
   return self->key;
 }
 
+/* The command line that starts a writer on @key, for the waiting page. */
+static char *
+writer_hint (const char *key)
+{
+  g_autofree char *quoted = NULL;
+
+  for (const char *c = key; *c != '\0'; c++)
+    if (!g_ascii_isalnum (*c) && strchr ("._-", *c) == NULL)
+      {
+        quoted = g_shell_quote (key);
+        break;
+      }
+  /* TRANSLATORS: shown while the reader waits; the commands are typed as they are */
+  return g_strdup_printf (_ ("To publish an image here, run “shmview-ctl publish FILE -k %s” or "
+                             "“shmview --writer -k %s”."),
+                          quoted ? quoted : key, quoted ? quoted : key);
+}
+
 /**
  * shmv_reader_pane_set_key:
  *
@@ -365,6 +383,7 @@ void
 shmv_reader_pane_set_key (ShmvReaderPane *self, const char *key)
 {
   g_autoptr (ShmvFrameSource) source = NULL;
+  g_autofree char *hint = NULL;
 
   g_return_if_fail (SHMV_IS_READER_PANE (self));
 
@@ -376,6 +395,8 @@ shmv_reader_pane_set_key (ShmvReaderPane *self, const char *key)
   g_free (self->key);
   self->key = g_strdup (key);
   shmv_channel_chooser_set_key (self->chooser, key);
+  hint = writer_hint (key);
+  shmv_frame_view_set_hint (self->view, hint);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEY]);
 
   source = shmv_channel_source_new (key);
@@ -403,6 +424,15 @@ shmv_reader_pane_get_state (ShmvReaderPane *self)
   g_return_val_if_fail (SHMV_IS_READER_PANE (self), SHMV_SOURCE_STATE_WAITING);
 
   return self->state;
+}
+
+/** shmv_reader_pane_get_canvas: (transfer none): the widget that draws the image. */
+ShmvImageCanvas *
+shmv_reader_pane_get_canvas (ShmvReaderPane *self)
+{
+  g_return_val_if_fail (SHMV_IS_READER_PANE (self), NULL);
+
+  return shmv_frame_view_get_canvas (self->view);
 }
 
 /** shmv_reader_pane_get_texture: (transfer none): the image on screen, or NULL. */

@@ -25,6 +25,7 @@ void shmv_reader_pane_set_live (ShmvReaderPane *self, gboolean live);
 void shmv_reader_pane_display_once (ShmvReaderPane *self);
 void shmv_reader_pane_set_actual_size (ShmvReaderPane *self, gboolean actual_size);
 ShmvSourceState shmv_reader_pane_get_state (ShmvReaderPane *self);
+ShmvImageCanvas *shmv_reader_pane_get_canvas (ShmvReaderPane *self);
 GdkTexture *shmv_reader_pane_get_texture (ShmvReaderPane *self);
 gboolean shmv_reader_pane_get_frame_info (ShmvReaderPane *self, ShmvFrameInfo *info);
 const char *shmv_reader_pane_get_message (ShmvReaderPane *self);

@@ -13,6 +13,8 @@
 #include <glib/gi18n.h>
 
 #include "shmv-app-resources.h"
+#include "shmv-image-canvas.h"
+#include "shmv-panes-layout.h"
 #include "shmv-reader-pane.h"
 #include "shmv-text-escape.h"
 #include "shmv-window.h"
@@ -153,6 +155,88 @@ forward_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
     gtk_widget_activate_action (GTK_WIDGET (self->reader), "reader.display", NULL);
 }
 
+/* The canvas the zoom keys act on: the one the user pointed at or zoomed
+ * last; the reader's before anything happened. */
+static ShmvImageCanvas *
+active_canvas (ShmvWindow *self)
+{
+  ShmvImageCanvas *reader = self->reader ? shmv_reader_pane_get_canvas (self->reader) : NULL;
+  ShmvImageCanvas *writer = self->writer ? shmv_writer_pane_get_canvas (self->writer) : NULL;
+
+  if (reader == NULL || writer == NULL)
+    return reader ? reader : writer;
+  return shmv_image_canvas_get_last_used (writer) > shmv_image_canvas_get_last_used (reader)
+             ? writer
+             : reader;
+}
+
+static void
+zoom_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ShmvImageCanvas *canvas = active_canvas (SHMV_WINDOW (widget));
+
+  if (canvas == NULL)
+    return;
+  if (g_str_equal (action_name, "win.zoom-in"))
+    shmv_image_canvas_zoom_in (canvas);
+  else if (g_str_equal (action_name, "win.zoom-out"))
+    shmv_image_canvas_zoom_out (canvas);
+  else if (g_str_equal (action_name, "win.zoom-fit"))
+    shmv_image_canvas_set_fit (canvas);
+  else if (g_str_equal (action_name, "win.zoom-actual"))
+    shmv_image_canvas_set_actual_size (canvas, TRUE);
+}
+
+/* The key a new window uses: a new writer serves this window's reader, a new
+ * reader watches this window's writer, or else what this reader follows. */
+static const char *
+key_for (ShmvWindow *self, ShmvWindowMode mode)
+{
+  if (self->reader != NULL && (mode == SHMV_WINDOW_MODE_WRITER || self->writer == NULL))
+    return shmv_reader_pane_get_key (self->reader);
+  return self->key;
+}
+
+/**
+ * shmv_window_new_window_argv:
+ *
+ * The command line of a new writer or reader process for this window's key.
+ * A process, not a window in this one: the demo is about two processes.
+ */
+char **
+shmv_window_new_window_argv (ShmvWindow *self, ShmvWindowMode mode)
+{
+  g_autofree char *program = g_file_read_link ("/proc/self/exe", NULL);
+  GStrvBuilder *builder = g_strv_builder_new ();
+  char **argv = NULL;
+
+  g_return_val_if_fail (SHMV_IS_WINDOW (self), NULL);
+
+  g_strv_builder_add (builder, program ? program : g_get_prgname ());
+  g_strv_builder_add (builder, mode == SHMV_WINDOW_MODE_WRITER ? "--writer" : "--reader");
+  g_strv_builder_add (builder, "--key");
+  g_strv_builder_add (builder, key_for (self, mode));
+  argv = g_strv_builder_end (builder);
+  g_strv_builder_unref (builder);
+  return argv;
+}
+
+static void
+new_window_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ShmvWindowMode mode = g_str_equal (action_name, "win.new-writer") ? SHMV_WINDOW_MODE_WRITER
+                                                                    : SHMV_WINDOW_MODE_READER;
+  g_auto (GStrv) argv = shmv_window_new_window_argv (SHMV_WINDOW (widget), mode);
+  g_autoptr (GSubprocess) process = NULL;
+  g_autoptr (GError) error = NULL;
+
+  process = g_subprocess_newv ((const char *const *) argv, G_SUBPROCESS_FLAGS_NONE, &error);
+  if (process == NULL)
+    g_warning ("cannot start “%s”: %s", argv[0], error->message);
+  else
+    g_debug ("started %s %s (pid %s)", argv[1], argv[3], g_subprocess_get_identifier (process));
+}
+
 static void
 shmv_window_constructed (GObject *object)
 {
@@ -228,6 +312,18 @@ shmv_window_set_property (GObject *object, guint prop_id, const GValue *value, G
     }
 }
 
+static const struct
+{
+  guint keyval;
+  const char *action;
+} zoom_keys[] = {
+  { GDK_KEY_plus, "win.zoom-in" },         { GDK_KEY_equal, "win.zoom-in" },
+  { GDK_KEY_KP_Add, "win.zoom-in" },       { GDK_KEY_minus, "win.zoom-out" },
+  { GDK_KEY_KP_Subtract, "win.zoom-out" }, { GDK_KEY_0, "win.zoom-fit" },
+  { GDK_KEY_KP_0, "win.zoom-fit" },        { GDK_KEY_1, "win.zoom-actual" },
+  { GDK_KEY_KP_1, "win.zoom-actual" },
+};
+
 static void
 shmv_window_class_init (ShmvWindowClass *klass)
 {
@@ -262,7 +358,21 @@ shmv_window_class_init (ShmvWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "win.save-as",
                                        NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.display", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close",
+                                       NULL);
 
+  gtk_widget_class_install_action (widget_class, "win.new-writer", NULL, new_window_action);
+  gtk_widget_class_install_action (widget_class, "win.new-reader", NULL, new_window_action);
+
+  gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-fit", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-actual", NULL, zoom_action);
+  for (guint i = 0; i < G_N_ELEMENTS (zoom_keys); i++)
+    gtk_widget_class_add_binding_action (widget_class, zoom_keys[i].keyval, GDK_CONTROL_MASK,
+                                         zoom_keys[i].action, NULL);
+
+  g_type_ensure (SHMV_TYPE_PANES_LAYOUT);
   g_type_ensure (SHMV_TYPE_READER_PANE);
   g_type_ensure (SHMV_TYPE_WRITER_PANE);
 }

@@ -18,5 +18,6 @@ ShmvWindow *shmv_window_new (GtkApplication *application, ShmvWindowMode mode, c
 ShmvWindowMode shmv_window_get_mode (ShmvWindow *self);
 ShmvWriterPane *shmv_window_get_writer_pane (ShmvWindow *self);
 ShmvReaderPane *shmv_window_get_reader_pane (ShmvWindow *self);
+char **shmv_window_new_window_argv (ShmvWindow *self, ShmvWindowMode mode);
 
 G_END_DECLS

@@ -19,8 +19,8 @@
 #include "shmv-app-resources.h"
 #include "shmv-channel-sink.h"
 #include "shmv-events.h"
-#include "shmv-frame-texture.h"
 #include "shmv-gerror.h"
+#include "shmv-image-canvas.h"
 #include "shmv-status-text.h"
 #include "shmv-widget-util.h"
 #include "shmv-writer-pane-private.h"
@@ -136,9 +136,7 @@ show_frame (ShmvWriterPane *self, ShmvPublished *published)
 
   if (published->pixels != NULL)
     {
-      g_autoptr (GdkTexture) texture = shmv_frame_texture_new (&published->info, published->pixels);
-
-      gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (texture));
+      shmv_image_canvas_set_frame (self->canvas, &published->info, published->pixels);
       gtk_stack_set_visible_child_name (self->stack, "image");
     }
   gtk_label_set_label (self->source_label, published->info.source_name);
@@ -410,12 +408,13 @@ shmv_writer_pane_class_init (ShmvWriterPaneClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (SHMV_TYPE_BANNER);
+  g_type_ensure (SHMV_TYPE_IMAGE_CANVAS);
   shmv_app_resources_ensure ();
   gtk_widget_class_set_template_from_resource (widget_class,
                                                SHMV_RESOURCE_PATH "ui/shmv-writer-pane.ui");
   gtk_widget_class_bind_template_child (widget_class, ShmvWriterPane, empty_label);
   gtk_widget_class_bind_template_child (widget_class, ShmvWriterPane, banner);
-  gtk_widget_class_bind_template_child (widget_class, ShmvWriterPane, picture);
+  gtk_widget_class_bind_template_child (widget_class, ShmvWriterPane, canvas);
   gtk_widget_class_bind_template_child (widget_class, ShmvWriterPane, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, ShmvWriterPane, progress_revealer);
   gtk_widget_class_bind_template_child (widget_class, ShmvWriterPane, source_label);
@@ -514,10 +513,19 @@ shmv_writer_pane_get_message (ShmvWriterPane *self)
   return shmv_banner_get_text (self->banner);
 }
 
+/** shmv_writer_pane_get_canvas: (transfer none): the widget that draws the preview. */
+ShmvImageCanvas *
+shmv_writer_pane_get_canvas (ShmvWriterPane *self)
+{
+  g_return_val_if_fail (SHMV_IS_WRITER_PANE (self), NULL);
+
+  return self->canvas;
+}
+
 GdkPaintable *
 shmv_writer_pane_get_preview (ShmvWriterPane *self)
 {
   g_return_val_if_fail (SHMV_IS_WRITER_PANE (self), NULL);
 
-  return gtk_picture_get_paintable (self->picture);
+  return GDK_PAINTABLE (shmv_image_canvas_get_texture (self->canvas));
 }

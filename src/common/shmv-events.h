@@ -28,3 +28,7 @@
 #define SHMV_EVENT_LOADING "loading %s"
 /* shmview-ctl watch: it reports every frame after generation %u. */
 #define SHMV_EVENT_WATCH_READY "ready: reporting frames after generation %u"
+/* Image canvas (log domain "shmv-image-canvas"): the zoom changed to %d
+ * percent, or to fitting the view (SHMV_EVENT_ZOOM_FIT). */
+#define SHMV_EVENT_ZOOM     "zoom is now %d %%"
+#define SHMV_EVENT_ZOOM_FIT "zoom fits the view"

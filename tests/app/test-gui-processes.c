@@ -69,20 +69,26 @@ start_shmview (const char *debug_domains, ...)
   return child;
 }
 
-/* SIGTERM must end the program the way closing its window does: exit 0. */
+/* The program ends by itself, successfully; its pipe is closed. */
 static void
-stop_cleanly (Child *child)
+assert_exits_ok (Child *child)
 {
-  int status = 0;
+  int status = shmv_test_wait_timeout (child->pid, TIMEOUT_MS);
 
-  g_assert_cmpint (kill (child->pid, SIGTERM), ==, 0);
-  status = shmv_test_wait_timeout (child->pid, TIMEOUT_MS);
   g_assert_cmpint (status, !=, -1);
   g_assert_true (WIFEXITED (status));
   g_assert_cmpint (WEXITSTATUS (status), ==, 0);
   g_spawn_close_pid (child->pid);
   close (child->out);
   child->pid = 0;
+}
+
+/* SIGTERM must end the program the way closing its window does: exit 0. */
+static void
+stop_cleanly (Child *child)
+{
+  g_assert_cmpint (kill (child->pid, SIGTERM), ==, 0);
+  assert_exits_ok (child);
 }
 
 static char *
@@ -637,6 +643,94 @@ run_without_display (const char *option, const char *expected)
   g_assert_nonnull (strstr (out, expected));
 }
 
+/* Runs xdotool with @args (a command line): its output, or NULL if it failed. */
+static char *
+xdotool_out (const char *args)
+{
+  g_autofree char *path = g_find_program_in_path ("xdotool");
+  g_autofree char *command = g_strdup_printf ("%s %s", path, args);
+  g_auto (GStrv) argv = NULL;
+  char *out = NULL;
+  int status = 0;
+
+  g_assert_true (g_shell_parse_argv (command, NULL, &argv, NULL));
+  status = shmv_test_run ((const char *const *) argv, NULL, &out, NULL);
+  if (WIFEXITED (status) && WEXITSTATUS (status) == 0)
+    return out;
+  g_free (out);
+  return NULL;
+}
+
+static gboolean
+xdotool (const char *args)
+{
+  g_autofree char *out = xdotool_out (args);
+
+  return out != NULL;
+}
+
+/* Real key presses and wheel turns, through the X server (xdotool's XTEST),
+ * zoom a real reader window; Ctrl+W closes it, which ends the process. */
+static void
+test_keys_and_wheel_zoom_and_ctrl_w_closes (void)
+{
+  g_autofree char *key = NULL;
+  g_autofree char *xdotool_path = g_find_program_in_path ("xdotool");
+  g_autofree char *window_id = NULL;
+  g_autofree char *search = NULL;
+  g_autofree char *move = NULL;
+  g_autofree char *focus = NULL;
+  g_autofree char *out = NULL;
+  g_autofree guint8 *pixels = NULL;
+  ShmvChannel *writer = NULL;
+  Child reader;
+  gsize stride = 0;
+
+  GUI_TEST_REQUIRE_DISPLAY ();
+  if (xdotool_path == NULL)
+    {
+      g_test_skip ("xdotool is not installed");
+      return;
+    }
+
+  key = shmv_test_unique_key ("keys");
+  writer = open_writer (key);
+  pixels = shmv_test_pattern_image (W, H, SHMV_FORMAT_RGB8, 21, &stride);
+  publish_on (writer, pixels, W, H);
+  reader = start_shmview ("shmv-image-canvas", "--reader", "-k", key, NULL);
+  g_assert_true (wait_for_event (reader.out, SHMV_EVENT_ZOOM_FIT));
+
+  /* The first of the process's windows is its top level. */
+  search = g_strdup_printf ("search --sync --onlyvisible --pid %d", reader.pid);
+  out = xdotool_out (search);
+  g_assert_nonnull (out);
+  window_id = g_strndup (out, strcspn (out, "\n"));
+  g_assert_cmpstr (window_id, !=, "");
+  focus = g_strdup_printf ("windowfocus --sync %s", window_id);
+  g_assert_true (xdotool (focus));
+  /* Over the image, which fits the pane's middle. */
+  move = g_strdup_printf ("mousemove --sync --window %s 300 300", window_id);
+  g_assert_true (xdotool (move));
+
+  g_assert_true (xdotool ("key ctrl+1"));
+  g_assert_true (wait_for_event (reader.out, SHMV_EVENT_ZOOM, 100));
+  g_assert_true (xdotool ("keydown ctrl click 4 keyup ctrl"));
+  g_assert_true (wait_for_event (reader.out, SHMV_EVENT_ZOOM, 141));
+  g_assert_true (xdotool ("key ctrl+plus"));
+  g_assert_true (wait_for_event (reader.out, SHMV_EVENT_ZOOM, 200));
+  g_assert_true (xdotool ("key ctrl+minus"));
+  g_assert_true (wait_for_event (reader.out, SHMV_EVENT_ZOOM, 141));
+  g_assert_true (xdotool ("keydown ctrl click 5 keyup ctrl"));
+  g_assert_true (wait_for_event (reader.out, SHMV_EVENT_ZOOM, 100));
+  g_assert_true (xdotool ("key ctrl+0"));
+  g_assert_true (wait_for_event (reader.out, SHMV_EVENT_ZOOM_FIT));
+
+  /* Ctrl+W closes the only window: the process ends, cleanly. */
+  g_assert_true (xdotool ("key ctrl+w"));
+  assert_exits_ok (&reader);
+  shmv_channel_free (writer);
+}
+
 static void
 test_help_and_version_need_no_display (void)
 {
@@ -662,6 +756,8 @@ main (int argc, char *argv[])
                    test_sigterm_during_a_load_cleans_up);
   g_test_add_func ("/gui/processes/reader-reconnects-when-the-writer-restarts",
                    test_reader_reconnects_when_the_writer_restarts);
+  g_test_add_func ("/gui/processes/keys-and-wheel-zoom-and-ctrl-w-closes",
+                   test_keys_and_wheel_zoom_and_ctrl_w_closes);
 
   g_test_add_func ("/gui/processes/publish-after-rm-re-creates-the-channel",
                    test_publish_after_rm_recreates_the_channel);

@@ -51,5 +51,6 @@ void gui_test_destroy_window (GtkWindow *window);
 
 /* What @widget draws, at its own size, with its window's renderer. */
 GdkTexture *gui_test_render_widget (GtkWidget *widget);
+GdkTexture *gui_test_crop_texture (GdkTexture *texture, int x, int y, int width, int height);
 
 G_END_DECLS
