@@ -56,7 +56,9 @@ add_label (GtkLabel *label, Scope *scope)
   const char *text = gtk_label_get_label (label);
   const char *other = NULL;
 
-  if (keyval == GDK_KEY_VoidSymbol)
+  /* A label without an underline has no access key: VoidSymbol, or 0 for
+   * the labels of menu items. */
+  if (keyval == GDK_KEY_VoidSymbol || keyval == 0)
     return;
   keyval = gdk_keyval_to_lower (keyval);
   other = g_hash_table_lookup (scope->keys, GUINT_TO_POINTER (keyval));
