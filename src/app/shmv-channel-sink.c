@@ -23,6 +23,7 @@
 #include "shmv-gerror.h"
 #include "shmv-image-loader.h"
 #include "shmv-channel-sink.h"
+#include "shmv-sink-progress.h"
 
 struct _ShmvChannelSink
 {
@@ -45,32 +46,6 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (ShmvChannelSink,
                                shmv_channel_sink,
                                G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (SHMV_TYPE_FRAME_SINK, frame_sink_iface_init))
-
-/* Progress crosses from the worker to the main thread through this: the
- * worker stores the newest fraction and schedules at most one idle at a time,
- * so a fast decoder cannot flood the main loop. */
-typedef struct
-{
-  ShmvChannelSink *sink;
-  GMainContext *context;
-  gint permille;
-  gint idle_pending;
-} Progress;
-
-static void
-progress_clear (gpointer data)
-{
-  Progress *progress = data;
-
-  g_clear_object (&progress->sink);
-  g_clear_pointer (&progress->context, g_main_context_unref);
-}
-
-static void
-progress_unref (gpointer data)
-{
-  g_atomic_rc_box_release_full (data, progress_clear);
-}
 
 static void
 shmv_channel_sink_finalize (GObject *object)
@@ -197,29 +172,6 @@ sink_close (ShmvFrameSink *sink)
     do_close (self);
 }
 
-static gboolean
-emit_progress_idle (gpointer data)
-{
-  Progress *progress = data;
-
-  g_atomic_int_set (&progress->idle_pending, 0);
-  g_signal_emit_by_name (progress->sink, "progress",
-                         g_atomic_int_get (&progress->permille) / 1000.0);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-on_load_progress (double fraction, gpointer user_data)
-{
-  Progress *progress = user_data;
-
-  g_atomic_int_set (&progress->permille, (gint) (fraction * 1000));
-  if (g_atomic_int_compare_and_exchange (&progress->idle_pending, 0, 1))
-    g_main_context_invoke_full (progress->context, G_PRIORITY_DEFAULT, emit_progress_idle,
-                                g_atomic_rc_box_acquire (progress), progress_unref);
-  return TRUE;
-}
-
 /* The preview shows what readers get: the frame as the channel holds it. */
 static ShmvPublished *
 read_back (ShmvChannelSink *self)
@@ -251,14 +203,11 @@ publish_file_thread (GTask *task,
   ShmvChannelSink *self = source_object;
   GFile *file = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
-  Progress *progress = g_atomic_rc_box_new0 (Progress);
-
-  progress->sink = g_object_ref (self);
-  progress->context = g_main_context_ref (g_task_get_context (task));
+  ShmvSinkProgress *progress = shmv_sink_progress_new (self, g_task_get_context (task));
 
   if (!ensure_open (self, &error) ||
       !shmv_image_loader_publish (self->channel, file, SHMV_PNG_DEFAULT_MAX_PIXELS,
-                                  on_load_progress, progress, cancellable, &error))
+                                  shmv_sink_progress_report, progress, cancellable, &error))
     g_task_return_error (task, g_steal_pointer (&error));
   else
     {
@@ -271,7 +220,7 @@ publish_file_thread (GTask *task,
       g_task_return_pointer (task, published, (GDestroyNotify) shmv_published_free);
     }
   /* From here on the channel belongs to the main thread again. */
-  progress_unref (progress);
+  shmv_sink_progress_unref (progress);
 }
 
 static void

@@ -17,7 +17,6 @@
 #include <string.h>
 
 #include "shmv-app-resources.h"
-#include "shmv-channel-source.h"
 #include "shmv-events.h"
 #include "shmv-reader-pane-private.h"
 #include "shmv-status-text.h"
@@ -25,9 +24,12 @@
 
 G_DEFINE_FINAL_TYPE (ShmvReaderPane, shmv_reader_pane, GTK_TYPE_WIDGET)
 
+/* "kind" before "key": construct properties are set in this order, so a
+ * pane made for a Qt key never starts following a channel of that name. */
 enum
 {
   PROP_0,
+  PROP_KIND,
   PROP_KEY,
   PROP_STATE,
   N_PROPS
@@ -177,7 +179,8 @@ on_actual_size_changed (ShmvReaderPane *self)
 static void
 on_chooser_key_changed (ShmvReaderPane *self)
 {
-  shmv_reader_pane_set_key (self, shmv_channel_chooser_get_key (self->chooser));
+  shmv_reader_pane_follow (self, shmv_channel_chooser_get_kind (self->chooser),
+                           shmv_channel_chooser_get_key (self->chooser));
 }
 
 /* --- GObject and GtkWidget ---------------------------------------------- */
@@ -242,6 +245,9 @@ shmv_reader_pane_get_property (GObject *object, guint prop_id, GValue *value, GP
     case PROP_KEY:
       g_value_set_string (value, self->key);
       break;
+    case PROP_KIND:
+      g_value_set_enum (value, self->kind);
+      break;
     case PROP_STATE:
       g_value_set_enum (value, self->state);
       break;
@@ -263,6 +269,12 @@ shmv_reader_pane_set_property (GObject *object,
     case PROP_KEY:
       shmv_reader_pane_set_key (self, g_value_get_string (value));
       break;
+    case PROP_KIND:
+      if (self->key != NULL)
+        shmv_reader_pane_follow (self, g_value_get_enum (value), self->key);
+      else
+        self->kind = g_value_get_enum (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -282,6 +294,9 @@ shmv_reader_pane_class_init (ShmvReaderPaneClass *klass)
   widget_class->map = shmv_reader_pane_map;
   widget_class->unroot = shmv_reader_pane_unroot;
 
+  properties[PROP_KIND] = g_param_spec_enum (
+      "kind", NULL, NULL, SHMV_TYPE_SOURCE_KIND, SHMV_SOURCE_KIND_CHANNEL,
+      G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_KEY] = g_param_spec_string ("key", NULL, NULL, NULL,
                                               G_PARAM_READWRITE | G_PARAM_CONSTRUCT |
                                                   G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -340,13 +355,37 @@ shmv_reader_pane_get_key (ShmvReaderPane *self)
 }
 
 /**
+ * shmv_reader_pane_new_for_kind:
+ *
+ * A pane following @key of @kind (a Qt segment rather than a channel).
+ */
+ShmvReaderPane *
+shmv_reader_pane_new_for_kind (ShmvSourceKind kind, const char *key)
+{
+  return g_object_new (SHMV_TYPE_READER_PANE, "kind", kind, "key", key, NULL);
+}
+
+/**
  * shmv_reader_pane_set_key:
  *
- * Follows another channel: the image on screen is dropped and the pane waits
- * for the new key's writer.
+ * Follows another key of the same kind: the image on screen is dropped and
+ * the pane waits for the new key's writer.
  */
 void
 shmv_reader_pane_set_key (ShmvReaderPane *self, const char *key)
+{
+  g_return_if_fail (SHMV_IS_READER_PANE (self));
+
+  shmv_reader_pane_follow (self, self->kind, key);
+}
+
+/**
+ * shmv_reader_pane_follow:
+ *
+ * Follows @key of @kind: a libshmview channel or a Qt segment.
+ */
+void
+shmv_reader_pane_follow (ShmvReaderPane *self, ShmvSourceKind kind, const char *key)
 {
   g_autoptr (ShmvFrameSource) source = NULL;
 
@@ -354,15 +393,17 @@ shmv_reader_pane_set_key (ShmvReaderPane *self, const char *key)
 
   if (key == NULL || key[0] == '\0')
     key = SHMV_DEFAULT_KEY;
-  if (g_strcmp0 (self->key, key) == 0)
+  if (g_strcmp0 (self->key, key) == 0 && self->kind == kind)
     return;
 
   g_free (self->key);
   self->key = g_strdup (key);
-  shmv_channel_chooser_set_key (self->chooser, key);
+  self->kind = kind;
+  shmv_channel_chooser_set_choice (self->chooser, kind, key);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEY]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KIND]);
 
-  source = shmv_channel_source_new (key);
+  source = shmv_source_kind_new_source (kind, key);
   shmv_reader_pane_set_source (self, source);
 }
 
