@@ -103,6 +103,12 @@ wait_pane (ShmvReaderPane *pane, guint32 generation)
   g_assert_true (gui_test_wait_until (pane_shows, &wait, TIMEOUT_MS));
 }
 
+static gboolean
+pane_writer_left (gpointer data)
+{
+  return shmv_reader_pane_get_state (data) == SHMV_SOURCE_STATE_WRITER_LEFT;
+}
+
 static void
 on_saved (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -178,9 +184,11 @@ check_reader_pixels (int color_type, int depth, const char *what)
   g_assert_cmpint (shmv_reader_pane_get_state (pane), ==, SHMV_SOURCE_STATE_LIVE);
   assert_pane_pixels (pane, &expected, dir);
 
-  /* Qt's example replaces its image by detaching and creating anew. */
+  /* Qt's writer goes: the last image stays, marked as left, as for a
+   * channel. Then it publishes again, as its example does (a new segment). */
   qt_test_unpublish (&pub);
   qt_test_assert_tmpdir_empty ();
+  g_assert_true (gui_test_wait_until (pane_writer_left, pane, TIMEOUT_MS));
   qt_test_publish (&pub, key, src);
   wait_pane (pane, 2);
   assert_pane_pixels (pane, &expected, dir);
@@ -309,6 +317,53 @@ writer_idle (gpointer data)
   return !shmv_writer_pane_is_loading (data);
 }
 
+/* A `shmview --writer --qt` killed with SIGKILL leaves its segment with
+ * nobody attached (and Qt's lock free: SEM_UNDO); the next writer reclaims
+ * that orphan, as a Qt reader would, and publishes. */
+static void
+test_writer_after_sigkill (void)
+{
+  g_autofree char *key = qt_test_letters_key ("WriteKill");
+  g_autofree char *dir = g_dir_make_tmp ("shmv-qt-app-XXXXXX", NULL);
+  g_autofree char *one = g_build_filename (dir, "one.png", NULL);
+  g_autofree char *two = g_build_filename (dir, "two.png", NULL);
+  g_autofree char *out = g_build_filename (dir, "qt.png", NULL);
+  const char *args1[] = { "--writer", "--qt", "-k", key, "--load", one, NULL };
+  const char *args2[] = { "--writer", "--qt", "-k", key, "--load", two, NULL };
+  PngTestPixels expected = { 0 };
+  PngTestSpec spec1, spec2;
+  struct shmid_ds ds;
+  int orphan_id, shm_id, sem_id;
+  Child writer;
+
+  GUI_TEST_REQUIRE_DISPLAY ();
+
+  qt_test_write_spec (one, PNG_COLOR_TYPE_RGB, 8, 73, &spec1);
+  qt_test_write_spec (two, PNG_COLOR_TYPE_RGB, 8, 74, &spec2);
+  png_test_spec_expected (&spec2, &expected);
+  writer = start_shmview ("shmv-qt-sink", args1);
+  g_assert_true (wait_for_event (writer.out, "on Qt segment “%s”", key));
+  qt_test_ids (key, &orphan_id, &sem_id);
+  shmv_test_kill (writer.pid);
+  close (writer.out);
+  g_assert_cmpint (shmctl (orphan_id, IPC_STAT, &ds), ==, 0);
+  g_assert_cmpuint (ds.shm_nattch, ==, 0);
+
+  writer = start_shmview ("shmv-qt-sink", args2);
+  g_assert_true (wait_for_event (writer.out, "on Qt segment “%s”", key));
+  g_assert_cmpint (shmctl (orphan_id, IPC_STAT, &ds), ==, -1);
+  qt_test_ids (key, &shm_id, &sem_id);
+  qt_test_read_assert (key, out, &expected, "Qt's reader after the orphan was reclaimed");
+
+  stop_cleanly (&writer);
+  qt_test_assert_tmpdir_empty ();
+  qt_test_assert_ids_gone (shm_id, sem_id);
+  png_test_pixels_clear (&expected);
+  png_test_spec_clear (&spec1);
+  png_test_spec_clear (&spec2);
+  shmv_test_tmpdir_remove (dir);
+}
+
 /* `shmview --qt`: the loopback window's writer publishes on a Qt segment
  * and its reader shows it; a second load replaces the segment. */
 static void
@@ -427,6 +482,7 @@ main (int argc, char **argv)
   g_test_add_func ("/qt-app/reader-follows", test_reader_follows);
   g_test_add_func ("/qt-app/writer-rgb8", test_writer_rgb8);
   g_test_add_func ("/qt-app/writer-rgba16", test_writer_rgba16);
+  g_test_add_func ("/qt-app/writer-after-sigkill", test_writer_after_sigkill);
   g_test_add_func ("/qt-app/loopback", test_loopback);
   g_test_add_func ("/qt-app/chooser", test_chooser);
   result = g_test_run ();
