@@ -14,25 +14,29 @@
 # "Display Image From Shared Memory" is pressed twice (a second Qt reader
 # after the first), and each time the window must show the image pixel for
 # pixel (compare -subimage-search of a screenshot, AE = 0);
-# then SIGTERM: exit 0 and nothing left. TAP output.
+# then SIGTERM: exit 0 and nothing left.
+# For each PNG after --app-publish: the same with the app, `$SHMVIEW --writer
+# --qt --load PNG` (its window moved aside), ended by SIGTERM as by closing
+# its window. TAP output.
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 set -u
 
 # Each image in an X server of its own: a window of the previous example
 # can linger in the server and be found instead of the new one.
-if [ "$1" != --one ] && [ "$1" != --publish ]; then
+if [ "$1" != --one ] && [ "$1" != --publish ] && [ "$1" != --app-publish ]; then
   example=$1
   ctl=$2
   shift 2
   total=$#
   case " $* " in *" --publish "*) total=$((total - 1)) ;; esac
+  case " $* " in *" --app-publish "*) total=$((total - 1)) ;; esac
   echo "1..$total"
   n=0
   mode=--one
   for png in "$@"; do
-    if [ "$png" = --publish ]; then
-      mode=--publish
+    if [ "$png" = --publish ] || [ "$png" = --app-publish ]; then
+      mode=$png
       continue
     fi
     n=$((n + 1))
@@ -61,17 +65,41 @@ find_window () {
   done
 }
 
-if [ "$mode" = --publish ]; then
+# app_publish PNG: `shmview --writer --qt --load PNG` in the background
+# ($ctl_pid), returning once its log says it published; its window is moved
+# aside so that it never covers the example's.
+app_publish () {
+  GTK_A11Y=none G_MESSAGES_DEBUG=shmv-qt-sink "$SHMVIEW" --writer --qt --load "$1" \
+    >"$work/ctl.log" 2>&1 &
+  ctl_pid=$!
+  for _ in $(seq 200); do
+    grep -q "on Qt segment" "$work/ctl.log" && break
+    sleep 0.1
+  done
+  grep -q "on Qt segment" "$work/ctl.log" || return 1
+  for w in $(xdotool search --sync --onlyvisible --pid "$ctl_pid" 2>/dev/null); do
+    xdotool windowmove "$w" 600 0 2>/dev/null
+  done
+  return 0
+}
+
+if [ "$mode" = --publish ] || [ "$mode" = --app-publish ]; then
   png=$1
   name=$(basename "$png")
   ok=true
   note=
-  mkfifo "$work/said"
-  "$ctl" publish --qt "$png" >"$work/said" 2>"$work/ctl.log" &
-  ctl_pid=$!
-  # Deterministic: Qt reads once the command says it publishes.
-  if ! read -r line <"$work/said" || [ "${line%press Ctrl+C to withdraw}" = "$line" ]; then
-    ok=false note="publish --qt did not start: $(cat "$work/ctl.log")"
+  if [ "$mode" = --app-publish ]; then
+    what="shmview --writer --qt"
+    app_publish "$png" || ok=false note="shmview --writer --qt did not publish: $(cat "$work/ctl.log")"
+  else
+    what="shmview-ctl publish --qt"
+    mkfifo "$work/said"
+    "$ctl" publish --qt "$png" >"$work/said" 2>"$work/ctl.log" &
+    ctl_pid=$!
+    # Deterministic: Qt reads once the command says it publishes.
+    if ! read -r line <"$work/said" || [ "${line%press Ctrl+C to withdraw}" = "$line" ]; then
+      ok=false note="publish --qt did not start: $(cat "$work/ctl.log")"
+    fi
   fi
   "$example" >"$work/example.log" 2>&1 &
   pid=$!
@@ -108,15 +136,15 @@ if [ "$mode" = --publish ]; then
   kill -TERM "$ctl_pid"
   wait "$ctl_pid"
   status=$?
-  [ "$status" = 0 ] || ok=false note="${note:+$note; }publish --qt exited $status: $(cat "$work/ctl.log")"
+  [ "$status" = 0 ] || ok=false note="${note:+$note; }$what exited $status: $(cat "$work/ctl.log")"
   left=$(ls "$TMPDIR")
   if [ -n "$left" ]; then
     ok=false note="${note:+$note; }left behind: $left"
   fi
   if $ok; then
-    echo "ok $n shmview-ctl publish --qt $name, shown by the Qt 5.15 example twice"
+    echo "ok $n $what $name, shown by the Qt 5.15 example twice"
   else
-    echo "not ok $n shmview-ctl publish --qt $name, shown by the Qt 5.15 example twice"
+    echo "not ok $n $what $name, shown by the Qt 5.15 example twice"
     echo "# $note" | tr '\n' ' '
     echo
     sed 's/^/# /' "$work/example.log"
