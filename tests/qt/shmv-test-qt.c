@@ -8,6 +8,8 @@
  */
 #include "shmv-test-qt.h"
 
+#include "shmv-test-namespace.h"
+
 #include <png.h>
 #include <signal.h>
 #include <string.h>
@@ -17,6 +19,46 @@
 #include <unistd.h>
 
 char *qt_tmpdir;
+
+/* Qt's System V keys are ftok() of its key files: the device and only the
+ * low 16 bits of the inode. On a file system that reuses inodes (ext4
+ * /tmp), a new key file can get the key of a segment left behind elsewhere
+ * (a killed test of another copy of the suite, whose key file was deleted):
+ * Qt's create() then fails with AlreadyExists, and a reader would read the
+ * stranger's image. Seen once as an "unexplained" /qt/read-rgb8 failure: Qt's
+ * publisher gone through its destructor, its key file left with an orphan
+ * of 3654 bytes (another run's) behind it. A test of its own IPC namespace
+ * sees no stranger's segments. */
+static gboolean private_ipc;
+
+void
+qt_test_private_ipc (void)
+{
+  private_ipc = shmv_test_private_dev_shm ("16m", TRUE);
+  if (private_ipc)
+    g_test_message ("System V IPC and /dev/shm of our own");
+}
+
+gboolean
+qt_test_private_ipc_is_clean (void)
+{
+  g_autofree char *shm = NULL;
+  g_auto (GStrv) lines = NULL;
+  gboolean clean;
+
+  if (!private_ipc)
+    return TRUE;
+  clean = shmv_test_private_dev_shm_is_clean ();
+  /* A header line, then one line a segment. */
+  if (g_file_get_contents ("/proc/sysvipc/shm", &shm, NULL, NULL))
+    lines = g_strsplit (g_strstrip (shm), "\n", -1);
+  for (guint i = 1; lines != NULL && lines[i] != NULL; i++)
+    {
+      g_printerr ("# left behind in the private IPC namespace: %s\n", lines[i]);
+      clean = FALSE;
+    }
+  return clean;
+}
 
 /* A private TMPDIR, plain (test-qt-ctl also tries a link and slashes). */
 void

@@ -17,6 +17,12 @@ extern char *qt_tmpdir;
 
 void qt_test_tmpdir_setup (void);
 
+/* As root, System V IPC of this test's own (see qt_test_private_ipc() in
+ * the .c for why); elsewhere nothing changes. */
+void qt_test_private_ipc (void);
+/* With IPC of our own: nothing left in it (segments, semaphores, /dev/shm). */
+gboolean qt_test_private_ipc_is_clean (void);
+
 /* A key of letters only (so that a listing can tell it), unique per process. */
 char *qt_test_letters_key (const char *what);
 

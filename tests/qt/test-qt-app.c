@@ -474,8 +474,9 @@ main (int argc, char **argv)
 {
   int result;
 
-  qt_test_tmpdir_setup ();
   gui_test_init (&argc, &argv);
+  qt_test_private_ipc ();
+  qt_test_tmpdir_setup ();
 
   g_test_add_func ("/qt-app/reader-rgb8", test_reader_rgb8);
   g_test_add_func ("/qt-app/reader-rgba16", test_reader_rgba16);
@@ -486,6 +487,8 @@ main (int argc, char **argv)
   g_test_add_func ("/qt-app/loopback", test_loopback);
   g_test_add_func ("/qt-app/chooser", test_chooser);
   result = g_test_run ();
+  if (!qt_test_private_ipc_is_clean ())
+    result = 1;
   g_rmdir (qt_tmpdir);
   return result;
 }

@@ -562,6 +562,7 @@ main (int argc, char **argv)
   int result;
 
   g_test_init (&argc, &argv, NULL);
+  qt_test_private_ipc ();
   qt_tmpdir = g_dir_make_tmp ("shmv-qt-XXXXXX", NULL);
   g_assert_nonnull (qt_tmpdir);
   /* Qt and shmview-ctl both find the key files there. Through a link and
@@ -591,6 +592,8 @@ main (int argc, char **argv)
   g_test_add_func ("/qt/publish-reclaims-orphan", test_publish_reclaims_orphan);
   g_test_add_func ("/qt/publish-refuses-attached", test_publish_refuses_attached);
   result = g_test_run ();
+  if (!qt_test_private_ipc_is_clean ())
+    result = 1;
   g_unlink (link);
   g_rmdir (qt_tmpdir);
   return result;
