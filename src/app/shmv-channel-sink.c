@@ -1,14 +1,9 @@
 /* shmv-channel-sink.c: a writer's channel, fed by image files loaded in a worker thread
  *
- * A ShmvChannel handle is not thread-safe, so ownership of it moves: while a
- * load runs, only the worker thread touches the channel; otherwise only the
- * main thread does. The busy flag is that hand-over.
- *
- * Closing must never lose the withdrawal, even when the window goes away in
- * the middle of a load (Ctrl+Q, SIGTERM): close() then only asks, and the
- * channel is withdrawn and closed on the main thread as soon as the worker
- * gives it back. Meanwhile the application is held, so the process does not
- * exit with the channel still attached.
+ * A ShmvChannel handle is not thread-safe, so ownership of it moves between
+ * the main thread and the loading worker (ShmvSinkWork), and closing during
+ * a load withdraws and closes the channel as soon as the worker gives it
+ * back.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -16,14 +11,13 @@
 
 #include "config.h"
 
-#include <glib/gi18n.h>
 #include <stdlib.h>
 
-#include "shmv-app-error.h"
 #include "shmv-gerror.h"
 #include "shmv-image-loader.h"
 #include "shmv-channel-sink.h"
 #include "shmv-sink-progress.h"
+#include "shmv-sink-work.h"
 
 struct _ShmvChannelSink
 {
@@ -31,16 +25,14 @@ struct _ShmvChannelSink
 
   char *key;
   ShmvChannel *channel;
-  GApplication *held_app; /* while busy */
-  char *notice;           /* what the channel had to make anew, not told yet */
-  guint busy : 1;
+  ShmvSinkWork work;
+  char *notice; /* what the channel had to make anew, not told yet */
   guint published : 1;
-  guint close_when_idle : 1;
-  guint closed : 1;
 };
 
 static void frame_sink_iface_init (ShmvFrameSinkInterface *iface);
 static void sink_close (ShmvFrameSink *sink);
+static void do_close (gpointer sink);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (ShmvChannelSink,
                                shmv_channel_sink,
@@ -52,7 +44,7 @@ shmv_channel_sink_finalize (GObject *object)
 {
   ShmvChannelSink *self = SHMV_CHANNEL_SINK (object);
 
-  g_assert (!self->busy);
+  g_assert (!self->work.busy);
 
   sink_close (SHMV_FRAME_SINK (self));
   g_clear_pointer (&self->channel, shmv_channel_free);
@@ -73,6 +65,7 @@ shmv_channel_sink_class_init (ShmvChannelSinkClass *klass)
 static void
 shmv_channel_sink_init (ShmvChannelSink *self)
 {
+  shmv_sink_work_init (&self->work, do_close);
 }
 
 /**
@@ -127,7 +120,7 @@ sink_take_notice (ShmvFrameSink *sink)
 {
   ShmvChannelSink *self = SHMV_CHANNEL_SINK (sink);
 
-  g_return_val_if_fail (!self->busy, NULL);
+  g_return_val_if_fail (!self->work.busy, NULL);
 
   return g_steal_pointer (&self->notice);
 }
@@ -139,16 +132,17 @@ sink_open (ShmvFrameSink *sink, GError **error)
 {
   ShmvChannelSink *self = SHMV_CHANNEL_SINK (sink);
 
-  g_return_val_if_fail (!self->busy, FALSE);
-  g_return_val_if_fail (!self->closed, FALSE);
+  g_return_val_if_fail (!self->work.busy, FALSE);
+  g_return_val_if_fail (!self->work.closed, FALSE);
 
   return ensure_open (self, error);
 }
 
 static void
-do_close (ShmvChannelSink *self)
+do_close (gpointer sink)
 {
-  self->closed = TRUE;
+  ShmvChannelSink *self = sink;
+
   if (!shmv_channel_is_open (self->channel))
     return;
   /* Readers keep the image but learn that nobody stands behind it any more. */
@@ -164,12 +158,7 @@ do_close (ShmvChannelSink *self)
 static void
 sink_close (ShmvFrameSink *sink)
 {
-  ShmvChannelSink *self = SHMV_CHANNEL_SINK (sink);
-
-  if (self->busy)
-    self->close_when_idle = TRUE;
-  else if (!self->closed)
-    do_close (self);
+  shmv_sink_work_close (&SHMV_CHANNEL_SINK (sink)->work, sink);
 }
 
 /* The preview shows what readers get: the frame as the channel holds it. */
@@ -223,18 +212,6 @@ publish_file_thread (GTask *task,
   shmv_sink_progress_unref (progress);
 }
 
-static void
-on_task_completed (GTask *task, GParamSpec *pspec, ShmvChannelSink *self)
-{
-  g_autoptr (GApplication) app = g_steal_pointer (&self->held_app);
-
-  self->busy = FALSE;
-  if (self->close_when_idle)
-    do_close (self);
-  if (app != NULL)
-    g_application_release (app);
-}
-
 /* Loads @file in a worker thread and publishes it, reporting ::progress.
  * Cancelling @cancellable stops the decoder at its next progress report.
  * One load at a time: a second one fails with SHMV_APP_ERROR_BUSY. */
@@ -246,32 +223,9 @@ sink_publish_file_async (ShmvFrameSink *sink,
                          gpointer user_data)
 {
   ShmvChannelSink *self = SHMV_CHANNEL_SINK (sink);
-  g_autoptr (GTask) task = NULL;
 
-  g_return_if_fail (G_IS_FILE (file));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sink_publish_file_async);
-  g_task_set_name (task, "[shmview] publish file");
-  /* What happened wins over what was asked: a load cancelled after its
-   * frame went out still reports the publish, so the pane shows the truth. */
-  g_task_set_check_cancellable (task, FALSE);
-
-  if (self->busy || self->closed)
-    {
-      g_task_return_new_error (task, SHMV_APP_ERROR, SHMV_APP_ERROR_BUSY, "%s",
-                               _ ("Another image is still loading"));
-      return;
-    }
-
-  self->busy = TRUE;
-  self->held_app = g_application_get_default ();
-  if (self->held_app != NULL)
-    g_application_hold (g_object_ref (self->held_app));
-  g_signal_connect_object (task, "notify::completed", G_CALLBACK (on_task_completed), self, 0);
-  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
-  g_task_run_in_thread (task, publish_file_thread);
+  shmv_sink_work_run (&self->work, self, file, cancellable, callback, user_data,
+                      sink_publish_file_async, "[shmview] publish file", publish_file_thread);
 }
 
 static ShmvPublished *

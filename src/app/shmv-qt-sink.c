@@ -8,9 +8,9 @@
  * withdraws it: when nobody else is attached, nothing of ours is left
  * (segment, semaphore, both key files).
  *
- * The publisher changes hands as a channel sink's channel does: while a load
- * runs only the worker touches it, and closing during a load only asks; the
- * application is held meanwhile, so the process cannot exit attached.
+ * The publisher changes hands as a channel sink's channel does
+ * (ShmvSinkWork): while a load runs only the worker touches it, and closing
+ * during a load withdraws as soon as the load ends.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -18,16 +18,15 @@
 
 #include "config.h"
 
-#include <glib/gi18n.h>
 #include <shmview/shmview.h>
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "shmv-app-error.h"
 #include "shmv-image-loader.h"
 #include "shmv-qt-segment.h"
 #include "shmv-qt-sink.h"
 #include "shmv-sink-progress.h"
+#include "shmv-sink-work.h"
 
 struct _ShmvQtSink
 {
@@ -36,14 +35,12 @@ struct _ShmvQtSink
   char *key;
   ShmvQtPublisher *publisher; /* the segment of the image published, if any */
   guint32 generation;
-  GApplication *held_app; /* while busy */
-  guint busy : 1;
-  guint close_when_idle : 1;
-  guint closed : 1;
+  ShmvSinkWork work;
 };
 
 static void frame_sink_iface_init (ShmvFrameSinkInterface *iface);
 static void sink_close (ShmvFrameSink *sink);
+static void withdraw (gpointer sink);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (ShmvQtSink,
                                shmv_qt_sink,
@@ -55,7 +52,7 @@ shmv_qt_sink_finalize (GObject *object)
 {
   ShmvQtSink *self = SHMV_QT_SINK (object);
 
-  g_assert (!self->busy);
+  g_assert (!self->work.busy);
 
   sink_close (SHMV_FRAME_SINK (self));
   g_clear_pointer (&self->key, g_free);
@@ -74,6 +71,7 @@ shmv_qt_sink_class_init (ShmvQtSinkClass *klass)
 static void
 shmv_qt_sink_init (ShmvQtSink *self)
 {
+  shmv_sink_work_init (&self->work, withdraw);
 }
 
 /** shmv_qt_sink_new: a sink publishing on the Qt key @key; nothing is made before the first image.
@@ -104,8 +102,10 @@ sink_take_notice (ShmvFrameSink *sink)
 }
 
 static void
-withdraw (ShmvQtSink *self)
+withdraw (gpointer sink)
 {
+  ShmvQtSink *self = sink;
+
   if (self->publisher == NULL)
     return;
   shmv_qt_publisher_withdraw (g_steal_pointer (&self->publisher));
@@ -115,15 +115,7 @@ withdraw (ShmvQtSink *self)
 static void
 sink_close (ShmvFrameSink *sink)
 {
-  ShmvQtSink *self = SHMV_QT_SINK (sink);
-
-  if (self->busy)
-    self->close_when_idle = TRUE;
-  else if (!self->closed)
-    {
-      self->closed = TRUE;
-      withdraw (self);
-    }
+  shmv_sink_work_close (&SHMV_QT_SINK (sink)->work, sink);
 }
 
 /* What readers get: the pixels encoded (PNG is lossless), and the header
@@ -189,18 +181,6 @@ publish_file_thread (GTask *task,
 }
 
 static void
-on_task_completed (GTask *task, GParamSpec *pspec, ShmvQtSink *self)
-{
-  g_autoptr (GApplication) app = g_steal_pointer (&self->held_app);
-
-  self->busy = FALSE;
-  if (self->close_when_idle)
-    sink_close (SHMV_FRAME_SINK (self));
-  if (app != NULL)
-    g_application_release (app);
-}
-
-static void
 sink_publish_file_async (ShmvFrameSink *sink,
                          GFile *file,
                          GCancellable *cancellable,
@@ -208,29 +188,10 @@ sink_publish_file_async (ShmvFrameSink *sink,
                          gpointer user_data)
 {
   ShmvQtSink *self = SHMV_QT_SINK (sink);
-  g_autoptr (GTask) task = NULL;
 
-  g_return_if_fail (G_IS_FILE (file));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sink_publish_file_async);
-  g_task_set_name (task, "[shmview] publish file on a Qt segment");
-  g_task_set_check_cancellable (task, FALSE);
-
-  if (self->busy || self->closed)
-    {
-      g_task_return_new_error (task, SHMV_APP_ERROR, SHMV_APP_ERROR_BUSY, "%s",
-                               _ ("Another image is still loading"));
-      return;
-    }
-
-  self->busy = TRUE;
-  self->held_app = g_application_get_default ();
-  if (self->held_app != NULL)
-    g_application_hold (g_object_ref (self->held_app));
-  g_signal_connect_object (task, "notify::completed", G_CALLBACK (on_task_completed), self, 0);
-  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
-  g_task_run_in_thread (task, publish_file_thread);
+  shmv_sink_work_run (&self->work, self, file, cancellable, callback, user_data,
+                      sink_publish_file_async, "[shmview] publish file on a Qt segment",
+                      publish_file_thread);
 }
 
 static ShmvPublished *
