@@ -421,6 +421,58 @@ is_png_within_limit (
   return TRUE;
 }
 
+/* Decodes @file into @channel (publishing it) or, without one, into @image. */
+static gboolean
+load_file (GFile *file,
+           guint64 max_pixels,
+           ShmvLoadProgressFunc progress,
+           gpointer progress_data,
+           GCancellable *cancellable,
+           ShmvChannel *channel,
+           ShmvImage *image,
+           GError **error)
+{
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *path = g_file_get_path (file);
+  g_autoptr (GInputStream) stream = NULL;
+  g_autoptr (GdkPixbuf) pixbuf = NULL;
+  guint8 head[HEAD_LEN];
+  gsize head_len = 0;
+  goffset file_size = 0;
+  gboolean png = FALSE;
+  Load load = {
+    .file = file,
+    .name = name,
+    .max_pixels = max_pixels,
+    .progress = progress,
+    .progress_data = progress_data,
+    .cancellable = cancellable,
+  };
+
+  stream = begin_load (&load, head, &head_len, &file_size, error);
+  if (stream == NULL || !is_png_within_limit (&load, head, head_len, path, &png, error))
+    return FALSE;
+  if (png)
+    {
+      /* libpng reads the file itself, from the start. */
+      g_clear_object (&stream);
+      return channel != NULL ? publish_png (&load, path, channel, error)
+                             : load_png (&load, path, image, error);
+    }
+  if (channel != NULL)
+    return publish_other (&load, stream, head, head_len, file_size, channel, error);
+
+  pixbuf = decode_pixbuf (&load, stream, head, head_len, file_size, error);
+  if (pixbuf == NULL)
+    return FALSE;
+  if (!pixbuf_to_image (&load, pixbuf, image, error))
+    {
+      shmv_image_clear (image);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * shmv_image_loader_publish:
  * @max_pixels: refuse images with more pixels than this
@@ -440,36 +492,10 @@ shmv_image_loader_publish (ShmvChannel *channel,
                            GCancellable *cancellable,
                            GError **error)
 {
-  g_autofree char *name = g_file_get_basename (file);
-  g_autofree char *path = g_file_get_path (file);
-  g_autoptr (GInputStream) stream = NULL;
-  guint8 head[HEAD_LEN];
-  gsize head_len = 0;
-  goffset file_size = 0;
-  gboolean png = FALSE;
-  Load load = {
-    .file = file,
-    .name = name,
-    .max_pixels = max_pixels,
-    .progress = progress,
-    .progress_data = progress_data,
-    .cancellable = cancellable,
-  };
-
   g_return_val_if_fail (channel != NULL, FALSE);
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
 
-  stream = begin_load (&load, head, &head_len, &file_size, error);
-  if (stream == NULL || !is_png_within_limit (&load, head, head_len, path, &png, error))
-    return FALSE;
-  if (png)
-    {
-      /* libpng reads the file itself, from the start. */
-      g_clear_object (&stream);
-      return publish_png (&load, path, channel, error);
-    }
-
-  return publish_other (&load, stream, head, head_len, file_size, channel, error);
+  return load_file (file, max_pixels, progress, progress_data, cancellable, channel, NULL, error);
 }
 
 /**
@@ -489,41 +515,9 @@ shmv_image_loader_load (GFile *file,
                         ShmvImage *image,
                         GError **error)
 {
-  g_autofree char *name = g_file_get_basename (file);
-  g_autofree char *path = g_file_get_path (file);
-  g_autoptr (GInputStream) stream = NULL;
-  g_autoptr (GdkPixbuf) pixbuf = NULL;
-  guint8 head[HEAD_LEN];
-  gsize head_len = 0;
-  goffset file_size = 0;
-  gboolean png = FALSE;
-  Load load = {
-    .file = file,
-    .name = name,
-    .max_pixels = max_pixels,
-    .progress = progress,
-    .progress_data = progress_data,
-    .cancellable = cancellable,
-  };
-
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
+  g_return_val_if_fail (image != NULL, FALSE);
 
   memset (image, 0, sizeof *image);
-  stream = begin_load (&load, head, &head_len, &file_size, error);
-  if (stream == NULL || !is_png_within_limit (&load, head, head_len, path, &png, error))
-    return FALSE;
-  if (png)
-    {
-      g_clear_object (&stream);
-      return load_png (&load, path, image, error);
-    }
-  pixbuf = decode_pixbuf (&load, stream, head, head_len, file_size, error);
-  if (pixbuf == NULL)
-    return FALSE;
-  if (!pixbuf_to_image (&load, pixbuf, image, error))
-    {
-      shmv_image_clear (image);
-      return FALSE;
-    }
-  return TRUE;
+  return load_file (file, max_pixels, progress, progress_data, cancellable, NULL, image, error);
 }
