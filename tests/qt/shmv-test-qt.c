@@ -10,6 +10,7 @@
 
 #include "shmv-test-namespace.h"
 
+#include <fcntl.h>
 #include <png.h>
 #include <signal.h>
 #include <string.h>
@@ -171,4 +172,29 @@ qt_test_read_assert (const char *key,
   png_test_reference_decode (out, &got);
   png_test_assert_pixels_equal (&got, expected, what);
   png_test_pixels_clear (&got);
+}
+
+/* A segment under Qt's names, made by hand as Qt would (key file, ftok 'Q',
+ * 0600), holding @data; detached, so that its reader is its last user.
+ * Returns its id. */
+int
+qt_test_make_segment (const char *key, const void *data, gsize size)
+{
+  g_autofree char *path = qt_test_native_key (key);
+  int fd = open (path, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0640);
+  key_t sys_key;
+  void *addr;
+  int id;
+
+  g_assert_cmpint (fd, >=, 0);
+  close (fd);
+  sys_key = ftok (path, 'Q');
+  g_assert_cmpint (sys_key, !=, -1);
+  id = shmget (sys_key, size, IPC_CREAT | IPC_EXCL | 0600);
+  g_assert_cmpint (id, >=, 0);
+  addr = shmat (id, NULL, 0);
+  g_assert_true (addr != (void *) -1);
+  memcpy (addr, data, size);
+  shmdt (addr);
+  return id;
 }

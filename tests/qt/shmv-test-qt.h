@@ -54,6 +54,11 @@ void qt_test_assert_ids_gone (int shm_id, int sem_id);
 
 void qt_test_assert_tmpdir_empty (void);
 
+/* A segment under @key as a Qt writer would make it (key file 0640, segment
+ * 0600), holding @data; detached, so that its reader is its last user.
+ * Returns its id. */
+int qt_test_make_segment (const char *key, const void *data, gsize size);
+
 /* A 37 × 23 test PNG at @path. */
 void
 qt_test_write_spec (const char *path, int color_type, int depth, guint32 seed, PngTestSpec *spec);

@@ -213,6 +213,53 @@ test_reader_rgba16 (void)
   check_reader_pixels (PNG_COLOR_TYPE_RGB_ALPHA, 16, "ReadRgbaSixteen");
 }
 
+static gboolean
+pane_in_error (gpointer data)
+{
+  return shmv_reader_pane_get_state (data) == SHMV_SOURCE_STATE_ERROR;
+}
+
+static gboolean
+pane_waiting (gpointer data)
+{
+  return shmv_reader_pane_get_state (data) == SHMV_SOURCE_STATE_WAITING;
+}
+
+/* A segment that holds no image: the reader says so (the state and the
+ * banner), never crashes, and removes the orphan as Qt's reader would; with
+ * the segment gone it waits again. */
+static void
+test_reader_corrupt (void)
+{
+  g_autofree char *key = qt_test_letters_key ("Corrupt");
+  GRand *rand = g_rand_new_with_seed (7);
+  guint8 bytes[4096];
+  ShmvWindow *window = NULL;
+  ShmvReaderPane *pane = NULL;
+  struct shmid_ds ds;
+  int id;
+
+  GUI_TEST_REQUIRE_DISPLAY ();
+
+  for (gsize i = 0; i < sizeof bytes; i++)
+    bytes[i] = (guint8) g_rand_int (rand);
+  g_rand_free (rand);
+  id = qt_test_make_segment (key, bytes, sizeof bytes);
+
+  window = shmv_window_new_for_kind (NULL, SHMV_WINDOW_MODE_READER, SHMV_SOURCE_KIND_QT, key);
+  gtk_window_present (GTK_WINDOW (window));
+  pane = shmv_window_get_reader_pane (window);
+  g_assert_true (gui_test_wait_until (pane_in_error, pane, TIMEOUT_MS));
+  g_test_message ("the reader says: %s", shmv_reader_pane_get_message (pane));
+  g_assert_nonnull (strstr (shmv_reader_pane_get_message (pane), "Corrupt"));
+  g_assert_false (shmv_reader_pane_get_frame_info (pane, NULL));
+  g_assert_cmpint (shmctl (id, IPC_STAT, &ds), ==, -1);
+  g_assert_true (gui_test_wait_until (pane_waiting, pane, TIMEOUT_MS));
+
+  destroy_window (window);
+  qt_test_assert_tmpdir_empty ();
+}
+
 /* `shmview --reader --qt` follows: Qt publishes a second image (another
  * process, as the example's detach and create) and the reader shows it. The
  * delay is printed, not asserted. */
@@ -480,6 +527,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/qt-app/reader-rgb8", test_reader_rgb8);
   g_test_add_func ("/qt-app/reader-rgba16", test_reader_rgba16);
+  g_test_add_func ("/qt-app/reader-corrupt", test_reader_corrupt);
   g_test_add_func ("/qt-app/reader-follows", test_reader_follows);
   g_test_add_func ("/qt-app/writer-rgb8", test_writer_rgb8);
   g_test_add_func ("/qt-app/writer-rgba16", test_writer_rgba16);

@@ -165,38 +165,13 @@ test_missing (void)
   qt_test_assert_tmpdir_empty ();
 }
 
-/* A segment under Qt's names, made by hand as Qt would (key file, ftok 'Q',
- * 0600), holding @data; detached, so that its reader is its last user.
- * Returns its id. */
-static int
-make_segment (const char *key, const void *data, gsize size)
-{
-  g_autofree char *path = qt_test_native_key (key);
-  int fd = open (path, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0640);
-  key_t sys_key;
-  void *addr;
-  int id;
-
-  g_assert_cmpint (fd, >=, 0);
-  close (fd);
-  sys_key = ftok (path, 'Q');
-  g_assert_cmpint (sys_key, !=, -1);
-  id = shmget (sys_key, size, IPC_CREAT | IPC_EXCL | 0600);
-  g_assert_cmpint (id, >=, 0);
-  addr = shmat (id, NULL, 0);
-  g_assert_true (addr != (void *) -1);
-  memcpy (addr, data, size);
-  shmdt (addr);
-  return id;
-}
-
 static void
 check_undecodable (const char *what, const void *data, gsize size)
 {
   g_autofree char *key = qt_test_letters_key (what);
   g_autofree char *out = NULL, *err = NULL;
   struct shmid_ds ds;
-  int id = make_segment (key, data, size);
+  int id = qt_test_make_segment (key, data, size);
 
   ctl_assert_exit (ctl_run (&out, &err, "read", "--qt", "-k", key, "x.png", NULL), 6, err);
   g_test_message ("%s: %s", what, err);
@@ -272,7 +247,7 @@ test_other_user (void)
       close (pipe_fds[0]);
       if (setgid (nobody->pw_gid) != 0 || setuid (nobody->pw_uid) != 0)
         _exit (1);
-      made = make_segment (key, image, sizeof image);
+      made = qt_test_make_segment (key, image, sizeof image);
       _exit (write (pipe_fds[1], &made, sizeof made) == sizeof made ? 0 : 1);
     }
   close (pipe_fds[1]);
