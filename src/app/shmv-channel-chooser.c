@@ -432,6 +432,7 @@ shmv_channel_chooser_get_kind (ShmvChannelChooser *self)
 void
 shmv_channel_chooser_set_choice (ShmvChannelChooser *self, ShmvSourceKind kind, const char *key)
 {
+  g_autofree char *old_key = NULL;
   g_autofree char *tooltip = NULL;
   g_autofree char *shown = NULL;
 
@@ -439,7 +440,8 @@ shmv_channel_chooser_set_choice (ShmvChannelChooser *self, ShmvSourceKind kind, 
 
   if (g_strcmp0 (self->key, key) == 0 && self->kind == kind)
     return;
-  g_free (self->key);
+  /* @key may be self->key itself (a change of kind only): freed after the copy. */
+  old_key = g_steal_pointer (&self->key);
   self->key = g_strdup (key);
   self->kind = kind;
 

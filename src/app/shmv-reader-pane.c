@@ -388,6 +388,7 @@ void
 shmv_reader_pane_follow (ShmvReaderPane *self, ShmvSourceKind kind, const char *key)
 {
   g_autoptr (ShmvFrameSource) source = NULL;
+  g_autofree char *old_key = NULL;
 
   g_return_if_fail (SHMV_IS_READER_PANE (self));
 
@@ -396,7 +397,8 @@ shmv_reader_pane_follow (ShmvReaderPane *self, ShmvSourceKind kind, const char *
   if (g_strcmp0 (self->key, key) == 0 && self->kind == kind)
     return;
 
-  g_free (self->key);
+  /* @key may be self->key itself (a change of kind only): freed after the copy. */
+  old_key = g_steal_pointer (&self->key);
   self->key = g_strdup (key);
   self->kind = kind;
   shmv_channel_chooser_set_choice (self->chooser, kind, key);
