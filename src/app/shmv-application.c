@@ -48,8 +48,8 @@ static const GOptionEntry option_entries[] = {
   { "load", 'l', G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, NULL,
     N_ ("Load and publish FILE at start-up"), N_ ("FILE") },
   { "qt", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
-    N_ ("Show or publish a Qt QSharedMemory segment (a QImage, as Qt’s Shared Memory Example "
-        "writes it) instead of a channel; the key then defaults to “QSharedMemoryExample”"),
+    N_ ("Use a Qt program’s QSharedMemory segment instead of a channel (default key: "
+        "“QSharedMemoryExample”)"),
     NULL },
   { "version", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL, N_ ("Show the version and exit"),
     NULL },
