@@ -14,6 +14,7 @@
 #include "shmv-frame-rate.h"
 #include "shmv-frame-view.h"
 #include "shmv-reader-pane.h"
+#include "shmv-source-kind.h"
 
 G_BEGIN_DECLS
 
@@ -31,6 +32,7 @@ struct _ShmvReaderPane
 
   /* Owned */
   char *key;
+  ShmvSourceKind kind; /* what the key names: a channel, a Qt segment */
   ShmvFrameSource *source;
   GBytes *pixels;     /* of the frame on screen */
   ShmvFrameInfo info; /* generation 0: nothing on screen */

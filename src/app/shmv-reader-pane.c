@@ -17,7 +17,6 @@
 #include <string.h>
 
 #include "shmv-app-resources.h"
-#include "shmv-channel-source.h"
 #include "shmv-events.h"
 #include "shmv-reader-pane-private.h"
 #include "shmv-status-text.h"
@@ -25,9 +24,12 @@
 
 G_DEFINE_FINAL_TYPE (ShmvReaderPane, shmv_reader_pane, GTK_TYPE_WIDGET)
 
+/* "kind" before "key": construct properties are set in this order, so a
+ * pane made for a Qt key never starts following a channel of that name. */
 enum
 {
   PROP_0,
+  PROP_KIND,
   PROP_KEY,
   PROP_STATE,
   N_PROPS
@@ -191,7 +193,8 @@ on_actual_size_changed (ShmvReaderPane *self)
 static void
 on_chooser_key_changed (ShmvReaderPane *self)
 {
-  shmv_reader_pane_set_key (self, shmv_channel_chooser_get_key (self->chooser));
+  shmv_reader_pane_follow (self, shmv_channel_chooser_get_kind (self->chooser),
+                           shmv_channel_chooser_get_key (self->chooser));
 }
 
 /* --- GObject and GtkWidget ---------------------------------------------- */
@@ -257,6 +260,9 @@ shmv_reader_pane_get_property (GObject *object, guint prop_id, GValue *value, GP
     case PROP_KEY:
       g_value_set_string (value, self->key);
       break;
+    case PROP_KIND:
+      g_value_set_enum (value, self->kind);
+      break;
     case PROP_STATE:
       g_value_set_enum (value, self->state);
       break;
@@ -278,6 +284,12 @@ shmv_reader_pane_set_property (GObject *object,
     case PROP_KEY:
       shmv_reader_pane_set_key (self, g_value_get_string (value));
       break;
+    case PROP_KIND:
+      if (self->key != NULL)
+        shmv_reader_pane_follow (self, g_value_get_enum (value), self->key);
+      else
+        self->kind = g_value_get_enum (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -297,6 +309,9 @@ shmv_reader_pane_class_init (ShmvReaderPaneClass *klass)
   widget_class->map = shmv_reader_pane_map;
   widget_class->unroot = shmv_reader_pane_unroot;
 
+  properties[PROP_KIND] = g_param_spec_enum (
+      "kind", NULL, NULL, SHMV_TYPE_SOURCE_KIND, SHMV_SOURCE_KIND_CHANNEL,
+      G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_KEY] = g_param_spec_string ("key", NULL, NULL, NULL,
                                               G_PARAM_READWRITE | G_PARAM_CONSTRUCT |
                                                   G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -355,11 +370,12 @@ shmv_reader_pane_get_key (ShmvReaderPane *self)
   return self->key;
 }
 
-/* The command line that starts a writer on @key, for the waiting page. */
+/* The command line that starts a writer on @key of @kind, for the waiting page. */
 static char *
-writer_hint (const char *key)
+writer_hint (ShmvSourceKind kind, const char *key)
 {
   g_autofree char *quoted = NULL;
+  g_autofree char *options = NULL;
 
   for (const char *c = key; *c != '\0'; c++)
     if (!g_ascii_isalnum (*c) && strchr ("._-", *c) == NULL)
@@ -367,39 +383,69 @@ writer_hint (const char *key)
         quoted = g_shell_quote (key);
         break;
       }
+  /* Both commands take --qt after the key as well as before it. */
+  options = g_strconcat (quoted ? quoted : key, kind == SHMV_SOURCE_KIND_QT ? " --qt" : "", NULL);
   /* TRANSLATORS: shown while the reader waits; the commands are typed as they are */
   return g_strdup_printf (_ ("To publish an image here, run “shmview-ctl publish FILE -k %s” or "
                              "“shmview --writer -k %s”."),
-                          quoted ? quoted : key, quoted ? quoted : key);
+                          options, options);
+}
+
+/**
+ * shmv_reader_pane_new_for_kind:
+ *
+ * A pane following @key of @kind (a Qt segment rather than a channel).
+ */
+ShmvReaderPane *
+shmv_reader_pane_new_for_kind (ShmvSourceKind kind, const char *key)
+{
+  return g_object_new (SHMV_TYPE_READER_PANE, "kind", kind, "key", key, NULL);
 }
 
 /**
  * shmv_reader_pane_set_key:
  *
- * Follows another channel: the image on screen is dropped and the pane waits
- * for the new key's writer.
+ * Follows another key of the same kind: the image on screen is dropped and
+ * the pane waits for the new key's writer.
  */
 void
 shmv_reader_pane_set_key (ShmvReaderPane *self, const char *key)
 {
+  g_return_if_fail (SHMV_IS_READER_PANE (self));
+
+  shmv_reader_pane_follow (self, self->kind, key);
+}
+
+/**
+ * shmv_reader_pane_follow:
+ *
+ * Follows @key of @kind: a libshmview channel or a Qt segment.
+ */
+void
+shmv_reader_pane_follow (ShmvReaderPane *self, ShmvSourceKind kind, const char *key)
+{
   g_autoptr (ShmvFrameSource) source = NULL;
   g_autofree char *hint = NULL;
+  g_autofree char *old_key = NULL;
 
   g_return_if_fail (SHMV_IS_READER_PANE (self));
 
   if (key == NULL || key[0] == '\0')
     key = SHMV_DEFAULT_KEY;
-  if (g_strcmp0 (self->key, key) == 0)
+  if (g_strcmp0 (self->key, key) == 0 && self->kind == kind)
     return;
 
-  g_free (self->key);
+  /* @key may be self->key itself (a change of kind only): freed after the copy. */
+  old_key = g_steal_pointer (&self->key);
   self->key = g_strdup (key);
-  shmv_channel_chooser_set_key (self->chooser, key);
-  hint = writer_hint (key);
+  self->kind = kind;
+  shmv_channel_chooser_set_choice (self->chooser, kind, key);
+  hint = writer_hint (kind, key);
   shmv_frame_view_set_hint (self->view, hint);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEY]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KIND]);
 
-  source = shmv_channel_source_new (key);
+  source = shmv_source_kind_new_source (kind, key);
   shmv_reader_pane_set_source (self, source);
 }
 

@@ -9,6 +9,7 @@
 
 #include "shmv-app-types.h"
 #include "shmv-frame-source.h"
+#include "shmv-source-kind.h"
 
 G_BEGIN_DECLS
 
@@ -17,6 +18,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (ShmvReaderPane, shmv_reader_pane, SHMV, READER_PANE, GtkWidget)
 
 ShmvReaderPane *shmv_reader_pane_new (const char *key);
+ShmvReaderPane *shmv_reader_pane_new_for_kind (ShmvSourceKind kind, const char *key);
+void shmv_reader_pane_follow (ShmvReaderPane *self, ShmvSourceKind kind, const char *key);
 const char *shmv_reader_pane_get_key (ShmvReaderPane *self);
 void shmv_reader_pane_set_key (ShmvReaderPane *self, const char *key);
 void shmv_reader_pane_set_source (ShmvReaderPane *self, ShmvFrameSource *source);

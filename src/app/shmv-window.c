@@ -15,6 +15,7 @@
 #include "shmv-app-resources.h"
 #include "shmv-image-canvas.h"
 #include "shmv-panes-layout.h"
+#include "shmv-qt-sink.h"
 #include "shmv-reader-pane.h"
 #include "shmv-text-escape.h"
 #include "shmv-window.h"
@@ -34,6 +35,7 @@ struct _ShmvWindow
   /* Owned */
   char *key;
   ShmvWindowMode mode;
+  ShmvSourceKind kind;
   GtkSizeGroup *size_group;
 
   /* Borrowed: children of panes_box */
@@ -48,6 +50,7 @@ enum
   PROP_0,
   PROP_KEY,
   PROP_MODE,
+  PROP_KIND,
   N_PROPS
 };
 
@@ -93,6 +96,12 @@ update_titles (ShmvWindow *self)
       subtitle = loopback_subtitle (self->key, key);
       break;
     }
+  if (self->kind == SHMV_SOURCE_KIND_QT)
+    {
+      g_free (subtitle);
+      /* TRANSLATORS: the window's subtitle when it shows or writes a Qt QSharedMemory segment */
+      subtitle = g_strdup_printf (_ ("Qt segment “%s”"), key);
+    }
 
   gtk_label_set_label (self->title_label, title);
   gtk_label_set_label (self->subtitle_label, subtitle);
@@ -114,6 +123,17 @@ add_pane (ShmvWindow *self, GtkWidget *pane)
   gtk_box_append (self->panes_box, pane);
 }
 
+static ShmvWriterPane *
+new_writer_pane (ShmvWindow *self)
+{
+  g_autoptr (ShmvQtSink) sink = NULL;
+
+  if (self->kind != SHMV_SOURCE_KIND_QT)
+    return shmv_writer_pane_new (self->key);
+  sink = shmv_qt_sink_new (self->key);
+  return shmv_writer_pane_new_for_sink (self->key, SHMV_FRAME_SINK (sink));
+}
+
 static void
 add_panes (ShmvWindow *self)
 {
@@ -122,14 +142,14 @@ add_panes (ShmvWindow *self)
   /* The writer first: it creates the channel the reader then finds. */
   if (loopback || self->mode == SHMV_WINDOW_MODE_WRITER)
     {
-      self->writer = shmv_writer_pane_new (self->key);
+      self->writer = new_writer_pane (self);
       add_pane (self, GTK_WIDGET (self->writer));
     }
   if (loopback)
     gtk_box_append (self->panes_box, gtk_separator_new (GTK_ORIENTATION_VERTICAL));
   if (loopback || self->mode == SHMV_WINDOW_MODE_READER)
     {
-      self->reader = shmv_reader_pane_new (self->key);
+      self->reader = shmv_reader_pane_new_for_kind (self->kind, self->key);
       add_pane (self, GTK_WIDGET (self->reader));
       g_signal_connect_object (self->reader, "notify::key", G_CALLBACK (update_titles), self,
                                G_CONNECT_SWAPPED);
@@ -289,6 +309,9 @@ shmv_window_get_property (GObject *object, guint prop_id, GValue *value, GParamS
     case PROP_MODE:
       g_value_set_int (value, self->mode);
       break;
+    case PROP_KIND:
+      g_value_set_enum (value, self->kind);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -306,6 +329,9 @@ shmv_window_set_property (GObject *object, guint prop_id, const GValue *value, G
       break;
     case PROP_MODE:
       self->mode = g_value_get_int (value);
+      break;
+    case PROP_KIND:
+      self->kind = g_value_get_enum (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -342,6 +368,10 @@ shmv_window_class_init (ShmvWindowClass *klass)
       g_param_spec_int ("mode", NULL, NULL, SHMV_WINDOW_MODE_LOOPBACK, SHMV_WINDOW_MODE_READER,
                         SHMV_WINDOW_MODE_LOOPBACK,
                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* ShmvWindow:kind: what the key names: a libshmview channel or a Qt segment. */
+  properties[PROP_KIND] =
+      g_param_spec_enum ("kind", NULL, NULL, SHMV_TYPE_SOURCE_KIND, SHMV_SOURCE_KIND_CHANNEL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   shmv_app_resources_ensure ();
@@ -393,6 +423,17 @@ shmv_window_new (GtkApplication *application, ShmvWindowMode mode, const char *k
 {
   return g_object_new (SHMV_TYPE_WINDOW, "application", application, "mode", mode, "key", key,
                        NULL);
+}
+
+/** shmv_window_new_for_kind: a window on @key of @kind (a Qt segment rather than a channel). */
+ShmvWindow *
+shmv_window_new_for_kind (GtkApplication *application,
+                          ShmvWindowMode mode,
+                          ShmvSourceKind kind,
+                          const char *key)
+{
+  return g_object_new (SHMV_TYPE_WINDOW, "application", application, "mode", mode, "kind", kind,
+                       "key", key, NULL);
 }
 
 ShmvWindowMode
