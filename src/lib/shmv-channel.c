@@ -152,11 +152,15 @@ shmv_channel_validate_header (const ShmvChannelHeader *header)
 {
   if (memcmp (header->magic, SHMV_CHANNEL_MAGIC, sizeof header->magic) != 0)
     return "not a shmview channel (bad magic)";
+  if (header->layout < SHMV_CHANNEL_LAYOUT)
+    return "made by an older shmview (channel layout 1, other checksums), which this version "
+           "cannot read: remove it (shmview-ctl rm) and publish again";
   if (header->layout != SHMV_CHANNEL_LAYOUT)
-    return "unknown channel layout version";
-  if (header->header_size != SHMV_CHANNEL_HEADER_SIZE || header->n_slots != SHMV_CHANNEL_SLOTS)
+    return "made by a newer shmview (unknown channel layout version)";
+  if (header->header_size != SHMV_CHANNEL_HEADER_SIZE || header->n_slots < SHMV_CHANNEL_SLOTS ||
+      header->n_slots > SHMV_CHANNEL_MAX_SLOTS)
     return "inconsistent header size or slot count";
-  if (header->front >= SHMV_CHANNEL_SLOTS)
+  if (header->front >= header->n_slots)
     return "current slot out of range";
   return NULL;
 }
@@ -496,15 +500,28 @@ shmv_channel_set_persistent (ShmvChannel *ch, bool persistent)
   return shmv_segment_set_persistent (ch->seg, persistent) ? succeed (ch) : fail_from_segment (ch);
 }
 
+/* How many slots the writer may use: n_slots, kept in range whatever a peer
+ * wrote there. */
+static uint32_t
+slots_in_use (const ShmvChannelHeader *header)
+{
+  uint32_t n = header->n_slots;
+
+  return n < SHMV_CHANNEL_SLOTS       ? SHMV_CHANNEL_SLOTS
+         : n > SHMV_CHANNEL_MAX_SLOTS ? SHMV_CHANNEL_MAX_SLOTS
+                                      : n;
+}
+
 /* The slot to fill: neither the current one nor the newest of the others,
  * which a slow reader may still be copying. */
 static uint32_t
 pick_slot (const ShmvChannelHeader *header)
 {
-  uint32_t front = header->front % SHMV_CHANNEL_SLOTS;
-  uint32_t best = (front + 1) % SHMV_CHANNEL_SLOTS;
+  uint32_t n = slots_in_use (header);
+  uint32_t front = header->front % n;
+  uint32_t best = (front + 1) % n;
 
-  for (uint32_t i = 0; i < SHMV_CHANNEL_SLOTS; i++)
+  for (uint32_t i = 0; i < n; i++)
     if (i != front && header->slots[i].generation < header->slots[best].generation)
       best = i;
   return best;
@@ -540,13 +557,13 @@ place_pixels (const ShmvChannelHeader *header,
               uint32_t target,
               uint64_t bytes)
 {
-  uint64_t candidates[SHMV_CHANNEL_SLOTS + 1];
-  bool kept[SHMV_CHANNEL_SLOTS];
+  uint64_t candidates[SHMV_CHANNEL_MAX_SLOTS + 1];
+  bool kept[SHMV_CHANNEL_MAX_SLOTS];
   size_t n = 0;
   uint64_t best = UINT64_MAX;
 
   candidates[n++] = SHMV_CHANNEL_HEADER_SIZE;
-  for (uint32_t i = 0; i < SHMV_CHANNEL_SLOTS; i++)
+  for (uint32_t i = 0; i < SHMV_CHANNEL_MAX_SLOTS; i++)
     {
       kept[i] = i != target && is_kept (&header->slots[i], channel_size);
       if (kept[i])
@@ -557,7 +574,7 @@ place_pixels (const ShmvChannelHeader *header,
     {
       bool free_here = candidates[c] >= SHMV_CHANNEL_HEADER_SIZE;
 
-      for (uint32_t i = 0; i < SHMV_CHANNEL_SLOTS && free_here; i++)
+      for (uint32_t i = 0; i < SHMV_CHANNEL_MAX_SLOTS && free_here; i++)
         if (kept[i] && overlaps (candidates[c], bytes, &header->slots[i]))
           free_here = false;
       if (free_here && candidates[c] < best)
@@ -857,7 +874,7 @@ shmv_channel_withdraw (ShmvChannel *ch)
     return fail_from_segment (ch);
   header = header_of (ch);
   if (ch->last_published != 0 &&
-      header->slots[header->front % SHMV_CHANNEL_SLOTS].generation == ch->last_published)
+      header->slots[header->front % SHMV_CHANNEL_MAX_SLOTS].generation == ch->last_published)
     {
       __atomic_fetch_or (&header->state, SHMV_CHANNEL_WITHDRAWN, __ATOMIC_RELEASE);
       announce (header);

@@ -88,7 +88,7 @@ check_parsers (const ShmvChannelHeader *header, size_t fuzzed_size)
   size_t sizes[] = { FULL_SIZE - SHMV_SEGMENT_DATA_OFFSET, fuzzed_size, 0, SIZE_MAX };
 
   shmv_channel_validate_header (header);
-  for (int i = 0; i < SHMV_CHANNEL_SLOTS; i++)
+  for (int i = 0; i < SHMV_CHANNEL_MAX_SLOTS; i++)
     for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
       {
         const ShmvSlot *slot = &header->slots[i];
