@@ -852,7 +852,7 @@ shmv_channel_publish (ShmvChannel *ch,
     return false;
   if (stride == dest_stride)
     {
-      checksum = shmv_copy_and_checksum (dest, src, dest_stride * height);
+      checksum = shmv_checksum_and_copy_out (dest, src, dest_stride * height);
       return commit (ch, source_name, &checksum);
     }
   for (uint32_t y = 0; y < height; y++)
