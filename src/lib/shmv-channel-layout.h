@@ -18,6 +18,7 @@
 #pragma once
 
 #include <shmview/shmv-channel.h>
+#include <shmview/shmv-frame.h>
 
 #define SHMV_CHANNEL_MAGIC       "SHMVCHAN"
 /* 2: XXH3-64 frame checksums (layout 1 had XXH64), room for leased slots */
@@ -25,10 +26,7 @@
 /* Slots a channel starts with: the current frame, the one before it (a slow
  * copying reader may still be on it) and the one being written. */
 #define SHMV_CHANNEL_SLOTS 3
-/* The bound a channel grows to while readers lease frames (one slot per
- * distinct leased frame): past it a publish fails rather than overwrite a
- * leased frame. All descriptors fit in the header page. */
-#define SHMV_CHANNEL_MAX_SLOTS 12
+/* SHMV_CHANNEL_MAX_SLOTS (shmv-frame.h): all descriptors fit in the header page. */
 #define SHMV_CHANNEL_HEADER_SIZE 4096
 
 /* ShmvChannelHeader.state bits */

@@ -150,6 +150,14 @@ test_fused_copy_large (void)
     src[i] = (guint8) (i * 2654435761u >> 13);
   g_assert_cmphex (shmv_copy_and_checksum (dst, src, len), ==, shmv_checksum (src, len));
   g_assert_true (memcmp (dst, src, len) == 0);
+  /* The writer's way (streaming stores), aligned and not. */
+  for (gsize shift = 0; shift < 2; shift++)
+    {
+      memset (dst, 0, len);
+      g_assert_cmphex (shmv_checksum_and_copy_out (dst + shift, src, len - shift), ==,
+                       shmv_checksum (src, len - shift));
+      g_assert_true (memcmp (dst + shift, src, len - shift) == 0);
+    }
 }
 
 static void
