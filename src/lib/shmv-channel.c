@@ -36,6 +36,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#define SHMV_STRINGIFY_(x) #x
+#define SHMV_STRINGIFY(x)  SHMV_STRINGIFY_ (x)
+
 /* How long a writer waits for another writer's publish to finish. */
 #define LOCK_TIMEOUT_MS 10000
 /* Lock-free read attempts before a reader takes the lock, and how long it
@@ -67,6 +70,8 @@ struct ShmvChannel
   bool created; /* the last attach_or_create() created the segment */
   bool recreated;
   char recreated_what[512];
+
+  ShmvLeaseMap *lease_map; /* see shmv-frame.c */
 
   ShmvStatus status;
 };
@@ -465,6 +470,8 @@ shmv_channel_close (ShmvChannel *ch)
     return;
   if (ch->in_frame)
     shmv_channel_abort_frame (ch);
+  shmv_lease_map_unref (ch->lease_map);
+  ch->lease_map = NULL;
   shmv_segment_detach (ch->seg);
   ch->open = false;
   ch->last_published = 0;
@@ -512,19 +519,70 @@ slots_in_use (const ShmvChannelHeader *header)
                                       : n;
 }
 
-/* The slot to fill: neither the current one nor the newest of the others,
- * which a slow reader may still be copying. */
-static uint32_t
-pick_slot (const ShmvChannelHeader *header)
+/* Takes slot @i's lease byte exclusively, without waiting: true when no
+ * reader leases its frame, and until release_slot() none can start to. */
+static bool
+claim_slot (ShmvChannel *ch, uint32_t i)
+{
+  return shmv_ofd_lock (shmv_segment_fd (ch->seg), SHMV_OFD_LEASE_BYTES + i, F_WRLCK) == 0;
+}
+
+static void
+release_slot (ShmvChannel *ch, uint32_t i)
+{
+  shmv_ofd_lock (shmv_segment_fd (ch->seg), SHMV_OFD_LEASE_BYTES + i, F_UNLCK);
+}
+
+/* Whether slot @a should be filled before slot @b: the first three before
+ * slots added for leases (frames then keep alternating between two places
+ * in memory once the leases end), then the older. */
+static bool
+fill_before (const ShmvChannelHeader *header, uint32_t a, uint32_t b)
+{
+  bool a_added = a >= SHMV_CHANNEL_SLOTS, b_added = b >= SHMV_CHANNEL_SLOTS;
+
+  if (a_added != b_added)
+    return !a_added;
+  return header->slots[a].generation < header->slots[b].generation;
+}
+
+/* Claims the slot to fill: of the slots no reader leases, the oldest but the
+ * current one, so that a slow copying reader keeps the one before it; when
+ * every other slot is leased, a new slot, up to SHMV_CHANNEL_MAX_SLOTS.
+ * Writers never wait for readers. */
+static bool
+pick_slot (ShmvChannel *ch, ShmvChannelHeader *header, uint32_t *target)
 {
   uint32_t n = slots_in_use (header);
   uint32_t front = header->front % n;
-  uint32_t best = (front + 1) % n;
+  bool tried[SHMV_CHANNEL_MAX_SLOTS] = { false };
 
-  for (uint32_t i = 0; i < n; i++)
-    if (i != front && header->slots[i].generation < header->slots[best].generation)
-      best = i;
-  return best;
+  tried[front] = true;
+  for (uint32_t round = 1; round < n; round++)
+    {
+      uint32_t best = UINT32_MAX;
+
+      for (uint32_t i = 0; i < n; i++)
+        if (!tried[i] && (best == UINT32_MAX || fill_before (header, i, best)))
+          best = i;
+      tried[best] = true;
+      SHMV_TEST_POINT ("publish:claiming");
+      if (claim_slot (ch, best))
+        return *target = best, true;
+    }
+  for (; n < SHMV_CHANNEL_MAX_SLOTS; n++)
+    if (claim_slot (ch, n))
+      {
+        /* Before anything points at it: readers check front < n_slots. */
+        memset (&header->slots[n], 0, sizeof header->slots[n]);
+        store_u32 (&header->n_slots, n + 1);
+        return *target = n, true;
+      }
+  return fail (ch, SHMV_ERROR_OUT_OF_RESOURCES,
+               "every slot is leased by readers (" SHMV_STRINGIFY (
+                   SHMV_CHANNEL_MAX_SLOTS) " slots, the most a channel has): this frame was not "
+                                           "published, the current "
+                                           "one stays");
 }
 
 static uint64_t
@@ -591,6 +649,8 @@ reopen_writer (ShmvChannel *ch)
 {
   bool persistent = shmv_segment_is_persistent (ch->seg);
 
+  shmv_lease_map_unref (ch->lease_map);
+  ch->lease_map = NULL;
   shmv_segment_detach (ch->seg); /* removes nothing: the name is not its own */
   ch->open = false;
   ch->last_published = 0;
@@ -677,12 +737,20 @@ shmv_channel_begin_frame (ShmvChannel *ch,
   SHMV_TEST_POINT ("publish:locked");
 
   header = header_of (ch);
-  target = pick_slot (header);
+  if (!pick_slot (ch, header, &target))
+    {
+      ShmvStatus pick_status = ch->status;
+
+      shmv_segment_unlock (ch->seg);
+      ch->status = pick_status;
+      return false;
+    }
   offset = place_pixels (header, shmv_segment_size (ch->seg), target, bytes);
   if (offset > SIZE_MAX - bytes || !shmv_segment_grow (ch->seg, offset + bytes))
     {
       ShmvStatus grow_status = *shmv_segment_status (ch->seg);
 
+      release_slot (ch, target);
       shmv_segment_unlock (ch->seg);
       ch->status = grow_status;
       return false;
@@ -692,7 +760,9 @@ shmv_channel_begin_frame (ShmvChannel *ch,
 
   /* Odd and different from before, even if a dead writer left it odd. */
   store_u32 (&slot->seq, (slot->seq + 1) | 1);
-  __atomic_thread_fence (__ATOMIC_RELEASE);
+  __atomic_thread_fence (__ATOMIC_SEQ_CST);
+  /* From here a reader that leases the slot sees it odd and lets go. */
+  release_slot (ch, target);
   slot->format = format;
   slot->width = width;
   slot->height = height;
@@ -1173,6 +1243,41 @@ const char *
 shmv_channel_recreated (const ShmvChannel *ch)
 {
   return ch->recreated ? ch->recreated_what : NULL;
+}
+
+ShmvSegment *
+shmv_channel_get_segment (ShmvChannel *ch)
+{
+  return ch->seg;
+}
+
+bool
+shmv_channel_fail (ShmvChannel *ch, ShmvError code, const char *what)
+{
+  return fail (ch, code, what);
+}
+
+bool
+shmv_channel_succeed (ShmvChannel *ch)
+{
+  return succeed (ch);
+}
+
+bool
+shmv_channel_copy_header (ShmvChannel *ch, ShmvChannelHeader *copy)
+{
+  const char *reason;
+
+  if (!check_reader (ch) || !read_header (ch, copy))
+    return false;
+  reason = shmv_channel_validate_header (copy);
+  return reason == NULL || fail (ch, SHMV_ERROR_CORRUPT, reason);
+}
+
+ShmvLeaseMap **
+shmv_channel_lease_map (ShmvChannel *ch)
+{
+  return &ch->lease_map;
 }
 
 void

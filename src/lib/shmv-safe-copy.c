@@ -14,6 +14,8 @@
 
 #include "shmv-checksum.h"
 
+#include <shmview/shmv-channel.h>
+
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -70,6 +72,7 @@ typedef enum
 {
   COPY,
   COPY_AND_CHECKSUM,
+  CHECKSUM,
 } Operation;
 
 static bool
@@ -94,6 +97,9 @@ guarded (Operation op, void *dst, const void *src, size_t len, uint64_t *checksu
     case COPY_AND_CHECKSUM:
       *checksum = shmv_copy_and_checksum (dst, src, len);
       break;
+    case CHECKSUM:
+      *checksum = shmv_checksum (src, len);
+      break;
     }
   current_guard = NULL;
   return true;
@@ -103,6 +109,12 @@ bool
 shmv_safe_copy_and_checksum (void *dst, const void *src, size_t len, uint64_t *checksum)
 {
   return guarded (COPY_AND_CHECKSUM, dst, src, len, checksum);
+}
+
+bool
+shmv_safe_checksum (const void *src, size_t len, uint64_t *checksum)
+{
+  return guarded (CHECKSUM, NULL, src, len, checksum);
 }
 
 bool
