@@ -21,6 +21,10 @@
  * keeps its current map for the next acquire, so a steady stream maps
  * nothing and takes no page faults.
  *
+ * The caller reads the pixels without the SIGBUS guard of copies: the map
+ * is registered with shmv-safe-copy.c, which maps zero pages over it if a
+ * peer truncates the file, so a leasing reader sees zeros, never dies.
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #define _GNU_SOURCE
@@ -54,6 +58,7 @@ struct ShmvLeaseMap
   int fd; /* our own open file description */
   const uint8_t *base;
   size_t size;
+  volatile int damaged; /* a peer truncated the file: zero pages were mapped in */
   unsigned leases[SHMV_CHANNEL_MAX_SLOTS]; /* under lock */
 };
 
@@ -78,6 +83,7 @@ shmv_lease_map_unref (ShmvLeaseMap *map)
 {
   if (map == NULL || __atomic_sub_fetch (&map->refs, 1, __ATOMIC_ACQ_REL) != 0)
     return;
+  shmv_safe_unregister_mapping (map->base);
   munmap ((void *) map->base, map->size);
   close (map->fd); /* drops any lock still held */
   pthread_mutex_destroy (&map->lock);
@@ -116,6 +122,8 @@ map_new (ShmvChannel *ch)
     }
   map->refs = 1;
   pthread_mutex_init (&map->lock, NULL);
+  /* Callers read the pixels unguarded: a truncation must not kill them. */
+  shmv_safe_register_mapping (map->base, map->size, &map->damaged);
   return map;
 }
 
@@ -138,7 +146,7 @@ map_for (ShmvChannel *ch, const ShmvSlot *slot)
 {
   ShmvLeaseMap **current = shmv_channel_lease_map (ch);
 
-  if (*current != NULL && slot->offset <= map_data_size (*current) &&
+  if (*current != NULL && !(*current)->damaged && slot->offset <= map_data_size (*current) &&
       slot->bytes <= map_data_size (*current) - slot->offset)
     return *current;
   shmv_lease_map_unref (*current);

@@ -6,6 +6,7 @@
 #include <shmview/shmview.h>
 
 #include "shmv-channel-layout.h"
+#include "shmv-segment-private.h"
 #include "shmv-test-point.h"
 #include "shmv-test-util.h"
 
@@ -254,6 +255,39 @@ test_frame_outlives_channel (void)
   shmv_channel_free (writer);
 }
 
+/* A peer that truncates the file under a leased frame cannot kill the
+ * reader, who reads the mapping without a guard: it reads zeros. */
+static void
+test_truncated_under_lease_reads_zeros (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("lease-truncated");
+  ShmvChannel *writer = shmv_test_open_channel (key, SHMV_CHANNEL_WRITER);
+  ShmvChannel *reader;
+  ShmvSegment *seg = shmv_segment_new (key);
+  ShmvFrame *frame = NULL;
+  const volatile guint8 *pixels;
+  guint64 sum = 0;
+
+  shmv_test_publish_seed (writer, SIDE, SIDE, SHMV_FORMAT_RGBA8, 9);
+  reader = shmv_test_open_channel (key, SHMV_CHANNEL_READER);
+  g_assert_true (shmv_channel_acquire (reader, 0, SHMV_ACQUIRE_DEFAULT, 0, &frame));
+  g_assert_true (frame_has_seed (frame, 9));
+  g_assert_true (shmv_segment_attach (seg, SHMV_ACCESS_READ_WRITE));
+  g_assert_no_errno (ftruncate (shmv_segment_fd (seg), SHMV_SEGMENT_DATA_OFFSET + 4096));
+  pixels = shmv_frame_get_pixels (frame);
+  for (gsize i = 0; i < BYTES; i++)
+    sum += pixels[i];
+  g_assert_cmpuint (sum, ==, 0);
+  shmv_frame_release (frame);
+  /* The damaged mapping is not used again: the frame lies outside the file now. */
+  g_assert_false (shmv_channel_acquire (reader, 0, SHMV_ACQUIRE_DEFAULT, 0, &frame));
+  g_assert_cmpint (shmv_channel_error (reader), ==, SHMV_ERROR_CORRUPT);
+  shmv_segment_free (seg);
+  shmv_channel_free (reader);
+  g_assert_true (shmv_channel_remove (writer));
+  shmv_channel_free (writer);
+}
+
 /* The race a lease must lose cleanly: the writer reuses the slot between the
  * reader's look at the header and its lock. Forced with the test point. */
 static ShmvChannel *racing_writer;
@@ -301,6 +335,8 @@ main (int argc, char **argv)
                    test_all_slots_leased_grow_then_fail);
   g_test_add_func ("/lease/verify/verified-and-corrupted", test_verified_and_corrupted);
   g_test_add_func ("/lease/lifetime/frame-outlives-channel", test_frame_outlives_channel);
+  g_test_add_func ("/lease/hostile/truncated-under-lease-reads-zeros",
+                   test_truncated_under_lease_reads_zeros);
   g_test_add_func ("/lease/race/writer-reuses-slot-before-lock",
                    test_writer_reuses_slot_before_lock);
   return g_test_run ();
