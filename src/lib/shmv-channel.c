@@ -158,8 +158,8 @@ shmv_channel_validate_header (const ShmvChannelHeader *header)
   if (memcmp (header->magic, SHMV_CHANNEL_MAGIC, sizeof header->magic) != 0)
     return "not a shmview channel (bad magic)";
   if (header->layout < SHMV_CHANNEL_LAYOUT)
-    return "made by an older shmview (channel layout 1, other checksums), which this version "
-           "cannot read: remove it (shmview-ctl rm) and publish again";
+    return "made by an older shmview (channel layout 1), which this one cannot read: remove it "
+           "(shmview-ctl rm)";
   if (header->layout != SHMV_CHANNEL_LAYOUT)
     return "made by a newer shmview (unknown channel layout version)";
   if (header->header_size != SHMV_CHANNEL_HEADER_SIZE || header->n_slots < SHMV_CHANNEL_SLOTS ||
