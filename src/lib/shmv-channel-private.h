@@ -21,6 +21,9 @@ ShmvSegment *shmv_channel_get_segment (ShmvChannel *ch);
 bool shmv_channel_fail (ShmvChannel *ch, ShmvError code, const char *what);
 bool shmv_channel_succeed (ShmvChannel *ch);
 
+/* @info from @slot (a checked private copy); nothing when @info is NULL. */
+void shmv_channel_fill_info (ShmvFrameInfo *info, const ShmvSlot *slot);
+
 /* A checked private copy of the header of an open handle; false with the
  * handle's error set. */
 bool shmv_channel_copy_header (ShmvChannel *ch, ShmvChannelHeader *copy);

@@ -954,8 +954,8 @@ shmv_channel_withdraw (ShmvChannel *ch)
   return succeed (ch);
 }
 
-static void
-fill_info (ShmvFrameInfo *info, const ShmvSlot *slot)
+void
+shmv_channel_fill_info (ShmvFrameInfo *info, const ShmvSlot *slot)
 {
   if (info == NULL)
     return;
@@ -1052,7 +1052,7 @@ try_snapshot (ShmvChannel *ch, void **pixels, size_t *capacity, ShmvFrameInfo *i
   if (pixels != NULL && checksum != slot.checksum)
     return fail (ch, SHMV_ERROR_CORRUPT, "the frame's checksum does not match its pixels"),
            SNAP_FAILED;
-  fill_info (info, &slot);
+  shmv_channel_fill_info (info, &slot);
   return SNAP_OK;
 }
 

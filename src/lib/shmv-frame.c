@@ -187,20 +187,6 @@ typedef enum
   LEASE_FAILED,
 } LeaseResult;
 
-static void
-fill_info (ShmvFrameInfo *info, const ShmvSlot *slot)
-{
-  info->generation = slot->generation;
-  info->width = slot->width;
-  info->height = slot->height;
-  info->stride = slot->stride;
-  info->format = (ShmvFormat) slot->format;
-  info->checksum = slot->checksum;
-  info->publish_time_ns = slot->publish_time_ns;
-  info->writer_pid = slot->writer_pid;
-  memcpy (info->source_name, slot->source_name, sizeof info->source_name);
-}
-
 /* With the lease byte held: the slot as it is now, if it is still the frame
  * @seen describes and lies inside the map. */
 static LeaseResult
@@ -271,7 +257,7 @@ try_lease (ShmvChannel *ch,
       frame->map = map;
       frame->slot = index;
       frame->pixels = map->base + SHMV_SEGMENT_DATA_OFFSET + now.offset;
-      fill_info (&frame->info, &now);
+      shmv_channel_fill_info (&frame->info, &now);
       SHMV_TEST_POINT ("acquire:leased");
       if ((flags & SHMV_ACQUIRE_NO_VERIFY) == 0)
         result = verify (ch, frame);

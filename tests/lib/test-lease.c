@@ -19,6 +19,15 @@
 #define SIDE  64
 #define BYTES (SIDE * SIDE * 4)
 
+/* Ends a test: frees @reader, removes the channel and frees @writer. */
+static void
+finish (ShmvChannel *writer, ShmvChannel *reader)
+{
+  shmv_channel_free (reader);
+  g_assert_true (shmv_channel_remove (writer));
+  shmv_channel_free (writer);
+}
+
 static gboolean
 frame_has_seed (const ShmvFrame *frame, guint32 seed)
 {
@@ -79,8 +88,7 @@ test_lease_held_writer_uses_other_slots (void)
   shmv_test_expect_line (fd, "INTACT 1", 10000);
   shmv_test_assert_exits_ok (pid);
   close (fd);
-  g_assert_true (shmv_channel_remove (writer));
-  shmv_channel_free (writer);
+  finish (writer, NULL);
 }
 
 /* Child: leases every new frame and keeps them all, saying "L <generation>"
@@ -105,28 +113,17 @@ lease_all (const char *key, int fd)
     pause ();
 }
 
-static guint32
-slots_in_use (const char *key)
+/* A copy of the header of @key's channel. */
+static ShmvChannelHeader
+header_of (const char *key)
 {
   ShmvSegment *seg = shmv_segment_new (key);
-  guint32 n;
+  ShmvChannelHeader header;
 
   g_assert_true (shmv_segment_attach (seg, SHMV_ACCESS_READ_ONLY));
-  n = ((const ShmvChannelHeader *) shmv_segment_data (seg))->n_slots;
+  header = *(const ShmvChannelHeader *) shmv_segment_data (seg);
   shmv_segment_free (seg);
-  return n;
-}
-
-static guint32
-front_slot (const char *key)
-{
-  ShmvSegment *seg = shmv_segment_new (key);
-  guint32 front;
-
-  g_assert_true (shmv_segment_attach (seg, SHMV_ACCESS_READ_ONLY));
-  front = ((const ShmvChannelHeader *) shmv_segment_data (seg))->front;
-  shmv_segment_free (seg);
-  return front;
+  return header;
 }
 
 /* Readers that lease every frame make the channel grow, up to its bound;
@@ -146,7 +143,7 @@ test_all_slots_leased_grow_then_fail (void)
   GPid pid;
 
   shmv_test_publish_seed (writer, SIDE, SIDE, SHMV_FORMAT_RGBA8, 1);
-  g_assert_cmpuint (slots_in_use (key), ==, 3);
+  g_assert_cmpuint (header_of (key).n_slots, ==, 3);
   pid = shmv_test_fork (lease_all, key, &fd);
   for (guint32 g = 1; g <= SHMV_CHANNEL_MAX_SLOTS; g++)
     {
@@ -156,7 +153,7 @@ test_all_slots_leased_grow_then_fail (void)
         shmv_test_publish_seed (writer, SIDE, SIDE, SHMV_FORMAT_RGBA8, g);
       shmv_test_expect_line (fd, line, 10000);
     }
-  g_assert_cmpuint (slots_in_use (key), ==, SHMV_CHANNEL_MAX_SLOTS);
+  g_assert_cmpuint (header_of (key).n_slots, ==, SHMV_CHANNEL_MAX_SLOTS);
 
   g_assert_false (shmv_channel_publish (writer, pixels, SIDE, SIDE, SIDE * 4, SHMV_FORMAT_RGBA8,
                                         "past the bound"));
@@ -177,11 +174,9 @@ test_all_slots_leased_grow_then_fail (void)
   /* Once the leases are gone, frames go back to the first three slots. */
   for (guint32 seed = 100; seed < 110; seed++)
     shmv_test_publish_seed (writer, SIDE, SIDE, SHMV_FORMAT_RGBA8, seed);
-  g_assert_cmpuint (front_slot (key), <, 3);
+  g_assert_cmpuint (header_of (key).front, <, 3);
   g_free (buf);
-  shmv_channel_free (reader);
-  g_assert_true (shmv_channel_remove (writer));
-  shmv_channel_free (writer);
+  finish (writer, reader);
 }
 
 /* Verification reads the pixels in place: a scribbled pixel is caught, and
@@ -225,9 +220,7 @@ test_verified_and_corrupted (void)
   g_assert_true (frame_has_seed (frame, 6));
   shmv_frame_release (frame);
   shmv_frame_release (NULL);
-  shmv_channel_free (reader);
-  g_assert_true (shmv_channel_remove (writer));
-  shmv_channel_free (writer);
+  finish (writer, reader);
 }
 
 /* A frame keeps its own mapping and lease: it outlives its handle, and the
@@ -251,8 +244,7 @@ test_frame_outlives_channel (void)
     shmv_test_publish_seed (writer, 2 * SIDE, SIDE, SHMV_FORMAT_RGBA8, seed);
   g_assert_true (frame_has_seed (first, 7));
   shmv_frame_release (first);
-  g_assert_true (shmv_channel_remove (writer));
-  shmv_channel_free (writer);
+  finish (writer, NULL);
 }
 
 /* A peer that truncates the file under a leased frame cannot kill the
@@ -283,9 +275,7 @@ test_truncated_under_lease_reads_zeros (void)
   g_assert_false (shmv_channel_acquire (reader, 0, SHMV_ACQUIRE_DEFAULT, 0, &frame));
   g_assert_cmpint (shmv_channel_error (reader), ==, SHMV_ERROR_CORRUPT);
   shmv_segment_free (seg);
-  shmv_channel_free (reader);
-  g_assert_true (shmv_channel_remove (writer));
-  shmv_channel_free (writer);
+  finish (writer, reader);
 }
 
 /* The race a lease must lose cleanly: the writer reuses the slot between the
@@ -321,9 +311,7 @@ test_writer_reuses_slot_before_lock (void)
   g_assert_true (frame_has_seed (frame, 43));
   g_assert_cmpuint (shmv_frame_get_info (frame)->generation, ==, 4);
   shmv_frame_release (frame);
-  shmv_channel_free (reader);
-  g_assert_true (shmv_channel_remove (writer));
-  shmv_channel_free (writer);
+  finish (writer, reader);
 }
 
 int
