@@ -1,9 +1,11 @@
 /* shmv-channel.c: one image at a time from writers to any number of readers
  *
  * Publishing (writers, under the segment lock, so writers take turns):
- *   1. pick the slot that is neither current nor the one before it, and place
- *      its pixels where they overlap neither of those two (growing the
- *      segment if needed: a failure here changes nothing);
+ *   1. claim the oldest slot that is not current and that no reader leases
+ *      (its lease byte, taken without waiting; a new slot, up to
+ *      SHMV_CHANNEL_MAX_SLOTS, when all are leased), and place its pixels
+ *      where they overlap no other slot's (growing the segment if needed: a
+ *      failure here changes nothing);
  *   2. make its sequence number odd, fill pixels and descriptor, hash them;
  *   3. make the sequence even, point `front` at the slot, bump `generation`
  *      and wake every reader sleeping on it.
@@ -13,6 +15,7 @@
  * its sequence number did not move; if it did, a writer reused the slot
  * mid-copy and the reader copies again (after a few tries, under the lock).
  * The checksum catches what sequence numbers cannot: bugs, hostile writers.
+ * Leases (shmv-frame.c) read the frame where it lies instead.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
