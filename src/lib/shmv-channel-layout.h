@@ -20,7 +20,7 @@
 #include <shmview/shmv-channel.h>
 #include <shmview/shmv-frame.h>
 
-#define SHMV_CHANNEL_MAGIC       "SHMVCHAN"
+#define SHMV_CHANNEL_MAGIC "SHMVCHAN"
 /* 2: XXH3-64 frame checksums (layout 1 had XXH64), room for leased slots */
 #define SHMV_CHANNEL_LAYOUT 2
 /* Slots a channel starts with: the current frame, the one before it (a slow
