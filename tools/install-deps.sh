@@ -8,7 +8,9 @@ packages="meson ninja-build pkg-config gcc libc6-dev libgtk-4-dev libglib2.0-dev
 libglib2.0-bin libpng-dev libxxhash-dev libjson-glib-dev gettext xvfb xauth libgl1-mesa-dri fonts-wqy-microhei
 desktop-file-utils appstream imagemagick xdotool x11-utils python3 man-db
 clang libclang-rt-14-dev valgrind xxhash procps
-g++ qt6-base-dev qtbase5-examples"
+g++ qt6-base-dev qtbase5-examples
+libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-tools
+gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad"
 
 missing=""
 for p in $packages; do

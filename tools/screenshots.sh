@@ -3,7 +3,9 @@
 #   loopback.png     the one-window demo, data/sample.png published and shown
 #   two-windows.png  `shmview --writer` and `shmview --reader`, two processes
 #   error.png        a file that is not an image: the error, the old image kept
+#   zoom.png         the reader zoomed in to single pixels, a pixel's values shown
 #   writer-left.png  a reader whose writer was closed: the last image, marked
+#   loopback-zh_CN.png  the loopback window in Chinese
 #
 #   sh tools/screenshots.sh [BUILD_DIR]     (default: build; built if needed)
 #
@@ -15,12 +17,12 @@ build=${1:-build}
 
 if [ -z "${SHMV_SCREENSHOTS_XVFB:-}" ]; then
   [ -f "$build/build.ninja" ] || meson setup "$build"
-  ninja -C "$build" src/app/shmview >/dev/null
+  ninja -C "$build" >/dev/null # the program and its translations
   SHMV_SCREENSHOTS_XVFB=1 exec xvfb-run -a -s "-screen 0 1400x900x24" sh "$0" "$@"
 fi
 
 export GTK_A11Y=none GSK_RENDERER=cairo GSETTINGS_BACKEND=memory
-export G_MESSAGES_DEBUG=shmv-reader-pane,shmv-writer-pane
+export G_MESSAGES_DEBUG=shmv-reader-pane,shmv-writer-pane,shmv-image-canvas
 shmview="$build/src/app/shmview"
 out=docs/screenshots
 work=$(mktemp -d)
@@ -120,12 +122,43 @@ import -window "$reader_win" "$work/reader.png"
 convert "$work/writer.png" -size 16x1 "xc:#deddda" "$work/reader.png" -background "#deddda" -gravity north \
   +append "$out/two-windows.png"
 
-# 4. The writer closes: the reader keeps the last image and says so.
+# 4. Zoomed in: Ctrl+wheel around the pointer until single pixels are
+#    squares, the pointer on the edge of the lettering: its values in the
+#    readout.
+xdotool mousemove --window "$reader_win" 256 459
+sleep 0.3
+xdotool windowfocus --sync "$reader_win"
+xdotool key --window "$reader_win" ctrl+1
+wait_log reader "zoom is now 100 %"
+xdotool keydown ctrl
+for _ in 1 2 3 4 5 6 7 8; do
+  xdotool click 4
+  sleep 0.1
+done
+xdotool keyup ctrl
+wait_log reader "zoom is now 1600 %"
+xdotool mousemove_relative 3 2
+settle
+import -window "$reader_win" "$out/zoom.png"
+xdotool key --window "$reader_win" ctrl+0
+wait_log reader "zoom fits the view"
+
+# 5. The writer closes: the reader keeps the last image and says so.
 stop writer
 wait_log reader "writer-left"
 settle
 import -window "$reader_win" "$out/writer-left.png"
 stop reader
+
+# 6. The loopback window in Chinese (LANG must name a locale that exists).
+LANG=C.UTF-8 LANGUAGE=zh_CN
+export LANG LANGUAGE
+start chinese --load data/sample.png -k demo
+unset LANGUAGE
+wait_log chinese "on screen"
+settle
+import -window "$(window_of chinese)" "$out/loopback-zh_CN.png"
+stop chinese
 
 echo "Screenshots written to $out/:"
 ls -l "$out"

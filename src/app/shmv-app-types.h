@@ -13,6 +13,7 @@ typedef struct _ShmvBanner ShmvBanner;
 typedef struct _ShmvChannelChooser ShmvChannelChooser;
 typedef struct _ShmvChannelSink ShmvChannelSink;
 typedef struct _ShmvFrameView ShmvFrameView;
+typedef struct _ShmvImageCanvas ShmvImageCanvas;
 typedef struct _ShmvReaderPane ShmvReaderPane;
 typedef struct _ShmvWindow ShmvWindow;
 typedef struct _ShmvWriterPane ShmvWriterPane;

@@ -20,6 +20,7 @@
 
 #include "shmv-app-resources.h"
 #include "shmv-application.h"
+#include "shmv-qt-segment.h"
 #include "shmv-window.h"
 #include "shmv-writer-pane.h"
 
@@ -28,6 +29,7 @@ struct _ShmvApplication
   GtkApplication parent_instance;
 
   ShmvWindowMode mode;
+  ShmvSourceKind kind;
   char *key;
   GFile *load_file;
   guint sigint_id;
@@ -45,6 +47,10 @@ static const GOptionEntry option_entries[] = {
     N_ ("Use the channel KEY (default: “shmview”)"), N_ ("KEY") },
   { "load", 'l', G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, NULL,
     N_ ("Load and publish FILE at start-up"), N_ ("FILE") },
+  { "qt", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
+    N_ ("Use a Qt program’s QSharedMemory segment instead of a channel (default key: "
+        "“QSharedMemoryExample”)"),
+    NULL },
   { "version", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL, N_ ("Show the version and exit"),
     NULL },
   { NULL },
@@ -159,7 +165,8 @@ static void
 shmv_application_activate (GApplication *application)
 {
   ShmvApplication *self = SHMV_APPLICATION (application);
-  ShmvWindow *window = shmv_window_new (GTK_APPLICATION (self), self->mode, self->key);
+  ShmvWindow *window =
+      shmv_window_new_for_kind (GTK_APPLICATION (self), self->mode, self->kind, self->key);
   ShmvWriterPane *writer = shmv_window_get_writer_pane (window);
 
   gtk_window_present (GTK_WINDOW (window));
@@ -189,6 +196,12 @@ shmv_application_handle_local_options (GApplication *application, GVariantDict *
       g_printerr ("%s\n", _ ("--writer and --reader exclude each other; give neither for both "
                              "panes in one window"));
       return 1;
+    }
+  if (g_variant_dict_contains (options, "qt"))
+    {
+      self->kind = SHMV_SOURCE_KIND_QT;
+      g_free (self->key);
+      self->key = g_strdup (SHMV_QT_DEFAULT_KEY);
     }
   if (g_variant_dict_lookup (options, "key", "&s", &key))
     {

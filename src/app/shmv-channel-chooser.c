@@ -4,7 +4,9 @@
  * this user with its image size and whether a writer stands behind it. Finding
  * out means opening each channel, so the listing runs in a worker thread each
  * time the popover opens. A key can also be typed, for a writer that has not
- * started yet.
+ * started yet. Qt's QSharedMemory segments of this user are listed after the
+ * channels, marked as Qt; choosing one follows it as a Qt segment (the
+ * chooser's kind), and a typed key is of the kind chosen last.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -21,6 +23,7 @@
 #include "shmv-channel-chooser.h"
 #include "shmv-channel-report.h"
 #include "shmv-frame-text.h"
+#include "shmv-qt-segment.h"
 #include "shmv-text-escape.h"
 
 struct _ShmvChannelChooser
@@ -36,9 +39,28 @@ struct _ShmvChannelChooser
 
   /* Owned */
   char *key;
+  ShmvSourceKind kind;
   GCancellable *cancellable; /* of the running listing */
   guint n_channels;
+  guint n_qt_segments;
 };
+
+/* What a listing found: ShmvChannelReport *, then ShmvQtSegmentInfo *. */
+typedef struct
+{
+  GPtrArray *channels;
+  GPtrArray *qt_segments;
+} Listing;
+
+static void
+listing_free (Listing *listing)
+{
+  g_clear_pointer (&listing->channels, g_ptr_array_unref);
+  g_clear_pointer (&listing->qt_segments, g_ptr_array_unref);
+  g_free (listing);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Listing, listing_free)
 
 G_DEFINE_FINAL_TYPE (ShmvChannelChooser, shmv_channel_chooser, GTK_TYPE_WIDGET)
 
@@ -61,6 +83,7 @@ list_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellab
       g_ptr_array_new_with_free_func ((GDestroyNotify) shmv_channel_report_free);
   ShmvChannelEntry *entries = NULL;
   ShmvStatus status = { 0 };
+  Listing *listing = NULL;
   size_t n;
 
   if (!shmv_channel_list (&entries, &n, &status))
@@ -71,7 +94,11 @@ list_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellab
   for (size_t i = 0; i < n && !g_cancellable_is_cancelled (cancellable); i++)
     g_ptr_array_add (rows, shmv_channel_report_new_from_entry (&entries[i]));
   free (entries);
-  g_task_return_pointer (task, g_steal_pointer (&rows), (GDestroyNotify) g_ptr_array_unref);
+  listing = g_new0 (Listing, 1);
+  listing->channels = g_steal_pointer (&rows);
+  /* Never attaches: looking at a Qt segment must not remove it. */
+  listing->qt_segments = shmv_qt_segment_list ();
+  g_task_return_pointer (task, listing, (GDestroyNotify) listing_free);
 }
 
 static char *
@@ -102,13 +129,18 @@ row_details (const ShmvChannelReport *row)
   return g_strjoin (C_ ("status line", " · "), image, bytes, writer, NULL);
 }
 
+/* A row: @title (peer-chosen, shown escaped), @details; activating it
+ * chooses @key of @kind (no @key: it cannot be followed). */
 static GtkWidget *
-row_new (ShmvChannelChooser *self, const ShmvChannelReport *row)
+row_new (ShmvChannelChooser *self,
+         const char *title_text,
+         const char *details,
+         ShmvSourceKind kind,
+         const char *key)
 {
-  g_autofree char *details = row_details (row);
   /* A peer chose the key: shown, never obeyed (plain text, no markup, its
-   * control characters visible); a corrupt channel may not tell its key. */
-  g_autofree char *shown = shmv_escape_text (row->key != NULL ? row->key : row->native_key);
+   * control characters visible). */
+  g_autofree char *shown = shmv_escape_text (title_text);
   GtkWidget *list_row = gtk_list_box_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
@@ -126,19 +158,47 @@ row_new (ShmvChannelChooser *self, const ShmvChannelReport *row)
   gtk_box_append (GTK_BOX (text), title);
   gtk_box_append (GTK_BOX (text), subtitle);
   gtk_box_append (GTK_BOX (box), text);
-  gtk_widget_set_visible (check, g_strcmp0 (row->key, self->key) == 0);
+  gtk_widget_set_visible (check,
+                          key != NULL && g_strcmp0 (key, self->key) == 0 && kind == self->kind);
   gtk_box_append (GTK_BOX (box), check);
   gtk_widget_set_margin_top (box, 6);
   gtk_widget_set_margin_bottom (box, 6);
   gtk_widget_set_margin_start (box, 6);
   gtk_widget_set_margin_end (box, 6);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (list_row), box);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (list_row), key != NULL);
 
   gtk_label_set_use_markup (GTK_LABEL (title), FALSE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (list_row), GTK_ACCESSIBLE_PROPERTY_LABEL, shown,
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, details, -1);
-  g_object_set_data_full (G_OBJECT (list_row), "shmv-key", g_strdup (row->key), g_free);
+  g_object_set_data_full (G_OBJECT (list_row), "shmv-key", g_strdup (key), g_free);
+  g_object_set_data (G_OBJECT (list_row), "shmv-kind", GINT_TO_POINTER (kind));
   return list_row;
+}
+
+static GtkWidget *
+channel_row_new (ShmvChannelChooser *self, const ShmvChannelReport *row)
+{
+  g_autofree char *details = row_details (row);
+
+  /* A corrupt channel may not tell its key. */
+  return row_new (self, row->key != NULL ? row->key : row->native_key, details,
+                  SHMV_SOURCE_KIND_CHANNEL, row->key);
+}
+
+/* A Qt segment: marked as Qt; its key is known when Qt's file name tells it
+ * (letters only), else the key file is shown and the row cannot be chosen. */
+static GtkWidget *
+qt_row_new (ShmvChannelChooser *self, const ShmvQtSegmentInfo *segment)
+{
+  g_autofree char *bytes = g_format_size (segment->size);
+  g_autofree char *file = g_path_get_basename (segment->key_file);
+  g_autofree char *details =
+      g_strjoin (C_ ("status line", " · "), _ ("Qt segment"), bytes,
+                 segment->attach_count > 0 ? _ ("writer running") : _ ("writer left"), NULL);
+
+  return row_new (self, segment->key != NULL ? segment->key : file, details, SHMV_SOURCE_KIND_QT,
+                  segment->key);
 }
 
 static void
@@ -154,11 +214,11 @@ static void
 on_list_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (ShmvChannelChooser) self = user_data;
-  g_autoptr (GPtrArray) rows = NULL;
+  g_autoptr (Listing) listing = NULL;
   g_autoptr (GError) error = NULL;
 
-  rows = g_task_propagate_pointer (G_TASK (result), &error);
-  if (rows == NULL)
+  listing = g_task_propagate_pointer (G_TASK (result), &error);
+  if (listing == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_debug ("listing channels failed: %s", error->message);
@@ -167,10 +227,15 @@ on_list_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_clear_object (&self->cancellable);
 
   clear_list (self);
-  for (guint i = 0; i < rows->len; i++)
-    gtk_list_box_append (self->list_box, row_new (self, g_ptr_array_index (rows, i)));
-  self->n_channels = rows->len;
-  g_debug ("%u channels", rows->len);
+  for (guint i = 0; i < listing->channels->len; i++)
+    gtk_list_box_append (self->list_box,
+                         channel_row_new (self, g_ptr_array_index (listing->channels, i)));
+  for (guint i = 0; i < listing->qt_segments->len; i++)
+    gtk_list_box_append (self->list_box,
+                         qt_row_new (self, g_ptr_array_index (listing->qt_segments, i)));
+  self->n_channels = listing->channels->len;
+  self->n_qt_segments = listing->qt_segments->len;
+  g_debug ("%u channels, %u Qt segments", self->n_channels, self->n_qt_segments);
 }
 
 /**
@@ -197,18 +262,19 @@ shmv_channel_chooser_refresh (ShmvChannelChooser *self)
 }
 
 static void
-choose_key (ShmvChannelChooser *self, const char *key)
+choose_key (ShmvChannelChooser *self, ShmvSourceKind kind, const char *key)
 {
   if (key == NULL || key[0] == '\0')
     return;
   gtk_popover_popdown (self->popover);
-  shmv_channel_chooser_set_key (self, key);
+  shmv_channel_chooser_set_choice (self, kind, key);
 }
 
 static void
 on_row_activated (ShmvChannelChooser *self, GtkListBoxRow *row)
 {
-  choose_key (self, g_object_get_data (G_OBJECT (row), "shmv-key"));
+  choose_key (self, GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "shmv-kind")),
+              g_object_get_data (G_OBJECT (row), "shmv-key"));
 }
 
 static void
@@ -217,7 +283,7 @@ on_key_entry_activate (ShmvChannelChooser *self)
   g_autofree char *key = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->key_entry)));
 
   g_strstrip (key);
-  choose_key (self, key);
+  choose_key (self, self->kind, key);
   gtk_editable_set_text (GTK_EDITABLE (self->key_entry), "");
 }
 
@@ -345,23 +411,58 @@ shmv_channel_chooser_get_key (ShmvChannelChooser *self)
 void
 shmv_channel_chooser_set_key (ShmvChannelChooser *self, const char *key)
 {
+  g_return_if_fail (SHMV_IS_CHANNEL_CHOOSER (self));
+
+  shmv_channel_chooser_set_choice (self, self->kind, key);
+}
+
+ShmvSourceKind
+shmv_channel_chooser_get_kind (ShmvChannelChooser *self)
+{
+  g_return_val_if_fail (SHMV_IS_CHANNEL_CHOOSER (self), SHMV_SOURCE_KIND_CHANNEL);
+
+  return self->kind;
+}
+
+/**
+ * shmv_channel_chooser_set_choice:
+ *
+ * Chooses @key of @kind; ::notify::key tells of a change of either.
+ */
+void
+shmv_channel_chooser_set_choice (ShmvChannelChooser *self, ShmvSourceKind kind, const char *key)
+{
+  g_autofree char *old_key = NULL;
   g_autofree char *tooltip = NULL;
   g_autofree char *shown = NULL;
 
   g_return_if_fail (SHMV_IS_CHANNEL_CHOOSER (self));
 
-  if (g_strcmp0 (self->key, key) == 0)
+  if (g_strcmp0 (self->key, key) == 0 && self->kind == kind)
     return;
-  g_free (self->key);
+  /* @key may be self->key itself (a change of kind only): freed after the copy. */
+  old_key = g_steal_pointer (&self->key);
   self->key = g_strdup (key);
+  self->kind = kind;
 
   shown = shmv_escape_text (key != NULL ? key : "");
   gtk_label_set_text (self->key_label, shown);
-  tooltip = g_strdup_printf (_ ("Channel “%s”: choose another"), shown);
+  tooltip = kind == SHMV_SOURCE_KIND_QT
+                ? g_strdup_printf (_ ("Qt segment “%s”: choose another"), shown)
+                : g_strdup_printf (_ ("Channel “%s”: choose another"), shown);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->menu_button), tooltip);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->menu_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   tooltip, -1);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEY]);
+}
+
+/** shmv_channel_chooser_get_n_qt_segments: how many Qt segments the last listing found. */
+guint
+shmv_channel_chooser_get_n_qt_segments (ShmvChannelChooser *self)
+{
+  g_return_val_if_fail (SHMV_IS_CHANNEL_CHOOSER (self), 0);
+
+  return self->n_qt_segments;
 }
 
 /** shmv_channel_chooser_get_n_channels: how many channels the last listing found. */

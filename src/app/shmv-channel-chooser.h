@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 
 #include "shmv-app-types.h"
+#include "shmv-source-kind.h"
 
 G_BEGIN_DECLS
 
@@ -17,6 +18,10 @@ G_DECLARE_FINAL_TYPE (ShmvChannelChooser, shmv_channel_chooser, SHMV, CHANNEL_CH
 ShmvChannelChooser *shmv_channel_chooser_new (void);
 const char *shmv_channel_chooser_get_key (ShmvChannelChooser *self);
 void shmv_channel_chooser_set_key (ShmvChannelChooser *self, const char *key);
+ShmvSourceKind shmv_channel_chooser_get_kind (ShmvChannelChooser *self);
+void
+shmv_channel_chooser_set_choice (ShmvChannelChooser *self, ShmvSourceKind kind, const char *key);
+guint shmv_channel_chooser_get_n_qt_segments (ShmvChannelChooser *self);
 void shmv_channel_chooser_refresh (ShmvChannelChooser *self);
 guint shmv_channel_chooser_get_n_channels (ShmvChannelChooser *self);
 

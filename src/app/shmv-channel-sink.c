@@ -1,14 +1,9 @@
 /* shmv-channel-sink.c: a writer's channel, fed by image files loaded in a worker thread
  *
- * A ShmvChannel handle is not thread-safe, so ownership of it moves: while a
- * load runs, only the worker thread touches the channel; otherwise only the
- * main thread does. The busy flag is that hand-over.
- *
- * Closing must never lose the withdrawal, even when the window goes away in
- * the middle of a load (Ctrl+Q, SIGTERM): close() then only asks, and the
- * channel is withdrawn and closed on the main thread as soon as the worker
- * gives it back. Meanwhile the application is held, so the process does not
- * exit with the channel still attached.
+ * A ShmvChannel handle is not thread-safe, so ownership of it moves between
+ * the main thread and the loading worker (ShmvSinkWork), and closing during
+ * a load withdraws and closes the channel as soon as the worker gives it
+ * back.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -16,13 +11,14 @@
 
 #include "config.h"
 
-#include <glib/gi18n.h>
 #include <stdlib.h>
 
-#include "shmv-app-error.h"
+#include "shmv-channel-monitor.h"
 #include "shmv-gerror.h"
 #include "shmv-image-loader.h"
 #include "shmv-channel-sink.h"
+#include "shmv-sink-progress.h"
+#include "shmv-sink-work.h"
 
 struct _ShmvChannelSink
 {
@@ -30,56 +26,30 @@ struct _ShmvChannelSink
 
   char *key;
   ShmvChannel *channel;
-  GApplication *held_app; /* while busy */
-  char *notice;           /* what the channel had to make anew, not told yet */
-  guint busy : 1;
+  ShmvChannelMonitor *monitor; /* other writers' publishes, while open */
+  ShmvSinkWork work;
+  char *notice; /* what the channel had to make anew, not told yet */
   guint published : 1;
-  guint close_when_idle : 1;
-  guint closed : 1;
 };
 
 static void frame_sink_iface_init (ShmvFrameSinkInterface *iface);
 static void sink_close (ShmvFrameSink *sink);
+static void do_close (gpointer sink);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (ShmvChannelSink,
                                shmv_channel_sink,
                                G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (SHMV_TYPE_FRAME_SINK, frame_sink_iface_init))
 
-/* Progress crosses from the worker to the main thread through this: the
- * worker stores the newest fraction and schedules at most one idle at a time,
- * so a fast decoder cannot flood the main loop. */
-typedef struct
-{
-  ShmvChannelSink *sink;
-  GMainContext *context;
-  gint permille;
-  gint idle_pending;
-} Progress;
-
-static void
-progress_clear (gpointer data)
-{
-  Progress *progress = data;
-
-  g_clear_object (&progress->sink);
-  g_clear_pointer (&progress->context, g_main_context_unref);
-}
-
-static void
-progress_unref (gpointer data)
-{
-  g_atomic_rc_box_release_full (data, progress_clear);
-}
-
 static void
 shmv_channel_sink_finalize (GObject *object)
 {
   ShmvChannelSink *self = SHMV_CHANNEL_SINK (object);
 
-  g_assert (!self->busy);
+  g_assert (!self->work.busy);
 
   sink_close (SHMV_FRAME_SINK (self));
+  g_clear_object (&self->monitor);
   g_clear_pointer (&self->channel, shmv_channel_free);
   g_clear_pointer (&self->key, g_free);
   g_clear_pointer (&self->notice, g_free);
@@ -98,6 +68,7 @@ shmv_channel_sink_class_init (ShmvChannelSinkClass *klass)
 static void
 shmv_channel_sink_init (ShmvChannelSink *self)
 {
+  shmv_sink_work_init (&self->work, do_close);
 }
 
 /**
@@ -129,7 +100,7 @@ remember_notice (ShmvChannelSink *self)
   if (notice == NULL)
     return;
   g_free (self->notice);
-  self->notice = g_strdup (notice);
+  self->notice = shmv_recreated_sentence (notice);
 }
 
 /* Runs on whichever thread owns the channel at the time. */
@@ -152,9 +123,34 @@ sink_take_notice (ShmvFrameSink *sink)
 {
   ShmvChannelSink *self = SHMV_CHANNEL_SINK (sink);
 
-  g_return_val_if_fail (!self->busy, NULL);
+  g_return_val_if_fail (!self->work.busy, NULL);
 
   return g_steal_pointer (&self->notice);
+}
+
+static void
+on_monitor_changed (ShmvChannelSink *self)
+{
+  g_signal_emit_by_name (self, "changed");
+}
+
+/* Another writer may publish on the key too: the pane must show the
+ * channel's frame, not only its own. */
+static void
+start_monitor (ShmvChannelSink *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (self->monitor != NULL)
+    return;
+  self->monitor = shmv_channel_monitor_new (self->key, &error);
+  if (self->monitor == NULL)
+    {
+      g_debug ("not watching “%s” for other writers: %s", self->key, error->message);
+      return;
+    }
+  g_signal_connect_object (self->monitor, "changed", G_CALLBACK (on_monitor_changed), self,
+                           G_CONNECT_SWAPPED);
 }
 
 /* Creates the channel (or joins it) now, so that readers and channel lists
@@ -164,16 +160,21 @@ sink_open (ShmvFrameSink *sink, GError **error)
 {
   ShmvChannelSink *self = SHMV_CHANNEL_SINK (sink);
 
-  g_return_val_if_fail (!self->busy, FALSE);
-  g_return_val_if_fail (!self->closed, FALSE);
+  g_return_val_if_fail (!self->work.busy, FALSE);
+  g_return_val_if_fail (!self->work.closed, FALSE);
 
+  start_monitor (self);
   return ensure_open (self, error);
 }
 
 static void
-do_close (ShmvChannelSink *self)
+do_close (gpointer sink)
 {
-  self->closed = TRUE;
+  ShmvChannelSink *self = sink;
+
+  /* The monitor's watch has the channel open: let go first, so that our
+   * close is the last and removes a channel nobody else keeps. */
+  g_clear_object (&self->monitor);
   if (!shmv_channel_is_open (self->channel))
     return;
   /* Readers keep the image but learn that nobody stands behind it any more. */
@@ -189,35 +190,7 @@ do_close (ShmvChannelSink *self)
 static void
 sink_close (ShmvFrameSink *sink)
 {
-  ShmvChannelSink *self = SHMV_CHANNEL_SINK (sink);
-
-  if (self->busy)
-    self->close_when_idle = TRUE;
-  else if (!self->closed)
-    do_close (self);
-}
-
-static gboolean
-emit_progress_idle (gpointer data)
-{
-  Progress *progress = data;
-
-  g_atomic_int_set (&progress->idle_pending, 0);
-  g_signal_emit_by_name (progress->sink, "progress",
-                         g_atomic_int_get (&progress->permille) / 1000.0);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-on_load_progress (double fraction, gpointer user_data)
-{
-  Progress *progress = user_data;
-
-  g_atomic_int_set (&progress->permille, (gint) (fraction * 1000));
-  if (g_atomic_int_compare_and_exchange (&progress->idle_pending, 0, 1))
-    g_main_context_invoke_full (progress->context, G_PRIORITY_DEFAULT, emit_progress_idle,
-                                g_atomic_rc_box_acquire (progress), progress_unref);
-  return TRUE;
+  shmv_sink_work_close (&SHMV_CHANNEL_SINK (sink)->work, sink);
 }
 
 /* The preview shows what readers get: the frame as the channel holds it. */
@@ -251,14 +224,11 @@ publish_file_thread (GTask *task,
   ShmvChannelSink *self = source_object;
   GFile *file = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
-  Progress *progress = g_atomic_rc_box_new0 (Progress);
-
-  progress->sink = g_object_ref (self);
-  progress->context = g_main_context_ref (g_task_get_context (task));
+  ShmvSinkProgress *progress = shmv_sink_progress_new (self, g_task_get_context (task));
 
   if (!ensure_open (self, &error) ||
       !shmv_image_loader_publish (self->channel, file, SHMV_PNG_DEFAULT_MAX_PIXELS,
-                                  on_load_progress, progress, cancellable, &error))
+                                  shmv_sink_progress_report, progress, cancellable, &error))
     g_task_return_error (task, g_steal_pointer (&error));
   else
     {
@@ -271,19 +241,7 @@ publish_file_thread (GTask *task,
       g_task_return_pointer (task, published, (GDestroyNotify) shmv_published_free);
     }
   /* From here on the channel belongs to the main thread again. */
-  progress_unref (progress);
-}
-
-static void
-on_task_completed (GTask *task, GParamSpec *pspec, ShmvChannelSink *self)
-{
-  g_autoptr (GApplication) app = g_steal_pointer (&self->held_app);
-
-  self->busy = FALSE;
-  if (self->close_when_idle)
-    do_close (self);
-  if (app != NULL)
-    g_application_release (app);
+  shmv_sink_progress_unref (progress);
 }
 
 /* Loads @file in a worker thread and publishes it, reporting ::progress.
@@ -297,32 +255,9 @@ sink_publish_file_async (ShmvFrameSink *sink,
                          gpointer user_data)
 {
   ShmvChannelSink *self = SHMV_CHANNEL_SINK (sink);
-  g_autoptr (GTask) task = NULL;
 
-  g_return_if_fail (G_IS_FILE (file));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sink_publish_file_async);
-  g_task_set_name (task, "[shmview] publish file");
-  /* What happened wins over what was asked: a load cancelled after its
-   * frame went out still reports the publish, so the pane shows the truth. */
-  g_task_set_check_cancellable (task, FALSE);
-
-  if (self->busy || self->closed)
-    {
-      g_task_return_new_error (task, SHMV_APP_ERROR, SHMV_APP_ERROR_BUSY, "%s",
-                               _ ("Another image is still loading"));
-      return;
-    }
-
-  self->busy = TRUE;
-  self->held_app = g_application_get_default ();
-  if (self->held_app != NULL)
-    g_application_hold (g_object_ref (self->held_app));
-  g_signal_connect_object (task, "notify::completed", G_CALLBACK (on_task_completed), self, 0);
-  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
-  g_task_run_in_thread (task, publish_file_thread);
+  shmv_sink_work_run (&self->work, self, file, cancellable, callback, user_data,
+                      sink_publish_file_async, "[shmview] publish file", publish_file_thread);
 }
 
 static ShmvPublished *
@@ -335,6 +270,20 @@ sink_publish_file_finish (ShmvFrameSink *sink, GAsyncResult *result, GError **er
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* What the channel holds now, whoever published it; main thread. */
+static ShmvPublished *
+sink_read_current (ShmvFrameSink *sink)
+{
+  ShmvChannelSink *self = SHMV_CHANNEL_SINK (sink);
+  ShmvPublished *current = NULL;
+
+  if (self->work.busy || self->work.closed || !shmv_channel_is_open (self->channel))
+    return NULL;
+  current = read_back (self);
+  current->removed = shmv_channel_is_removed (self->channel);
+  return current;
+}
+
 static void
 frame_sink_iface_init (ShmvFrameSinkInterface *iface)
 {
@@ -343,4 +292,5 @@ frame_sink_iface_init (ShmvFrameSinkInterface *iface)
   iface->publish_file_async = sink_publish_file_async;
   iface->publish_file_finish = sink_publish_file_finish;
   iface->close = sink_close;
+  iface->read_current = sink_read_current;
 }

@@ -45,7 +45,8 @@ save_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellab
                      save->info.height, save->info.stride, save->info.format, &status))
     g_task_return_boolean (task, TRUE);
   else
-    g_task_return_error (task, shmv_gerror_new_from_status (&status));
+    g_task_return_error (
+        task, shmv_gerror_new_for_file (status.code, status.sys_errno, status.message, save->path));
 }
 
 /**

@@ -24,6 +24,16 @@ shmv_frame_sink_default_init (ShmvFrameSinkInterface *iface)
    */
   g_signal_new ("progress", G_TYPE_FROM_INTERFACE (iface), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                 G_TYPE_NONE, 1, G_TYPE_DOUBLE);
+
+  /**
+   * ShmvFrameSink::changed:
+   *
+   * What the sink holds may have changed by another hand than this one's
+   * (another writer published, the channel was removed): see
+   * shmv_frame_sink_read_current(). Also emitted after our own publishes.
+   */
+  g_signal_new ("changed", G_TYPE_FROM_INTERFACE (iface), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                G_TYPE_NONE, 0);
 }
 
 void
@@ -71,6 +81,24 @@ shmv_frame_sink_publish_file_finish (ShmvFrameSink *self, GAsyncResult *result, 
   g_return_val_if_fail (SHMV_IS_FRAME_SINK (self), NULL);
 
   return SHMV_FRAME_SINK_GET_IFACE (self)->publish_file_finish (self, result, error);
+}
+
+/**
+ * shmv_frame_sink_read_current:
+ *
+ * (transfer full) (nullable): the frame the sink holds now, whoever
+ * published it (info.generation 0: none yet); NULL when the sink cannot
+ * tell, or while a load runs.
+ */
+ShmvPublished *
+shmv_frame_sink_read_current (ShmvFrameSink *self)
+{
+  ShmvFrameSinkInterface *iface;
+
+  g_return_val_if_fail (SHMV_IS_FRAME_SINK (self), NULL);
+
+  iface = SHMV_FRAME_SINK_GET_IFACE (self);
+  return iface->read_current != NULL ? iface->read_current (self) : NULL;
 }
 
 void

@@ -22,7 +22,8 @@ typedef struct
   ShmvFrameInfo info;
   GBytes *pixels;
   gsize segment_size;
-  char *notice; /* (nullable): the channel had to be made anew (shmv_channel_recreated()) */
+  char *notice;     /* (nullable): the channel had to be made anew (shmv_channel_recreated()) */
+  gboolean removed; /* read_current(): the channel was removed; the next publish makes it again */
 } ShmvPublished;
 
 void shmv_published_free (ShmvPublished *published);
@@ -42,11 +43,14 @@ G_DECLARE_INTERFACE (ShmvFrameSink, shmv_frame_sink, SHMV, FRAME_SINK, GObject)
  * @publish_file_async: loads @file in the background and publishes it,
  *   emitting ::progress; one load at a time.
  * @publish_file_finish: what was published.
+ * @read_current: (optional): the frame the sink holds now, whoever published
+ *   it; NULL while a load runs.
  * @close: withdraws this writer's frame and lets go of the sink, now or as
  *   soon as a running load ends.
  *
  * Implementations emit ::progress (a double between 0 and 1) on the main
- * thread while a file loads.
+ * thread while a file loads, and ::changed when what they hold may have
+ * changed (another writer).
  */
 struct _ShmvFrameSinkInterface
 {
@@ -60,6 +64,7 @@ struct _ShmvFrameSinkInterface
                               GAsyncReadyCallback callback,
                               gpointer user_data);
   ShmvPublished *(*publish_file_finish) (ShmvFrameSink *self, GAsyncResult *result, GError **error);
+  ShmvPublished *(*read_current) (ShmvFrameSink *self);
   void (*close) (ShmvFrameSink *self);
 };
 
@@ -72,6 +77,7 @@ void shmv_frame_sink_publish_file_async (ShmvFrameSink *self,
                                          gpointer user_data);
 ShmvPublished *
 shmv_frame_sink_publish_file_finish (ShmvFrameSink *self, GAsyncResult *result, GError **error);
+ShmvPublished *shmv_frame_sink_read_current (ShmvFrameSink *self);
 void shmv_frame_sink_close (ShmvFrameSink *self);
 
 G_END_DECLS

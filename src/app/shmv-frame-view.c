@@ -1,4 +1,4 @@
-/* shmv-frame-view.c: a frame on screen, fitted or 1:1, or a placeholder while there is none
+/* shmv-frame-view.c: a frame on screen (zoomable), or a placeholder while there is none
  *
  * The view also measures how long a frame took from its publish to the
  * screen: the time is taken after the frame clock painted the new texture,
@@ -12,8 +12,8 @@
 
 #include "shmv-app-resources.h"
 #include "shmv-frame-text.h"
-#include "shmv-frame-texture.h"
 #include "shmv-frame-view.h"
+#include "shmv-image-canvas.h"
 #include "shmv-widget-util.h"
 
 struct _ShmvFrameView
@@ -21,11 +21,12 @@ struct _ShmvFrameView
   GtkWidget parent_instance;
 
   /* Template widgets */
-  GtkPicture *picture;
-  GtkScrolledWindow *scroller;
+  ShmvImageCanvas *canvas;
+  GtkLabel *hint_label;
   GtkSpinner *spinner;
   GtkStack *stack;
   GtkLabel *waiting_label;
+  GtkWidget *detail_label;
 
   ShmvFrameInfo info;
   double latency_ms; /* < 0: not known */
@@ -43,6 +44,7 @@ enum
 {
   PROP_0,
   PROP_LATENCY_MS,
+  PROP_CANVAS,
   N_PROPS
 };
 
@@ -100,6 +102,9 @@ shmv_frame_view_get_property (GObject *object, guint prop_id, GValue *value, GPa
     case PROP_LATENCY_MS:
       g_value_set_double (value, self->latency_ms);
       break;
+    case PROP_CANVAS:
+      g_value_set_object (value, self->canvas);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -120,15 +125,20 @@ shmv_frame_view_class_init (ShmvFrameViewClass *klass)
   properties[PROP_LATENCY_MS] =
       g_param_spec_double ("latency-ms", NULL, NULL, -1, G_MAXDOUBLE, -1,
                            G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* For the panes' bindings to its zoom and readout. */
+  properties[PROP_CANVAS] = g_param_spec_object ("canvas", NULL, NULL, SHMV_TYPE_IMAGE_CANVAS,
+                                                 G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (SHMV_TYPE_IMAGE_CANVAS);
   shmv_app_resources_ensure ();
   gtk_widget_class_set_template_from_resource (widget_class,
                                                SHMV_RESOURCE_PATH "ui/shmv-frame-view.ui");
-  gtk_widget_class_bind_template_child (widget_class, ShmvFrameView, picture);
-  gtk_widget_class_bind_template_child (widget_class, ShmvFrameView, scroller);
+  gtk_widget_class_bind_template_child (widget_class, ShmvFrameView, canvas);
+  gtk_widget_class_bind_template_child (widget_class, ShmvFrameView, hint_label);
   gtk_widget_class_bind_template_child (widget_class, ShmvFrameView, spinner);
   gtk_widget_class_bind_template_child (widget_class, ShmvFrameView, stack);
+  gtk_widget_class_bind_template_child (widget_class, ShmvFrameView, detail_label);
   gtk_widget_class_bind_template_child (widget_class, ShmvFrameView, waiting_label);
   gtk_widget_class_set_css_name (widget_class, "shmv-frame-view");
 }
@@ -154,12 +164,11 @@ shmv_frame_view_show_frame (ShmvFrameView *self,
                             const char *description,
                             gboolean measure_latency)
 {
-  g_autoptr (GdkTexture) texture = shmv_frame_texture_new (info, pixels);
-
   g_return_if_fail (SHMV_IS_FRAME_VIEW (self));
 
-  gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (texture));
-  gtk_picture_set_alternative_text (self->picture, description);
+  shmv_image_canvas_set_frame (self->canvas, info, pixels);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->canvas), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  description, -1);
   gtk_stack_set_visible_child_name (self->stack, "image");
   gtk_spinner_stop (self->spinner);
   self->info = *info;
@@ -168,7 +177,12 @@ shmv_frame_view_show_frame (ShmvFrameView *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LATENCY_MS]);
 }
 
-/** shmv_frame_view_show_placeholder: @text instead of a frame; a spinner while @waiting. */
+/**
+ * shmv_frame_view_show_placeholder:
+ *
+ * @text instead of a frame; while @waiting (for a frame that will show by
+ * itself), a spinner and the promise that it will.
+ */
 void
 shmv_frame_view_show_placeholder (ShmvFrameView *self, const char *text, gboolean waiting)
 {
@@ -176,6 +190,11 @@ shmv_frame_view_show_placeholder (ShmvFrameView *self, const char *text, gboolea
 
   gtk_label_set_label (self->waiting_label, text);
   gtk_spinner_set_spinning (self->spinner, waiting);
+  /* One message per state: the promise only holds while waiting. */
+  gtk_widget_set_visible (self->detail_label, waiting);
+  /* How to get a writer helps only while there is none. */
+  gtk_widget_set_visible (GTK_WIDGET (self->hint_label),
+                          waiting && gtk_label_get_label (self->hint_label)[0] != '\0');
   gtk_stack_set_visible_child_name (self->stack, "waiting");
 }
 
@@ -185,44 +204,53 @@ shmv_frame_view_clear (ShmvFrameView *self)
 {
   g_return_if_fail (SHMV_IS_FRAME_VIEW (self));
 
-  gtk_picture_set_paintable (self->picture, NULL);
-  gtk_picture_set_alternative_text (self->picture, NULL);
+  shmv_image_canvas_clear (self->canvas);
+  gtk_accessible_reset_property (GTK_ACCESSIBLE (self->canvas), GTK_ACCESSIBLE_PROPERTY_LABEL);
   memset (&self->info, 0, sizeof self->info);
   self->latency_pending = FALSE;
+}
+
+/** shmv_frame_view_set_hint: what the waiting page says about starting a writer. */
+void
+shmv_frame_view_set_hint (ShmvFrameView *self, const char *hint)
+{
+  g_return_if_fail (SHMV_IS_FRAME_VIEW (self));
+
+  gtk_label_set_label (self->hint_label, hint ? hint : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->hint_label),
+                          hint != NULL && gtk_spinner_get_spinning (self->spinner));
 }
 
 /**
  * shmv_frame_view_set_actual_size:
  *
- * Shows the frame 1:1 (scrolling when larger than the view) instead of
- * scaled to fit.
+ * Shows the frame at 100 % instead of scaled to fit (see
+ * shmv_image_canvas_set_actual_size()).
  */
 void
 shmv_frame_view_set_actual_size (ShmvFrameView *self, gboolean actual_size)
 {
   g_return_if_fail (SHMV_IS_FRAME_VIEW (self));
 
-  /* Fitting lets the picture shrink and grow with the view; 1:1 makes it ask
-   * for its full size, which the scrolled window then scrolls. */
-  gtk_picture_set_can_shrink (self->picture, !actual_size);
-  gtk_picture_set_content_fit (self->picture,
-                               actual_size ? GTK_CONTENT_FIT_SCALE_DOWN : GTK_CONTENT_FIT_CONTAIN);
-  gtk_widget_set_halign (GTK_WIDGET (self->picture),
-                         actual_size ? GTK_ALIGN_CENTER : GTK_ALIGN_FILL);
-  gtk_widget_set_valign (GTK_WIDGET (self->picture),
-                         actual_size ? GTK_ALIGN_CENTER : GTK_ALIGN_FILL);
+  shmv_image_canvas_set_actual_size (self->canvas, actual_size);
+}
+
+/** shmv_frame_view_get_canvas: (transfer none): the widget that draws the frame. */
+ShmvImageCanvas *
+shmv_frame_view_get_canvas (ShmvFrameView *self)
+{
+  g_return_val_if_fail (SHMV_IS_FRAME_VIEW (self), NULL);
+
+  return self->canvas;
 }
 
 /** shmv_frame_view_get_texture: (transfer none): the frame on screen, or NULL. */
 GdkTexture *
 shmv_frame_view_get_texture (ShmvFrameView *self)
 {
-  GdkPaintable *paintable = NULL;
-
   g_return_val_if_fail (SHMV_IS_FRAME_VIEW (self), NULL);
 
-  paintable = gtk_picture_get_paintable (self->picture);
-  return GDK_IS_TEXTURE (paintable) ? GDK_TEXTURE (paintable) : NULL;
+  return shmv_image_canvas_get_texture (self->canvas);
 }
 
 double

@@ -1,4 +1,4 @@
-/* shmv-frame-view.h: a frame on screen, fitted or 1:1, or a placeholder while there is none
+/* shmv-frame-view.h: a frame on screen, zoomable, or a placeholder while there is none
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -23,6 +23,8 @@ void shmv_frame_view_show_frame (ShmvFrameView *self,
 void shmv_frame_view_show_placeholder (ShmvFrameView *self, const char *text, gboolean waiting);
 void shmv_frame_view_clear (ShmvFrameView *self);
 void shmv_frame_view_set_actual_size (ShmvFrameView *self, gboolean actual_size);
+void shmv_frame_view_set_hint (ShmvFrameView *self, const char *hint);
+ShmvImageCanvas *shmv_frame_view_get_canvas (ShmvFrameView *self);
 GdkTexture *shmv_frame_view_get_texture (ShmvFrameView *self);
 double shmv_frame_view_get_latency_ms (ShmvFrameView *self);
 

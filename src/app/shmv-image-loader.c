@@ -16,6 +16,7 @@
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gi18n.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "shmv-app-error.h"
@@ -113,6 +114,39 @@ on_png_progress (double fraction, void *user_data)
   return report_progress (user_data, fraction);
 }
 
+/* What the PNG decoder said about the file at @path, for the user; FALSE
+ * when the failure is not the file's (the caller reports it). Our own
+ * sentence names the file: the reason alone follows it. */
+static gboolean
+set_png_error (Load *load,
+               const char *path,
+               ShmvError code,
+               int sys_errno,
+               const char *message,
+               GError **error)
+{
+  g_autoptr (GError) reason = NULL;
+
+  switch (code)
+    {
+    case SHMV_ERROR_CANCELLED:
+      set_cancelled_error (error);
+      return TRUE;
+    case SHMV_ERROR_IO:
+      reason = shmv_gerror_new_for_file (code, sys_errno, message, path);
+      g_set_error (error, SHMV_APP_ERROR, SHMV_APP_ERROR_UNREADABLE, _ ("Cannot read “%s”: %s"),
+                   load->name, reason->message);
+      return TRUE;
+    case SHMV_ERROR_IMAGE:
+      g_set_error (error, SHMV_APP_ERROR, SHMV_APP_ERROR_CORRUPT,
+                   _ ("“%s” is damaged or not a valid PNG image: %s"), load->name,
+                   shmv_file_detail (message, path));
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
 static gboolean
 publish_png (Load *load, const char *path, ShmvChannel *channel, GError **error)
 {
@@ -124,24 +158,27 @@ publish_png (Load *load, const char *path, ShmvChannel *channel, GError **error)
   if (shmv_channel_publish_png (channel, path, &options))
     return TRUE;
 
-  switch (shmv_channel_error (channel))
-    {
-    case SHMV_ERROR_CANCELLED:
-      set_cancelled_error (error);
-      break;
-    case SHMV_ERROR_IO:
-      g_set_error (error, SHMV_APP_ERROR, SHMV_APP_ERROR_UNREADABLE, _ ("Cannot read “%s”: %s"),
-                   load->name, shmv_channel_error_string (channel));
-      break;
-    case SHMV_ERROR_IMAGE:
-      g_set_error (error, SHMV_APP_ERROR, SHMV_APP_ERROR_CORRUPT,
-                   _ ("“%s” is damaged or not a valid PNG image: %s"), load->name,
-                   shmv_channel_error_string (channel));
-      break;
-    default:
-      g_propagate_error (error, shmv_gerror_new_from_channel (channel));
-      break;
-    }
+  if (!set_png_error (load, path, shmv_channel_error (channel),
+                      shmv_channel_error_errno (channel), shmv_channel_error_string (channel),
+                      error))
+    g_propagate_error (error, shmv_gerror_new_from_channel (channel));
+  return FALSE;
+}
+
+static gboolean
+load_png (Load *load, const char *path, ShmvImage *image, GError **error)
+{
+  ShmvPngOptions options = {
+    .max_pixels = load->max_pixels,
+    .progress = on_png_progress,
+    .user_data = load,
+  };
+  ShmvStatus status = { 0 };
+
+  if (shmv_png_load (path, &options, image, &status))
+    return TRUE;
+  if (!set_png_error (load, path, status.code, status.sys_errno, status.message, error))
+    g_propagate_error (error, shmv_gerror_new_from_status (&status));
   return FALSE;
 }
 
@@ -297,6 +334,31 @@ publish_pixbuf (Load *load, GdkPixbuf *pixbuf, ShmvChannel *channel, GError **er
   return TRUE;
 }
 
+/* The pixbuf's rows in memory of their own, for sinks that encode. */
+static gboolean
+pixbuf_to_image (Load *load, GdkPixbuf *pixbuf, ShmvImage *image, GError **error)
+{
+  int n_channels = gdk_pixbuf_get_n_channels (pixbuf);
+  gsize src_stride = (gsize) gdk_pixbuf_get_rowstride (pixbuf);
+  const guint8 *src = gdk_pixbuf_read_pixels (pixbuf);
+
+  image->width = (guint32) gdk_pixbuf_get_width (pixbuf);
+  image->height = (guint32) gdk_pixbuf_get_height (pixbuf);
+  image->format = n_channels == 4 ? SHMV_FORMAT_RGBA8 : SHMV_FORMAT_RGB8;
+  image->stride = (gsize) image->width * (gsize) n_channels;
+  load->width = image->width;
+  load->height = image->height;
+  if ((guint64) image->width * image->height > load->max_pixels)
+    return set_too_large_error (load, error);
+  /* shmv_image_clear() frees with free(). */
+  image->pixels = malloc (MAX (image->stride * image->height, 1));
+  if (image->pixels == NULL)
+    return set_too_large_error (load, error);
+  for (guint32 y = 0; y < image->height; y++)
+    memcpy (image->pixels + (gsize) y * image->stride, src + (gsize) y * src_stride, image->stride);
+  return TRUE;
+}
+
 static gboolean
 publish_other (Load *load,
                GInputStream *stream,
@@ -337,6 +399,91 @@ open_file (Load *load, goffset *size, GError **error)
   return G_INPUT_STREAM (g_steal_pointer (&stream));
 }
 
+/* Opens @load's file and reads its head; FALSE with @error set otherwise. */
+static GInputStream *
+begin_load (Load *load, guint8 *head, gsize *head_len, goffset *file_size, GError **error)
+{
+  g_autoptr (GInputStream) stream = NULL;
+  g_autoptr (GError) local_error = NULL;
+
+  if (g_cancellable_set_error_if_cancelled (load->cancellable, error))
+    return NULL;
+  stream = open_file (load, file_size, error);
+  if (stream == NULL)
+    return NULL;
+  if (!g_input_stream_read_all (stream, head, HEAD_LEN, head_len, load->cancellable, &local_error))
+    {
+      set_unreadable_error (load, local_error, error);
+      return NULL;
+    }
+  g_debug (SHMV_EVENT_LOADING " (%" G_GOFFSET_FORMAT " bytes)", load->name, *file_size);
+  return g_steal_pointer (&stream);
+}
+
+/* A PNG (with a path: libpng reads the file itself) whose header fits the limit. */
+static gboolean
+is_png_within_limit (
+    Load *load, const guint8 *head, gsize head_len, const char *path, gboolean *png, GError **error)
+{
+  *png = is_png (head, head_len) && path != NULL;
+  if (*png && png_header_size (head, head_len, &load->width, &load->height) &&
+      (guint64) load->width * load->height > load->max_pixels)
+    return set_too_large_error (load, error);
+  return TRUE;
+}
+
+/* Decodes @file into @channel (publishing it) or, without one, into @image. */
+static gboolean
+load_file (GFile *file,
+           guint64 max_pixels,
+           ShmvLoadProgressFunc progress,
+           gpointer progress_data,
+           GCancellable *cancellable,
+           ShmvChannel *channel,
+           ShmvImage *image,
+           GError **error)
+{
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *path = g_file_get_path (file);
+  g_autoptr (GInputStream) stream = NULL;
+  g_autoptr (GdkPixbuf) pixbuf = NULL;
+  guint8 head[HEAD_LEN];
+  gsize head_len = 0;
+  goffset file_size = 0;
+  gboolean png = FALSE;
+  Load load = {
+    .file = file,
+    .name = name,
+    .max_pixels = max_pixels,
+    .progress = progress,
+    .progress_data = progress_data,
+    .cancellable = cancellable,
+  };
+
+  stream = begin_load (&load, head, &head_len, &file_size, error);
+  if (stream == NULL || !is_png_within_limit (&load, head, head_len, path, &png, error))
+    return FALSE;
+  if (png)
+    {
+      /* libpng reads the file itself, from the start. */
+      g_clear_object (&stream);
+      return channel != NULL ? publish_png (&load, path, channel, error)
+                             : load_png (&load, path, image, error);
+    }
+  if (channel != NULL)
+    return publish_other (&load, stream, head, head_len, file_size, channel, error);
+
+  pixbuf = decode_pixbuf (&load, stream, head, head_len, file_size, error);
+  if (pixbuf == NULL)
+    return FALSE;
+  if (!pixbuf_to_image (&load, pixbuf, image, error))
+    {
+      shmv_image_clear (image);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * shmv_image_loader_publish:
  * @max_pixels: refuse images with more pixels than this
@@ -356,43 +503,32 @@ shmv_image_loader_publish (ShmvChannel *channel,
                            GCancellable *cancellable,
                            GError **error)
 {
-  g_autofree char *name = g_file_get_basename (file);
-  g_autofree char *path = g_file_get_path (file);
-  g_autoptr (GInputStream) stream = NULL;
-  g_autoptr (GError) local_error = NULL;
-  guint8 head[HEAD_LEN];
-  gsize head_len = 0;
-  goffset file_size = 0;
-  Load load = {
-    .file = file,
-    .name = name,
-    .max_pixels = max_pixels,
-    .progress = progress,
-    .progress_data = progress_data,
-    .cancellable = cancellable,
-  };
-
   g_return_val_if_fail (channel != NULL, FALSE);
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
 
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return FALSE;
-  stream = open_file (&load, &file_size, error);
-  if (stream == NULL)
-    return FALSE;
-  if (!g_input_stream_read_all (stream, head, sizeof head, &head_len, cancellable, &local_error))
-    return set_unreadable_error (&load, local_error, error);
-  g_debug (SHMV_EVENT_LOADING " (%" G_GOFFSET_FORMAT " bytes)", name, file_size);
+  return load_file (file, max_pixels, progress, progress_data, cancellable, channel, NULL, error);
+}
 
-  if (is_png (head, head_len) && path != NULL)
-    {
-      if (png_header_size (head, head_len, &load.width, &load.height) &&
-          (guint64) load.width * load.height > max_pixels)
-        return set_too_large_error (&load, error);
-      /* libpng reads the file itself, from the start. */
-      g_clear_object (&stream);
-      return publish_png (&load, path, channel, error);
-    }
+/**
+ * shmv_image_loader_load:
+ * @image: (out caller-allocates): shmv_image_clear() it
+ *
+ * shmv_image_loader_publish() into @image instead of a channel, for sinks
+ * that encode the pixels themselves (a Qt segment holds a PNG). Errors are
+ * in SHMV_APP_ERROR, SHMV_GERROR or G_IO_ERROR_CANCELLED.
+ */
+gboolean
+shmv_image_loader_load (GFile *file,
+                        guint64 max_pixels,
+                        ShmvLoadProgressFunc progress,
+                        gpointer progress_data,
+                        GCancellable *cancellable,
+                        ShmvImage *image,
+                        GError **error)
+{
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+  g_return_val_if_fail (image != NULL, FALSE);
 
-  return publish_other (&load, stream, head, head_len, file_size, channel, error);
+  memset (image, 0, sizeof *image);
+  return load_file (file, max_pixels, progress, progress_data, cancellable, NULL, image, error);
 }

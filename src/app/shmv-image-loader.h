@@ -20,4 +20,12 @@ gboolean shmv_image_loader_publish (ShmvChannel *channel,
                                     GCancellable *cancellable,
                                     GError **error);
 
+gboolean shmv_image_loader_load (GFile *file,
+                                 guint64 max_pixels,
+                                 ShmvLoadProgressFunc progress,
+                                 gpointer progress_data,
+                                 GCancellable *cancellable,
+                                 ShmvImage *image,
+                                 GError **error);
+
 G_END_DECLS

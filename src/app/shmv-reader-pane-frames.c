@@ -38,9 +38,11 @@ set_source (ShmvReaderPane *self, ShmvFrameSource *source)
 }
 
 /* Reads the source's newest frame and shows it; a failure shows through the
- * source's state. */
+ * source's state. Only a frame read as it arrives, following live, gets a
+ * publish-to-screen time (@as_it_arrives): otherwise the time would count
+ * the user's wait, or the time the pane was hidden. */
 static void
-read_frame (ShmvReaderPane *self)
+read_frame (ShmvReaderPane *self, gboolean as_it_arrives)
 {
   g_autoptr (GBytes) pixels = NULL;
   ShmvFrameInfo info = { 0 };
@@ -51,7 +53,7 @@ read_frame (ShmvReaderPane *self)
   if (pixels != NULL)
     {
       self->frame_pending = FALSE;
-      _shmv_reader_pane_show_frame (self, &info, pixels);
+      _shmv_reader_pane_show_frame (self, &info, pixels, as_it_arrives);
     }
   _shmv_reader_pane_present (self);
 }
@@ -63,7 +65,7 @@ read_tick_cb (GtkWidget *widget, GdkFrameClock *frame_clock, gpointer user_data)
 
   self->tick_id = 0;
   if (self->live && self->frame_pending)
-    read_frame (self);
+    read_frame (self, TRUE);
   return G_SOURCE_REMOVE;
 }
 
@@ -105,7 +107,7 @@ _shmv_reader_pane_mapped (ShmvReaderPane *self)
     {
       self->read_when_mapped = FALSE;
       if (self->live && self->frame_pending)
-        read_frame (self);
+        read_frame (self, FALSE);
     }
 }
 
@@ -140,7 +142,7 @@ shmv_reader_pane_set_source (ShmvReaderPane *self, ShmvFrameSource *source)
     }
   g_debug (SHMV_EVENT_READER_FOLLOWING, self->key);
   /* Whatever is there when we start is shown, live or not. */
-  read_frame (self);
+  read_frame (self, FALSE);
   _shmv_reader_pane_present (self);
 }
 
@@ -170,7 +172,7 @@ shmv_reader_pane_set_live (ShmvReaderPane *self, gboolean live)
   gtk_switch_set_active (self->live_switch, live);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "reader.display", !live);
   if (live && self->frame_pending)
-    read_frame (self);
+    read_frame (self, FALSE);
   _shmv_reader_pane_present (self);
 }
 
@@ -180,5 +182,5 @@ shmv_reader_pane_display_once (ShmvReaderPane *self)
 {
   g_return_if_fail (SHMV_IS_READER_PANE (self));
 
-  read_frame (self);
+  read_frame (self, FALSE);
 }

@@ -11,8 +11,10 @@
 
 #include "shmv-banner.h"
 #include "shmv-channel-chooser.h"
+#include "shmv-frame-rate.h"
 #include "shmv-frame-view.h"
 #include "shmv-reader-pane.h"
+#include "shmv-source-kind.h"
 
 G_BEGIN_DECLS
 
@@ -30,6 +32,7 @@ struct _ShmvReaderPane
 
   /* Owned */
   char *key;
+  ShmvSourceKind kind; /* what the key names: a channel, a Qt segment */
   ShmvFrameSource *source;
   GBytes *pixels;     /* of the frame on screen */
   ShmvFrameInfo info; /* generation 0: nothing on screen */
@@ -38,6 +41,7 @@ struct _ShmvReaderPane
   gint64 since_ns; /* when the pane began following, CLOCK_REALTIME */
   GtkFileChooserNative *save_chooser;
   GCancellable *cancellable;
+  ShmvFrameRate *rate;
 
   guint tick_id;
   guint live : 1;
@@ -47,7 +51,10 @@ struct _ShmvReaderPane
 
 /* shmv-reader-pane.c */
 void _shmv_reader_pane_present (ShmvReaderPane *self);
-void _shmv_reader_pane_show_frame (ShmvReaderPane *self, const ShmvFrameInfo *info, GBytes *pixels);
+void _shmv_reader_pane_show_frame (ShmvReaderPane *self,
+                                   const ShmvFrameInfo *info,
+                                   GBytes *pixels,
+                                   gboolean as_it_arrives);
 void _shmv_reader_pane_forget_frame (ShmvReaderPane *self);
 
 /* shmv-reader-pane-frames.c */

@@ -17,7 +17,6 @@
 #include <string.h>
 
 #include "shmv-app-resources.h"
-#include "shmv-channel-source.h"
 #include "shmv-events.h"
 #include "shmv-reader-pane-private.h"
 #include "shmv-status-text.h"
@@ -25,9 +24,12 @@
 
 G_DEFINE_FINAL_TYPE (ShmvReaderPane, shmv_reader_pane, GTK_TYPE_WIDGET)
 
+/* "kind" before "key": construct properties are set in this order, so a
+ * pane made for a Qt key never starts following a channel of that name. */
 enum
 {
   PROP_0,
+  PROP_KIND,
   PROP_KEY,
   PROP_STATE,
   N_PROPS
@@ -53,8 +55,13 @@ update_status (ShmvReaderPane *self)
   if (self->info.generation == 0)
     status = shmv_status_text_reader_idle (self->key);
   else
-    status = shmv_status_text_reader (&self->info, shmv_frame_view_get_latency_ms (self->view),
-                                      self->frame_pending ? newest_generation (self) : 0);
+    /* Publish to screen means something only while following live. */
+    status = shmv_status_text_reader (
+        &self->info, self->live ? shmv_frame_view_get_latency_ms (self->view) : -1,
+        self->frame_pending ? newest_generation (self) : 0,
+        shmv_frame_rate_get (self->rate, g_get_monotonic_time ()),
+        /* Not a warning: nobody is meant to write (the chooser says the same). */
+        self->state == SHMV_SOURCE_STATE_KEPT ? _ ("kept without a writer") : NULL);
   gtk_label_set_label (self->status_label, status);
 }
 
@@ -76,6 +83,9 @@ update_banner (ShmvReaderPane *self)
   else if (self->state == SHMV_SOURCE_STATE_WRITER_LEFT && self->info.generation != 0)
     shmv_banner_set_status (self->banner, SHMV_BANNER_WARNING, "dialog-warning-symbolic",
                             _ ("Writer left — showing the last image"));
+  else if (self->state == SHMV_SOURCE_STATE_REMOVED && self->info.generation != 0)
+    shmv_banner_set_status (self->banner, SHMV_BANNER_WARNING, "dialog-warning-symbolic",
+                            _ ("Channel removed — showing the last image"));
   else
     shmv_banner_set_status (self->banner, SHMV_BANNER_WARNING, NULL, NULL);
 }
@@ -97,7 +107,8 @@ update_placeholder (ShmvReaderPane *self)
   else
     {
       text = g_strdup_printf (_ ("Waiting for a writer on key “%s”…"), self->key);
-      waiting = TRUE;
+      /* Live off, an image would not show by itself: no promise that it will. */
+      waiting = self->live;
     }
   shmv_frame_view_show_placeholder (self->view, text, waiting);
 }
@@ -123,17 +134,21 @@ _shmv_reader_pane_present (ShmvReaderPane *self)
 }
 
 void
-_shmv_reader_pane_show_frame (ShmvReaderPane *self, const ShmvFrameInfo *info, GBytes *pixels)
+_shmv_reader_pane_show_frame (ShmvReaderPane *self,
+                              const ShmvFrameInfo *info,
+                              GBytes *pixels,
+                              gboolean as_it_arrives)
 {
   g_autofree char *size = shmv_status_text_size (info);
   g_autofree char *alt = g_strdup_printf (_ ("Image on key “%s”, %s pixels"), self->key, size);
 
   /* A frame published before we looked has no publish-to-screen time. */
   shmv_frame_view_show_frame (self->view, info, pixels, alt,
-                              info->publish_time_ns >= self->since_ns);
+                              as_it_arrives && info->publish_time_ns >= self->since_ns);
   g_clear_pointer (&self->pixels, g_bytes_unref);
   self->pixels = g_bytes_ref (pixels);
   self->info = *info;
+  shmv_frame_rate_add (self->rate, g_get_monotonic_time ());
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "reader.save-as", TRUE);
   g_debug (SHMV_EVENT_READER_SHOWING " “%s”: %ux%u %s, checksum OK", info->generation, self->key,
            info->width, info->height, shmv_format_name (info->format));
@@ -145,6 +160,7 @@ _shmv_reader_pane_forget_frame (ShmvReaderPane *self)
   shmv_frame_view_clear (self->view);
   g_clear_pointer (&self->pixels, g_bytes_unref);
   memset (&self->info, 0, sizeof self->info);
+  shmv_frame_rate_reset (self->rate);
   self->frame_pending = FALSE;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "reader.save-as", FALSE);
 }
@@ -177,7 +193,8 @@ on_actual_size_changed (ShmvReaderPane *self)
 static void
 on_chooser_key_changed (ShmvReaderPane *self)
 {
-  shmv_reader_pane_set_key (self, shmv_channel_chooser_get_key (self->chooser));
+  shmv_reader_pane_follow (self, shmv_channel_chooser_get_kind (self->chooser),
+                           shmv_channel_chooser_get_key (self->chooser));
 }
 
 /* --- GObject and GtkWidget ---------------------------------------------- */
@@ -228,6 +245,7 @@ shmv_reader_pane_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->key, g_free);
   g_clear_pointer (&self->problem, g_free);
+  g_clear_pointer (&self->rate, shmv_frame_rate_free);
 
   G_OBJECT_CLASS (shmv_reader_pane_parent_class)->finalize (object);
 }
@@ -241,6 +259,9 @@ shmv_reader_pane_get_property (GObject *object, guint prop_id, GValue *value, GP
     {
     case PROP_KEY:
       g_value_set_string (value, self->key);
+      break;
+    case PROP_KIND:
+      g_value_set_enum (value, self->kind);
       break;
     case PROP_STATE:
       g_value_set_enum (value, self->state);
@@ -263,6 +284,12 @@ shmv_reader_pane_set_property (GObject *object,
     case PROP_KEY:
       shmv_reader_pane_set_key (self, g_value_get_string (value));
       break;
+    case PROP_KIND:
+      if (self->key != NULL)
+        shmv_reader_pane_follow (self, g_value_get_enum (value), self->key);
+      else
+        self->kind = g_value_get_enum (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -282,6 +309,9 @@ shmv_reader_pane_class_init (ShmvReaderPaneClass *klass)
   widget_class->map = shmv_reader_pane_map;
   widget_class->unroot = shmv_reader_pane_unroot;
 
+  properties[PROP_KIND] = g_param_spec_enum (
+      "kind", NULL, NULL, SHMV_TYPE_SOURCE_KIND, SHMV_SOURCE_KIND_CHANNEL,
+      G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_KEY] = g_param_spec_string ("key", NULL, NULL, NULL,
                                               G_PARAM_READWRITE | G_PARAM_CONSTRUCT |
                                                   G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -317,6 +347,7 @@ shmv_reader_pane_init (ShmvReaderPane *self)
 {
   self->live = TRUE;
   self->cancellable = g_cancellable_new ();
+  self->rate = shmv_frame_rate_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect_object (self->view, "notify::latency-ms", G_CALLBACK (on_latency_measured), self,
@@ -339,30 +370,82 @@ shmv_reader_pane_get_key (ShmvReaderPane *self)
   return self->key;
 }
 
+/* The command line that starts a writer on @key of @kind, for the waiting page. */
+static char *
+writer_hint (ShmvSourceKind kind, const char *key)
+{
+  g_autofree char *quoted = NULL;
+  g_autofree char *options = NULL;
+
+  for (const char *c = key; *c != '\0'; c++)
+    if (!g_ascii_isalnum (*c) && strchr ("._-", *c) == NULL)
+      {
+        quoted = g_shell_quote (key);
+        break;
+      }
+  /* Both commands take --qt after the key as well as before it. */
+  options = g_strconcat (quoted ? quoted : key, kind == SHMV_SOURCE_KIND_QT ? " --qt" : "", NULL);
+  /* TRANSLATORS: shown while the reader waits; the commands are typed as they are */
+  return g_strdup_printf (_ ("To publish an image here, run “shmview-ctl publish FILE -k %s” or "
+                             "“shmview --writer -k %s”."),
+                          options, options);
+}
+
+/**
+ * shmv_reader_pane_new_for_kind:
+ *
+ * A pane following @key of @kind (a Qt segment rather than a channel).
+ */
+ShmvReaderPane *
+shmv_reader_pane_new_for_kind (ShmvSourceKind kind, const char *key)
+{
+  return g_object_new (SHMV_TYPE_READER_PANE, "kind", kind, "key", key, NULL);
+}
+
 /**
  * shmv_reader_pane_set_key:
  *
- * Follows another channel: the image on screen is dropped and the pane waits
- * for the new key's writer.
+ * Follows another key of the same kind: the image on screen is dropped and
+ * the pane waits for the new key's writer.
  */
 void
 shmv_reader_pane_set_key (ShmvReaderPane *self, const char *key)
 {
+  g_return_if_fail (SHMV_IS_READER_PANE (self));
+
+  shmv_reader_pane_follow (self, self->kind, key);
+}
+
+/**
+ * shmv_reader_pane_follow:
+ *
+ * Follows @key of @kind: a libshmview channel or a Qt segment.
+ */
+void
+shmv_reader_pane_follow (ShmvReaderPane *self, ShmvSourceKind kind, const char *key)
+{
   g_autoptr (ShmvFrameSource) source = NULL;
+  g_autofree char *hint = NULL;
+  g_autofree char *old_key = NULL;
 
   g_return_if_fail (SHMV_IS_READER_PANE (self));
 
   if (key == NULL || key[0] == '\0')
     key = SHMV_DEFAULT_KEY;
-  if (g_strcmp0 (self->key, key) == 0)
+  if (g_strcmp0 (self->key, key) == 0 && self->kind == kind)
     return;
 
-  g_free (self->key);
+  /* @key may be self->key itself (a change of kind only): freed after the copy. */
+  old_key = g_steal_pointer (&self->key);
   self->key = g_strdup (key);
-  shmv_channel_chooser_set_key (self->chooser, key);
+  self->kind = kind;
+  shmv_channel_chooser_set_choice (self->chooser, kind, key);
+  hint = writer_hint (kind, key);
+  shmv_frame_view_set_hint (self->view, hint);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEY]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KIND]);
 
-  source = shmv_channel_source_new (key);
+  source = shmv_source_kind_new_source (kind, key);
   shmv_reader_pane_set_source (self, source);
 }
 
@@ -387,6 +470,15 @@ shmv_reader_pane_get_state (ShmvReaderPane *self)
   g_return_val_if_fail (SHMV_IS_READER_PANE (self), SHMV_SOURCE_STATE_WAITING);
 
   return self->state;
+}
+
+/** shmv_reader_pane_get_canvas: (transfer none): the widget that draws the image. */
+ShmvImageCanvas *
+shmv_reader_pane_get_canvas (ShmvReaderPane *self)
+{
+  g_return_val_if_fail (SHMV_IS_READER_PANE (self), NULL);
+
+  return shmv_frame_view_get_canvas (self->view);
 }
 
 /** shmv_reader_pane_get_texture: (transfer none): the image on screen, or NULL. */

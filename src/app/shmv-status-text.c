@@ -74,9 +74,15 @@ shmv_status_text_reader_idle (const char *key)
  * shmv_status_text_reader:
  * @latency_ms: publish to screen; < 0: not known
  * @waiting: the generation of a newer frame not shown (live updates off); 0: none
+ * @fps: frames displayed a second; < 0: not shown (slower than one a second)
+ * @note: (nullable): appended, e.g. who stands behind the image
  */
 char *
-shmv_status_text_reader (const ShmvFrameInfo *info, double latency_ms, guint32 waiting)
+shmv_status_text_reader (const ShmvFrameInfo *info,
+                         double latency_ms,
+                         guint32 waiting,
+                         double fps,
+                         const char *note)
 {
   g_autoptr (GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
 
@@ -85,11 +91,16 @@ shmv_status_text_reader (const ShmvFrameInfo *info, double latency_ms, guint32 w
   if (latency_ms >= 0)
     /* TRANSLATORS: time from the writer's publish to this window's display */
     g_ptr_array_add (parts, g_strdup_printf (_ ("%.1f ms to screen"), latency_ms));
+  if (fps >= 0)
+    /* TRANSLATORS: frames displayed per second, for video */
+    g_ptr_array_add (parts, g_strdup_printf (_ ("%.1f fps"), fps));
   /* A frame is only ever shown after shmv_channel_read() checked its checksum. */
   g_ptr_array_add (parts, g_strdup (_ ("checksum OK")));
   if (waiting != 0)
     /* TRANSLATORS: appended to the status line when live updates are off */
     g_ptr_array_add (parts, g_strdup_printf (_ ("generation %u is waiting"), waiting));
+  if (note != NULL)
+    g_ptr_array_add (parts, g_strdup (note));
   g_ptr_array_add (parts, NULL);
   return g_strjoinv (SEPARATOR, (char **) parts->pdata);
 }

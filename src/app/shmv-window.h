@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 
 #include "shmv-app-types.h"
+#include "shmv-source-kind.h"
 
 G_BEGIN_DECLS
 
@@ -15,8 +16,13 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (ShmvWindow, shmv_window, SHMV, WINDOW, GtkApplicationWindow)
 
 ShmvWindow *shmv_window_new (GtkApplication *application, ShmvWindowMode mode, const char *key);
+ShmvWindow *shmv_window_new_for_kind (GtkApplication *application,
+                                      ShmvWindowMode mode,
+                                      ShmvSourceKind kind,
+                                      const char *key);
 ShmvWindowMode shmv_window_get_mode (ShmvWindow *self);
 ShmvWriterPane *shmv_window_get_writer_pane (ShmvWindow *self);
 ShmvReaderPane *shmv_window_get_reader_pane (ShmvWindow *self);
+char **shmv_window_new_window_argv (ShmvWindow *self, ShmvWindowMode mode);
 
 G_END_DECLS

@@ -21,7 +21,7 @@ struct _ShmvWriterPane
   /* Template widgets */
   GtkLabel *empty_label;
   ShmvBanner *banner;
-  GtkPicture *picture;
+  ShmvImageCanvas *canvas;
   GtkProgressBar *progress_bar;
   GtkRevealer *progress_revealer;
   GtkLabel *source_label;

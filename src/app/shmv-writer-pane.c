@@ -19,8 +19,8 @@
 #include "shmv-app-resources.h"
 #include "shmv-channel-sink.h"
 #include "shmv-events.h"
-#include "shmv-frame-texture.h"
 #include "shmv-gerror.h"
+#include "shmv-image-canvas.h"
 #include "shmv-status-text.h"
 #include "shmv-widget-util.h"
 #include "shmv-writer-pane-private.h"
@@ -71,14 +71,19 @@ on_banner_dismissed (ShmvWriterPane *self)
 }
 
 /* Tells the user that the channel had to be made anew (@notice, nullable):
- * readers following the old one may need to look again. */
+ * readers following the old one may need to look again. Not an error: the
+ * publish went through. */
 static void
 show_notice (ShmvWriterPane *self, const char *notice)
 {
+  g_autofree char *text = NULL;
+
   if (notice == NULL)
     return;
-  show_error (
-      self, g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED, _ ("Channel “%s”: %s"), self->key, notice));
+  text = g_strdup_printf (_ ("Channel “%s”: %s"), self->key, notice);
+  shmv_banner_set_notice (self->banner, SHMV_BANNER_WARNING, "dialog-information-symbolic", text,
+                          0);
+  g_debug (SHMV_EVENT_WRITER_NOTICE ": %s", self->key, notice);
 }
 
 static gboolean
@@ -122,23 +127,65 @@ on_sink_progress (ShmvWriterPane *self, double fraction)
     gtk_progress_bar_set_fraction (self->progress_bar, fraction);
 }
 
+/* Shows the frame the channel holds, as readers get it. */
 static void
-show_published (ShmvWriterPane *self, ShmvPublished *published)
+show_frame (ShmvWriterPane *self, ShmvPublished *published)
 {
   self->info = published->info;
   self->segment_size = published->segment_size;
 
   if (published->pixels != NULL)
     {
-      g_autoptr (GdkTexture) texture = shmv_frame_texture_new (&published->info, published->pixels);
-
-      gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (texture));
+      shmv_image_canvas_set_frame (self->canvas, &published->info, published->pixels);
       gtk_stack_set_visible_child_name (self->stack, "image");
     }
   gtk_label_set_label (self->source_label, published->info.source_name);
   update_status (self);
+}
+
+static void
+show_published (ShmvWriterPane *self, ShmvPublished *published)
+{
+  show_frame (self, published);
+  shmv_banner_set_status (self->banner, SHMV_BANNER_INFO, NULL, NULL);
   show_notice (self, published->notice);
   g_debug ("published generation %u on “%s”", self->info.generation, self->key);
+}
+
+static gboolean
+same_frame (const ShmvFrameInfo *a, const ShmvFrameInfo *b)
+{
+  return a->generation == b->generation && a->publish_time_ns == b->publish_time_ns;
+}
+
+/* The pane shows the channel's state, not only its own publishes: a frame
+ * another writer published (or one there before the pane opened) replaces
+ * ours on screen, and the banner says whose it is. */
+static void
+sync_with_sink (ShmvWriterPane *self)
+{
+  g_autoptr (ShmvPublished) current = NULL;
+  g_autofree char *text = NULL;
+
+  /* A running load will show its own frame, then look again. */
+  if (self->cancellable != NULL)
+    return;
+  current = shmv_frame_sink_read_current (self->sink);
+  if (current != NULL && current->removed)
+    {
+      /* The frame on screen is gone from shared memory; publishing is not. */
+      shmv_banner_set_status (self->banner, SHMV_BANNER_WARNING, "dialog-warning-symbolic",
+                              _ ("The channel was removed: publishing again makes it anew"));
+      return;
+    }
+  if (current == NULL || current->info.generation == 0 || same_frame (&current->info, &self->info))
+    return;
+
+  show_frame (self, current);
+  /* TRANSLATORS: the writer pane shows a frame it did not publish itself */
+  text = g_strdup_printf (_ ("Another writer published generation %u"), current->info.generation);
+  shmv_banner_set_status (self->banner, SHMV_BANNER_INFO, "emblem-shared-symbolic", text);
+  g_debug (SHMV_EVENT_WRITER_OTHER, current->info.generation, self->key);
 }
 
 static void
@@ -159,6 +206,8 @@ on_publish_done (GObject *source, GAsyncResult *result, gpointer user_data)
     show_published (self, published);
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     show_error (self, g_steal_pointer (&error));
+  /* Another writer may have published while we loaded. */
+  sync_with_sink (self);
 }
 
 /**
@@ -207,6 +256,8 @@ open_sink (ShmvWriterPane *self)
     self->sink = SHMV_FRAME_SINK (shmv_channel_sink_new (self->key));
   g_signal_connect_object (self->sink, "progress", G_CALLBACK (on_sink_progress), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sink, "changed", G_CALLBACK (sync_with_sink), self,
+                           G_CONNECT_SWAPPED);
 
   /* A failure here is not final: every load tries to open the channel again. */
   if (!shmv_frame_sink_open (self->sink, &error))
@@ -227,6 +278,7 @@ open_sink (ShmvWriterPane *self)
                           self->key);
   gtk_label_set_label (self->empty_label, hint);
   update_status (self);
+  sync_with_sink (self);
 }
 
 static void
@@ -356,12 +408,13 @@ shmv_writer_pane_class_init (ShmvWriterPaneClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (SHMV_TYPE_BANNER);
+  g_type_ensure (SHMV_TYPE_IMAGE_CANVAS);
   shmv_app_resources_ensure ();
   gtk_widget_class_set_template_from_resource (widget_class,
                                                SHMV_RESOURCE_PATH "ui/shmv-writer-pane.ui");
   gtk_widget_class_bind_template_child (widget_class, ShmvWriterPane, empty_label);
   gtk_widget_class_bind_template_child (widget_class, ShmvWriterPane, banner);
-  gtk_widget_class_bind_template_child (widget_class, ShmvWriterPane, picture);
+  gtk_widget_class_bind_template_child (widget_class, ShmvWriterPane, canvas);
   gtk_widget_class_bind_template_child (widget_class, ShmvWriterPane, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, ShmvWriterPane, progress_revealer);
   gtk_widget_class_bind_template_child (widget_class, ShmvWriterPane, source_label);
@@ -451,10 +504,28 @@ shmv_writer_pane_get_error (ShmvWriterPane *self)
   return self->error;
 }
 
+/** shmv_writer_pane_get_message: (transfer none): the banner's text, or NULL when hidden. */
+const char *
+shmv_writer_pane_get_message (ShmvWriterPane *self)
+{
+  g_return_val_if_fail (SHMV_IS_WRITER_PANE (self), NULL);
+
+  return shmv_banner_get_text (self->banner);
+}
+
+/** shmv_writer_pane_get_canvas: (transfer none): the widget that draws the preview. */
+ShmvImageCanvas *
+shmv_writer_pane_get_canvas (ShmvWriterPane *self)
+{
+  g_return_val_if_fail (SHMV_IS_WRITER_PANE (self), NULL);
+
+  return self->canvas;
+}
+
 GdkPaintable *
 shmv_writer_pane_get_preview (ShmvWriterPane *self)
 {
   g_return_val_if_fail (SHMV_IS_WRITER_PANE (self), NULL);
 
-  return gtk_picture_get_paintable (self->picture);
+  return GDK_PAINTABLE (shmv_image_canvas_get_texture (self->canvas));
 }

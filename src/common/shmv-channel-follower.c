@@ -49,6 +49,7 @@ struct _ShmvChannelFollower
   ShmvSourceState state;
   GError *error;      /* why the state is ERROR */
   gboolean had_frame; /* a frame was ever seen on the key: gone means "writer left" */
+  gboolean removed;   /* the channel we had was removed, and none is there since */
 };
 
 G_DEFINE_FINAL_TYPE (ShmvChannelFollower, shmv_channel_follower, G_TYPE_OBJECT)
@@ -99,8 +100,10 @@ is_absent (const GError *error)
 static void
 set_failure (ShmvChannelFollower *self, const GError *error)
 {
-  if (error == NULL || is_absent (error))
-    set_state (self, self->had_frame ? SHMV_SOURCE_STATE_WRITER_LEFT : SHMV_SOURCE_STATE_WAITING,
+  if ((error == NULL || is_absent (error)) && !self->had_frame)
+    set_state (self, SHMV_SOURCE_STATE_WAITING, NULL);
+  else if (error == NULL || is_absent (error))
+    set_state (self, self->removed ? SHMV_SOURCE_STATE_REMOVED : SHMV_SOURCE_STATE_WRITER_LEFT,
                NULL);
   else
     set_state (self, SHMV_SOURCE_STATE_ERROR, error);
@@ -133,6 +136,18 @@ open_channel (ShmvChannelFollower *self, GError **error)
   return TRUE;
 }
 
+/* Nobody writes: a writer left, or the image was meant to stay on its own
+ * (`shmview-ctl publish` keeps it in a persistent channel and exits). */
+static ShmvSourceState
+writer_state (ShmvChannelFollower *self, const ShmvChannelReport *report)
+{
+  if (shmv_channel_report_writer_present (report))
+    return SHMV_SOURCE_STATE_LIVE;
+  if (!report->withdrawn && shmv_channel_is_persistent (self->channel))
+    return SHMV_SOURCE_STATE_KEPT;
+  return SHMV_SOURCE_STATE_WRITER_LEFT;
+}
+
 /**
  * shmv_channel_follower_update:
  *
@@ -154,13 +169,17 @@ shmv_channel_follower_update (ShmvChannelFollower *self)
       if (reopens == MAX_REOPENS)
         return;
       if (self->channel != NULL)
-        g_debug ("“%s” was removed; following the key", self->key);
+        {
+          g_debug ("“%s” was removed; following the key", self->key);
+          self->removed = TRUE;
+        }
       close_channel (self);
       if (!open_channel (self, &error))
         {
           set_failure (self, error);
           return;
         }
+      self->removed = FALSE;
     }
 
   counter = shmv_channel_generation (self->channel);
@@ -192,10 +211,7 @@ shmv_channel_follower_update (ShmvChannelFollower *self)
   if (!shmv_channel_report_writer_present (report) && self->state != SHMV_SOURCE_STATE_WRITER_LEFT)
     g_debug ("“%s”: withdrawn %d, writer alive %d", self->key, report->withdrawn,
              report->writer_alive);
-  set_state (self,
-             shmv_channel_report_writer_present (report) ? SHMV_SOURCE_STATE_LIVE
-                                                         : SHMV_SOURCE_STATE_WRITER_LEFT,
-             NULL);
+  set_state (self, writer_state (self, report), NULL);
 }
 
 static void

@@ -65,6 +65,10 @@ shmv_channel_report_new_from_channel (ShmvChannel *ch,
     memset (&report->frame, 0, sizeof report->frame);
 
   report->writer_alive = shmv_channel_writer_alive (ch);
+  /* A channel of an older build names only its frames' publishers. */
+  report->writer_pid = shmv_channel_writer_pid (ch);
+  if (report->writer_pid == 0)
+    report->writer_pid = report->frame.writer_pid;
   report->withdrawn = report->has_frame && shmv_channel_is_withdrawn (ch);
   return g_steal_pointer (&report);
 }

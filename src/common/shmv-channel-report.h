@@ -28,6 +28,7 @@ typedef struct
   gboolean has_frame; /* false: generation 0, no image yet */
   ShmvFrameInfo frame;
   gboolean writer_alive;
+  gint writer_pid; /* the live writer, else the last one (0: not known) */
   gboolean withdrawn;
   gboolean corrupt;    /* its listing or its header says so: nobody can use it */
   ShmvError error;     /* SHMV_REPORT_FAILED only */

@@ -25,6 +25,8 @@ typedef enum
   SHMV_SOURCE_STATE_LIVE,
   SHMV_SOURCE_STATE_WRITER_LEFT,
   SHMV_SOURCE_STATE_ERROR,
+  SHMV_SOURCE_STATE_KEPT,    /* an image kept on purpose, with no writer (shmview-ctl publish) */
+  SHMV_SOURCE_STATE_REMOVED, /* the channel was removed (shmview-ctl rm); its last image shows */
 } ShmvSourceState;
 
 #define SHMV_TYPE_SOURCE_STATE (shmv_source_state_get_type ())

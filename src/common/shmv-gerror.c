@@ -11,7 +11,10 @@
 
 #include "shmv-gerror.h"
 
-#include <glib/gi18n.h>
+/* The domain by name, not the process default: the GStreamer plugin runs
+ * these inside other programs (gst-launch-1.0), whose default is not ours. */
+#include <glib/gi18n-lib.h>
+#include <string.h>
 
 /* clang-format off */
 G_DEFINE_QUARK (shmv-error-quark, shmv_gerror)
@@ -59,12 +62,46 @@ shmv_error_sentence (ShmvError code)
     }
 }
 
+/* The library starts its details with their subject ("segment “k”: no such
+ * segment"), which the user's message names already ("Cannot open channel
+ * “k”: …"): the rest, or NULL when there is no such subject. */
+static const char *
+after_subject (const char *detail)
+{
+  static const char *const subjects[] = { "channel “", "segment “", "semaphore “",
+                                          "watch of channel “" };
+  const char *end = NULL;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (subjects); i++)
+    if (g_str_has_prefix (detail, subjects[i]) && (end = strstr (detail, "”: ")) != NULL)
+      return end + strlen ("”: ");
+  return NULL;
+}
+
+/* Whether the sentence for @code says all a user needs of the library's
+ * detail about its subject ("No such channel", not "No such channel: no
+ * such segment"; "Permission denied", not "…: cannot open: Permission
+ * denied"): the detail stays in the debug log. */
+static gboolean
+sentence_suffices (ShmvError code)
+{
+  return code == SHMV_ERROR_NOT_FOUND || code == SHMV_ERROR_PERMISSION_DENIED ||
+         code == SHMV_ERROR_NO_FRAME || code == SHMV_ERROR_CANCELLED;
+}
+
 GError *
 shmv_gerror_new (ShmvError code, const char *detail)
 {
+  const char *rest = NULL;
+
   if (code == SHMV_ERROR_NONE)
     code = SHMV_ERROR_UNKNOWN;
 
+  if (detail != NULL && (rest = after_subject (detail)) != NULL)
+    {
+      g_debug ("%s", detail);
+      detail = sentence_suffices (code) ? NULL : rest;
+    }
   if (detail == NULL || detail[0] == '\0')
     return g_error_new_literal (SHMV_GERROR, code, shmv_error_sentence (code));
 
@@ -101,6 +138,48 @@ GError *
 shmv_gerror_new_from_watch (const ShmvWatch *watch)
 {
   return shmv_gerror_new (shmv_watch_error (watch), shmv_watch_error_string (watch));
+}
+
+const char *
+shmv_file_detail (const char *detail, const char *path)
+{
+  gsize len = path != NULL ? strlen (path) : 0;
+
+  if (detail != NULL && len > 0 && strncmp (detail, path, len) == 0 &&
+      g_str_has_prefix (detail + len, ": "))
+    return detail + len + 2;
+  return detail;
+}
+
+GError *
+shmv_gerror_new_for_file (ShmvError code, int sys_errno, const char *detail, const char *path)
+{
+  if (code == SHMV_ERROR_NONE)
+    code = SHMV_ERROR_UNKNOWN;
+  /* The library says "<path>: cannot create a file beside it: Permission
+   * denied": the system's reason alone is the plain one, and translated. */
+  if (sys_errno != 0)
+    return g_error_new_literal (SHMV_GERROR, code, g_strerror (sys_errno));
+  return shmv_gerror_new (code, shmv_file_detail (detail, path));
+}
+
+char *
+shmv_recreated_sentence (const char *notice)
+{
+  static const char corrupt[] = "replaced a corrupt channel: ";
+  const char *reason = NULL;
+
+  /* The library words these for logs, in English (shmv_channel_recreated()
+   * lists them); the user reads a translated sentence. */
+  if (g_str_has_prefix (notice, "re-created the channel"))
+    return g_strdup (_ ("The channel was removed: publishing made it again"));
+  if (g_str_has_prefix (notice, "joined a new channel"))
+    return g_strdup (
+        _ ("The channel was removed and another writer made it again: published there"));
+  if ((reason = strstr (notice, corrupt)) != NULL)
+    /* TRANSLATORS: %s is the library's English reason */
+    return g_strdup_printf (_ ("A corrupt channel was replaced (%s)"), reason + strlen (corrupt));
+  return g_strdup (notice);
 }
 
 gboolean

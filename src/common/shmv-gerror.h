@@ -52,6 +52,30 @@ GError *shmv_gerror_new_from_channel (const ShmvChannel *ch);
 GError *shmv_gerror_new_from_watch (const ShmvWatch *watch);
 
 /**
+ * shmv_gerror_new_for_file:
+ * @sys_errno: the system's error number, 0 when none
+ * @path: (nullable): the file, which the caller names in its own words
+ *
+ * A file's failure, for a message that already names the file ("Cannot
+ * save “x.png”: …"): the system's reason for an errno ("Permission
+ * denied"), else shmv_gerror_new() with the library's detail less the path
+ * it starts with. Never the path twice, nor the reason twice.
+ */
+GError *
+shmv_gerror_new_for_file (ShmvError code, int sys_errno, const char *detail, const char *path);
+
+/** shmv_file_detail: the library's @detail less the "<path>: " it starts with. */
+const char *shmv_file_detail (const char *detail, const char *path);
+
+/**
+ * shmv_recreated_sentence:
+ * @notice: what shmv_channel_recreated() said
+ *
+ * (transfer full): the notice as a translated sentence.
+ */
+char *shmv_recreated_sentence (const char *notice);
+
+/**
  * shmv_propagate_status:
  *
  * Sets @error (may be NULL) from a failed @status; returns FALSE so that

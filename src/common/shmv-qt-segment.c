@@ -221,6 +221,27 @@ find_segment (const char *key_file, ShmvQtSegmentInfo *info, GError **error)
   return id;
 }
 
+ShmvQtProbe
+shmv_qt_segment_probe (const char *key_file, ShmvQtSegmentStamp *stamp)
+{
+  struct shmid_ds ds;
+  key_t sys_key = qt_ftok (key_file);
+  int id;
+
+  if (sys_key == -1)
+    return SHMV_QT_PROBE_ABSENT;
+  if ((id = shmget (sys_key, 0, 0400)) < 0)
+    return errno == EACCES ? SHMV_QT_PROBE_DENIED : SHMV_QT_PROBE_ABSENT;
+  if (shmctl (id, IPC_STAT, &ds) != 0)
+    return errno == EACCES ? SHMV_QT_PROBE_DENIED : SHMV_QT_PROBE_ABSENT;
+  if (ds.shm_perm.uid != geteuid ())
+    return SHMV_QT_PROBE_DENIED;
+  stamp->shm_id = id;
+  stamp->ctime = (gint64) ds.shm_ctime;
+  stamp->attach_count = (guint) ds.shm_nattch;
+  return SHMV_QT_PROBE_PRESENT;
+}
+
 /* Qt's detach(): whoever detaches last removes the segment and its key file
  * (under the lock, so that no reader attaches meanwhile). */
 static void
@@ -465,6 +486,33 @@ publisher_free (ShmvQtPublisher *pub)
   g_free (pub);
 }
 
+/* A segment of ours that nobody is attached to is an orphan: its Qt writer
+ * was killed. Qt's next reader would attach, detach last and so remove it;
+ * we do the same, under Qt's lock (held by the caller), so that a crashed
+ * publisher does not block the key. Returns FALSE, errno EEXIST, when the
+ * segment is someone's. */
+static gboolean
+reclaim_orphan (key_t sys_key)
+{
+  struct shmid_ds ds;
+  int id = shmget (sys_key, 0, 0400);
+
+  if (id < 0 || shmctl (id, IPC_STAT, &ds) != 0 || ds.shm_perm.uid != geteuid () ||
+      ds.shm_nattch != 0)
+    {
+      errno = EEXIST;
+      return FALSE;
+    }
+  g_debug ("Qt segment id %d: an orphan nobody is attached to, removing it as Qt's reader would",
+           id);
+  if (shmctl (id, IPC_RMID, NULL) != 0 && errno != EIDRM && errno != EINVAL)
+    {
+      errno = EEXIST;
+      return FALSE;
+    }
+  return TRUE;
+}
+
 ShmvQtPublisher *
 shmv_qt_segment_publish (const char *key, const void *data, gsize size, GError **error)
 {
@@ -501,7 +549,9 @@ shmv_qt_segment_publish (const char *key, const void *data, gsize size, GError *
       goto failed;
     }
   if ((sys_key = qt_ftok (pub->shm_file)) == -1 ||
-      (pub->shm_id = shmget (sys_key, size, 0600 | IPC_CREAT | IPC_EXCL)) < 0)
+      ((pub->shm_id = shmget (sys_key, size, 0600 | IPC_CREAT | IPC_EXCL)) < 0 &&
+       (errno != EEXIST || !reclaim_orphan (sys_key) ||
+        (pub->shm_id = shmget (sys_key, size, 0600 | IPC_CREAT | IPC_EXCL)) < 0)))
     {
       int err = errno;
 
@@ -509,8 +559,10 @@ shmv_qt_segment_publish (const char *key, const void *data, gsize size, GError *
         {
           /* Someone's segment: neither its key file nor the lock are ours
            * to remove. */
-          g_autofree char *detail =
-              g_strdup_printf ("a Qt segment already exists for %s", pub->shm_file);
+          g_autofree char *detail = g_strdup_printf (
+              "a Qt segment already exists for %s, and a process is attached to it (or it "
+              "belongs to another user)",
+              pub->shm_file);
 
           g_propagate_error (error, shmv_gerror_new (SHMV_ERROR_ALREADY_EXISTS, detail));
           g_clear_pointer (&pub->shm_file, g_free);

@@ -89,6 +89,38 @@ gboolean shmv_qt_segment_read_image (const char *key,
  */
 GPtrArray *shmv_qt_segment_list (void);
 
+/**
+ * ShmvQtSegmentStamp:
+ * @shm_id: the System V id; Qt makes a new segment for each image it publishes
+ * @ctime: the segment's shm_ctime (seconds)
+ * @attach_count: processes attached
+ *
+ * What tells one segment of a key from the next, without attaching.
+ */
+typedef struct
+{
+  int shm_id;
+  gint64 ctime;
+  guint attach_count;
+} ShmvQtSegmentStamp;
+
+typedef enum
+{
+  SHMV_QT_PROBE_ABSENT, /* no key file, or no segment behind it */
+  SHMV_QT_PROBE_PRESENT,
+  SHMV_QT_PROBE_DENIED, /* a segment is there, not ours */
+} ShmvQtProbe;
+
+/**
+ * shmv_qt_segment_probe:
+ * @key_file: shmv_qt_key_file (key, SHMV_QT_PREFIX_SEGMENT), made once
+ * @stamp: (out caller-allocates): filled when PRESENT
+ *
+ * Looks at the segment behind @key_file without attaching or locking:
+ * ftok(), shmget() without creating, IPC_STAT. Cheap enough to poll.
+ */
+ShmvQtProbe shmv_qt_segment_probe (const char *key_file, ShmvQtSegmentStamp *stamp);
+
 typedef struct _ShmvQtPublisher ShmvQtPublisher;
 
 /**

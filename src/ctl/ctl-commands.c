@@ -44,6 +44,34 @@ fail_status (const ShmvStatus *status, const char *doing, CtlSubject subject)
   return ctl_fail (error, subject);
 }
 
+/* As fail_channel(), for a failure to read or write the file @path, which
+ * @doing names already. */
+static CtlExit
+fail_file (ShmvError code,
+           int sys_errno,
+           const char *detail,
+           const char *path,
+           const char *doing,
+           CtlSubject subject)
+{
+  GError *error = shmv_gerror_new_for_file (code, sys_errno, detail, path);
+
+  shmv_prefix_error (&error, doing);
+  return ctl_fail (error, subject);
+}
+
+/* What opening or publishing had to make anew, told once. */
+static void
+warn_recreated (ShmvChannel *ch, const char *key)
+{
+  g_autofree char *sentence = NULL;
+
+  if (shmv_channel_recreated (ch) == NULL)
+    return;
+  sentence = shmv_recreated_sentence (shmv_channel_recreated (ch));
+  ctl_warn (_ ("Channel “%s”: %s"), key, sentence);
+}
+
 /* How to get rid of a corrupt channel: nobody can use it, but while a live
  * process holds it, only rm (which does not ask) removes it. */
 static char *
@@ -138,8 +166,7 @@ ctl_cmd_publish (const CtlOptions *options, const char *path)
       ctl_signals_set_cleanup (NULL, NULL); /* we made nothing */
       return fail_channel_error (options, ch, doing);
     }
-  if (shmv_channel_recreated (ch) != NULL)
-    ctl_warn (_ ("Channel “%s”: %s"), options->key, shmv_channel_recreated (ch));
+  warn_recreated (ch, options->key);
 
   /* A failed publish leaves the previous frame current; and a channel this
    * command just made is not persistent yet, so it goes away with us. */
@@ -147,10 +174,12 @@ ctl_cmd_publish (const CtlOptions *options, const char *path)
     {
       g_autofree char *doing =
           g_strdup_printf (_ ("Cannot publish “%s” on channel “%s”"), display, options->key);
+      if (shmv_channel_error (ch) == SHMV_ERROR_IO || shmv_channel_error (ch) == SHMV_ERROR_IMAGE)
+        return fail_file (shmv_channel_error (ch), shmv_channel_error_errno (ch),
+                          shmv_channel_error_string (ch), path, doing, CTL_SUBJECT_INPUT_FILE);
       return fail_channel (ch, doing, CTL_SUBJECT_INPUT_FILE);
     }
-  if (shmv_channel_recreated (ch) != NULL)
-    ctl_warn (_ ("Channel “%s”: %s"), options->key, shmv_channel_recreated (ch));
+  warn_recreated (ch, options->key);
 
   /* Kept, and from then on no longer ours to remove: both, or neither. */
   ctl_signals_hold ();
@@ -208,7 +237,8 @@ ctl_save_png (const char *path,
   if (!saved)
     {
       g_autofree char *doing = g_strdup_printf (_ ("Cannot save “%s”"), display);
-      return fail_status (&status, doing, CTL_SUBJECT_OUTPUT_FILE);
+      return fail_file (status.code, status.sys_errno, status.message, path, doing,
+                        CTL_SUBJECT_OUTPUT_FILE);
     }
   /* With the image on stdout, what we say goes beside it. */
   if (g_str_equal (path, "-"))

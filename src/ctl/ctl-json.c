@@ -12,8 +12,19 @@
 
 #include <stdio.h>
 
+/* The live writer, else the last one: not the frame's publisher, who may be
+ * gone while another writer has the channel open. */
 static void
-add_frame (ShmvJson *json, const ShmvFrameInfo *frame)
+add_writer_pid (ShmvJson *json, gint writer_pid)
+{
+  if (writer_pid != 0)
+    shmv_json_add_int (json, "writer_pid", writer_pid);
+  else
+    shmv_json_add_null (json, "writer_pid");
+}
+
+static void
+add_frame (ShmvJson *json, const ShmvFrameInfo *frame, gint writer_pid)
 {
   g_autofree char *checksum =
       g_strdup_printf ("%016" G_GINT64_MODIFIER "x", (guint64) frame->checksum);
@@ -24,7 +35,7 @@ add_frame (ShmvJson *json, const ShmvFrameInfo *frame)
   shmv_json_add_string (json, "format", shmv_format_name (frame->format));
   shmv_json_add_uint (json, "stride", frame->stride);
   shmv_json_add_uint (json, "generation", frame->generation);
-  shmv_json_add_int (json, "writer_pid", frame->writer_pid);
+  add_writer_pid (json, writer_pid);
   shmv_json_add_string (json, "checksum", checksum);
   shmv_json_add_int (json, "publish_time_ns", frame->publish_time_ns);
   shmv_json_add_string (json, "publish_time", time);
@@ -33,11 +44,11 @@ add_frame (ShmvJson *json, const ShmvFrameInfo *frame)
 
 /* A channel without a frame still has a generation: 0. */
 static void
-add_no_frame (ShmvJson *json, gboolean generation_known)
+add_no_frame (ShmvJson *json, gboolean generation_known, gint writer_pid)
 {
   static const char *const nulls_before[] = { "width", "height", "format", "stride" };
-  static const char *const nulls_after[] = { "writer_pid", "checksum", "publish_time_ns",
-                                             "publish_time", "source" };
+  static const char *const nulls_after[] = { "checksum", "publish_time_ns", "publish_time",
+                                             "source" };
 
   for (gsize i = 0; i < G_N_ELEMENTS (nulls_before); i++)
     shmv_json_add_null (json, nulls_before[i]);
@@ -45,6 +56,7 @@ add_no_frame (ShmvJson *json, gboolean generation_known)
     shmv_json_add_uint (json, "generation", 0);
   else
     shmv_json_add_null (json, "generation");
+  add_writer_pid (json, writer_pid);
   for (gsize i = 0; i < G_N_ELEMENTS (nulls_after); i++)
     shmv_json_add_null (json, nulls_after[i]);
 }
@@ -75,9 +87,9 @@ ctl_json_add_report (ShmvJson *json, const ShmvChannelReport *report)
   shmv_json_add_uint (json, "size", report->size);
 
   if (opened && report->has_frame)
-    add_frame (json, &report->frame);
+    add_frame (json, &report->frame, report->writer_pid);
   else
-    add_no_frame (json, opened);
+    add_no_frame (json, opened, opened ? report->writer_pid : 0);
 
   if (opened)
     {

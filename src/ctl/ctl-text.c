@@ -127,7 +127,6 @@ ctl_text_print_report (const ShmvChannelReport *report)
                  frame->source_name[0] ? shmv_escape_text (frame->source_name) : g_strdup ("—"));
       block_add (&block, _ ("Checksum:"),
                  g_strdup_printf ("%016" G_GINT64_MODIFIER "x", (guint64) frame->checksum));
-      block_add (&block, _ ("Writer PID:"), g_strdup_printf ("%d", (int) frame->writer_pid));
     }
   else if (report->state == SHMV_REPORT_OPENED)
     {
@@ -137,6 +136,8 @@ ctl_text_print_report (const ShmvChannelReport *report)
 
   if (report->state == SHMV_REPORT_OPENED)
     {
+      if (report->writer_pid != 0)
+        block_add (&block, _ ("Writer PID:"), g_strdup_printf ("%d", report->writer_pid));
       block_add (&block, _ ("Writer alive:"), g_strdup (yes_no (report->writer_alive)));
       block_add (&block, _ ("Withdrawn:"), g_strdup (yes_no (report->withdrawn)));
     }
@@ -209,12 +210,13 @@ fill_row (const ShmvChannelReport *report, char **row)
     row[COL_WRITER] = g_strdup ("—");
   else if (report->writer_alive)
     /* TRANSLATORS: a writer process with this pid has the channel open now */
-    row[COL_WRITER] = framed ? g_strdup_printf (_ ("%d, alive"), (int) report->frame.writer_pid)
-                             : g_strdup (_ ("alive"));
+    row[COL_WRITER] = report->writer_pid != 0
+                          ? g_strdup_printf (_ ("%d, alive"), report->writer_pid)
+                          : g_strdup (_ ("alive"));
   else
     /* TRANSLATORS: the writer process with this pid has left */
-    row[COL_WRITER] = framed ? g_strdup_printf (_ ("%d, gone"), (int) report->frame.writer_pid)
-                             : g_strdup (_ ("gone"));
+    row[COL_WRITER] = report->writer_pid != 0 ? g_strdup_printf (_ ("%d, gone"), report->writer_pid)
+                                              : g_strdup (_ ("gone"));
 
   if (report->persistent)
     g_ptr_array_add (notes, _ ("persistent"));

@@ -12,10 +12,10 @@
 #include "ctl-text.h"
 #include "shmv-i18n.h"
 #include "shmv-qt-segment.h"
+#include "shmv-user.h"
 
 #include <glib/gi18n.h>
 #include <shmview/shmview.h>
-#include <pwd.h>
 #include <stdlib.h>
 
 /* Which options a command accepts: the others are refused, so that a typo
@@ -171,20 +171,6 @@ find_command (const char *name)
   return NULL;
 }
 
-/* A user name or a numeric uid; -1 if there is no such user. */
-static gint64
-parse_user (const char *name)
-{
-  struct passwd *pw = getpwnam (name);
-  guint64 uid;
-
-  if (pw != NULL)
-    return pw->pw_uid;
-  if (g_ascii_string_to_unsigned (name, 10, 0, G_MAXUINT32 - 1, &uid, NULL))
-    return (gint64) uid;
-  return -1;
-}
-
 /* Refuses an option the command does not take, and impossible values. */
 static CtlExit
 check_options (const CtlCommand *command, const CtlRawOptions *raw, CtlOptions *options)
@@ -223,7 +209,7 @@ check_options (const CtlCommand *command, const CtlRawOptions *raw, CtlOptions *
   if (raw->share != NULL && !g_str_equal (raw->share, "user") && !g_str_equal (raw->share, "group"))
     return ctl_usage_error (_ ("--share takes “user” or “group”, not “%s”"), raw->share);
   options->owner = -1;
-  if (raw->owner != NULL && (options->owner = parse_user (raw->owner)) < 0)
+  if (raw->owner != NULL && (options->owner = shmv_user_parse (raw->owner)) < 0)
     return ctl_usage_error (_ ("No such user: “%s”"), raw->owner);
 
   /* Qt's objects are 0600: nobody else's can be read. */

@@ -60,6 +60,10 @@ typedef struct
   uint32_t state;
   uint32_t n_slots; /* slots in use, SHMV_CHANNEL_SLOTS to SHMV_CHANNEL_MAX_SLOTS */
   ShmvSlot slots[SHMV_CHANNEL_MAX_SLOTS];
+  /* The writer that opened the channel or published on it last (0: none
+   * yet). A frame's own writer_pid is its publisher, who may be long gone
+   * while another writer has the channel open. */
+  int32_t writer_pid;
 } ShmvChannelHeader;
 
 _Static_assert(sizeof (ShmvChannelHeader) <= SHMV_CHANNEL_HEADER_SIZE, "header fits its page");

@@ -362,6 +362,13 @@ attach_checked (ShmvChannel *ch)
   return false;
 }
 
+/* Names this process as the channel's writer, for `info` and `list`. */
+static void
+note_writer (ShmvChannelHeader *header)
+{
+  __atomic_store_n (&header->writer_pid, (int32_t) getpid (), __ATOMIC_RELEASE);
+}
+
 static bool
 open_writer (ShmvChannel *ch)
 {
@@ -376,7 +383,10 @@ open_writer (ShmvChannel *ch)
   err = shmv_ofd_lock_any (shmv_segment_fd (ch->seg), SHMV_OFD_WRITER_BYTES,
                            SHMV_OFD_WRITER_BYTE_COUNT);
   if (err == 0 || err == EAGAIN)
-    return true;
+    {
+      note_writer (header_of (ch));
+      return true;
+    }
   shmv_status_set_errno (&ch->status, err, "channel “%s”: cannot register as writer",
                          shmv_segment_key (ch->seg));
   undo_open (ch, true);
@@ -868,6 +878,7 @@ commit (ShmvChannel *ch, const char *source_name, const uint64_t *known_checksum
   copy_source_name (slot->source_name, source_name);
   slot->publish_time_ns = realtime_ns ();
   slot->writer_pid = (int32_t) getpid ();
+  note_writer (header);
   slot->generation = next_generation (header);
   __atomic_thread_fence (__ATOMIC_RELEASE);
   store_u32 (&slot->seq, slot->seq + 1);
@@ -1160,6 +1171,21 @@ shmv_channel_writer_alive (ShmvChannel *ch)
                                              SHMV_OFD_WRITER_BYTE_COUNT, F_RDLCK);
 }
 
+bool
+shmv_channel_is_persistent (ShmvChannel *ch)
+{
+  return ch->open && shmv_segment_is_persistent (ch->seg);
+}
+
+pid_t
+shmv_channel_writer_pid (ShmvChannel *ch)
+{
+  uint32_t pid = 0;
+
+  read_word (ch, offsetof (ShmvChannelHeader, writer_pid), &pid);
+  return (pid_t) (int32_t) pid;
+}
+
 static uint32_t
 state_of (ShmvChannel *ch)
 {
@@ -1299,4 +1325,10 @@ const char *
 shmv_channel_error_string (const ShmvChannel *ch)
 {
   return ch->status.message;
+}
+
+int
+shmv_channel_error_errno (const ShmvChannel *ch)
+{
+  return ch->status.sys_errno;
 }

@@ -413,10 +413,10 @@ decoder_check_size (PngDecoder *dec, int depth)
       raw_bytes / DEFLATE_MAX_RATIO > dec->file.size + HEADER_MARGIN)
     {
       shmv_status_set (dec->file.status, SHMV_ERROR_IMAGE,
-                       "%s: a %" PRIu64 "-byte %s cannot hold %" PRIu32 "x%" PRIu32
-                       " pixels (truncated, or a decompression bomb)",
-                       dec->file.path, dec->file.size, dec->file.in_memory ? "stream" : "file",
-                       dec->width, dec->height);
+                       "%s: %" PRIu64 " bytes are too few for %" PRIu32 "x%" PRIu32
+                       " pixels: the %s is cut short or damaged",
+                       dec->file.path, dec->file.size, dec->width, dec->height,
+                       dec->file.in_memory ? "stream" : "file");
       return false;
     }
   return true;

@@ -17,8 +17,10 @@
 #include "shmv-app-error.h"
 #include "shmv-channel-layout.h"
 #include "shmv-frame-pool.h"
+#include "shmv-image-canvas.h"
 #include "shmv-channel-sink.h"
 #include "shmv-reader-pane.h"
+#include "shmv-test-panes.h"
 #include "shmv-test-util.h"
 #include "shmv-window.h"
 #include "shmv-writer-pane.h"
@@ -74,43 +76,16 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   g_free (f->key);
 }
 
-typedef struct
-{
-  ShmvReaderPane *reader;
-  guint32 generation;
-} ReaderWait;
-
-static gboolean
-reader_reached (gpointer data)
-{
-  ReaderWait *wait = data;
-  ShmvFrameInfo info;
-
-  return shmv_reader_pane_get_frame_info (wait->reader, &info) &&
-         info.generation >= wait->generation;
-}
-
-static gboolean
-writer_idle (gpointer data)
-{
-  return !shmv_writer_pane_is_loading (data);
-}
-
 static void
 load_and_wait (Fixture *f, const char *path)
 {
-  g_autoptr (GFile) file = g_file_new_for_path (path);
-
-  shmv_writer_pane_load_file (f->writer, file);
-  g_assert_true (gui_test_wait_until (writer_idle, f->writer, TIMEOUT_MS));
+  shmv_test_panes_load (f->writer, path);
 }
 
 static void
 wait_for_generation (Fixture *f, guint32 generation)
 {
-  ReaderWait wait = { f->reader, generation };
-
-  g_assert_true (gui_test_wait_until (reader_reached, &wait, TIMEOUT_MS));
+  shmv_test_panes_wait_generation (f->reader, generation);
 }
 
 static void
@@ -131,7 +106,9 @@ test_rgb8_shows_exact_pixels (Fixture *f, gconstpointer data)
   g_autofree char *path = NULL;
   g_autofree guint8 *pixels = NULL;
   g_autoptr (GdkTexture) drawn = NULL;
-  GtkWidget *picture = NULL;
+  g_autoptr (GdkTexture) image = NULL;
+  ShmvImageCanvas *canvas = NULL;
+  graphene_rect_t rect;
   gsize stride = (gsize) W * 3;
 
   GUI_TEST_REQUIRE_DISPLAY ();
@@ -152,11 +129,13 @@ test_rgb8_shows_exact_pixels (Fixture *f, gconstpointer data)
 
   /* What the reader draws at 1:1 is exactly the image. */
   shmv_reader_pane_set_actual_size (f->reader, TRUE);
-  picture = gui_test_find_widget (GTK_WIDGET (f->reader), GTK_TYPE_PICTURE, NULL);
-  g_assert_nonnull (picture);
+  canvas = shmv_reader_pane_get_canvas (f->reader);
   gui_test_spin (200);
-  drawn = gui_test_render_widget (picture);
-  gui_test_assert_texture (drawn, pixels, W, H, stride, SHMV_FORMAT_RGB8);
+  g_assert_cmpfloat (shmv_image_canvas_get_zoom (canvas), ==, 1.0);
+  g_assert_true (shmv_image_canvas_get_image_rect (canvas, &rect));
+  drawn = gui_test_render_widget (GTK_WIDGET (canvas));
+  image = gui_test_crop_texture (drawn, rect.origin.x, rect.origin.y, W, H);
+  gui_test_assert_texture (image, pixels, W, H, stride, SHMV_FORMAT_RGB8);
 }
 
 static void

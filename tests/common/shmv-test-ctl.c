@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <sys/wait.h>
 
+#include "shmv-test-json.h"
 #include "shmv-test-process.h"
 
 static const char *
@@ -67,4 +68,17 @@ ctl_spawn (const char *const *args, int *out_fd, int *err_fd)
   g_autoptr (GPtrArray) argv = full_argv (args);
 
   return shmv_test_spawn ((const char *const *) argv->pdata, "all", out_fd, err_fd);
+}
+
+gint64
+ctl_info_writer_pid (const char *key, gboolean *alive)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (JsonNode) json = NULL;
+
+  ctl_assert_exit (ctl_run (&out, &err, "info", "--json", "-k", key, NULL), 0, err);
+  json = shmv_test_json_parse (out);
+  *alive = shmv_test_json_bool (json, "writer_alive");
+  return shmv_test_json_int (json, "writer_pid");
 }

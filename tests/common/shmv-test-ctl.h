@@ -33,4 +33,7 @@ GPid ctl_spawn (const char *const *args, int *out_fd, int *err_fd);
   }                                                                                                \
   G_STMT_END
 
+/* `info --json -k @key`: the writer's pid, and in @alive whether it is alive. */
+gint64 ctl_info_writer_pid (const char *key, gboolean *alive);
+
 G_END_DECLS

@@ -127,6 +127,20 @@ gui_test_find_widget (GtkWidget *root, GType type, const char *label)
   return NULL;
 }
 
+static gboolean
+window_gone (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+void
+gui_test_destroy_window (GtkWindow *window)
+{
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  gtk_window_destroy (window);
+  g_assert_true (gui_test_wait_until (window_gone, &window, 20000));
+}
+
 GdkTexture *
 gui_test_render_widget (GtkWidget *widget)
 {
@@ -143,4 +157,26 @@ gui_test_render_widget (GtkWidget *widget)
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
   g_assert_nonnull (node);
   return gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+}
+
+/* The part (@x, @y, @width, @height) of @texture, as a texture of its own. */
+GdkTexture *
+gui_test_crop_texture (GdkTexture *texture, int x, int y, int width, int height)
+{
+  int full_width = gdk_texture_get_width (texture);
+  gsize full_stride = (gsize) full_width * 4;
+  g_autofree guint8 *full = g_malloc (full_stride * gdk_texture_get_height (texture));
+  guint8 *part = g_malloc ((gsize) width * 4 * height);
+  g_autoptr (GBytes) bytes = NULL;
+
+  g_assert_cmpint (x, >=, 0);
+  g_assert_cmpint (y, >=, 0);
+  g_assert_cmpint (x + width, <=, full_width);
+  g_assert_cmpint (y + height, <=, gdk_texture_get_height (texture));
+  gdk_texture_download (texture, full, full_stride);
+  for (int row = 0; row < height; row++)
+    memcpy (part + (gsize) row * width * 4, full + (gsize) (y + row) * full_stride + (gsize) x * 4,
+            (gsize) width * 4);
+  bytes = g_bytes_new_take (part, (gsize) width * 4 * height);
+  return gdk_memory_texture_new (width, height, GDK_MEMORY_DEFAULT, bytes, (gsize) width * 4);
 }

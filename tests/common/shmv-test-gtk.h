@@ -45,7 +45,12 @@ void gui_test_assert_texture (GdkTexture *texture,
 /* The first descendant of @root of @type (a label: whose text contains @label). */
 GtkWidget *gui_test_find_widget (GtkWidget *root, GType type, const char *label);
 
+/* Destroys @window and runs the main loop until it is finalized (its panes
+ * closed their channels). */
+void gui_test_destroy_window (GtkWindow *window);
+
 /* What @widget draws, at its own size, with its window's renderer. */
 GdkTexture *gui_test_render_widget (GtkWidget *widget);
+GdkTexture *gui_test_crop_texture (GdkTexture *texture, int x, int y, int width, int height);
 
 G_END_DECLS

@@ -75,7 +75,8 @@ test_gerror (void)
 
   g_assert_cmpstr (g_quark_to_string (SHMV_GERROR), ==, "shmv-error-quark");
   g_assert_error (error, SHMV_GERROR, SHMV_ERROR_NOT_FOUND);
-  g_assert_cmpstr (error->message, ==, "No such channel: segment “k”: no such segment");
+  /* The library's subject and a detail that only repeats the sentence go. */
+  g_assert_cmpstr (error->message, ==, "No such channel");
   g_assert_error (bare, SHMV_GERROR, SHMV_ERROR_CORRUPT);
   g_assert_cmpstr (bare->message, ==, "Corrupt channel");
   /* A failure always has a cause. */

@@ -114,7 +114,16 @@ run ja "$ctl" info -k "$key"
 check_rc 0
 check "$out" "キー:"
 check "$out" "世代:"
+check "$out" "書き込み側が動作中:"
 result /i18n/ctl/info-speaks-ja
+
+# A frame's number reads as a frame's number (帧序号), not a product
+# generation (代).
+run zh_CN "$ctl" info -k "$key"
+check_rc 0
+check "$out" "帧序号："
+check "$out" "写入端运行中："
+result /i18n/ctl/info-speaks-zh_CN
 
 # JSON is for programs: keys and values stay as they are in every language.
 run ja "$ctl" info --json -k "$key"

@@ -2,10 +2,13 @@
 # Installs the build into a temporary DESTDIR, checks that everything a user
 # and a packager expect is there, then builds and runs a small C program
 # against the installed library through pkg-config.
-#   check-install.sh BUILDDIR SOURCEDIR
+#   check-install.sh BUILDDIR SOURCEDIR [gstreamer]
+# With "gstreamer", the GStreamer plugin is expected too, and gst-inspect-1.0
+# must find its elements where it was installed.
 set -eu
 builddir=$1
 srcdir=$2
+gstreamer=${3:-}
 dest=$(mktemp -d)
 trap 'rm -rf "$dest"' EXIT
 
@@ -40,6 +43,8 @@ if [ -e "$root/bin/shmview" ]; then
     "share/icons/hicolor/scalable/apps/$app_id.svg" \
     "share/icons/hicolor/symbolic/apps/$app_id-symbolic.svg"
 fi
+plugin="$libdir/gstreamer-1.0/libgstshmview.so"
+[ -n "$gstreamer" ] && expect "$plugin"
 for lang in $(cat "$srcdir/po/LINGUAS" 2>/dev/null); do
   expect "share/locale/$lang/LC_MESSAGES/shmview.mo"
 done
@@ -48,7 +53,7 @@ done
 # No installed program or library knows where it was built: neither a path
 # compiled in nor the compiler's record of its working directory.
 build_abs=$(cd "$builddir" && pwd -P)
-for f in "$root"/bin/* "$root/$libdir"/libshmview.so.1.*; do
+for f in "$root"/bin/* "$root/$libdir"/libshmview.so.1.* $([ -n "$gstreamer" ] && echo "$root/$plugin"); do
   if strings -a "$f" | grep -F -q -e "$build_abs" -e "$builddir"; then
     echo "$f names the build directory $build_abs:"
     strings -a "$f" | grep -F -e "$build_abs" -e "$builddir" | head -n 5
@@ -59,6 +64,21 @@ done
 # The soname is versioned.
 lib=$(ls "$root/$libdir"/libshmview.so.1.* | head -n 1)
 objdump -p "$lib" | grep -q 'SONAME *libshmview.so.1$' || { echo "bad soname in $lib"; exit 1; }
+
+# GStreamer finds the installed plugin (and nothing of the build tree: a
+# registry and a plugin path of this check's own) and lists both elements.
+if [ -n "$gstreamer" ]; then
+  inspect=$(GST_REGISTRY="$dest/registry.bin" GST_PLUGIN_PATH="$root/$libdir/gstreamer-1.0" \
+    LD_LIBRARY_PATH="$root/$libdir" gst-inspect-1.0 shmview 2>&1) || {
+    echo "gst-inspect-1.0 does not load the installed plugin:"
+    echo "$inspect"
+    exit 1
+  }
+  for element in shmviewsink shmviewsrc; do
+    echo "$inspect" | grep -q "^  $element:" || { echo "the installed plugin has no $element:"; echo "$inspect"; exit 1; }
+  done
+  echo "installed plugin: $(echo "$inspect" | grep -c '^  shmview')" elements
+fi
 
 # A program that knows only the installed headers and pkg-config.
 pcdir="$root/$libdir/pkgconfig"

@@ -9,6 +9,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "shmv-test-util.h"
+#include "shmv-test-qt.h"
 
 #include <shmview/shmview.h>
 
@@ -26,85 +27,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static char *qt_tmpdir;
-
-/* A key of letters only (so that a listing can tell it), unique per process. */
-static char *
-letters_key (const char *what)
-{
-  GString *key = g_string_new ("shmvTest");
-
-  g_string_append (key, what);
-  for (unsigned pid = (unsigned) getpid (); pid > 0; pid /= 26)
-    g_string_append_c (key, (char) ('a' + pid % 26));
-  return g_string_free (key, FALSE);
-}
-
-/* Qt's own name of the segment's key file for @key (QSharedMemory::nativeKey()). */
-static char *
-qt_native_key (const char *key)
-{
-  const char *argv[] = { g_getenv ("SHMV_QT_PEER"), "native", key, NULL };
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-
-  g_assert_cmpint (shmv_test_run (argv, NULL, &out, &err), ==, 0);
-  return g_strdup (g_strstrip (out));
-}
-
-typedef struct
-{
-  GPid pid;
-  int out_fd;
-  gsize size;
-} QtPublisher;
-
-/* Starts Qt publishing @file under @key; returns once it has. */
-static void
-qt_publish (QtPublisher *pub, const char *key, const char *file)
-{
-  const char *argv[] = { g_getenv ("SHMV_QT_PEER"), "publish", key, file, NULL };
-  g_autofree char *line = NULL;
-
-  pub->pid = shmv_test_spawn (argv, NULL, &pub->out_fd, NULL);
-  line = shmv_test_read_line (pub->out_fd, 20000);
-  g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, "published "));
-  pub->size = (gsize) g_ascii_strtoull (line + strlen ("published "), NULL, 10);
-}
-
-/* SIGTERM: Qt detaches, and as the last user removes everything. */
-static void
-qt_unpublish (QtPublisher *pub)
-{
-  kill (pub->pid, SIGTERM);
-  g_assert_cmpint (shmv_test_wait_exit (pub->pid, 20000), ==, 0);
-  close (pub->out_fd);
-}
-
-static void
-assert_tmpdir_empty (void)
-{
-  g_auto (GStrv) names = shmv_test_dir_list (qt_tmpdir);
-
-  for (guint i = 0; names[i] != NULL; i++)
-    g_test_message ("left behind: %s", names[i]);
-  g_assert_cmpuint (g_strv_length (names), ==, 0);
-}
-
-static void
-write_spec (const char *path, int color_type, int depth, guint32 seed, PngTestSpec *spec)
-{
-  png_test_spec_init (spec, 37, 23, color_type, depth, FALSE, FALSE, seed);
-  png_test_spec_write (spec, path);
-}
-
 /* Qt publishes, shmview-ctl reads: the same pixels, and Qt can publish again
  * under the same key at once (the reader held nothing). */
 static void
 check_roundtrip (int color_type, int depth, const char *format)
 {
-  g_autofree char *key = letters_key (format);
+  g_autofree char *key = qt_test_letters_key (format);
   g_autofree char *in_dir = g_dir_make_tmp ("shmv-qt-in-XXXXXX", NULL);
   g_autofree char *src = g_build_filename (in_dir, "in.png", NULL);
   g_autofree char *out = g_build_filename (in_dir, "out.png", NULL);
@@ -116,10 +44,10 @@ check_roundtrip (int color_type, int depth, const char *format)
   PngTestPixels expected = { 0 }, got = { 0 };
   QtPublisher pub;
 
-  write_spec (src, color_type, depth, 11, &spec);
+  qt_test_write_spec (src, color_type, depth, 11, &spec);
   png_test_spec_expected (&spec, &expected);
 
-  qt_publish (&pub, key, src);
+  qt_test_publish (&pub, key, src);
   ctl_assert_exit (ctl_run (&stdout_text, &err, "read", "--qt", "-k", key, out, NULL), 0, err);
   g_assert_nonnull (strstr (stdout_text, format));
   png_test_reference_decode (out, &got);
@@ -134,7 +62,7 @@ check_roundtrip (int color_type, int depth, const char *format)
   g_assert_cmpstr (shmv_test_json_string (info, "kind"), ==, "qt");
   g_assert_cmpstr (shmv_test_json_string (info, "key"), ==, key);
   {
-    g_autofree char *native = qt_native_key (key);
+    g_autofree char *native = qt_test_native_key (key);
     g_assert_cmpstr (shmv_test_json_string (info, "native_key"), ==, native);
   }
   g_assert_cmpint (shmv_test_json_int (info, "width"), ==, 37);
@@ -156,11 +84,11 @@ check_roundtrip (int color_type, int depth, const char *format)
   }
 
   /* Qt replaces its image as the example does: detach, create anew. */
-  qt_unpublish (&pub);
-  assert_tmpdir_empty ();
-  qt_publish (&pub, key, src);
-  qt_unpublish (&pub);
-  assert_tmpdir_empty ();
+  qt_test_unpublish (&pub);
+  qt_test_assert_tmpdir_empty ();
+  qt_test_publish (&pub, key, src);
+  qt_test_unpublish (&pub);
+  qt_test_assert_tmpdir_empty ();
 
   png_test_pixels_clear (&expected);
   png_test_spec_clear (&spec);
@@ -183,7 +111,7 @@ test_read_rgba16 (void)
 static void
 test_list (void)
 {
-  g_autofree char *key = letters_key ("List");
+  g_autofree char *key = qt_test_letters_key ("List");
   g_autofree char *in_dir = g_dir_make_tmp ("shmv-qt-in-XXXXXX", NULL);
   g_autofree char *src = g_build_filename (in_dir, "in.png", NULL);
   g_autofree char *out = NULL, *err = NULL;
@@ -192,8 +120,8 @@ test_list (void)
   PngTestSpec spec;
   QtPublisher pub;
 
-  write_spec (src, PNG_COLOR_TYPE_RGB, 8, 3, &spec);
-  qt_publish (&pub, key, src);
+  qt_test_write_spec (src, PNG_COLOR_TYPE_RGB, 8, 3, &spec);
+  qt_test_publish (&pub, key, src);
   ctl_assert_exit (ctl_run (&out, &err, "list", "--json", NULL), 0, err);
   list = shmv_test_json_parse (out);
   for (guint i = 0; i < json_array_get_length (json_node_get_array (list)); i++)
@@ -217,8 +145,8 @@ test_list (void)
   g_assert_nonnull (strstr (out, key));
   g_assert_nonnull (strstr (out, "Qt"));
 
-  qt_unpublish (&pub);
-  assert_tmpdir_empty ();
+  qt_test_unpublish (&pub);
+  qt_test_assert_tmpdir_empty ();
   png_test_spec_clear (&spec);
   shmv_test_tmpdir_remove (in_dir);
 }
@@ -226,7 +154,7 @@ test_list (void)
 static void
 test_missing (void)
 {
-  g_autofree char *key = letters_key ("Missing");
+  g_autofree char *key = qt_test_letters_key ("Missing");
   g_autofree char *out = NULL, *err = NULL;
 
   ctl_assert_exit (ctl_run (&out, &err, "read", "--qt", "-k", key, "x.png", NULL), 2, err);
@@ -234,47 +162,22 @@ test_missing (void)
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
   ctl_assert_exit (ctl_run (&out, &err, "info", "--qt", "-k", key, NULL), 2, err);
-  assert_tmpdir_empty ();
-}
-
-/* A segment under Qt's names, made by hand as Qt would (key file, ftok 'Q',
- * 0600), holding @data; detached, so that its reader is its last user.
- * Returns its id. */
-static int
-make_segment (const char *key, const void *data, gsize size)
-{
-  g_autofree char *path = qt_native_key (key);
-  int fd = open (path, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0640);
-  key_t sys_key;
-  void *addr;
-  int id;
-
-  g_assert_cmpint (fd, >=, 0);
-  close (fd);
-  sys_key = ftok (path, 'Q');
-  g_assert_cmpint (sys_key, !=, -1);
-  id = shmget (sys_key, size, IPC_CREAT | IPC_EXCL | 0600);
-  g_assert_cmpint (id, >=, 0);
-  addr = shmat (id, NULL, 0);
-  g_assert_true (addr != (void *) -1);
-  memcpy (addr, data, size);
-  shmdt (addr);
-  return id;
+  qt_test_assert_tmpdir_empty ();
 }
 
 static void
 check_undecodable (const char *what, const void *data, gsize size)
 {
-  g_autofree char *key = letters_key (what);
+  g_autofree char *key = qt_test_letters_key (what);
   g_autofree char *out = NULL, *err = NULL;
   struct shmid_ds ds;
-  int id = make_segment (key, data, size);
+  int id = qt_test_make_segment (key, data, size);
 
   ctl_assert_exit (ctl_run (&out, &err, "read", "--qt", "-k", key, "x.png", NULL), 6, err);
   g_test_message ("%s: %s", what, err);
   /* Qt's rule: who detaches last removes the segment and its key file. */
   g_assert_cmpint (shmctl (id, IPC_STAT, &ds), ==, -1);
-  assert_tmpdir_empty ();
+  qt_test_assert_tmpdir_empty ();
 }
 
 static void
@@ -317,7 +220,7 @@ test_huge_image (void)
 static void
 test_other_user (void)
 {
-  g_autofree char *key = letters_key ("Other");
+  g_autofree char *key = qt_test_letters_key ("Other");
   g_autofree char *out = NULL, *err = NULL;
   g_autofree char *path = NULL;
   struct passwd *nobody = getpwnam ("nobody");
@@ -331,7 +234,7 @@ test_other_user (void)
       g_test_skip ("needs root, to be another user");
       return;
     }
-  path = qt_native_key (key);
+  path = qt_test_native_key (key);
   g_assert_cmpint (chmod (qt_tmpdir, 01777), ==, 0);
   g_assert_cmpint (pipe (pipe_fds), ==, 0);
   child = fork ();
@@ -344,7 +247,7 @@ test_other_user (void)
       close (pipe_fds[0]);
       if (setgid (nobody->pw_gid) != 0 || setuid (nobody->pw_uid) != 0)
         _exit (1);
-      made = make_segment (key, image, sizeof image);
+      made = qt_test_make_segment (key, image, sizeof image);
       _exit (write (pipe_fds[1], &made, sizeof made) == sizeof made ? 0 : 1);
     }
   close (pipe_fds[1]);
@@ -367,7 +270,7 @@ test_other_user (void)
   shmctl (id, IPC_RMID, NULL);
   g_unlink (path);
   g_assert_cmpint (chmod (qt_tmpdir, 0700), ==, 0);
-  assert_tmpdir_empty ();
+  qt_test_assert_tmpdir_empty ();
 }
 
 /* Qt's lock is honoured: a read waits while a Qt process holds it, gets it
@@ -376,7 +279,7 @@ test_other_user (void)
 static void
 test_lock (void)
 {
-  g_autofree char *key = letters_key ("Lock");
+  g_autofree char *key = qt_test_letters_key ("Lock");
   g_autofree char *in_dir = g_dir_make_tmp ("shmv-qt-in-XXXXXX", NULL);
   g_autofree char *src = g_build_filename (in_dir, "in.png", NULL);
   g_autofree char *out = g_build_filename (in_dir, "out.png", NULL);
@@ -390,8 +293,8 @@ test_lock (void)
   int locker_out, reader_out;
   gint64 start;
 
-  write_spec (src, PNG_COLOR_TYPE_RGB, 8, 5, &spec);
-  qt_publish (&pub, key, src);
+  qt_test_write_spec (src, PNG_COLOR_TYPE_RGB, 8, 5, &spec);
+  qt_test_publish (&pub, key, src);
 
   locker = shmv_test_spawn (lock_argv, NULL, &locker_out, NULL);
   line = shmv_test_read_line (locker_out, 20000);
@@ -417,34 +320,10 @@ test_lock (void)
   g_assert_cmpint (shmv_test_wait_exit (locker, 20000), ==, 0);
   close (locker_out);
 
-  qt_unpublish (&pub);
-  assert_tmpdir_empty ();
+  qt_test_unpublish (&pub);
+  qt_test_assert_tmpdir_empty ();
   png_test_spec_clear (&spec);
   shmv_test_tmpdir_remove (in_dir);
-}
-
-/* The System V ids behind @key's two key files, as Qt finds them. */
-static void
-qt_ids (const char *key, int *shm_id, int *sem_id)
-{
-  g_autofree char *shm_file = qt_native_key (key);
-  const char *name = strrchr (shm_file, '/') + 1 + strlen ("qipc_sharedmemory_");
-  g_autofree char *dir = g_path_get_dirname (shm_file);
-  g_autofree char *sem_file = g_strconcat (dir, "/qipc_systemsem_", name, NULL);
-
-  *shm_id = shmget (ftok (shm_file, 'Q'), 0, 0400);
-  *sem_id = semget (ftok (sem_file, 'Q'), 1, 0600);
-  g_assert_cmpint (*shm_id, >=, 0);
-  g_assert_cmpint (*sem_id, >=, 0);
-}
-
-static void
-assert_ids_gone (int shm_id, int sem_id)
-{
-  struct shmid_ds ds;
-
-  g_assert_cmpint (shmctl (shm_id, IPC_STAT, &ds), ==, -1);
-  g_assert_cmpint (semctl (sem_id, 0, GETVAL), ==, -1);
 }
 
 /* Starts `publish --qt`; returns once it says it publishes. */
@@ -462,25 +341,12 @@ ctl_publish_qt (const char *key, const char *file, int *out_fd)
   return pid;
 }
 
-static void
-qt_read_assert (const char *key, const char *out, const PngTestPixels *expected, const char *what)
-{
-  const char *argv[] = { g_getenv ("SHMV_QT_PEER"), "read", key, out, NULL };
-  g_autofree char *o = NULL, *e = NULL;
-  PngTestPixels got = { 0 };
-
-  g_assert_cmpint (shmv_test_run (argv, NULL, &o, &e), ==, 0);
-  png_test_reference_decode (out, &got);
-  png_test_assert_pixels_equal (&got, expected, what);
-  png_test_pixels_clear (&got);
-}
-
 /* shmview-ctl publishes, Qt reads twice (the first Qt reader must not take
  * the segment away); @sig withdraws everything, exit 0. */
 static void
 check_publish (int color_type, int depth, const char *what, int sig)
 {
-  g_autofree char *key = letters_key (what);
+  g_autofree char *key = qt_test_letters_key (what);
   g_autofree char *in_dir = g_dir_make_tmp ("shmv-qt-in-XXXXXX", NULL);
   g_autofree char *src = g_build_filename (in_dir, "in.png", NULL);
   g_autofree char *out1 = g_build_filename (in_dir, "qt-1.png", NULL);
@@ -490,20 +356,20 @@ check_publish (int color_type, int depth, const char *what, int sig)
   int out_fd, shm_id, sem_id;
   GPid pid;
 
-  write_spec (src, color_type, depth, 23, &spec);
+  qt_test_write_spec (src, color_type, depth, 23, &spec);
   png_test_spec_expected (&spec, &expected);
 
   pid = ctl_publish_qt (key, src, &out_fd);
-  qt_ids (key, &shm_id, &sem_id);
-  qt_read_assert (key, out1, &expected, "Qt's first reader");
-  qt_read_assert (key, out2, &expected, "Qt's second reader");
+  qt_test_ids (key, &shm_id, &sem_id);
+  qt_test_read_assert (key, out1, &expected, "Qt's first reader");
+  qt_test_read_assert (key, out2, &expected, "Qt's second reader");
   g_assert_true (shmv_test_pid_alive (pid));
 
   kill (pid, sig);
   g_assert_cmpint (shmv_test_wait_exit (pid, 20000), ==, 0);
   close (out_fd);
-  assert_tmpdir_empty ();
-  assert_ids_gone (shm_id, sem_id);
+  qt_test_assert_tmpdir_empty ();
+  qt_test_assert_ids_gone (shm_id, sem_id);
 
   png_test_pixels_clear (&expected);
   png_test_spec_clear (&spec);
@@ -533,7 +399,7 @@ test_publish_sigint (void)
 static void
 test_publish_bad_file (void)
 {
-  g_autofree char *key = letters_key ("PubBad");
+  g_autofree char *key = qt_test_letters_key ("PubBad");
   g_autofree char *in_dir = g_dir_make_tmp ("shmv-qt-in-XXXXXX", NULL);
   g_autofree char *src = g_build_filename (in_dir, "bad.png", NULL);
   g_autofree char *out = NULL, *err = NULL;
@@ -541,7 +407,7 @@ test_publish_bad_file (void)
   g_assert_true (g_file_set_contents (src, "\x89PNG\r\n\x1a\nnot really", -1, NULL));
   ctl_assert_exit (ctl_run (&out, &err, "publish", "--qt", "-k", key, src, NULL), 3, err);
   g_assert_cmpstr (err, !=, "");
-  assert_tmpdir_empty ();
+  qt_test_assert_tmpdir_empty ();
   shmv_test_tmpdir_remove (in_dir);
 }
 
@@ -550,24 +416,24 @@ test_publish_bad_file (void)
 static void
 test_publish_sigkill (void)
 {
-  g_autofree char *key = letters_key ("PubKill");
+  g_autofree char *key = qt_test_letters_key ("PubKill");
   g_autofree char *in_dir = g_dir_make_tmp ("shmv-qt-in-XXXXXX", NULL);
   g_autofree char *src = g_build_filename (in_dir, "in.png", NULL);
   g_autofree char *out = g_build_filename (in_dir, "qt.png", NULL);
-  g_autofree char *shm_file = qt_native_key (key);
+  g_autofree char *shm_file = qt_test_native_key (key);
   PngTestPixels expected = { 0 };
   PngTestSpec spec;
   int out_fd, shm_id, sem_id;
   GPid pid;
 
-  write_spec (src, PNG_COLOR_TYPE_RGB, 8, 9, &spec);
+  qt_test_write_spec (src, PNG_COLOR_TYPE_RGB, 8, 9, &spec);
   png_test_spec_expected (&spec, &expected);
   pid = ctl_publish_qt (key, src, &out_fd);
-  qt_ids (key, &shm_id, &sem_id);
+  qt_test_ids (key, &shm_id, &sem_id);
   shmv_test_kill (pid);
   close (out_fd);
   g_assert_cmpint (semctl (sem_id, 0, GETVAL), ==, 1);
-  qt_read_assert (key, out, &expected, "Qt's reader after SIGKILL");
+  qt_test_read_assert (key, out, &expected, "Qt's reader after SIGKILL");
   g_assert_false (g_file_test (shm_file, G_FILE_TEST_EXISTS));
   /* Qt's reader re-made the semaphore's Create state and removed it on
    * exit, or left ours: either way clear what a killed publisher left. */
@@ -586,6 +452,84 @@ test_publish_sigkill (void)
   shmv_test_tmpdir_remove (in_dir);
 }
 
+/* A `publish --qt` killed with SIGKILL leaves its segment with nobody
+ * attached; the next publish reclaims that orphan, as a Qt reader's attach
+ * and detach would, and publishes its own image. */
+static void
+test_publish_reclaims_orphan (void)
+{
+  g_autofree char *key = qt_test_letters_key ("Orphan");
+  g_autofree char *in_dir = g_dir_make_tmp ("shmv-qt-in-XXXXXX", NULL);
+  g_autofree char *src1 = g_build_filename (in_dir, "one.png", NULL);
+  g_autofree char *src2 = g_build_filename (in_dir, "two.png", NULL);
+  g_autofree char *out = g_build_filename (in_dir, "qt.png", NULL);
+  PngTestPixels expected = { 0 };
+  PngTestSpec spec1, spec2;
+  struct shmid_ds ds;
+  int out_fd, orphan_id, sem_id, shm_id;
+  GPid pid;
+
+  qt_test_write_spec (src1, PNG_COLOR_TYPE_RGB, 8, 31, &spec1);
+  qt_test_write_spec (src2, PNG_COLOR_TYPE_RGB_ALPHA, 16, 32, &spec2);
+  png_test_spec_expected (&spec2, &expected);
+
+  pid = ctl_publish_qt (key, src1, &out_fd);
+  qt_test_ids (key, &orphan_id, &sem_id);
+  shmv_test_kill (pid);
+  close (out_fd);
+  g_assert_cmpint (shmctl (orphan_id, IPC_STAT, &ds), ==, 0);
+  g_assert_cmpuint (ds.shm_nattch, ==, 0);
+
+  pid = ctl_publish_qt (key, src2, &out_fd);
+  g_assert_cmpint (shmctl (orphan_id, IPC_STAT, &ds), ==, -1);
+  qt_test_ids (key, &shm_id, &sem_id);
+  g_assert_cmpint (shm_id, !=, orphan_id);
+  qt_test_read_assert (key, out, &expected, "Qt's reader after the orphan was reclaimed");
+
+  kill (pid, SIGTERM);
+  g_assert_cmpint (shmv_test_wait_exit (pid, 20000), ==, 0);
+  close (out_fd);
+  qt_test_assert_tmpdir_empty ();
+  qt_test_assert_ids_gone (shm_id, sem_id);
+  png_test_pixels_clear (&expected);
+  png_test_spec_clear (&spec1);
+  png_test_spec_clear (&spec2);
+  shmv_test_tmpdir_remove (in_dir);
+}
+
+/* A segment a process is attached to is no orphan: exit 7, a clear message,
+ * and Qt's segment is left as it was. */
+static void
+test_publish_refuses_attached (void)
+{
+  g_autofree char *key = qt_test_letters_key ("Taken");
+  g_autofree char *in_dir = g_dir_make_tmp ("shmv-qt-in-XXXXXX", NULL);
+  g_autofree char *src = g_build_filename (in_dir, "in.png", NULL);
+  g_autofree char *mine = g_build_filename (in_dir, "mine.png", NULL);
+  g_autofree char *out = g_build_filename (in_dir, "qt.png", NULL);
+  g_autofree char *stdout_text = NULL, *err = NULL;
+  PngTestPixels expected = { 0 };
+  PngTestSpec spec, other;
+  QtPublisher pub;
+
+  qt_test_write_spec (src, PNG_COLOR_TYPE_RGB, 8, 41, &spec);
+  qt_test_write_spec (mine, PNG_COLOR_TYPE_RGB, 8, 42, &other);
+  png_test_spec_expected (&spec, &expected);
+  qt_test_publish (&pub, key, src);
+
+  ctl_assert_exit (ctl_run (&stdout_text, &err, "publish", "--qt", "-k", key, mine, NULL), 7, err);
+  g_test_message ("publish --qt on a taken key: %s", err);
+  g_assert_nonnull (strstr (err, "a process is attached"));
+  qt_test_read_assert (key, out, &expected, "Qt's segment after the refusal");
+
+  qt_test_unpublish (&pub);
+  qt_test_assert_tmpdir_empty ();
+  png_test_pixels_clear (&expected);
+  png_test_spec_clear (&spec);
+  png_test_spec_clear (&other);
+  shmv_test_tmpdir_remove (in_dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -593,6 +537,7 @@ main (int argc, char **argv)
   int result;
 
   g_test_init (&argc, &argv, NULL);
+  qt_test_private_ipc ();
   qt_tmpdir = g_dir_make_tmp ("shmv-qt-XXXXXX", NULL);
   g_assert_nonnull (qt_tmpdir);
   /* Qt and shmview-ctl both find the key files there. Through a link and
@@ -619,7 +564,11 @@ main (int argc, char **argv)
   g_test_add_func ("/qt/publish-sigint", test_publish_sigint);
   g_test_add_func ("/qt/publish-bad-file", test_publish_bad_file);
   g_test_add_func ("/qt/publish-sigkill", test_publish_sigkill);
+  g_test_add_func ("/qt/publish-reclaims-orphan", test_publish_reclaims_orphan);
+  g_test_add_func ("/qt/publish-refuses-attached", test_publish_refuses_attached);
   result = g_test_run ();
+  if (!qt_test_private_ipc_is_clean ())
+    result = 1;
   g_unlink (link);
   g_rmdir (qt_tmpdir);
   return result;

@@ -242,6 +242,25 @@ SHMV_API bool shmv_channel_wait (ShmvChannel *ch, uint32_t generation, int timeo
 /** shmv_channel_writer_alive: whether a process has the channel open as writer now. */
 SHMV_API bool shmv_channel_writer_alive (ShmvChannel *ch);
 
+/**
+ * shmv_channel_is_persistent:
+ *
+ * Whether the channel keeps its image after every process closed it
+ * (shmv_channel_set_persistent()): an image meant to stay without a writer.
+ */
+SHMV_API bool shmv_channel_is_persistent (ShmvChannel *ch);
+
+/**
+ * shmv_channel_writer_pid:
+ *
+ * The process that opened the channel as writer or published on it last:
+ * the writer that shmv_channel_writer_alive() finds, or, once every writer
+ * left, the last one. 0 when no writer of this library version ever opened
+ * it. Unlike ShmvFrameInfo.writer_pid (the frame's publisher), it follows a
+ * writer that has not published yet.
+ */
+SHMV_API pid_t shmv_channel_writer_pid (ShmvChannel *ch);
+
 /** shmv_channel_is_withdrawn: whether the writer of the current frame left. */
 SHMV_API bool shmv_channel_is_withdrawn (ShmvChannel *ch);
 
@@ -290,5 +309,7 @@ SHMV_API const char *shmv_channel_recreated (const ShmvChannel *ch);
 
 SHMV_API ShmvError shmv_channel_error (const ShmvChannel *ch);
 SHMV_API const char *shmv_channel_error_string (const ShmvChannel *ch);
+/** shmv_channel_error_errno: the system's error number behind the last failure; 0: none. */
+SHMV_API int shmv_channel_error_errno (const ShmvChannel *ch);
 
 SHMV_END_DECLS

@@ -1,0 +1,213 @@
+/* shmv-qt-sink.c: a Qt QSharedMemory segment as a ShmvFrameSink, fed by image files loaded in a
+ * worker thread
+ *
+ * Publishes the way Qt's Shared Memory Example does: each image is a new
+ * segment holding `QDataStream << QImage` (a marker and a PNG), made after
+ * the previous one is withdrawn (Qt's detach(), then create()); the sink
+ * stays attached, since a Qt segment lives only while someone is. Closing
+ * withdraws it: when nobody else is attached, nothing of ours is left
+ * (segment, semaphore, both key files).
+ *
+ * The publisher changes hands as a channel sink's channel does
+ * (ShmvSinkWork): while a load runs only the worker touches it, and closing
+ * during a load withdraws as soon as the load ends.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "shmv-qt-sink"
+
+#include "config.h"
+
+#include <shmview/shmview.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "shmv-image-loader.h"
+#include "shmv-qt-segment.h"
+#include "shmv-qt-sink.h"
+#include "shmv-sink-progress.h"
+#include "shmv-sink-work.h"
+
+struct _ShmvQtSink
+{
+  GObject parent_instance;
+
+  char *key;
+  ShmvQtPublisher *publisher; /* the segment of the image published, if any */
+  guint32 generation;
+  ShmvSinkWork work;
+};
+
+static void frame_sink_iface_init (ShmvFrameSinkInterface *iface);
+static void sink_close (ShmvFrameSink *sink);
+static void withdraw (gpointer sink);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (ShmvQtSink,
+                               shmv_qt_sink,
+                               G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (SHMV_TYPE_FRAME_SINK, frame_sink_iface_init))
+
+static void
+shmv_qt_sink_finalize (GObject *object)
+{
+  ShmvQtSink *self = SHMV_QT_SINK (object);
+
+  g_assert (!self->work.busy);
+
+  sink_close (SHMV_FRAME_SINK (self));
+  g_clear_pointer (&self->key, g_free);
+
+  G_OBJECT_CLASS (shmv_qt_sink_parent_class)->finalize (object);
+}
+
+static void
+shmv_qt_sink_class_init (ShmvQtSinkClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = shmv_qt_sink_finalize;
+}
+
+static void
+shmv_qt_sink_init (ShmvQtSink *self)
+{
+  shmv_sink_work_init (&self->work, withdraw);
+}
+
+/** shmv_qt_sink_new: a sink publishing on the Qt key @key; nothing is made before the first image.
+ */
+ShmvQtSink *
+shmv_qt_sink_new (const char *key)
+{
+  ShmvQtSink *self = NULL;
+
+  g_return_val_if_fail (key != NULL, NULL);
+
+  self = g_object_new (SHMV_TYPE_QT_SINK, NULL);
+  self->key = g_strdup (key);
+  return self;
+}
+
+/* A Qt segment is its image: there is nothing to show readers before one. */
+static gboolean
+sink_open (ShmvFrameSink *sink, GError **error)
+{
+  return TRUE;
+}
+
+static char *
+sink_take_notice (ShmvFrameSink *sink)
+{
+  return NULL;
+}
+
+static void
+withdraw (gpointer sink)
+{
+  ShmvQtSink *self = sink;
+
+  if (self->publisher == NULL)
+    return;
+  shmv_qt_publisher_withdraw (g_steal_pointer (&self->publisher));
+  g_debug ("withdrew Qt segment “%s”", self->key);
+}
+
+static void
+sink_close (ShmvFrameSink *sink)
+{
+  shmv_sink_work_close (&SHMV_QT_SINK (sink)->work, sink);
+}
+
+/* What readers get: the pixels encoded (PNG is lossless), and the header
+ * a channel would give them. */
+static ShmvPublished *
+published_new (ShmvQtSink *self, ShmvImage *image, GFile *file, gsize segment_size)
+{
+  ShmvPublished *published = g_new0 (ShmvPublished, 1);
+  g_autofree char *name = g_file_get_basename (file);
+  gsize size = (gsize) image->height * image->stride;
+
+  published->info.generation = ++self->generation;
+  published->info.width = image->width;
+  published->info.height = image->height;
+  published->info.stride = (guint32) image->stride;
+  published->info.format = image->format;
+  published->info.checksum = shmv_checksum (image->pixels, size);
+  published->info.publish_time_ns = g_get_real_time () * 1000;
+  published->info.writer_pid = (gint32) getpid ();
+  g_snprintf (published->info.source_name, sizeof published->info.source_name, "%s", name);
+  published->pixels = g_bytes_new_with_free_func (image->pixels, size, free, image->pixels);
+  image->pixels = NULL;
+  published->segment_size = segment_size;
+  return published;
+}
+
+static void
+publish_file_thread (GTask *task,
+                     gpointer source_object,
+                     gpointer task_data,
+                     GCancellable *cancellable)
+{
+  ShmvQtSink *self = source_object;
+  GFile *file = task_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  ShmvSinkProgress *progress = shmv_sink_progress_new (self, g_task_get_context (task));
+  ShmvImage image = { 0 };
+
+  if (shmv_image_loader_load (file, SHMV_PNG_DEFAULT_MAX_PIXELS, shmv_sink_progress_report,
+                              progress, cancellable, &image, &error) &&
+      (bytes = shmv_qt_image_encode (&image, &error)) != NULL)
+    {
+      gsize size = 0;
+      const void *data = g_bytes_get_data (bytes, &size);
+
+      /* Qt's example: detach from the old segment, create the new one. */
+      withdraw (self);
+      self->publisher = shmv_qt_segment_publish (self->key, data, size, &error);
+    }
+  if (self->publisher != NULL && error == NULL)
+    {
+      g_debug ("published %ux%u %s on Qt segment “%s” (%" G_GSIZE_FORMAT " bytes)", image.width,
+               image.height, shmv_format_name (image.format), self->key, g_bytes_get_size (bytes));
+      g_task_return_pointer (task, published_new (self, &image, file, g_bytes_get_size (bytes)),
+                             (GDestroyNotify) shmv_published_free);
+    }
+  else
+    g_task_return_error (task, g_steal_pointer (&error));
+  shmv_image_clear (&image);
+  /* From here on the publisher belongs to the main thread again. */
+  shmv_sink_progress_unref (progress);
+}
+
+static void
+sink_publish_file_async (ShmvFrameSink *sink,
+                         GFile *file,
+                         GCancellable *cancellable,
+                         GAsyncReadyCallback callback,
+                         gpointer user_data)
+{
+  ShmvQtSink *self = SHMV_QT_SINK (sink);
+
+  shmv_sink_work_run (&self->work, self, file, cancellable, callback, user_data,
+                      sink_publish_file_async, "[shmview] publish file on a Qt segment",
+                      publish_file_thread);
+}
+
+static ShmvPublished *
+sink_publish_file_finish (ShmvFrameSink *sink, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, sink), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+frame_sink_iface_init (ShmvFrameSinkInterface *iface)
+{
+  iface->open = sink_open;
+  iface->take_notice = sink_take_notice;
+  iface->publish_file_async = sink_publish_file_async;
+  iface->publish_file_finish = sink_publish_file_finish;
+  iface->close = sink_close;
+}
