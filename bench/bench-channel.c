@@ -134,14 +134,32 @@ check_sample (BenchSession *s, int i)
 }
 
 bool
-bench_channel_handoff_begin (BenchChannelHandoff *h, const BenchParams *p, const ShmvImage *frame)
+bench_channel_is_reader_role (const char *role)
+{
+  static const char *const roles[] = {
+    BENCH_ROLE_SAMPLE,       BENCH_ROLE_STREAM,
+    BENCH_ROLE_LEASE_SAMPLE, BENCH_ROLE_LEASE_SAMPLE_NOVERIFY,
+    BENCH_ROLE_LEASE_STREAM, BENCH_ROLE_LEASE_STREAM_NOVERIFY,
+  };
+
+  for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+    if (strcmp (role, roles[i]) == 0)
+      return true;
+  return false;
+}
+
+bool
+bench_channel_handoff_begin (BenchChannelHandoff *h,
+                             const BenchParams *p,
+                             const ShmvImage *frame,
+                             const char *role)
 {
   char key[300];
 
   memset (h, 0, sizeof *h);
-  make_key (key, sizeof key, p, "handoff");
+  make_key (key, sizeof key, p, strcmp (role, BENCH_ROLE_SAMPLE) == 0 ? "handoff" : role);
   return (h->ch = open_writer (key, frame)) != NULL &&
-         start_readers (&h->session, "handoff", 1, "sample", key);
+         start_readers (&h->session, "handoff", 1, role, key);
 }
 
 bool
@@ -174,6 +192,40 @@ bench_channel_handoff_end (BenchChannelHandoff *h)
   bool ok = finish (&h->session, h->ch);
 
   h->ch = NULL;
+  return ok;
+}
+
+bool
+bench_channel_lease_handoff (
+    const BenchParams *p, ShmvImage *frame, bool verify, double *ms, double *memcpy_ms)
+{
+  double *samples = calloc ((size_t) p->runs, sizeof *samples);
+  BenchChannelHandoff h;
+  bool ok = samples != NULL || bench_fail ("out of memory");
+
+  memset (&h, 0, sizeof h);
+  bench_yardstick_reset (p->yardstick);
+  ok = ok && bench_channel_handoff_begin (
+                 &h, p, frame, verify ? BENCH_ROLE_LEASE_SAMPLE : BENCH_ROLE_LEASE_SAMPLE_NOVERIFY);
+  for (int i = 0; ok && i < p->warmup + p->runs; i++)
+    {
+      int j = i - p->warmup;
+      double sample[3];
+
+      bench_image_stamp (frame, (uint64_t) i + 1);
+      bench_yardstick_sample (p->yardstick, frame->pixels, j >= 0);
+      ok = bench_channel_handoff_frame (&h, frame, sample) && !bench_interrupted;
+      if (ok && j >= 0)
+        samples[j] = sample[2];
+    }
+  if (!bench_channel_handoff_end (&h))
+    ok = false;
+  if (ok)
+    {
+      *ms = bench_median (samples, (size_t) p->runs);
+      *memcpy_ms = bench_yardstick_median (p->yardstick);
+    }
+  free (samples);
   return ok;
 }
 
@@ -372,14 +424,19 @@ bench_channel_stream (
   BenchSession s;
   ShmvChannel *ch = NULL;
   char key[300];
-  bool ok;
+  bool ok, lease = out->lease, verify = out->verify;
+  const char *role = !lease   ? BENCH_ROLE_STREAM
+                     : verify ? BENCH_ROLE_LEASE_STREAM
+                              : BENCH_ROLE_LEASE_STREAM_NOVERIFY;
 
   memset (&s, 0, sizeof s);
   memset (out, 0, sizeof *out);
   out->readers = readers;
-  make_key (key, sizeof key, p, "stream");
+  out->lease = lease;
+  out->verify = verify;
+  make_key (key, sizeof key, p, role);
   ok = (ch = open_writer (key, frame)) != NULL;
-  ok = ok && start_readers (&s, "stream", readers, "stream", key);
+  ok = ok && start_readers (&s, "stream", readers, role, key);
   ok = ok && stream_window (p, &s, ch, frame, seconds, out);
   /* Stop the readers first: they note their memory on the way out. */
   if (s.ctl != NULL)
@@ -488,11 +545,29 @@ typedef struct
   int index;
   BenchReaderState *state;
   ShmvChannel *ch;
+  bool lease;             /* take frames by lease, not by copy */
+  ShmvAcquireFlags flags; /* of the leases */
   void *pixels;
   size_t capacity;
   ShmvFrameInfo info;
   uint32_t generation;
 } ChannelReader;
+
+/* Takes the current frame the reader's way: its own copy, or a lease held
+ * until the frame is (verified and) in hand, then released. */
+static bool
+reader_take (ChannelReader *r)
+{
+  ShmvFrame *frame = NULL;
+
+  if (!r->lease)
+    return shmv_channel_read (r->ch, &r->pixels, &r->capacity, &r->info);
+  if (!shmv_channel_acquire (r->ch, 0, r->flags, 0, &frame))
+    return false;
+  r->info = *shmv_frame_get_info (frame);
+  shmv_frame_release (frame);
+  return true;
+}
 
 typedef enum
 {
@@ -515,8 +590,9 @@ reader_open (ChannelReader *r, const char *key)
     return bench_reader_fail (r->ctl, r->index, "out of memory");
   if (!shmv_channel_open (r->ch, SHMV_CHANNEL_READER, 5000))
     return reader_error (r, "cannot open the channel");
-  /* Sizes the buffer and touches every page of it before any timing. */
-  if (!shmv_channel_read (r->ch, &r->pixels, &r->capacity, &r->info))
+  /* Sizes the buffer and touches every page of it before any timing (a
+   * lease maps the channel and faults its pages in). */
+  if (!shmv_channel_read (r->ch, &r->pixels, &r->capacity, &r->info) || !reader_take (r))
     return reader_error (r, "first read");
   r->generation = r->info.generation;
   return 0;
@@ -559,7 +635,7 @@ run_sample (ChannelReader *r)
       uint64_t k = r->state->frames;
       int cpu = sched_getcpu ();
 
-      if (!shmv_channel_read (r->ch, &r->pixels, &r->capacity, &r->info))
+      if (!reader_take (r))
         return reader_error (r, "read");
       done = bench_now_ns ();
       if (k < BENCH_MAX_SAMPLES)
@@ -609,7 +685,7 @@ run_stream (ChannelReader *r)
     {
       int64_t woke = bench_now_ns ();
 
-      if (!shmv_channel_read (r->ch, &r->pixels, &r->capacity, &r->info))
+      if (!reader_take (r))
         {
           /* Lost the race to the writer too often: a skipped frame, not a failure. */
           if (shmv_channel_error (r->ch) == SHMV_ERROR_TIMEOUT)
@@ -633,13 +709,15 @@ bench_channel_reader_main (const char *role, BenchCtl *ctl, int index, const cha
   r.ctl = ctl;
   r.index = index;
   r.state = &ctl->readers[index];
+  r.lease = strncmp (role, "lease-", 6) == 0;
+  r.flags = strstr (role, "noverify") != NULL ? SHMV_ACQUIRE_NO_VERIFY : SHMV_ACQUIRE_DEFAULT;
   if (key == NULL)
     return bench_reader_fail (ctl, index, "no --key given");
   status = reader_open (&r, key);
   if (status == 0 && sem_post (&ctl->ready) != 0)
     status = bench_reader_fail (ctl, index, "sem_post failed");
   if (status == 0)
-    status = strcmp (role, "stream") == 0 ? run_stream (&r) : run_sample (&r);
+    status = strstr (role, BENCH_ROLE_STREAM) != NULL ? run_stream (&r) : run_sample (&r);
   shmv_channel_free (r.ch);
   free (r.pixels);
   return status;

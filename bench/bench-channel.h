@@ -17,6 +17,8 @@ typedef struct
 typedef struct
 {
   int readers;
+  bool lease;             /* "mode": "lease" (readers lease in place) or "copy" */
+  bool verify;            /* lease entries: whether readers verify the checksum */
   double seconds;         /* length of the measured window */
   double fps;             /* frames each reader copied a second (mean over readers) */
   double publish_fps;     /* frames the writer published a second */
@@ -47,8 +49,23 @@ typedef struct
   int same_cpu; /* frames whose reader woke on the writer's core */
 } BenchChannelHandoff;
 
-bool
-bench_channel_handoff_begin (BenchChannelHandoff *h, const BenchParams *p, const ShmvImage *frame);
+/* The reader roles: a copy (shmv_channel_read) or a lease (acquire, then
+ * release once it holds the frame), verified or not; "sample" readers ack
+ * each frame, "stream" readers take what they can. */
+#define BENCH_ROLE_SAMPLE                "sample"
+#define BENCH_ROLE_STREAM                "stream"
+#define BENCH_ROLE_LEASE_SAMPLE          "lease-sample"
+#define BENCH_ROLE_LEASE_SAMPLE_NOVERIFY "lease-sample-noverify"
+#define BENCH_ROLE_LEASE_STREAM          "lease-stream"
+#define BENCH_ROLE_LEASE_STREAM_NOVERIFY "lease-stream-noverify"
+
+/* Whether @role is one of the channel's reader roles. */
+bool bench_channel_is_reader_role (const char *role);
+
+bool bench_channel_handoff_begin (BenchChannelHandoff *h,
+                                  const BenchParams *p,
+                                  const ShmvImage *frame,
+                                  const char *role);
 
 /* @sample: publish, read and hand-off times of this frame, in ms. */
 bool bench_channel_handoff_frame (BenchChannelHandoff *h, const ShmvImage *frame, double sample[3]);
@@ -64,9 +81,16 @@ bool bench_channel_wake (const BenchParams *p,
                          BenchLatency *from_end,
                          BenchLatency *from_start);
 
-/* The writer publishes as fast as it can for @seconds; @readers copy what they see. */
+/* The writer publishes as fast as it can for @seconds; @readers copy (or,
+ * with @out->lease set, lease) what they see. */
 bool bench_channel_stream (
     const BenchParams *p, ShmvImage *frame, int readers, double seconds, BenchStream *out);
+
+/* The lease hand-off: publish in the writer until a leasing reader holds the
+ * (verified, with @verify) frame, one frame at a time, each after a
+ * yardstick sample. Medians in *@ms and *@memcpy_ms. */
+bool bench_channel_lease_handoff (
+    const BenchParams *p, ShmvImage *frame, bool verify, double *ms, double *memcpy_ms);
 
 /* shmv_channel_publish_png() of @path to a reader's copy, each frame after a plain
  * decode of the same file (the reference) and a yardstick sample of @frame

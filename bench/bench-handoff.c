@@ -91,7 +91,8 @@ bench_handoff_compare (const BenchParams *p, ShmvImage *frame, BenchHandoff *out
   for (int w = 0; w < 6 && all != NULL; w++)
     samples.samples[w] = all + (size_t) w * p->runs;
   ok = all != NULL || bench_fail ("out of memory");
-  ok = ok && bench_channel_handoff_begin (&h, p, frame) && bench_plain_handoff_begin (&pc, frame);
+  ok = ok && bench_channel_handoff_begin (&h, p, frame, BENCH_ROLE_SAMPLE) &&
+       bench_plain_handoff_begin (&pc, frame);
   ok = ok && compare_loop (p, &h, &pc, frame, &samples);
   if (!bench_plain_handoff_end (&pc))
     ok = false;

@@ -30,11 +30,13 @@
 #define WAKE_SAMPLES_MIN 1
 
 /* The targets, as ratios within one run. */
-#define TARGET_HANDOFF_FACTOR 1.1 /* handoff <= 1.1 * 2 * memcpy */
-#define TARGET_WAKE_P50_US    50.0
-#define TARGET_WAKE_P99_US    1000.0
-#define TARGET_BUS_PRODUCT    850.0 /* fps * (1 + readers) * memcpy_ms */
-#define TARGET_E2E_FACTOR     1.05  /* e2e <= 1.05 * decode + 2 * memcpy */
+#define TARGET_HANDOFF_FACTOR        1.1 /* handoff <= 1.1 * 2 * memcpy */
+#define TARGET_WAKE_P50_US           50.0
+#define TARGET_WAKE_P99_US           1000.0
+#define TARGET_BUS_PRODUCT           850.0 /* fps * (1 + readers) * memcpy_ms */
+#define TARGET_E2E_FACTOR            1.05  /* e2e <= 1.05 * decode + 2 * memcpy */
+#define TARGET_LEASE_FACTOR          0.80  /* lease hand-off <= 0.80 * 2 * memcpy */
+#define TARGET_LEASE_NOVERIFY_FACTOR 0.60  /* the same without verification */
 
 typedef struct
 {
@@ -51,6 +53,8 @@ typedef struct
   char key_prefix[200];
   const char *write_png;
   bool json;
+  bool lease;     /* also measure leases */
+  bool no_verify; /* the leasing streams do not verify */
 } Options;
 
 typedef struct
@@ -60,7 +64,11 @@ typedef struct
   BenchLatency wake;       /* from the end of the publish (the definition) */
   BenchLatency wake_start; /* from its start */
   BenchLatency futex;
-  BenchStream streams[MAX_STREAMS];
+  BenchStream streams[2 * MAX_STREAMS]; /* the copying ones, then the leasing ones */
+  int n_streams;
+  double lease_ms;          /* lease_handoff_ms */
+  double lease_noverify_ms; /* lease_handoff_noverify_ms */
+  double lease_memcpy_ms;   /* the yardstick between the lease hand-off frames */
   BenchNaive naive;
   bool have_naive;
   BenchE2e e2e;
@@ -86,6 +94,11 @@ print_help (FILE *out)
          "  --key-prefix PREFIX    channel keys start with PREFIX (default\n"
          "                         shmview-bench-PID)\n"
          "  --write-png FILE       save the synthetic frame as a PNG and exit\n"
+         "  --lease                also measure readers that lease frames in place:\n"
+         "                         the lease hand-off, verified and not, and streaming\n"
+         "                         with leasing readers\n"
+         "  --no-verify            the leasing readers of the streaming part skip\n"
+         "                         verification\n"
          "  --json                 print one JSON object instead of a table\n"
          "  --help                 print this help\n",
          out);
@@ -149,6 +162,8 @@ enum
   OPT_KEY_PREFIX,
   OPT_WRITE_PNG,
   OPT_JSON,
+  OPT_LEASE,
+  OPT_NO_VERIFY,
   OPT_HELP,
 };
 
@@ -165,6 +180,8 @@ static const struct option long_options[] = {
   { "key-prefix", required_argument, NULL, OPT_KEY_PREFIX },
   { "write-png", required_argument, NULL, OPT_WRITE_PNG },
   { "json", no_argument, NULL, OPT_JSON },
+  { "lease", no_argument, NULL, OPT_LEASE },
+  { "no-verify", no_argument, NULL, OPT_NO_VERIFY },
   { "help", no_argument, NULL, OPT_HELP },
   { NULL, 0, NULL, 0 },
 };
@@ -222,6 +239,12 @@ parse_one (int opt, const char *arg, Options *o)
     case OPT_JSON:
       o->json = true;
       return true;
+    case OPT_LEASE:
+      o->lease = true;
+      return true;
+    case OPT_NO_VERIFY:
+      o->no_verify = true;
+      return true;
     default:
       return false;
     }
@@ -250,6 +273,11 @@ parse_options (int argc, char **argv, Options *o)
   if (optind < argc)
     {
       bench_fail ("unexpected argument “%s”", argv[optind]);
+      return 2;
+    }
+  if (o->no_verify && !o->lease)
+    {
+      bench_fail ("--no-verify is about leasing readers: give --lease too");
       return 2;
     }
   return -1;
@@ -285,7 +313,7 @@ reader_main (int argc, char **argv)
   ctl = bench_ctl_attach (ctl_name);
   if (ctl == NULL)
     return bench_fail ("cannot map %s: %s", ctl_name, strerror (errno)), 1;
-  if (strcmp (role, "sample") == 0 || strcmp (role, "stream") == 0)
+  if (bench_channel_is_reader_role (role))
     status = bench_channel_reader_main (role, ctl, (int) index, key);
   else
     status = bench_plain_reader_main (role, ctl, (int) index, argc, argv);
@@ -325,6 +353,16 @@ run_wake (const Options *o, const BenchParams *p, Results *r)
 }
 
 static bool
+run_lease_handoffs (const BenchParams *p, Results *r)
+{
+  double memcpy_noverify_ms;
+
+  return bench_channel_lease_handoff (p, &r->frame, true, &r->lease_ms, &r->lease_memcpy_ms) &&
+         bench_channel_lease_handoff (p, &r->frame, false, &r->lease_noverify_ms,
+                                      &memcpy_noverify_ms);
+}
+
+static bool
 run_measurements (const Options *o, BenchYardstick *yardstick, Results *r)
 {
   BenchParams p = { o->key_prefix, o->warmup, o->runs, yardstick };
@@ -332,9 +370,18 @@ run_measurements (const Options *o, BenchYardstick *yardstick, Results *r)
 
   if (!bench_handoff_compare (&p, &r->frame, &r->handoff) || !run_wake (o, &p, r))
     return false;
-  for (int i = 0; i < o->n_streams; i++)
-    if (!bench_channel_stream (&p, &r->frame, o->readers[i], o->stream_seconds, &r->streams[i]))
-      return false;
+  if (o->lease && !run_lease_handoffs (&p, r))
+    return false;
+  for (int i = 0; i < (o->lease ? 2 : 1) * o->n_streams; i++)
+    {
+      BenchStream *s = &r->streams[r->n_streams];
+
+      s->lease = i >= o->n_streams;
+      s->verify = !s->lease || !o->no_verify;
+      if (!bench_channel_stream (&p, &r->frame, o->readers[i % o->n_streams], o->stream_seconds, s))
+        return false;
+      r->n_streams++;
+    }
   r->have_naive = o->naive_runs > 0;
   if (r->have_naive && !bench_naive_handoff (&naive, &r->frame, &r->naive))
     return false;
@@ -367,28 +414,41 @@ typedef struct
 {
   double handoff_ratio;  /* handoff / (2 * memcpy) */
   double baseline_ratio; /* the plain hand-off / (2 * memcpy) */
-  double bus[MAX_STREAMS];
+  double lease_ratio;    /* lease hand-off / (2 * memcpy), memcpy from its own run */
+  double lease_noverify_ratio;
+  double bus[2 * MAX_STREAMS];
   double e2e_limit;
   bool handoff;
   bool handoff_vs_plain;
   bool wake;
   bool fps;
   bool e2e;
+  bool lease;
+  bool lease_noverify;
 } Verdict;
 
 static void
 judge (const Options *o, const Results *r, Verdict *v)
 {
+  memset (v, 0, sizeof *v);
   v->handoff_ratio = r->handoff.shmview.handoff_ms / (2.0 * r->handoff.memcpy_ms);
   v->baseline_ratio = r->handoff.plain.handoff_ms / (2.0 * r->handoff.memcpy_ms);
   v->handoff = v->handoff_ratio <= TARGET_HANDOFF_FACTOR;
   v->handoff_vs_plain = r->handoff.shmview.handoff_ms <= r->handoff.plain.handoff_ms;
   v->wake = r->wake.p50_us <= TARGET_WAKE_P50_US && r->wake.p99_us <= TARGET_WAKE_P99_US;
   v->fps = true;
-  for (int i = 0; i < o->n_streams; i++)
+  for (int i = 0; i < r->n_streams; i++)
     {
       v->bus[i] = r->streams[i].fps * (1 + r->streams[i].readers) * r->handoff.memcpy_ms;
-      v->fps = v->fps && v->bus[i] >= TARGET_BUS_PRODUCT;
+      if (!r->streams[i].lease)
+        v->fps = v->fps && v->bus[i] >= TARGET_BUS_PRODUCT;
+    }
+  if (o->lease)
+    {
+      v->lease_ratio = r->lease_ms / (2.0 * r->lease_memcpy_ms);
+      v->lease_noverify_ratio = r->lease_noverify_ms / (2.0 * r->lease_memcpy_ms);
+      v->lease = v->lease_ratio <= TARGET_LEASE_FACTOR;
+      v->lease_noverify = v->lease_noverify_ratio <= TARGET_LEASE_NOVERIFY_FACTOR;
     }
   v->e2e_limit = TARGET_E2E_FACTOR * r->e2e.decode_ms + 2.0 * r->handoff.memcpy_ms;
   v->e2e = o->image == NULL || r->e2e.e2e_ms <= v->e2e_limit;
@@ -479,17 +539,20 @@ static void
 json_streams (const Options *o, const Results *r, const Verdict *v)
 {
   printf ("  \"streams\": [");
-  for (int i = 0; i < o->n_streams; i++)
+  for (int i = 0; i < r->n_streams; i++)
     {
       const BenchStream *s = &r->streams[i];
 
-      printf ("%s\n    {\"readers\": %d, \"fps\": %.6g, \"publish_fps\": %.6g, "
+      printf ("%s\n    {\"mode\": \"%s\", ", i > 0 ? "," : "", s->lease ? "lease" : "copy");
+      if (s->lease)
+        printf ("\"verify\": %s, ", json_bool (s->verify));
+      printf ("\"readers\": %d, \"fps\": %.6g, \"publish_fps\": %.6g, "
               "\"frames_published\": %llu, \"frames_skipped\": %llu, \"seconds\": %.6g, "
               "\"bus_product\": %.6g, \"window_memcpy_ms\": %.6g, \"publish_ms\": %.6g, "
               "\"read_ms\": %.6g, \"reader_anon_mib\": %.6g}",
-              i > 0 ? "," : "", s->readers, s->fps, s->publish_fps,
-              (unsigned long long) s->published, (unsigned long long) s->skipped, s->seconds,
-              v->bus[i], s->memcpy_ms, s->publish_ms, s->read_ms, s->reader_anon_mib);
+              s->readers, s->fps, s->publish_fps, (unsigned long long) s->published,
+              (unsigned long long) s->skipped, s->seconds, v->bus[i], s->memcpy_ms, s->publish_ms,
+              s->read_ms, s->reader_anon_mib);
     }
   printf ("\n  ],\n");
 }
@@ -504,6 +567,21 @@ json_png (const Options *o, const Results *r, const Verdict *v)
   printf (",\n  \"decode_ms\": %.6g,\n  \"e2e_ms\": %.6g,\n  \"e2e_publish_ms\": %.6g,\n"
           "  \"e2e_window_memcpy_ms\": %.6g,\n  \"e2e_limit_ms\": %.6g,\n",
           r->e2e.decode_ms, r->e2e.e2e_ms, r->e2e.publish_ms, r->e2e.memcpy_ms, v->e2e_limit);
+}
+
+static void
+json_lease (const Options *o, const Results *r, const Verdict *v)
+{
+  if (!o->lease)
+    {
+      printf ("  \"lease_handoff_ms\": null,\n  \"lease_handoff_noverify_ms\": null,\n");
+      return;
+    }
+  printf ("  \"lease_handoff_ms\": %.6g,\n  \"lease_handoff_noverify_ms\": %.6g,\n"
+          "  \"lease_window_memcpy_ms\": %.6g,\n  \"lease_over_2memcpy\": %.6g,\n"
+          "  \"lease_noverify_over_2memcpy\": %.6g,\n",
+          r->lease_ms, r->lease_noverify_ms, r->lease_memcpy_ms, v->lease_ratio,
+          v->lease_noverify_ratio);
 }
 
 static void
@@ -549,15 +627,18 @@ print_json (const Options *o, const Results *r, const Verdict *v)
   printf ("  \"baseline_handoff_ms\": %.6g,\n  \"baseline_write_ms\": %.6g,\n"
           "  \"baseline_read_ms\": %.6g,\n",
           r->handoff.plain.handoff_ms, r->handoff.plain.write_ms, r->handoff.plain.read_ms);
+  json_lease (o, r, v);
   json_naive (r);
   json_png (o, r, v);
   printf ("  \"handoff_over_2memcpy\": %.6g,\n  \"baseline_over_2memcpy\": %.6g,\n"
           "  \"handoff_reader_on_writer_core\": %.6g,\n",
           v->handoff_ratio, v->baseline_ratio, r->handoff.same_cpu);
   printf ("  \"targets\": {\"handoff\": %s, \"handoff_vs_baseline\": %s, \"wake\": %s, "
-          "\"fps\": %s, \"e2e\": %s},\n",
+          "\"fps\": %s, \"e2e\": %s, \"lease\": %s, \"lease_noverify\": %s},\n",
           json_bool (v->handoff), json_bool (v->handoff_vs_plain), json_bool (v->wake),
-          json_bool (v->fps), o->image != NULL ? json_bool (v->e2e) : "null");
+          json_bool (v->fps), o->image != NULL ? json_bool (v->e2e) : "null",
+          o->lease ? json_bool (v->lease) : "null",
+          o->lease ? json_bool (v->lease_noverify) : "null");
   json_machine ();
   printf ("  \"complete\": true\n}\n");
 }
@@ -583,8 +664,8 @@ print_table_copies (const Results *r, const Verdict *v)
 
   printf ("  %-34s %13s %8s\n", "", "median", "×memcpy");
   table_row ("memcpy (the yardstick)", m, m, "sampled between the frames below");
-  table_row ("shmview publish (writer)", h->shmview.write_ms, m, "copy + XXH64, lock, wake");
-  table_row ("shmview read (reader's own copy)", h->shmview.read_ms, m, "copy + XXH64 check");
+  table_row ("shmview publish (writer)", h->shmview.write_ms, m, "copy + XXH3, lock, wake");
+  table_row ("shmview read (reader's own copy)", h->shmview.read_ms, m, "copy + XXH3 check");
   snprintf (note, sizeof note, "target ≤ %.2f: %s", 2 * TARGET_HANDOFF_FACTOR,
             verdict_word (v->handoff));
   table_row ("shmview hand-off", h->shmview.handoff_ms, m, note);
@@ -602,6 +683,23 @@ print_table_copies (const Results *r, const Verdict *v)
 }
 
 static void
+print_table_lease (const Options *o, const Results *r, const Verdict *v)
+{
+  double m = r->lease_memcpy_ms;
+  char note[128];
+
+  if (!o->lease)
+    return;
+  printf ("\n  leases (memcpy between these frames: %.3f ms)\n", m);
+  snprintf (note, sizeof note, "target ≤ %.2f: %s", 2 * TARGET_LEASE_FACTOR,
+            verdict_word (v->lease));
+  table_row ("lease hand-off, verified", r->lease_ms, m, note);
+  snprintf (note, sizeof note, "target ≤ %.2f: %s", 2 * TARGET_LEASE_NOVERIFY_FACTOR,
+            verdict_word (v->lease_noverify));
+  table_row ("lease hand-off, not verified", r->lease_noverify_ms, m, note);
+}
+
+static void
 print_table_rest (const Options *o, const Results *r, const Verdict *v)
 {
   printf ("  (the woken reader ran on the writer's core for %.0f%% of the frames)\n",
@@ -613,13 +711,16 @@ print_table_rest (const Options *o, const Results *r, const Verdict *v)
           r->wake_start.p50_us, r->wake_start.p99_us);
   printf ("    raw futex, from before FUTEX_WAKE: p50 %6.1f µs  p99 %6.1f µs\n", r->futex.p50_us,
           r->futex.p99_us);
-  for (int i = 0; i < o->n_streams; i++)
+  for (int i = 0; i < r->n_streams; i++)
     {
       const BenchStream *s = &r->streams[i];
 
-      printf ("\n  streaming to %d reader%s: %.1f fps each (writer %.1f fps, %llu skipped)\n",
-              s->readers, s->readers > 1 ? "s" : "", s->fps, s->publish_fps,
-              (unsigned long long) s->skipped);
+      printf ("\n  streaming to %d %sreader%s: %.1f fps each (writer %.1f fps, %llu skipped)\n",
+              s->readers,
+              !s->lease   ? "copying "
+              : s->verify ? "leasing, verifying "
+                          : "leasing, not verifying ",
+              s->readers > 1 ? "s" : "", s->fps, s->publish_fps, (unsigned long long) s->skipped);
       printf ("    while streaming: publish %.3f ms, read %.3f ms (memcpy just before "
               "and after: %.3f ms)\n",
               s->publish_ms, s->read_ms, s->memcpy_ms);
@@ -641,6 +742,7 @@ print_table (const Options *o, const Results *r, const Verdict *v)
           shmv_version_string (), f->width, f->height, shmv_format_name (f->format),
           (double) (f->stride * f->height) / 1e6, o->runs, o->warmup);
   print_table_copies (r, v);
+  print_table_lease (o, r, v);
   print_table_rest (o, r, v);
 }
 

@@ -5,7 +5,7 @@
 set -eu
 
 packages="meson ninja-build pkg-config gcc libc6-dev libgtk-4-dev libglib2.0-dev
-libglib2.0-bin libpng-dev libjson-glib-dev gettext xvfb xauth libgl1-mesa-dri fonts-wqy-microhei
+libglib2.0-bin libpng-dev libxxhash-dev libjson-glib-dev gettext xvfb xauth libgl1-mesa-dri fonts-wqy-microhei
 desktop-file-utils appstream imagemagick xdotool x11-utils python3 man-db
 clang libclang-rt-14-dev valgrind xxhash procps
 g++ qt6-base-dev qtbase5-examples

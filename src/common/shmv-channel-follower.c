@@ -9,7 +9,8 @@
  * appearing, or its writer dying (libshmview's watch thread probes the
  * writer's lock once a second, as a writer killed with SIGKILL wakes no one).
  * Each wake-up looks at the channel's header only: reading pixels is the
- * caller's choice (shmv_channel_follower_read()), so that a consumer that
+ * caller's choice (shmv_channel_follower_read() for a copy,
+ * shmv_channel_follower_lease() for a lease), so that a consumer that
  * only reports frames, or that shows one per display refresh, copies no
  * more than it needs.
  *
@@ -27,6 +28,7 @@
 #include "shmv-autocleanups.h"
 #include "shmv-channel-monitor.h"
 #include "shmv-channel-report.h"
+#include "shmv-frame-lease.h"
 #include "shmv-gerror.h"
 
 /* How many times in a row we reopen a channel that turns out removed
@@ -401,6 +403,43 @@ shmv_channel_follower_get_frame_info (ShmvChannelFollower *self, ShmvFrameInfo *
   return TRUE;
 }
 
+/* A frame's pixels taken from the open channel: copied into @data's pool, or leased. */
+typedef GBytes *(*TakeFunc) (ShmvChannel *channel,
+                             gpointer data,
+                             ShmvFrameInfo *info,
+                             GError **error);
+
+static GBytes *
+take_frame (
+    ShmvChannelFollower *self, TakeFunc take, gpointer data, ShmvFrameInfo *info, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  GBytes *pixels = NULL;
+
+  if (self->channel == NULL)
+    local_error = shmv_gerror_new (SHMV_ERROR_NO_FRAME, "the channel is not open");
+  else
+    pixels = take (self->channel, data, info, &local_error);
+  if (pixels == NULL)
+    {
+      set_failure (self, local_error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+    }
+  return pixels;
+}
+
+static GBytes *
+take_copy (ShmvChannel *channel, gpointer pool, ShmvFrameInfo *info, GError **error)
+{
+  return shmv_frame_pool_read (pool, channel, info, error);
+}
+
+static GBytes *
+take_lease (ShmvChannel *channel, gpointer unused, ShmvFrameInfo *info, GError **error)
+{
+  return shmv_frame_lease_read (channel, info, error);
+}
+
 /**
  * shmv_channel_follower_read:
  *
@@ -413,19 +452,22 @@ shmv_channel_follower_read (ShmvChannelFollower *self,
                             ShmvFrameInfo *info,
                             GError **error)
 {
-  g_autoptr (GError) local_error = NULL;
-  GBytes *pixels = NULL;
-
   g_return_val_if_fail (SHMV_IS_CHANNEL_FOLLOWER (self), NULL);
 
-  if (self->channel == NULL)
-    local_error = shmv_gerror_new (SHMV_ERROR_NO_FRAME, "the channel is not open");
-  else
-    pixels = shmv_frame_pool_read (pool, self->channel, info, &local_error);
-  if (pixels == NULL)
-    {
-      set_failure (self, local_error);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-    }
-  return pixels;
+  return take_frame (self, take_copy, pool, info, error);
+}
+
+/**
+ * shmv_channel_follower_lease:
+ *
+ * Leases the channel's current frame, verified in place, without a copy:
+ * the bytes are its pixels in shared memory, and freeing them ends the
+ * lease (shmv-frame-lease.c). A failure also sets the state.
+ */
+GBytes *
+shmv_channel_follower_lease (ShmvChannelFollower *self, ShmvFrameInfo *info, GError **error)
+{
+  g_return_val_if_fail (SHMV_IS_CHANNEL_FOLLOWER (self), NULL);
+
+  return take_frame (self, take_lease, NULL, info, error);
 }

@@ -30,5 +30,7 @@ GBytes *shmv_channel_follower_read (ShmvChannelFollower *self,
                                     ShmvFramePool *pool,
                                     ShmvFrameInfo *info,
                                     GError **error);
+GBytes *
+shmv_channel_follower_lease (ShmvChannelFollower *self, ShmvFrameInfo *info, GError **error);
 
 G_END_DECLS

@@ -1,8 +1,9 @@
 /* shmv-channel-source.c: frames from a libshmview channel, as a ShmvFrameSource
  *
- * The follower does the following; this adds the frame pool (a reader
- * copies every frame out of shared memory into reused buffers) and speaks
- * the interface the reader pane knows.
+ * The follower does the following; this speaks the interface the reader
+ * pane knows, and reads frames by lease: the pixels the pane's texture wraps
+ * are the frame in shared memory, verified in place, with no copy of ours
+ * (shmv-frame-lease.c).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -13,14 +14,12 @@
 #include "shmv-channel-source.h"
 
 #include "shmv-channel-follower.h"
-#include "shmv-frame-pool.h"
 
 struct _ShmvChannelSource
 {
   GObject parent_instance;
 
   ShmvChannelFollower *follower;
-  ShmvFramePool *pool;
 };
 
 static void frame_source_iface_init (ShmvFrameSourceInterface *iface);
@@ -67,9 +66,7 @@ source_get_newest (ShmvFrameSource *source, ShmvFrameInfo *info)
 static GBytes *
 source_read (ShmvFrameSource *source, ShmvFrameInfo *info, GError **error)
 {
-  ShmvChannelSource *self = SHMV_CHANNEL_SOURCE (source);
-
-  return shmv_channel_follower_read (self->follower, self->pool, info, error);
+  return shmv_channel_follower_lease (SHMV_CHANNEL_SOURCE (source)->follower, info, error);
 }
 
 static void
@@ -105,16 +102,6 @@ shmv_channel_source_dispose (GObject *object)
 }
 
 static void
-shmv_channel_source_finalize (GObject *object)
-{
-  ShmvChannelSource *self = SHMV_CHANNEL_SOURCE (object);
-
-  g_clear_pointer (&self->pool, shmv_frame_pool_unref);
-
-  G_OBJECT_CLASS (shmv_channel_source_parent_class)->finalize (object);
-}
-
-static void
 shmv_channel_source_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   ShmvChannelSource *self = SHMV_CHANNEL_SOURCE (object);
@@ -135,7 +122,6 @@ shmv_channel_source_class_init (ShmvChannelSourceClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = shmv_channel_source_dispose;
-  object_class->finalize = shmv_channel_source_finalize;
   object_class->get_property = shmv_channel_source_get_property;
 
   g_object_class_override_property (object_class, PROP_STATE, "state");
@@ -144,7 +130,6 @@ shmv_channel_source_class_init (ShmvChannelSourceClass *klass)
 static void
 shmv_channel_source_init (ShmvChannelSource *self)
 {
-  self->pool = shmv_frame_pool_new ();
 }
 
 /** shmv_channel_source_new: the frames published on @key; not started. */

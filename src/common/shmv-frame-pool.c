@@ -1,7 +1,8 @@
 /* shmv-frame-pool.c: frames read from a channel into reused buffers
  *
- * A reader copies every frame out of shared memory (never shows the mapping
- * itself: a writer may reuse that slot at any time). Allocating a fresh
+ * For readers that want frames of their own (the reader pane leases them
+ * instead, shmv-frame-lease.c): a copy stays as it was read whatever any
+ * process does to shared memory afterwards. Allocating a fresh
  * buffer per frame costs a page fault per 4 KiB on first touch, ~25 ms for a
  * 4K frame, so buffers come back to the pool when the last texture using them
  * goes away. With one frame on screen and one being read, two buffers suffice.

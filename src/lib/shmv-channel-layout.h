@@ -3,9 +3,11 @@
  * The data of a channel's segment:
  *
  *   0      ShmvChannelHeader (one page): magic, the generation word readers
- *          sleep on, the current slot, and three slot descriptors
+ *          sleep on, the current slot, and up to SHMV_CHANNEL_MAX_SLOTS slot
+ *          descriptors (n_slots of them in use, at least three)
  *   4096…  pixel areas, placed by the writer anywhere after the header,
- *          page-aligned, never overlapping the two slots it keeps
+ *          page-aligned, never overlapping a slot it keeps (the current one,
+ *          the newest other, and every slot a reader leases)
  *
  * Every field can be scribbled on by any process that can write the segment,
  * so readers check each one against the segment's real size before use
@@ -16,10 +18,15 @@
 #pragma once
 
 #include <shmview/shmv-channel.h>
+#include <shmview/shmv-frame.h>
 
-#define SHMV_CHANNEL_MAGIC       "SHMVCHAN"
-#define SHMV_CHANNEL_LAYOUT      1
-#define SHMV_CHANNEL_SLOTS       3
+#define SHMV_CHANNEL_MAGIC "SHMVCHAN"
+/* 2: XXH3-64 frame checksums (layout 1 had XXH64), room for leased slots */
+#define SHMV_CHANNEL_LAYOUT 2
+/* Slots a channel starts with: the current frame, the one before it (a slow
+ * copying reader may still be on it) and the one being written. */
+#define SHMV_CHANNEL_SLOTS 3
+/* SHMV_CHANNEL_MAX_SLOTS (shmv-frame.h): all descriptors fit in the header page. */
 #define SHMV_CHANNEL_HEADER_SIZE 4096
 
 /* ShmvChannelHeader.state bits */
@@ -51,8 +58,8 @@ typedef struct
   uint32_t generation; /* futex word: +1 at every publish, withdrawal, removal */
   uint32_t front;      /* the slot of the current frame */
   uint32_t state;
-  uint32_t n_slots;
-  ShmvSlot slots[SHMV_CHANNEL_SLOTS];
+  uint32_t n_slots; /* slots in use, SHMV_CHANNEL_SLOTS to SHMV_CHANNEL_MAX_SLOTS */
+  ShmvSlot slots[SHMV_CHANNEL_MAX_SLOTS];
   /* The writer that opened the channel or published on it last (0: none
    * yet). A frame's own writer_pid is its publisher, who may be long gone
    * while another writer has the channel open. */

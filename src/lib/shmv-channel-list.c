@@ -65,7 +65,8 @@ is_channel (int fd, size_t size, ShmvChannelHeader *header, bool *whole)
   if (memcmp (header->magic, SHMV_CHANNEL_MAGIC, sizeof header->magic) == 0)
     return true;
   return *whole && header->layout == SHMV_CHANNEL_LAYOUT &&
-         header->header_size == SHMV_CHANNEL_HEADER_SIZE && header->n_slots == SHMV_CHANNEL_SLOTS;
+         header->header_size == SHMV_CHANNEL_HEADER_SIZE && header->n_slots >= SHMV_CHANNEL_SLOTS &&
+         header->n_slots <= SHMV_CHANNEL_MAX_SLOTS;
 }
 
 /* What is wrong with the segment open as @fd, of @size bytes: NULL for a

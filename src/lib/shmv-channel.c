@@ -1,9 +1,11 @@
 /* shmv-channel.c: one image at a time from writers to any number of readers
  *
  * Publishing (writers, under the segment lock, so writers take turns):
- *   1. pick the slot that is neither current nor the one before it, and place
- *      its pixels where they overlap neither of those two (growing the
- *      segment if needed: a failure here changes nothing);
+ *   1. claim the oldest slot that is not current and that no reader leases
+ *      (its lease byte, taken without waiting; a new slot, up to
+ *      SHMV_CHANNEL_MAX_SLOTS, when all are leased), and place its pixels
+ *      where they overlap no other slot's (growing the segment if needed: a
+ *      failure here changes nothing);
  *   2. make its sequence number odd, fill pixels and descriptor, hash them;
  *   3. make the sequence even, point `front` at the slot, bump `generation`
  *      and wake every reader sleeping on it.
@@ -13,6 +15,7 @@
  * its sequence number did not move; if it did, a writer reused the slot
  * mid-copy and the reader copies again (after a few tries, under the lock).
  * The checksum catches what sequence numbers cannot: bugs, hostile writers.
+ * Leases (shmv-frame.c) read the frame where it lies instead.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -35,6 +38,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#define SHMV_STRINGIFY_(x) #x
+#define SHMV_STRINGIFY(x)  SHMV_STRINGIFY_ (x)
 
 /* How long a writer waits for another writer's publish to finish. */
 #define LOCK_TIMEOUT_MS 10000
@@ -67,6 +73,8 @@ struct ShmvChannel
   bool created; /* the last attach_or_create() created the segment */
   bool recreated;
   char recreated_what[512];
+
+  ShmvLeaseMap *lease_map; /* see shmv-frame.c */
 
   ShmvStatus status;
 };
@@ -152,11 +160,15 @@ shmv_channel_validate_header (const ShmvChannelHeader *header)
 {
   if (memcmp (header->magic, SHMV_CHANNEL_MAGIC, sizeof header->magic) != 0)
     return "not a shmview channel (bad magic)";
+  if (header->layout < SHMV_CHANNEL_LAYOUT)
+    return "made by an older shmview (channel layout 1), which this one cannot read: remove it "
+           "(shmview-ctl rm)";
   if (header->layout != SHMV_CHANNEL_LAYOUT)
-    return "unknown channel layout version";
-  if (header->header_size != SHMV_CHANNEL_HEADER_SIZE || header->n_slots != SHMV_CHANNEL_SLOTS)
+    return "made by a newer shmview (unknown channel layout version)";
+  if (header->header_size != SHMV_CHANNEL_HEADER_SIZE || header->n_slots < SHMV_CHANNEL_SLOTS ||
+      header->n_slots > SHMV_CHANNEL_MAX_SLOTS)
     return "inconsistent header size or slot count";
-  if (header->front >= SHMV_CHANNEL_SLOTS)
+  if (header->front >= header->n_slots)
     return "current slot out of range";
   return NULL;
 }
@@ -471,6 +483,8 @@ shmv_channel_close (ShmvChannel *ch)
     return;
   if (ch->in_frame)
     shmv_channel_abort_frame (ch);
+  shmv_lease_map_unref (ch->lease_map);
+  ch->lease_map = NULL;
   shmv_segment_detach (ch->seg);
   ch->open = false;
   ch->last_published = 0;
@@ -506,18 +520,82 @@ shmv_channel_set_persistent (ShmvChannel *ch, bool persistent)
   return shmv_segment_set_persistent (ch->seg, persistent) ? succeed (ch) : fail_from_segment (ch);
 }
 
-/* The slot to fill: neither the current one nor the newest of the others,
- * which a slow reader may still be copying. */
+/* How many slots the writer may use: n_slots, kept in range whatever a peer
+ * wrote there. */
 static uint32_t
-pick_slot (const ShmvChannelHeader *header)
+slots_in_use (const ShmvChannelHeader *header)
 {
-  uint32_t front = header->front % SHMV_CHANNEL_SLOTS;
-  uint32_t best = (front + 1) % SHMV_CHANNEL_SLOTS;
+  uint32_t n = header->n_slots;
 
-  for (uint32_t i = 0; i < SHMV_CHANNEL_SLOTS; i++)
-    if (i != front && header->slots[i].generation < header->slots[best].generation)
-      best = i;
-  return best;
+  return n < SHMV_CHANNEL_SLOTS       ? SHMV_CHANNEL_SLOTS
+         : n > SHMV_CHANNEL_MAX_SLOTS ? SHMV_CHANNEL_MAX_SLOTS
+                                      : n;
+}
+
+/* Takes slot @i's lease byte exclusively, without waiting: true when no
+ * reader leases its frame, and until release_slot() none can start to. */
+static bool
+claim_slot (ShmvChannel *ch, uint32_t i)
+{
+  return shmv_ofd_lock (shmv_segment_fd (ch->seg), SHMV_OFD_LEASE_BYTES + i, F_WRLCK) == 0;
+}
+
+static void
+release_slot (ShmvChannel *ch, uint32_t i)
+{
+  shmv_ofd_lock (shmv_segment_fd (ch->seg), SHMV_OFD_LEASE_BYTES + i, F_UNLCK);
+}
+
+/* Whether slot @a should be filled before slot @b: the first three before
+ * slots added for leases (frames then keep alternating between two places
+ * in memory once the leases end), then the older. */
+static bool
+fill_before (const ShmvChannelHeader *header, uint32_t a, uint32_t b)
+{
+  bool a_added = a >= SHMV_CHANNEL_SLOTS, b_added = b >= SHMV_CHANNEL_SLOTS;
+
+  if (a_added != b_added)
+    return !a_added;
+  return header->slots[a].generation < header->slots[b].generation;
+}
+
+/* Claims the slot to fill: of the slots no reader leases, the oldest but the
+ * current one, so that a slow copying reader keeps the one before it; when
+ * every other slot is leased, a new slot, up to SHMV_CHANNEL_MAX_SLOTS.
+ * Writers never wait for readers. */
+static bool
+pick_slot (ShmvChannel *ch, ShmvChannelHeader *header, uint32_t *target)
+{
+  uint32_t n = slots_in_use (header);
+  uint32_t front = header->front % n;
+  bool tried[SHMV_CHANNEL_MAX_SLOTS] = { false };
+
+  tried[front] = true;
+  for (uint32_t round = 1; round < n; round++)
+    {
+      uint32_t best = UINT32_MAX;
+
+      for (uint32_t i = 0; i < n; i++)
+        if (!tried[i] && (best == UINT32_MAX || fill_before (header, i, best)))
+          best = i;
+      tried[best] = true;
+      SHMV_TEST_POINT ("publish:claiming");
+      if (claim_slot (ch, best))
+        return *target = best, true;
+    }
+  for (; n < SHMV_CHANNEL_MAX_SLOTS; n++)
+    if (claim_slot (ch, n))
+      {
+        /* Before anything points at it: readers check front < n_slots. */
+        memset (&header->slots[n], 0, sizeof header->slots[n]);
+        store_u32 (&header->n_slots, n + 1);
+        return *target = n, true;
+      }
+  return fail (ch, SHMV_ERROR_OUT_OF_RESOURCES,
+               "every slot is leased by readers (" SHMV_STRINGIFY (
+                   SHMV_CHANNEL_MAX_SLOTS) " slots, the most a channel has): this frame was not "
+                                           "published, the current "
+                                           "one stays");
 }
 
 static uint64_t
@@ -550,13 +628,13 @@ place_pixels (const ShmvChannelHeader *header,
               uint32_t target,
               uint64_t bytes)
 {
-  uint64_t candidates[SHMV_CHANNEL_SLOTS + 1];
-  bool kept[SHMV_CHANNEL_SLOTS];
+  uint64_t candidates[SHMV_CHANNEL_MAX_SLOTS + 1];
+  bool kept[SHMV_CHANNEL_MAX_SLOTS];
   size_t n = 0;
   uint64_t best = UINT64_MAX;
 
   candidates[n++] = SHMV_CHANNEL_HEADER_SIZE;
-  for (uint32_t i = 0; i < SHMV_CHANNEL_SLOTS; i++)
+  for (uint32_t i = 0; i < SHMV_CHANNEL_MAX_SLOTS; i++)
     {
       kept[i] = i != target && is_kept (&header->slots[i], channel_size);
       if (kept[i])
@@ -567,7 +645,7 @@ place_pixels (const ShmvChannelHeader *header,
     {
       bool free_here = candidates[c] >= SHMV_CHANNEL_HEADER_SIZE;
 
-      for (uint32_t i = 0; i < SHMV_CHANNEL_SLOTS && free_here; i++)
+      for (uint32_t i = 0; i < SHMV_CHANNEL_MAX_SLOTS && free_here; i++)
         if (kept[i] && overlaps (candidates[c], bytes, &header->slots[i]))
           free_here = false;
       if (free_here && candidates[c] < best)
@@ -584,6 +662,8 @@ reopen_writer (ShmvChannel *ch)
 {
   bool persistent = shmv_segment_is_persistent (ch->seg);
 
+  shmv_lease_map_unref (ch->lease_map);
+  ch->lease_map = NULL;
   shmv_segment_detach (ch->seg); /* removes nothing: the name is not its own */
   ch->open = false;
   ch->last_published = 0;
@@ -670,12 +750,20 @@ shmv_channel_begin_frame (ShmvChannel *ch,
   SHMV_TEST_POINT ("publish:locked");
 
   header = header_of (ch);
-  target = pick_slot (header);
+  if (!pick_slot (ch, header, &target))
+    {
+      ShmvStatus pick_status = ch->status;
+
+      shmv_segment_unlock (ch->seg);
+      ch->status = pick_status;
+      return false;
+    }
   offset = place_pixels (header, shmv_segment_size (ch->seg), target, bytes);
   if (offset > SIZE_MAX - bytes || !shmv_segment_grow (ch->seg, offset + bytes))
     {
       ShmvStatus grow_status = *shmv_segment_status (ch->seg);
 
+      release_slot (ch, target);
       shmv_segment_unlock (ch->seg);
       ch->status = grow_status;
       return false;
@@ -685,7 +773,9 @@ shmv_channel_begin_frame (ShmvChannel *ch,
 
   /* Odd and different from before, even if a dead writer left it odd. */
   store_u32 (&slot->seq, (slot->seq + 1) | 1);
-  __atomic_thread_fence (__ATOMIC_RELEASE);
+  __atomic_thread_fence (__ATOMIC_SEQ_CST);
+  /* From here a reader that leases the slot sees it odd and lets go. */
+  release_slot (ch, target);
   slot->format = format;
   slot->width = width;
   slot->height = height;
@@ -846,7 +936,7 @@ shmv_channel_publish (ShmvChannel *ch,
     return false;
   if (stride == dest_stride)
     {
-      checksum = shmv_copy_and_checksum (dest, src, dest_stride * height);
+      checksum = shmv_checksum_and_copy_out (dest, src, dest_stride * height);
       return commit (ch, source_name, &checksum);
     }
   for (uint32_t y = 0; y < height; y++)
@@ -868,7 +958,7 @@ shmv_channel_withdraw (ShmvChannel *ch)
     return fail_from_segment (ch);
   header = header_of (ch);
   if (ch->last_published != 0 &&
-      header->slots[header->front % SHMV_CHANNEL_SLOTS].generation == ch->last_published)
+      header->slots[header->front % SHMV_CHANNEL_MAX_SLOTS].generation == ch->last_published)
     {
       __atomic_fetch_or (&header->state, SHMV_CHANNEL_WITHDRAWN, __ATOMIC_RELEASE);
       announce (header);
@@ -878,8 +968,8 @@ shmv_channel_withdraw (ShmvChannel *ch)
   return succeed (ch);
 }
 
-static void
-fill_info (ShmvFrameInfo *info, const ShmvSlot *slot)
+void
+shmv_channel_fill_info (ShmvFrameInfo *info, const ShmvSlot *slot)
 {
   if (info == NULL)
     return;
@@ -976,7 +1066,7 @@ try_snapshot (ShmvChannel *ch, void **pixels, size_t *capacity, ShmvFrameInfo *i
   if (pixels != NULL && checksum != slot.checksum)
     return fail (ch, SHMV_ERROR_CORRUPT, "the frame's checksum does not match its pixels"),
            SNAP_FAILED;
-  fill_info (info, &slot);
+  shmv_channel_fill_info (info, &slot);
   return SNAP_OK;
 }
 
@@ -1182,6 +1272,41 @@ const char *
 shmv_channel_recreated (const ShmvChannel *ch)
 {
   return ch->recreated ? ch->recreated_what : NULL;
+}
+
+ShmvSegment *
+shmv_channel_get_segment (ShmvChannel *ch)
+{
+  return ch->seg;
+}
+
+bool
+shmv_channel_fail (ShmvChannel *ch, ShmvError code, const char *what)
+{
+  return fail (ch, code, what);
+}
+
+bool
+shmv_channel_succeed (ShmvChannel *ch)
+{
+  return succeed (ch);
+}
+
+bool
+shmv_channel_copy_header (ShmvChannel *ch, ShmvChannelHeader *copy)
+{
+  const char *reason;
+
+  if (!check_reader (ch) || !read_header (ch, copy))
+    return false;
+  reason = shmv_channel_validate_header (copy);
+  return reason == NULL || fail (ch, SHMV_ERROR_CORRUPT, reason);
+}
+
+ShmvLeaseMap **
+shmv_channel_lease_map (ShmvChannel *ch)
+{
+  return &ch->lease_map;
 }
 
 void

@@ -13,6 +13,8 @@
  */
 #include "shmv-names.h"
 
+#include "shmv-checksum.h"
+
 #include <shmview/shmv-channel.h>
 #include <shmview/shmv-segment.h>
 
@@ -91,7 +93,7 @@ shmv_key_for_message (char out[SHMV_KEY_SHOWN_SIZE], const char *key)
 uint64_t
 shmv_key_name_hash (const char *key)
 {
-  return shmv_checksum (key, strlen (key));
+  return shmv_name_hash (key, strlen (key));
 }
 
 static void
@@ -134,7 +136,7 @@ shmv_native_name_is_segment_of (const char *name, uid_t uid)
 key_t
 shmv_sysv_key_for (const char *native_name)
 {
-  uint64_t h = shmv_checksum (native_name, strlen (native_name));
+  uint64_t h = shmv_name_hash (native_name, strlen (native_name));
 
   /* Positive and never IPC_PRIVATE (0). */
   return (key_t) ((h & 0x7FFFFFFE) | 1);

@@ -22,6 +22,11 @@ enum
   SHMV_OFD_USERS_BYTE = 0,
   SHMV_OFD_WRITER_BYTES = 1,
   SHMV_OFD_WRITER_BYTE_COUNT = 64,
+  /* Channels: byte 65 + i is slot i's lease byte. A reader leasing the
+   * slot's frame holds a shared lock on it; a writer takes it exclusively,
+   * without waiting, before it reuses the slot, so it never writes over a
+   * leased frame, and a lease dies with its process. */
+  SHMV_OFD_LEASE_BYTES = 65,
 };
 
 /* Takes (F_RDLCK, F_WRLCK) or drops (F_UNLCK) a lock on @byte without

@@ -114,12 +114,12 @@ static uint64_t
 key_hash (const char *key, size_t len)
 {
   static const char salt[] = "shmv-segment-key";
-  ShmvHasher hasher;
+  ShmvNameHasher hasher;
 
-  shmv_hasher_init (&hasher);
-  shmv_hasher_update (&hasher, salt, sizeof salt);
-  shmv_hasher_update (&hasher, key, len);
-  return shmv_hasher_finish (&hasher);
+  shmv_name_hasher_init (&hasher);
+  shmv_name_hasher_update (&hasher, salt, sizeof salt);
+  shmv_name_hasher_update (&hasher, key, len);
+  return shmv_name_hasher_finish (&hasher);
 }
 
 /* How many bytes of a key of @len bytes the prefix stores: all of it if
@@ -134,14 +134,15 @@ stored_key_len (const char *key, size_t len)
 static uint64_t
 prefix_check (const ShmvSegmentPrefix *prefix)
 {
-  ShmvHasher hasher;
+  ShmvNameHasher hasher;
 
-  shmv_hasher_init (&hasher);
-  shmv_hasher_update (&hasher, &prefix->layout, sizeof prefix->layout);
-  shmv_hasher_update (&hasher, &prefix->lock_key,
-                      offsetof (ShmvSegmentPrefix, check) - offsetof (ShmvSegmentPrefix, lock_key));
-  shmv_hasher_update (&hasher, prefix->key, strnlen (prefix->key, sizeof prefix->key));
-  return shmv_hasher_finish (&hasher);
+  shmv_name_hasher_init (&hasher);
+  shmv_name_hasher_update (&hasher, &prefix->layout, sizeof prefix->layout);
+  shmv_name_hasher_update (&hasher, &prefix->lock_key,
+                           offsetof (ShmvSegmentPrefix, check) -
+                               offsetof (ShmvSegmentPrefix, lock_key));
+  shmv_name_hasher_update (&hasher, prefix->key, strnlen (prefix->key, sizeof prefix->key));
+  return shmv_name_hasher_finish (&hasher);
 }
 
 void

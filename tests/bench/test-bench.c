@@ -277,6 +277,14 @@ check_streams (GHashTable *json)
   g_assert_cmpfloat (number (json, "streams.length"), ==, 2);
   g_assert_cmpfloat (number (json, "streams[1].readers"), ==, 2);
   g_assert_cmpfloat (number (json, "streams[1].fps"), >, 0.0);
+  for (int i = 0; i < 2; i++)
+    {
+      g_autofree char *mode = g_strdup_printf ("streams[%d].mode", i);
+      g_autofree char *verify = g_strdup_printf ("streams[%d].verify", i);
+
+      assert_field (json, mode, "\"copy\"");
+      g_assert_null (g_hash_table_lookup (json, verify));
+    }
 }
 
 static const char *const small_run[] = {
@@ -300,7 +308,52 @@ test_json_fields (void)
   check_streams (json);
   g_assert_null (g_hash_table_lookup (json, "decode_ms"));
   assert_field (json, "targets.e2e", "null");
+  assert_field (json, "lease_handoff_ms", "null");
+  assert_field (json, "lease_handoff_noverify_ms", "null");
+  assert_field (json, "targets.lease", "null");
   for (const char *t = "handoff\0handoff_vs_baseline\0wake\0fps\0"; *t != '\0'; t += strlen (t) + 1)
+    {
+      g_autofree char *path = g_strdup_printf ("targets.%s", t);
+      const char *v = g_hash_table_lookup (json, path);
+
+      g_assert_true (g_strcmp0 (v, "true") == 0 || g_strcmp0 (v, "false") == 0);
+    }
+}
+
+/* --lease adds the lease hand-offs and, after the copying streams, the
+ * same streams with leasing readers; --no-verify makes those not verify. */
+static void
+test_json_lease (void)
+{
+  const char *const run[] = {
+    "--json",      "--width",   "64",  "--height",       "48", "--runs",
+    "3",           "--warmup",  "2",   "--wake-samples", "20", "--stream-seconds",
+    "0.1",         "--readers", "1,2", "--naive-runs",   "0",  "--lease",
+    "--no-verify", NULL,
+  };
+  g_autoptr (GHashTable) json = run_bench (run);
+
+  assert_time (json, "lease_handoff_ms");
+  assert_time (json, "lease_handoff_noverify_ms");
+  assert_time (json, "lease_window_memcpy_ms");
+  assert_time (json, "handoff_ms");
+  g_assert_cmpfloat (number (json, "streams.length"), ==, 4);
+  for (int i = 0; i < 4; i++)
+    {
+      g_autofree char *mode = g_strdup_printf ("streams[%d].mode", i);
+      g_autofree char *verify = g_strdup_printf ("streams[%d].verify", i);
+      g_autofree char *readers = g_strdup_printf ("streams[%d].readers", i);
+      g_autofree char *fps = g_strdup_printf ("streams[%d].publish_fps", i);
+
+      assert_field (json, mode, i < 2 ? "\"copy\"" : "\"lease\"");
+      if (i < 2)
+        g_assert_null (g_hash_table_lookup (json, verify));
+      else
+        assert_field (json, verify, "false");
+      g_assert_cmpfloat (number (json, readers), ==, 1 + i % 2);
+      g_assert_cmpfloat (number (json, fps), >, 0.0);
+    }
+  for (const char *t = "lease\0lease_noverify\0"; *t != '\0'; t += strlen (t) + 1)
     {
       g_autofree char *path = g_strdup_printf ("targets.%s", t);
       const char *v = g_hash_table_lookup (json, path);
@@ -350,6 +403,7 @@ test_bad_option (void)
     { "--runs", "0", NULL },
     { "--readers", "1,x", NULL },
     { "--frobnicate", NULL, NULL },
+    { "--no-verify", NULL, NULL }, /* without --lease */
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -438,6 +492,7 @@ main (int argc, char **argv)
     g_error ("usage: test-bench PATH-TO-SHMVIEW-BENCH");
   g_test_add_func ("/bench/json/every-field-is-sane", test_json_fields);
   g_test_add_func ("/bench/json/image-adds-decode-and-e2e", test_json_image);
+  g_test_add_func ("/bench/json/lease-adds-lease-paths", test_json_lease);
   g_test_add_func ("/bench/options/help", test_help);
   g_test_add_func ("/bench/options/bad-gives-exit-2", test_bad_option);
   g_test_add_func ("/bench/interrupt/removes-everything", test_interrupt_cleans_up);

@@ -42,6 +42,7 @@ enum
   FLAG_TRUNCATE = 1 << 0,
   FLAG_GROW = 1 << 1,
   FLAG_POKE = 1 << 2,
+  FLAG_NO_VERIFY = 1 << 3, /* lease without verification */
 };
 
 static ShmvChannel *writer; /* made the channel; keeps it alive */
@@ -88,7 +89,7 @@ check_parsers (const ShmvChannelHeader *header, size_t fuzzed_size)
   size_t sizes[] = { FULL_SIZE - SHMV_SEGMENT_DATA_OFFSET, fuzzed_size, 0, SIZE_MAX };
 
   shmv_channel_validate_header (header);
-  for (int i = 0; i < SHMV_CHANNEL_SLOTS; i++)
+  for (int i = 0; i < SHMV_CHANNEL_MAX_SLOTS; i++)
     for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
       {
         const ShmvSlot *slot = &header->slots[i];
@@ -117,6 +118,31 @@ write_segment (const uint8_t *body, size_t len)
   FUZZ_CHECK (pwrite (fd, image, sizeof image, SHMV_SEGMENT_DATA_OFFSET) == (ssize_t) sizeof image);
 }
 
+/* The same frame leased in place: whatever the header says, a lease never
+ * points outside the mapping, and a verified one matches its checksum. */
+static void
+lease_through (uint8_t flags)
+{
+  ShmvAcquireFlags how = (flags & FLAG_NO_VERIFY) ? SHMV_ACQUIRE_NO_VERIFY : SHMV_ACQUIRE_DEFAULT;
+  ShmvFrame *frame = NULL;
+
+  if (shmv_channel_acquire (reader, 0, how, 0, &frame))
+    {
+      const ShmvFrameInfo *info = shmv_frame_get_info (frame);
+      size_t bytes = (size_t) info->stride * info->height;
+      unsigned bpp = shmv_format_bytes_per_pixel (info->format);
+
+      FUZZ_CHECK (bpp != 0 && info->width > 0 && info->height > 0);
+      FUZZ_CHECK (info->stride == (uint64_t) info->width * bpp);
+      FUZZ_CHECK (shmv_frame_is_verified (frame) == !(flags & FLAG_NO_VERIFY));
+      if (shmv_frame_is_verified (frame))
+        FUZZ_CHECK (shmv_checksum (shmv_frame_get_pixels (frame), bytes) == info->checksum);
+      shmv_frame_release (frame);
+    }
+  else
+    FUZZ_CHECK (frame == NULL && shmv_channel_error_string (reader)[0] != '\0');
+}
+
 static void
 read_through (uint8_t flags)
 {
@@ -134,6 +160,7 @@ read_through (uint8_t flags)
     }
   else
     FUZZ_CHECK (shmv_channel_error_string (reader)[0] != '\0');
+  lease_through (flags);
   if (flags & FLAG_POKE)
     {
       shmv_channel_get_info (reader, &info);

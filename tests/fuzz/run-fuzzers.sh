@@ -32,8 +32,8 @@ trap 'rm -rf "$work"' EXIT
 
 # The quotes around fuzz are meant for the compiler: SHMV_VERSION is a C string.
 # shellcheck disable=SC2089
-lib_flags="-DSHMV_COMPILATION -DSHMV_VERSION=\"fuzz\" -I$root/src/lib $(pkg-config --cflags libpng)"
-libs="$(pkg-config --libs libpng) -lpthread"
+lib_flags="-DSHMV_COMPILATION -DSHMV_VERSION=\"fuzz\" -I$root/src/lib $(pkg-config --cflags libpng libxxhash)"
+libs="$(pkg-config --libs libpng libxxhash) -lpthread"
 san_flags="-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
 
 if [ "$mode" = seeds ]; then

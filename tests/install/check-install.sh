@@ -36,7 +36,7 @@ expect bin/shmview-ctl bin/shmview-bench \
   "$libdir/pkgconfig/shmview.pc" \
   include/shmview/shmview.h include/shmview/shmv-segment.h include/shmview/shmv-semaphore.h \
   include/shmview/shmv-channel.h include/shmview/shmv-channel-list.h include/shmview/shmv-watch.h \
-  include/shmview/shmv-png.h include/shmview/shmv-error.h \
+  include/shmview/shmv-png.h include/shmview/shmv-error.h include/shmview/shmv-frame.h \
   share/man/man1/shmview.1 share/man/man1/shmview-ctl.1
 if [ -e "$root/bin/shmview" ]; then
   expect "share/applications/$app_id.desktop" "share/metainfo/$app_id.metainfo.xml" \

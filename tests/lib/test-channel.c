@@ -660,6 +660,33 @@ test_not_a_channel (void)
   shmv_segment_free (seg);
 }
 
+/* A channel of layout 1 (XXH64 checksums) is refused, saying why and what
+ * to do, by readers and by writers while its user lives. */
+static void
+test_older_layout_refused (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("old-layout");
+  ShmvChannel *old = shmv_test_open_channel (key, SHMV_CHANNEL_WRITER);
+  ShmvChannel *ch = shmv_channel_new (key);
+  ShmvSegment *seg = shmv_segment_new (key);
+
+  shmv_test_publish_seed (old, 8, 8, SHMV_FORMAT_RGBA8, 1);
+  g_assert_true (shmv_segment_attach (seg, SHMV_ACCESS_READ_WRITE));
+  ((ShmvChannelHeader *) shmv_segment_data (seg))->layout = 1;
+  shmv_segment_free (seg);
+
+  g_assert_false (shmv_channel_open (ch, SHMV_CHANNEL_READER, 0));
+  g_assert_cmpint (shmv_channel_error (ch), ==, SHMV_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (shmv_channel_error_string (ch), "made by an older shmview"));
+  g_assert_nonnull (strstr (shmv_channel_error_string (ch), "shmview-ctl rm"));
+  g_assert_false (shmv_channel_open (ch, SHMV_CHANNEL_WRITER, 0));
+  g_assert_cmpint (shmv_channel_error (ch), ==, SHMV_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (shmv_channel_error_string (ch), "made by an older shmview"));
+  g_assert_true (shmv_channel_remove (ch));
+  shmv_channel_free (ch);
+  shmv_channel_free (old);
+}
+
 /* Looking at a channel never removes it: a reader whose open finds the
  * channel corrupt, as its only user, leaves it for gc or the next writer
  * (issue 9: `shmview-ctl info` of a corrupt channel removed it). */
@@ -811,6 +838,7 @@ main (int argc, char **argv)
   g_test_add_func ("/channel/persistent/outlives-writer", test_persistent_channel_outlives_writer);
   g_test_add_func ("/channel/open/not-a-channel-is-corrupt", test_not_a_channel);
   g_test_add_func ("/channel/open/corrupt-open-removes-nothing", test_corrupt_open_removes_nothing);
+  g_test_add_func ("/channel/open/older-layout-refused", test_older_layout_refused);
   g_test_add_func ("/channel/remove/removed-channel-gets-no-new-lock",
                    test_removed_channel_gets_no_new_lock);
   return g_test_run ();

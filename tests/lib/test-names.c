@@ -104,11 +104,14 @@ test_keys_of_any_length_accepted (void)
 }
 
 static void
-test_xxh64_reference_values (void)
+test_xxh_reference_values (void)
 {
-  /* From xxhsum -H1 (Debian's xxhash package). */
-  g_assert_cmphex (shmv_checksum ("", 0), ==, G_GUINT64_CONSTANT (0xef46db3751d8e999));
-  g_assert_cmphex (shmv_checksum ("abc", 3), ==, G_GUINT64_CONSTANT (0x44bc2cf5ad770999));
+  /* From xxhsum -H3 and -H1 (Debian's xxhash package): frames carry XXH3-64,
+   * names keep XXH64. */
+  g_assert_cmphex (shmv_checksum ("", 0), ==, G_GUINT64_CONSTANT (0x2d06800538d394c2));
+  g_assert_cmphex (shmv_checksum ("abc", 3), ==, G_GUINT64_CONSTANT (0x78af5f94892f3950));
+  g_assert_cmphex (shmv_name_hash ("", 0), ==, G_GUINT64_CONSTANT (0xef46db3751d8e999));
+  g_assert_cmphex (shmv_name_hash ("abc", 3), ==, G_GUINT64_CONSTANT (0x44bc2cf5ad770999));
 }
 
 static void
@@ -147,6 +150,14 @@ test_fused_copy_large (void)
     src[i] = (guint8) (i * 2654435761u >> 13);
   g_assert_cmphex (shmv_copy_and_checksum (dst, src, len), ==, shmv_checksum (src, len));
   g_assert_true (memcmp (dst, src, len) == 0);
+  /* The writer's way (streaming stores), aligned and not. */
+  for (gsize shift = 0; shift < 2; shift++)
+    {
+      memset (dst, 0, len);
+      g_assert_cmphex (shmv_checksum_and_copy_out (dst + shift, src, len - shift), ==,
+                       shmv_checksum (src, len - shift));
+      g_assert_true (memcmp (dst + shift, src, len - shift) == 0);
+    }
 }
 
 static void
@@ -170,7 +181,7 @@ main (int argc, char **argv)
   g_test_add_func ("/names/no-key-gives-empty-names", test_no_key_gives_empty_names);
   g_test_add_func ("/names/invalid-keys-rejected", test_invalid_keys_rejected);
   g_test_add_func ("/names/keys-of-any-length-accepted", test_keys_of_any_length_accepted);
-  g_test_add_func ("/checksum/xxh64-reference-values", test_xxh64_reference_values);
+  g_test_add_func ("/checksum/xxh-reference-values", test_xxh_reference_values);
   g_test_add_func ("/checksum/fused-copy-matches-plain-hash", test_fused_copy_matches_plain_hash);
   g_test_add_func ("/checksum/fused-copy-large", test_fused_copy_large);
   g_test_add_func ("/format/names-and-sizes", test_formats);

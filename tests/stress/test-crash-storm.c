@@ -19,12 +19,23 @@
  * - nothing is left behind (OFD-lock user counting): the last detach
  *   removes segment and lock even though every writer died without closing.
  *
+ * The leasing storm turns it around: a writer publishes without a pause while
+ * readers that lease frames (and keep up to LEASES_KEPT of them) are killed,
+ * at random or stopped exactly between their lease and its verification. No
+ * leased frame is ever torn or fails verification, the writer never fails a
+ * publish, and at the end no slot stays leased: the kernel dropped every dead
+ * reader's locks (make the writer skip its claim in pick_slot and torn
+ * frames show up; count leases in memory instead of OFD locks and slots stay
+ * pinned).
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #define _GNU_SOURCE
 #include "stress-util.h"
 
+#include "shmv-channel-layout.h"
 #include "shmv-names.h"
+#include "shmv-ofd.h"
 #include "shmv-segment-private.h"
 #include "shmv-test-point.h"
 #include "shmv-test-util.h"
@@ -660,6 +671,186 @@ test_writer_killed_during_open_and_close (void)
   stress_shared_free (shared, sizeof (Shared));
 }
 
+/* Leasing storm: readers alive at a time, and frames each keeps leased. */
+#define LEASERS     2
+#define LEASES_KEPT 3
+
+typedef struct
+{
+  volatile gint stop;
+  volatile gint writer_failures;
+  char writer_message[256];
+  volatile gint leasers_ready;
+  ReaderStats leasers[LEASERS];
+} LeaseShared;
+
+typedef struct
+{
+  const char *key;
+  LeaseShared *shared;
+  int index;
+  guint32 seed;
+  gboolean stop_leased; /* stop itself between a lease and its verification */
+} Leaser;
+
+/* Publishes until told to stop, counting failures: a slot pinned by a dead
+ * reader would make them "every slot is leased by readers". */
+static int
+lease_writer_main (gpointer data)
+{
+  Leaser *w = data;
+  ShmvChannel *ch = shmv_channel_new (w->key);
+  gpointer scratch = g_malloc (FRAME_BYTES);
+
+  if (!shmv_channel_open (ch, SHMV_CHANNEL_WRITER, 0))
+    return 1;
+  for (guint32 i = 0; !g_atomic_int_get (&w->shared->stop); i++)
+    if (!stress_publish (ch, WIDTH, HEIGHT, w->seed + i, scratch) &&
+        g_atomic_int_add (&w->shared->writer_failures, 1) == 0)
+      g_strlcpy (w->shared->writer_message, shmv_channel_error_string (ch),
+                 sizeof w->shared->writer_message);
+  shmv_channel_free (ch);
+  g_free (scratch);
+  return 0;
+}
+
+/* Leases every new frame it can, verifies it in place and checks its
+ * pattern, keeping the last LEASES_KEPT frames leased, until killed. */
+static int
+leaser_main (gpointer data)
+{
+  Leaser *l = data;
+  ReaderStats *stats = &l->shared->leasers[l->index];
+  ShmvChannel *ch = shmv_channel_new (l->key);
+  ShmvFrame *kept[LEASES_KEPT] = { NULL };
+  guint32 last = 0;
+
+  if (!shmv_channel_open (ch, SHMV_CHANNEL_READER, 5000))
+    return 1;
+  if (l->stop_leased)
+    stress_stop_at ("acquire:leased", 2 + (int) (l->seed % 4));
+  g_atomic_int_inc (&l->shared->leasers_ready);
+  for (guint64 n = 0;; n++)
+    {
+      ShmvFrame *frame = NULL;
+
+      if (shmv_channel_acquire (ch, last, SHMV_ACQUIRE_DEFAULT, 1000, &frame))
+        {
+          ShmvFrame *old = kept[n % LEASES_KEPT];
+
+          check_frame (stats, shmv_frame_get_pixels (frame), shmv_frame_get_info (frame), &last);
+          /* Still whole after several publishes: the writer kept off it. */
+          if (old != NULL && !stress_check (shmv_frame_get_pixels (old),
+                                            (gsize) shmv_frame_get_info (old)->stride *
+                                                shmv_frame_get_info (old)->height,
+                                            NULL))
+            stats->torn++;
+          shmv_frame_release (old);
+          kept[n % LEASES_KEPT] = frame;
+        }
+      else if (shmv_channel_error (ch) != SHMV_ERROR_TIMEOUT)
+        record_error (stats, ch);
+    }
+}
+
+/* Whether any process holds a lease on any slot of the channel @seg. */
+static gboolean
+any_slot_leased (ShmvSegment *seg)
+{
+  for (int i = 0; i < SHMV_CHANNEL_MAX_SLOTS; i++)
+    if (shmv_ofd_is_held (shmv_segment_fd (seg), SHMV_OFD_LEASE_BYTES + i, F_WRLCK))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_leasing_readers_killed_storm (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("lease-storm");
+  int n_kills = (int) stress_env_int ("SHMV_STRESS_LEASE_KILLS", 120);
+  LeaseShared *shared = stress_shared_new (sizeof (LeaseShared));
+  Leaser writer = { key, shared, 0, 1, FALSE };
+  ShmvSegment *probe = shmv_segment_new (key);
+  ShmvChannel *keeper = shmv_test_open_channel (key, SHMV_CHANNEL_WRITER);
+  GRand *rand = g_rand_new_with_seed (20261204);
+  pid_t writer_pid, leasers[LEASERS];
+  gboolean stops[LEASERS];
+  ReaderStats sum = { 0 };
+  int kills_leased = 0, lock_key, status;
+
+  stress_register_key (key);
+  g_assert_true (shmv_segment_attach (probe, SHMV_ACCESS_READ_WRITE));
+  lock_key = stress_lock_key_of (key);
+  writer_pid = stress_fork (lease_writer_main, &writer);
+  /* Every other leaser of each index stops itself between a lease and its
+   * verification, and is killed there; the others die at random. */
+  for (int i = 0; i < LEASERS; i++)
+    {
+      Leaser l = { key, shared, i, (guint32) i, i == 0 };
+
+      stops[i] = l.stop_leased;
+      leasers[i] = stress_fork (leaser_main, &l);
+    }
+  for (int round = 0; round < n_kills; round++)
+    {
+      int i = round % LEASERS;
+      Leaser l = { key, shared, i, (guint32) round + LEASERS, !stops[i] };
+
+      if (stops[i])
+        {
+          g_assert_true (WIFSTOPPED (stress_wait_stopped (leasers[i], HANG_MS)));
+          kills_leased++;
+        }
+      else
+        g_usleep ((gulong) g_rand_int_range (rand, 0, 20000));
+      kill (leasers[i], SIGKILL);
+      status = stress_wait (leasers[i], 5000);
+      g_assert_true (WIFSIGNALED (status) && WTERMSIG (status) == SIGKILL);
+      stops[i] = l.stop_leased;
+      leasers[i] = stress_fork (leaser_main, &l);
+    }
+  for (int i = 0; i < LEASERS; i++)
+    {
+      kill (leasers[i], SIGKILL);
+      stress_wait (leasers[i], 5000);
+    }
+  g_atomic_int_set (&shared->stop, 1);
+  g_assert_cmpint (WEXITSTATUS (stress_wait (writer_pid, HANG_MS)), ==, 0);
+
+  for (int i = 0; i < LEASERS; i++)
+    {
+      ReaderStats *r = &shared->leasers[i];
+
+      if (r->errors + r->corrupt > 0)
+        g_test_message ("leaser %d: last error %d: %s", i, r->last_error, r->last_message);
+      sum.reads += r->reads;
+      sum.torn += r->torn;
+      sum.corrupt += r->corrupt;
+      sum.errors += r->errors;
+    }
+  if (shared->writer_failures > 0)
+    g_test_message ("writer: %s", shared->writer_message);
+  stress_figure ("lease-storm", "kills", "%d", n_kills);
+  stress_figure ("lease-storm", "kills_between_lease_and_verify", "%d", kills_leased);
+  stress_figure ("lease-storm", "frames_leased_and_checked", "%" G_GUINT64_FORMAT, sum.reads);
+  stress_figure ("lease-storm", "torn_accepted", "%" G_GUINT64_FORMAT, sum.torn);
+  stress_figure ("lease-storm", "publish_failures", "%d", shared->writer_failures);
+  g_assert_cmpuint (sum.torn, ==, 0);
+  g_assert_cmpuint (sum.corrupt, ==, 0);
+  g_assert_cmpuint (sum.errors, ==, 0);
+  g_assert_cmpint (shared->writer_failures, ==, 0);
+  g_assert_cmpint (kills_leased, >=, n_kills / 2);
+  g_assert_cmpuint (sum.reads, >, 0);
+  /* Every reader is dead: no slot stays pinned, and the channel says so. */
+  g_assert_false (any_slot_leased (probe));
+
+  shmv_segment_free (probe);
+  shmv_channel_free (keeper);
+  stress_assert_nothing_left (key, lock_key);
+  g_rand_free (rand);
+  stress_shared_free (shared, sizeof (LeaseShared));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -671,6 +862,7 @@ main (int argc, char **argv)
                    test_writer_killed_during_open_and_close);
   g_test_add_func ("/stress/crash-storm/creator-killed-before-its-lock",
                    test_creator_killed_before_lock);
+  g_test_add_func ("/stress/crash-storm/leasing-readers-killed", test_leasing_readers_killed_storm);
   result = g_test_run ();
   stress_cleanup ();
   return result;

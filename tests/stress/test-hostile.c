@@ -16,6 +16,12 @@
  * count > 0); remove the SIGBUS guard and a reader dies of SIGBUS; remove
  * the bounds checks and readers fault or ASan reports the read.
  *
+ * The last reader leases instead of copying (shmv_channel_acquire, verified
+ * in place) and reads every leased pixel: it must not die either, however
+ * the file is truncated under its lease (the library maps zero pages over a
+ * truncated lease mapping). A lease is verified when it is taken, so what
+ * the peer writes afterwards is counted, not refused.
+ *
  * The writer is not protected: a peer that can write the segment can kill
  * it (SIGBUS on a truncated mapping). The test restarts it and counts.
  *
@@ -45,7 +51,8 @@
 #define WIDTH        512
 #define HEIGHT       512
 #define FRAME_BYTES  ((gsize) WIDTH * HEIGHT * 4)
-#define N_READERS    3
+#define N_READERS    4 /* the last one leases */
+#define LEASER       (N_READERS - 1)
 #define FILE_LIMIT   (256 << 20) /* no process here may make the file larger */
 #define HANG_LIMIT   (10 * G_USEC_PER_SEC)
 #define READ_LIMIT   (5 * G_USEC_PER_SEC)
@@ -72,7 +79,8 @@ typedef struct
   guint64 garbage;         /* accepted, copied in, yet not one whole frame */
   guint64 signed_garbage;  /* the same for frames written in place (see report) */
   guint64 renamed_garbage; /* the same, its name scribbled: either kind */
-  gint64 max_read_us;      /* the longest shmv_channel_read() */
+  guint64 lease_changed;   /* leased, verified, then not one whole frame when read */
+  gint64 max_read_us;      /* the longest shmv_channel_read() or acquire */
   gint64 max_call_us;      /* the longest of the other calls */
   char other_message[256];
 } ReaderStats;
@@ -138,6 +146,45 @@ elapsed_since (gint64 start, gint64 *max)
   return took;
 }
 
+static int
+outcome_of_failure (ShmvChannel *ch, ReaderStats *stats)
+{
+  switch (shmv_channel_error (ch))
+    {
+    case SHMV_ERROR_CORRUPT:
+      return OUTCOME_CORRUPT;
+    case SHMV_ERROR_NO_FRAME:
+      return OUTCOME_NO_FRAME;
+    case SHMV_ERROR_TIMEOUT:
+      return OUTCOME_TIMEOUT;
+    default:
+      g_strlcpy (stats->other_message, shmv_channel_error_string (ch), sizeof stats->other_message);
+      return OUTCOME_OTHER;
+    }
+}
+
+/* Leases the current frame and reads all of it where it lies. */
+static void
+lease_once (ShmvChannel *ch, ReaderStats *stats)
+{
+  gint64 start = g_get_monotonic_time ();
+  ShmvFrame *frame = NULL;
+  int outcome = OUTCOME_OK;
+
+  if (shmv_channel_acquire (ch, 0, SHMV_ACQUIRE_DEFAULT, 0, &frame))
+    {
+      const ShmvFrameInfo *info = shmv_frame_get_info (frame);
+
+      if (!stress_check (shmv_frame_get_pixels (frame), (gsize) info->stride * info->height, NULL))
+        stats->lease_changed++;
+      shmv_frame_release (frame);
+    }
+  else
+    outcome = outcome_of_failure (ch, stats);
+  elapsed_since (start, &stats->max_read_us);
+  stats->outcomes[outcome]++;
+}
+
 static void
 read_once (ShmvChannel *ch, ReaderStats *stats, gpointer *buf, gsize *cap)
 {
@@ -163,23 +210,7 @@ read_once (ShmvChannel *ch, ReaderStats *stats, gpointer *buf, gsize *cap)
         stats->renamed_garbage++;
     }
   else
-    switch (shmv_channel_error (ch))
-      {
-      case SHMV_ERROR_CORRUPT:
-        outcome = OUTCOME_CORRUPT;
-        break;
-      case SHMV_ERROR_NO_FRAME:
-        outcome = OUTCOME_NO_FRAME;
-        break;
-      case SHMV_ERROR_TIMEOUT:
-        outcome = OUTCOME_TIMEOUT;
-        break;
-      default:
-        outcome = OUTCOME_OTHER;
-        g_strlcpy (stats->other_message, shmv_channel_error_string (ch),
-                   sizeof stats->other_message);
-        break;
-      }
+    outcome = outcome_of_failure (ch, stats);
   elapsed_since (start, &stats->max_read_us);
   stats->outcomes[outcome]++;
 }
@@ -216,7 +247,10 @@ reader_main (gpointer data)
   g_atomic_int_inc (&child->shared->readers_ready);
   while (!g_atomic_int_get (&child->shared->stop))
     {
-      read_once (ch, stats, &buf, &cap);
+      if (child->index == LEASER)
+        lease_once (ch, stats);
+      else
+        read_once (ch, stats, &buf, &cap);
       poke_once (ch, stats);
       stats->heartbeat++;
     }
@@ -507,6 +541,12 @@ report (Shared *shared, WriterDeaths *deaths, int seconds)
    * with a valid checksum anyway; the checksum is no signature. */
   stress_figure (t, "in_place_scribbles_hashed_by_writer", "%" G_GUINT64_FORMAT, signed_garbage);
   stress_figure (t, "scribbled_frames_with_scribbled_name", "%" G_GUINT64_FORMAT, renamed_garbage);
+  stress_figure (t, "lease_reads_accepted", "%" G_GUINT64_FORMAT,
+                 shared->readers[LEASER].outcomes[OUTCOME_OK]);
+  /* Verified when taken; the peer may write over it afterwards (or cut the
+   * file, and the reader reads zeros): counted, not refused, never a crash. */
+  stress_figure (t, "leased_frames_changed_after_verification", "%" G_GUINT64_FORMAT,
+                 shared->readers[LEASER].lease_changed);
   stress_figure (t, "reader_crashes", "0");
   stress_figure (t, "max_read_us", "%" G_GINT64_FORMAT, max_read);
   stress_figure (t, "max_other_call_us", "%" G_GINT64_FORMAT, max_call);

@@ -30,8 +30,9 @@ SHMV_API unsigned shmv_format_bytes_per_pixel (ShmvFormat format);
 /**
  * shmv_checksum:
  *
- * The checksum frames carry: XXH64 with seed 0 of @len bytes. It runs several
- * times faster than memory bandwidth, so it costs nothing on a copy.
+ * The checksum frames carry: XXH3-64 (libxxhash's XXH3_64bits(), seed 0) of
+ * @len bytes. It runs several times faster than memory bandwidth, so it costs
+ * nothing on a copy, and a verification alone costs one read of the frame.
  */
 SHMV_API uint64_t shmv_checksum (const void *data, size_t len);
 

@@ -7,7 +7,9 @@
  *   returns NULL when out of memory and never fails otherwise. Whatever
  *   touches the system is a call of its own that can fail (create or attach
  *   a segment, open a semaphore or a channel, start a watch).
- *   shmv_X_free (NULL) does nothing.
+ *   shmv_X_free (NULL) does nothing. A ShmvFrame (a lease) is opaque too
+ *   but no handle: shmv_channel_acquire() makes it, failing on the channel,
+ *   and shmv_frame_release (NULL) does nothing.
  * - Errors of a call on a handle are kept on the handle: a fallible call
  *   returns false and sets the handle's last error, read with shmv_X_error()
  *   and shmv_X_error_string(); a successful one sets SHMV_ERROR_NONE and "".
@@ -31,6 +33,7 @@
 #include <shmview/shmv-segment.h>
 #include <shmview/shmv-semaphore.h>
 #include <shmview/shmv-channel.h>
+#include <shmview/shmv-frame.h>
 #include <shmview/shmv-channel-list.h>
 #include <shmview/shmv-watch.h>
 #include <shmview/shmv-png.h>
