@@ -560,11 +560,12 @@ gst_shmview_src_class_init (GstShmviewSrcClass *klass)
       TRUE, flags);
   properties[PROP_MAX_LEASES] = g_param_spec_uint (
       "max-leases", "Max leases",
-      "Buffers are the channel's slots themselves (no copy) for frames GStreamer lays out as "
-      "the channel does; at most this many such buffers are alive downstream at once, and "
-      "frames are copied while that many are. Each keeps the writer off one slot until freed, "
-      "and a writer fails its publish when all 12 are taken: all readers of one channel "
-      "together should keep at most 10. 0: always copy",
+      "Zero copy: a frame whose rows GStreamer lays out as the channel does becomes a buffer "
+      "over its slot in shared memory, leased until the buffer is freed. At most this many "
+      "leased buffers are alive at once; while that many are (a queue holds them), frames are "
+      "copied. A lease keeps the writer off its slot, and a writer fails to publish when all "
+      "12 slots are leased: the readers of one channel together should keep at most 10. "
+      "0: always copy",
       0, MOST_LEASES, DEFAULT_MAX_LEASES, live);
   properties[PROP_VERIFY] = g_param_spec_boolean (
       "verify", "Verify",
