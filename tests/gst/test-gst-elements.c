@@ -39,6 +39,16 @@ harness_for (const char *element, const char *key, const char *more)
   return gst_harness_new_parse (line);
 }
 
+/* A shmviewsrc on @key, with @more properties, playing. */
+static GstHarness *
+play_src (const char *key, const char *more)
+{
+  GstHarness *h = harness_for ("shmviewsrc", key, more);
+
+  gst_harness_play (h);
+  return h;
+}
+
 /* A buffer of @caps whose bytes are the pattern of @seed. */
 static GstBuffer *
 pattern_buffer (const char *caps_str, guint32 seed, GstVideoInfo *info)
@@ -172,8 +182,7 @@ test_src_caps_follow_frames (void)
   };
 
   shmv_test_publish_seed (writer, frames[0].width, frames[0].height, frames[0].format, 1);
-  h = harness_for ("shmviewsrc", key, "");
-  gst_harness_play (h);
+  h = play_src (key, "");
   for (gsize i = 0; i < G_N_ELEMENTS (frames); i++)
     {
       g_autoptr (GstBuffer) buffer = NULL;
@@ -225,8 +234,7 @@ test_src_widens_rgb16 (void)
   shmv_test_publish_seed (writer, 5, 3, SHMV_FORMAT_RGB16, 9);
   stride = 5 * 6;
   expected = shmv_test_pattern_new (stride * 3, 9);
-  h = harness_for ("shmviewsrc", key, "");
-  gst_harness_play (h);
+  h = play_src (key, "");
   buffer = gst_harness_pull (h);
   g_assert_nonnull (buffer);
   gst_buffer_map (buffer, &map, GST_MAP_READ);
@@ -457,8 +465,7 @@ test_src_lease_layout (gconstpointer data)
   GstHarness *h;
 
   shmv_test_publish_seed (writer, c->width, c->height, c->format, 3);
-  h = harness_for ("shmviewsrc", key, "");
-  gst_harness_play (h);
+  h = play_src (key, "");
   buffer = gst_harness_pull (h);
   g_assert_nonnull (buffer);
   if (c->format == SHMV_FORMAT_RGB16)
@@ -491,11 +498,8 @@ test_src_lease_bounded (void)
   g_autoptr (GstBuffer) again = NULL;
   GstHarness *h;
 
-  shmv_test_publish_seed (writer, SIDE, SIDE, SHMV_FORMAT_RGBA8, 1);
-  h = harness_for ("shmviewsrc", key, "");
-  gst_harness_play (h);
-  wait_received (h, 1);
-  for (guint32 seed = 2; seed <= frames; seed++)
+  h = play_src (key, "");
+  for (guint32 seed = 1; seed <= frames; seed++)
     publish_and_wait (writer, h, SIDE, SIDE, seed);
 
   for (guint32 seed = 1; seed <= frames; seed++)
@@ -529,11 +533,8 @@ test_src_lease_freed_buffer_frees_slot (void)
   GstHarness *h;
   guint32 seed;
 
-  shmv_test_publish_seed (writer, SIDE, SIDE, SHMV_FORMAT_RGBA8, 1);
-  h = harness_for ("shmviewsrc", key, "max-leases=10");
-  gst_harness_play (h);
-  wait_received (h, 1);
-  for (seed = 2; seed <= 10; seed++)
+  h = play_src (key, "max-leases=10");
+  for (seed = 1; seed <= 10; seed++)
     publish_and_wait (writer, h, SIDE, SIDE, seed);
 
   /* Frames 10, 11 and 12 leased by us too: 10 + 2 slots, all of them. */
@@ -579,8 +580,7 @@ test_src_lease_outlives_element (void)
   GstHarness *h;
 
   shmv_test_publish_seed (writer, SIDE, SIDE, SHMV_FORMAT_RGBA8, 4);
-  h = harness_for ("shmviewsrc", key, "");
-  gst_harness_play (h);
+  h = play_src (key, "");
   buffer = gst_harness_pull (h);
   gst_harness_teardown (h);
   shmv_channel_remove (writer);
@@ -621,8 +621,7 @@ test_src_lease_verify (void)
   g_assert_nonnull (message);
   g_assert_nonnull (strstr (message, key));
 
-  h = harness_for ("shmviewsrc", key, "verify=false");
-  gst_harness_play (h);
+  h = play_src (key, "verify=false");
   buffer = gst_harness_pull (h);
   g_assert_true (gst_buffer_map (buffer, &map, GST_MAP_READ));
   g_assert_true (shmv_test_maps_channel (map.data, shmv_channel_native_key (writer)));
@@ -643,8 +642,7 @@ test_src_lease_none (void)
   GstHarness *h;
 
   shmv_test_publish_seed (writer, SIDE, SIDE, SHMV_FORMAT_RGBA8, 6);
-  h = harness_for ("shmviewsrc", key, "max-leases=0");
-  gst_harness_play (h);
+  h = play_src (key, "max-leases=0");
   buffer = gst_harness_pull (h);
   assert_buffer (buffer, shmv_channel_native_key (writer), ROW, ROW, SIDE, 6, FALSE);
   gst_harness_teardown (h);
