@@ -42,8 +42,8 @@ GST_DEBUG_CATEGORY_STATIC (gst_shmview_src_debug);
 #define WAIT_SLICE_MS 100
 
 /* A few buffers in flight cover a pipeline's usual queue and a sink's last
- * buffer; two such readers and a reader pane still leave the writer free
- * slots. */
+ * buffer, and two such readers together stay within the 10 leased frames a
+ * channel allows its readers. */
 #define DEFAULT_MAX_LEASES 4
 /* One reader alone must leave the writer a slot besides the current frame's. */
 #define MOST_LEASES (SHMV_CHANNEL_MAX_SLOTS - 2)
