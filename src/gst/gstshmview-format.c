@@ -56,6 +56,18 @@ gst_shmview_format_needs_alpha (ShmvFormat format)
   return format == SHMV_FORMAT_RGB16;
 }
 
+gboolean
+gst_shmview_format_fits (const ShmvFrameInfo *frame)
+{
+  GstVideoInfo info;
+
+  if (gst_shmview_format_needs_alpha (frame->format) ||
+      !gst_video_info_set_format (&info, gst_shmview_format_from_channel (frame->format),
+                                  frame->width, frame->height))
+    return FALSE;
+  return (guint32) GST_VIDEO_INFO_PLANE_STRIDE (&info, 0) == frame->stride;
+}
+
 void
 gst_shmview_widen_rgb16 (
     const guint8 *src, gsize src_stride, guint8 *dst, gsize dst_stride, guint width, guint height)

@@ -44,6 +44,16 @@ GstVideoFormat gst_shmview_format_from_channel (ShmvFormat format);
 gboolean gst_shmview_format_needs_alpha (ShmvFormat format);
 
 /**
+ * gst_shmview_format_fits:
+ *
+ * Whether @frame's pixels, as they lie in the channel, are a buffer of the
+ * caps shmviewsrc gives it: no alpha to add, and rows at GStreamer's default
+ * stride (packed RGB rows whose width is not a multiple of 4 bytes are not:
+ * GStreamer pads them).
+ */
+gboolean gst_shmview_format_fits (const ShmvFrameInfo *frame);
+
+/**
  * gst_shmview_widen_rgb16:
  *
  * Copies @height rows of RGB16 pixels (@src_stride bytes apart) into RGBA64

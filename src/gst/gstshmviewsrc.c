@@ -3,10 +3,17 @@
  * The streaming thread sleeps on the channel's futex (shmv_channel_wait) in
  * short slices, so that a flush or a state change is never kept waiting
  * longer than one slice, and so that a writer that died without a word
- * (kill -9 wakes nobody) is noticed. Each new frame is copied out with
- * shmv_channel_read, which verifies its checksum, into memory that becomes
- * the buffer. Caps come from the frame header: a frame of another size or
- * format sets new caps before it is pushed.
+ * (kill -9 wakes nobody) is noticed. Caps come from the frame header: a
+ * frame of another size or format sets new caps before it is pushed.
+ *
+ * A new frame whose rows are as GStreamer lays them out is leased
+ * (shmv_channel_acquire) and the buffer is the slot itself, released when
+ * downstream frees it: no copy. Leased buffers alive at once are bounded
+ * (max-leases), because each keeps the writer off a slot and a writer fails
+ * its publish when every slot is leased; past the bound, and for frames
+ * GStreamer lays out otherwise (RGB rows it pads, 16-bit RGB that gains
+ * alpha), the frame is copied out with shmv_channel_read, which verifies its
+ * checksum as it copies, and never holds a slot.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -17,6 +24,7 @@
 #include "gstshmview-error.h"
 #include "gstshmview-events.h"
 #include "gstshmview-format.h"
+#include "gstshmview-lease.h"
 #include "shmv-user.h"
 
 #include <glib/gi18n-lib.h>
@@ -33,6 +41,13 @@ GST_DEBUG_CATEGORY_STATIC (gst_shmview_src_debug);
  * flag and the writer's presence again. */
 #define WAIT_SLICE_MS 100
 
+/* A few buffers in flight cover a pipeline's usual queue and a sink's last
+ * buffer, and two such readers together stay within the 10 leased frames a
+ * channel allows its readers. */
+#define DEFAULT_MAX_LEASES 4
+/* One reader alone must leave the writer a slot besides the current frame's. */
+#define MOST_LEASES (SHMV_CHANNEL_MAX_SLOTS - 2)
+
 struct _GstShmviewSrc
 {
   GstPushSrc parent;
@@ -41,6 +56,8 @@ struct _GstShmviewSrc
   char *key;
   char *owner;
   gboolean wait_for_writer;
+  guint max_leases;
+  gboolean verify;
 
   /* streaming state */
   ShmvChannel *channel;
@@ -52,8 +69,18 @@ struct _GstShmviewSrc
   ShmvFormat format;
   void *scratch; /* where frames are read when they cannot become the buffer as is */
   size_t scratch_size;
-  gint flushing; /* atomic */
+  gint flushing;            /* atomic */
+  GstShmviewLeases *leases; /* the buffers over leased slots still alive */
 };
+
+/* A frame taken from the channel: leased where it lies, or copied into the
+ * scratch memory. */
+typedef struct
+{
+  ShmvFrameInfo info;
+  ShmvFrame *lease; /* NULL when copied */
+  const guint8 *pixels;
+} Taken;
 
 enum
 {
@@ -61,6 +88,8 @@ enum
   PROP_KEY,
   PROP_OWNER,
   PROP_WAIT_FOR_WRITER,
+  PROP_MAX_LEASES,
+  PROP_VERIFY,
   N_PROPS
 };
 
@@ -248,48 +277,107 @@ running_time_of (GstShmviewSrc *self, gint64 publish_time_ns)
   return at > base ? at - base : 0;
 }
 
-/* The frame as a buffer in the caps' layout. A frame whose rows already have
- * GStreamer's default stride becomes the buffer as read (one copy in all);
- * others (odd RGB widths, 16-bit RGB that gains alpha) are laid out anew. */
-static GstBuffer *
-frame_to_buffer (GstShmviewSrc *self, const ShmvFrameInfo *frame)
+/* Leases the new frame when it can become a buffer as it lies and fewer
+ * than max-leases leased buffers are alive. FALSE: copy it instead (also
+ * when leasing fails: the copy gets the frame or says what is wrong). */
+static gboolean
+lease_frame (GstShmviewSrc *self, const ShmvFrameInfo *current, Taken *taken)
 {
+  ShmvAcquireFlags flags;
+  guint max;
+
+  GST_OBJECT_LOCK (self);
+  max = self->max_leases;
+  flags = self->verify ? SHMV_ACQUIRE_DEFAULT : SHMV_ACQUIRE_NO_VERIFY;
+  GST_OBJECT_UNLOCK (self);
+
+  if (!gst_shmview_format_fits (current) || !gst_shmview_leases_reserve (self->leases, max))
+    return FALSE;
+  if (!shmv_channel_acquire (self->channel, self->last_generation, flags, 0, &taken->lease))
+    {
+      GST_DEBUG_OBJECT (self, "frame %u not leased (%s): copied", current->generation,
+                        shmv_channel_error_string (self->channel));
+      gst_shmview_leases_cancel (self->leases);
+      return FALSE;
+    }
+  taken->info = *shmv_frame_get_info (taken->lease);
+  taken->pixels = shmv_frame_get_pixels (taken->lease);
+  return TRUE;
+}
+
+static gboolean
+copy_frame (GstShmviewSrc *self, Taken *taken)
+{
+  if (!shmv_channel_read (self->channel, &self->scratch, &self->scratch_size, &taken->info))
+    return FALSE;
+  taken->lease = NULL;
+  taken->pixels = self->scratch;
+  return TRUE;
+}
+
+/* The taken frame as a buffer in the caps' layout: the leased slot itself,
+ * or the scratch memory it was copied into, when its rows are GStreamer's;
+ * else laid out anew. */
+static GstBuffer *
+frame_to_buffer (GstShmviewSrc *self, Taken *taken)
+{
+  const ShmvFrameInfo *frame = &taken->info;
   gsize out_stride = GST_VIDEO_INFO_PLANE_STRIDE (&self->info, 0);
   GstBuffer *buffer;
   GstMapInfo map;
 
-  if (!gst_shmview_format_needs_alpha (frame->format) && out_stride == frame->stride)
+  if (gst_shmview_format_fits (frame))
     {
       gsize size = (gsize) frame->stride * frame->height;
 
+      if (taken->lease != NULL)
+        {
+          buffer = gst_shmview_leases_wrap (self->leases, g_steal_pointer (&taken->lease), size);
+          GST_DEBUG_OBJECT (self, GST_SHMVIEW_EVENT_LEASED, frame->generation,
+                            gst_shmview_leases_in_flight (self->leases));
+          return buffer;
+        }
       buffer = gst_buffer_new_wrapped_full (0, self->scratch, self->scratch_size, 0, size,
                                             self->scratch, free);
       self->scratch = NULL;
       self->scratch_size = 0;
+      GST_DEBUG_OBJECT (self, GST_SHMVIEW_EVENT_COPIED, frame->generation);
       return buffer;
     }
 
   buffer = gst_buffer_new_allocate (NULL, GST_VIDEO_INFO_SIZE (&self->info), NULL);
   gst_buffer_map (buffer, &map, GST_MAP_WRITE);
   if (gst_shmview_format_needs_alpha (frame->format))
-    gst_shmview_widen_rgb16 (self->scratch, frame->stride, map.data, out_stride, frame->width,
+    gst_shmview_widen_rgb16 (taken->pixels, frame->stride, map.data, out_stride, frame->width,
                              frame->height);
   else
     for (guint32 y = 0; y < frame->height; y++)
-      memcpy (map.data + y * out_stride, (guint8 *) self->scratch + (gsize) y * frame->stride,
-              frame->stride);
+      memcpy (map.data + y * out_stride, taken->pixels + (gsize) y * frame->stride, frame->stride);
   gst_buffer_unmap (buffer, &map);
+  GST_DEBUG_OBJECT (self, GST_SHMVIEW_EVENT_COPIED, frame->generation);
   return buffer;
 }
 
-/* Reads the current frame into a buffer with caps to match. */
-static GstFlowReturn
-push_frame (GstShmviewSrc *self, GstBuffer **out)
+/* Ends a lease that did not become a buffer. */
+static void
+taken_clear (GstShmviewSrc *self, Taken *taken)
 {
-  ShmvFrameInfo frame;
+  if (taken->lease == NULL)
+    return;
+  g_clear_pointer (&taken->lease, shmv_frame_release);
+  gst_shmview_leases_cancel (self->leases);
+}
+
+/* Takes the new frame (@current, as the header said a moment ago) into a
+ * buffer with caps to match. */
+static GstFlowReturn
+push_frame (GstShmviewSrc *self, const ShmvFrameInfo *current, GstBuffer **out)
+{
+  Taken taken = { 0 };
+  const ShmvFrameInfo *frame = &taken.info;
   GstBuffer *buffer;
 
-  if (!shmv_channel_read (self->channel, &self->scratch, &self->scratch_size, &frame))
+  if (!lease_frame (self, current, &taken) && !copy_frame (self, &taken))
     {
       g_autofree char *doing =
           g_strdup_printf (_ ("Cannot read channel “%s”"), shmv_channel_key (self->channel));
@@ -297,23 +385,25 @@ push_frame (GstShmviewSrc *self, GstBuffer **out)
       GST_SHMVIEW_CHANNEL_ERROR (self, READ, doing, self->channel);
       return GST_FLOW_ERROR;
     }
-  if (self->last_generation != 0 && frame.generation > self->last_generation + 1)
-    GST_DEBUG_OBJECT (self, "frame %u: %u frames went by unseen", frame.generation,
-                      frame.generation - self->last_generation - 1);
-  self->last_generation = frame.generation;
+  if (self->last_generation != 0 && frame->generation > self->last_generation + 1)
+    GST_DEBUG_OBJECT (self, "frame %u: %u frames went by unseen", frame->generation,
+                      frame->generation - self->last_generation - 1);
+  self->last_generation = frame->generation;
 
-  if (!update_caps (self, &frame))
+  if (!update_caps (self, frame))
     {
       GST_ELEMENT_ERROR (
           self, CORE, NEGOTIATION,
           (_ ("Channel “%s”: %s"), shmv_channel_key (self->channel),
            _ ("the pipeline does not accept its frames")),
-          ("%u x %u %s", frame.width, frame.height, shmv_format_name (frame.format)));
+          ("%u x %u %s", frame->width, frame->height, shmv_format_name (frame->format)));
+      taken_clear (self, &taken);
       return GST_FLOW_NOT_NEGOTIATED;
     }
-  buffer = frame_to_buffer (self, &frame);
-  GST_BUFFER_PTS (buffer) = running_time_of (self, frame.publish_time_ns);
-  GST_BUFFER_OFFSET (buffer) = frame.generation;
+  buffer = frame_to_buffer (self, &taken);
+  taken_clear (self, &taken);
+  GST_BUFFER_PTS (buffer) = running_time_of (self, frame->publish_time_ns);
+  GST_BUFFER_OFFSET (buffer) = frame->generation;
   *out = buffer;
   return GST_FLOW_OK;
 }
@@ -355,7 +445,7 @@ gst_shmview_src_create (GstPushSrc *src, GstBuffer **out)
       generation = shmv_channel_generation (self->channel);
       if (shmv_channel_get_info (self->channel, &frame) &&
           frame.generation != self->last_generation)
-        return push_frame (self, out);
+        return push_frame (self, &frame, out);
       if (!wait_for_writer (self) && !writer_present (self->channel))
         return GST_FLOW_EOS;
       shmv_channel_wait (self->channel, generation, WAIT_SLICE_MS);
@@ -387,6 +477,12 @@ gst_shmview_src_set_property (GObject *object,
     case PROP_WAIT_FOR_WRITER:
       self->wait_for_writer = g_value_get_boolean (value);
       break;
+    case PROP_MAX_LEASES:
+      self->max_leases = g_value_get_uint (value);
+      break;
+    case PROP_VERIFY:
+      self->verify = g_value_get_boolean (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -411,6 +507,12 @@ gst_shmview_src_get_property (GObject *object, guint prop_id, GValue *value, GPa
     case PROP_WAIT_FOR_WRITER:
       g_value_set_boolean (value, self->wait_for_writer);
       break;
+    case PROP_MAX_LEASES:
+      g_value_set_uint (value, self->max_leases);
+      break;
+    case PROP_VERIFY:
+      g_value_set_boolean (value, self->verify);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -425,6 +527,7 @@ gst_shmview_src_finalize (GObject *object)
 
   g_free (self->key);
   g_free (self->owner);
+  gst_shmview_leases_unref (self->leases);
   G_OBJECT_CLASS (gst_shmview_src_parent_class)->finalize (object);
 }
 
@@ -436,6 +539,7 @@ gst_shmview_src_class_init (GstShmviewSrcClass *klass)
   GstBaseSrcClass *base_src_class = GST_BASE_SRC_CLASS (klass);
   GstPushSrcClass *push_src_class = GST_PUSH_SRC_CLASS (klass);
   GParamFlags flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY;
+  GParamFlags live = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING;
 
   object_class->set_property = gst_shmview_src_set_property;
   object_class->get_property = gst_shmview_src_get_property;
@@ -454,6 +558,21 @@ gst_shmview_src_class_init (GstShmviewSrcClass *klass)
       "fail when there is no channel, and end the stream (EOS) after the last frame when the "
       "writer leaves",
       TRUE, flags);
+  properties[PROP_MAX_LEASES] = g_param_spec_uint (
+      "max-leases", "Max leases",
+      "Zero copy: a frame whose rows GStreamer lays out as the channel does becomes a buffer "
+      "over its slot in shared memory, leased until the buffer is freed. At most this many "
+      "leased buffers are alive at once; while that many are (a queue holds them), frames are "
+      "copied. A lease keeps the writer off its slot, and a writer fails to publish when all "
+      "12 slots are leased: the readers of one channel together should keep at most 10. "
+      "0: always copy",
+      0, MOST_LEASES, DEFAULT_MAX_LEASES, live);
+  properties[PROP_VERIFY] = g_param_spec_boolean (
+      "verify", "Verify",
+      "Check each leased frame against its checksum before pushing it (one read over its "
+      "pixels); false: trust the writer (a frame damaged by a bug or another program goes "
+      "unnoticed). Copied frames are always checked",
+      TRUE, live);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gst_element_class_set_static_metadata (
@@ -479,6 +598,9 @@ gst_shmview_src_init (GstShmviewSrc *self)
 {
   self->key = g_strdup (SHMV_DEFAULT_KEY);
   self->wait_for_writer = TRUE;
+  self->max_leases = DEFAULT_MAX_LEASES;
+  self->verify = TRUE;
+  self->leases = gst_shmview_leases_new ();
   gst_base_src_set_live (GST_BASE_SRC (self), TRUE);
   gst_base_src_set_format (GST_BASE_SRC (self), GST_FORMAT_TIME);
 }

@@ -11,7 +11,6 @@
 #include "config.h"
 
 #include <shmview/shmview.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "shmv-test-gtk.h"
@@ -226,27 +225,6 @@ publish_on (ShmvChannel *ch, const guint8 *pixels, guint32 width, guint32 height
                                        SHMV_FORMAT_RGB8, "test"));
 }
 
-/* Whether @address lies in a mapping of /dev/shm@native (/proc/self/maps). */
-static gboolean
-maps_file (gconstpointer address, const char *native)
-{
-  g_autofree char *maps = NULL;
-  g_autofree char *path = g_strdup_printf ("/dev/shm%s", native);
-  g_auto (GStrv) lines = NULL;
-
-  g_assert_true (g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL));
-  lines = g_strsplit (maps, "\n", -1);
-  for (int i = 0; lines[i] != NULL; i++)
-    {
-      guint64 start = 0, end = 0;
-
-      if (sscanf (lines[i], "%" G_GINT64_MODIFIER "x-%" G_GINT64_MODIFIER "x", &start, &end) == 2 &&
-          (guintptr) address >= start && (guintptr) address < end)
-        return g_str_has_suffix (lines[i], path);
-    }
-  return FALSE;
-}
-
 static void
 test_follower_follows_a_writer_that_comes_and_goes (void)
 {
@@ -373,7 +351,8 @@ test_channel_source_delivers_published_frames (void)
                    (gsize) H * stride);
   /* No copy of ours: the bytes are the frame in the channel's own file, and
    * while they live the writer keeps off it. */
-  g_assert_true (maps_file (g_bytes_get_data (pixels, NULL), shmv_channel_native_key (writer)));
+  g_assert_true (
+      shmv_test_maps_channel (g_bytes_get_data (pixels, NULL), shmv_channel_native_key (writer)));
   for (guint32 seed = 10; seed < 20; seed++)
     {
       g_autofree guint8 *other = shmv_test_pattern_image (W, H, SHMV_FORMAT_RGB8, seed, &stride);

@@ -6,6 +6,7 @@
 #include "shmv-test-channel.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <sys/inotify.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -71,4 +72,25 @@ shmv_test_use_up_inotify (void)
     instances++;
   /* EMFILE from the descriptor limit would make every open fail too. */
   return errno == EMFILE && instances + 16 < files.rlim_cur;
+}
+
+gboolean
+shmv_test_maps_channel (gconstpointer address, const char *native)
+{
+  g_autofree char *maps = NULL;
+  g_autofree char *path = g_strdup_printf ("/dev/shm%s", native);
+  g_autofree char *removed = g_strconcat (path, " (deleted)", NULL);
+  g_auto (GStrv) lines = NULL;
+
+  g_assert_true (g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL));
+  lines = g_strsplit (maps, "\n", -1);
+  for (int i = 0; lines[i] != NULL; i++)
+    {
+      guint64 start = 0, end = 0;
+
+      if (sscanf (lines[i], "%" G_GINT64_MODIFIER "x-%" G_GINT64_MODIFIER "x", &start, &end) == 2 &&
+          (guintptr) address >= start && (guintptr) address < end)
+        return g_str_has_suffix (lines[i], path) || g_str_has_suffix (lines[i], removed);
+    }
+  return FALSE;
 }

@@ -17,6 +17,11 @@ ShmvChannel *shmv_test_open_channel (const char *key, ShmvChannelRole role);
 void shmv_test_publish_seed (
     ShmvChannel *ch, guint32 width, guint32 height, ShmvFormat format, guint32 seed);
 
+/* Whether @address lies in a mapping of channel @native's file in /dev/shm
+ * (shmv_channel_native_key()), as /proc/self/maps says, even after the file
+ * was removed: where leased pixels lie. */
+gboolean shmv_test_maps_channel (gconstpointer address, const char *native);
+
 /* Child body for shmv_test_fork(): opens @key as writer, publishes a frame,
  * writes "P\n" to @fd and waits to be killed. */
 int shmv_test_publish_and_hang (const char *key, int fd);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "gst-test-launch.h"
+#include "shmv-channel-layout.h"
 #include "shmv-autocleanups.h"
 #include "shmv-test-util.h"
 
@@ -36,6 +37,16 @@ harness_for (const char *element, const char *key, const char *more)
   g_autofree char *line = g_strdup_printf ("%s key=%s %s", element, key, more);
 
   return gst_harness_new_parse (line);
+}
+
+/* A shmviewsrc on @key, with @more properties, playing. */
+static GstHarness *
+play_src (const char *key, const char *more)
+{
+  GstHarness *h = harness_for ("shmviewsrc", key, more);
+
+  gst_harness_play (h);
+  return h;
 }
 
 /* A buffer of @caps whose bytes are the pattern of @seed. */
@@ -171,8 +182,7 @@ test_src_caps_follow_frames (void)
   };
 
   shmv_test_publish_seed (writer, frames[0].width, frames[0].height, frames[0].format, 1);
-  h = harness_for ("shmviewsrc", key, "");
-  gst_harness_play (h);
+  h = play_src (key, "");
   for (gsize i = 0; i < G_N_ELEMENTS (frames); i++)
     {
       g_autoptr (GstBuffer) buffer = NULL;
@@ -224,8 +234,7 @@ test_src_widens_rgb16 (void)
   shmv_test_publish_seed (writer, 5, 3, SHMV_FORMAT_RGB16, 9);
   stride = 5 * 6;
   expected = shmv_test_pattern_new (stride * 3, 9);
-  h = harness_for ("shmviewsrc", key, "");
-  gst_harness_play (h);
+  h = play_src (key, "");
   buffer = gst_harness_pull (h);
   g_assert_nonnull (buffer);
   gst_buffer_map (buffer, &map, GST_MAP_READ);
@@ -388,11 +397,271 @@ test_src_unknown_owner (void)
   g_assert_nonnull (strstr (message, "no-such-user-shmview"));
 }
 
+/* Waits until the harness's sink pad has received @n buffers in all. */
+static void
+wait_received (GstHarness *h, guint n)
+{
+  gint64 deadline = g_get_monotonic_time () + PATIENCE_MS * G_TIME_SPAN_MILLISECOND;
+
+  while (gst_harness_buffers_received (h) < n)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (1000);
+    }
+}
+
+/* Publishes the pattern of @seed and waits until the source has pushed it
+ * (the @seed-th buffer: seeds count from 1). */
+static void
+publish_and_wait (ShmvChannel *writer, GstHarness *h, guint32 width, guint32 height, guint32 seed)
+{
+  shmv_test_publish_seed (writer, width, height, SHMV_FORMAT_RGBA8, seed);
+  wait_received (h, seed);
+}
+
+/* Asserts @buffer holds the pattern of @seed, rows of @row bytes @stride
+ * apart, and whether it is the channel's slot itself (read-only memory in a
+ * mapping of the channel's file) or a copy. */
+static void
+assert_buffer (GstBuffer *buffer,
+               const char *native,
+               gsize row,
+               gsize stride,
+               guint32 height,
+               guint32 seed,
+               gboolean leased)
+{
+  g_autofree guint8 *expected = shmv_test_pattern_new (row * height, seed);
+  GstMapInfo map;
+
+  g_assert_cmpuint (gst_buffer_n_memory (buffer), ==, 1);
+  g_assert_cmpint (GST_MEMORY_IS_READONLY (gst_buffer_peek_memory (buffer, 0)), ==, leased);
+  g_assert_true (gst_buffer_map (buffer, &map, GST_MAP_READ));
+  g_assert_cmpint (shmv_test_maps_channel (map.data, native), ==, leased);
+  for (guint y = 0; y < height; y++)
+    g_assert_cmpmem (map.data + y * stride, row, expected + y * row, row);
+  gst_buffer_unmap (buffer, &map);
+}
+
+typedef struct
+{
+  guint32 width, height;
+  ShmvFormat format;
+  gsize out_stride; /* GStreamer's */
+  gboolean leased;
+} LayoutCase;
+
+/* A frame whose rows GStreamer lays out as the channel does becomes a
+ * buffer over its slot; RGB rows GStreamer pads and 16-bit RGB (which gains
+ * alpha) are copied, and stay right. */
+static void
+test_src_lease_layout (gconstpointer data)
+{
+  const LayoutCase *c = data;
+  g_autofree char *key = shmv_test_unique_key ("gst-lease-layout");
+  g_autoptr (ShmvChannel) writer = shmv_test_open_channel (key, SHMV_CHANNEL_WRITER);
+  g_autoptr (GstBuffer) buffer = NULL;
+  gsize row = (gsize) c->width * shmv_format_bytes_per_pixel (c->format);
+  GstHarness *h;
+
+  shmv_test_publish_seed (writer, c->width, c->height, c->format, 3);
+  h = play_src (key, "");
+  buffer = gst_harness_pull (h);
+  g_assert_nonnull (buffer);
+  if (c->format == SHMV_FORMAT_RGB16)
+    {
+      /* The samples are /gst/src/rgb16-gains-alpha's to check. */
+      g_assert_false (GST_MEMORY_IS_READONLY (gst_buffer_peek_memory (buffer, 0)));
+      g_assert_cmpuint (gst_buffer_get_size (buffer), ==, c->out_stride * c->height);
+    }
+  else
+    assert_buffer (buffer, shmv_channel_native_key (writer), row, c->out_stride, c->height, 3,
+                   c->leased);
+  gst_harness_teardown (h);
+  shmv_channel_remove (writer);
+}
+
+#define SIDE 16
+#define ROW  (SIDE * 4)
+
+/* A queue downstream that keeps every buffer: the source leases max-leases
+ * (4) frames, then copies, and the writer never fails a publish (more
+ * frames than a channel has slots). The copies hold the same pixels. Once
+ * the leased buffers are freed, frames are leased again. */
+static void
+test_src_lease_bounded (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("gst-lease-bound");
+  g_autoptr (ShmvChannel) writer = shmv_test_open_channel (key, SHMV_CHANNEL_WRITER);
+  const char *native = shmv_channel_native_key (writer);
+  const guint32 frames = 3 * SHMV_CHANNEL_MAX_SLOTS;
+  g_autoptr (GstBuffer) again = NULL;
+  GstHarness *h;
+
+  h = play_src (key, "");
+  for (guint32 seed = 1; seed <= frames; seed++)
+    publish_and_wait (writer, h, SIDE, SIDE, seed);
+
+  for (guint32 seed = 1; seed <= frames; seed++)
+    {
+      g_autoptr (GstBuffer) buffer = gst_harness_pull (h);
+
+      g_assert_cmpuint (GST_BUFFER_OFFSET (buffer), ==, seed);
+      assert_buffer (buffer, native, ROW, ROW, SIDE, seed, seed <= 4);
+    }
+  publish_and_wait (writer, h, SIDE, SIDE, frames + 1);
+  again = gst_harness_pull (h);
+  assert_buffer (again, native, ROW, ROW, SIDE, frames + 1, TRUE);
+  gst_harness_teardown (h);
+  shmv_channel_remove (writer);
+}
+
+/* Leased buffers really hold slots, and freeing one frees its slot: with
+ * max-leases=10 held downstream, this test's own leases of two more frames
+ * use up the channel's 12 slots and the next publish fails; once one buffer
+ * is freed, the writer publishes again. */
+static void
+test_src_lease_freed_buffer_frees_slot (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("gst-lease-free");
+  g_autoptr (ShmvChannel) writer = shmv_test_open_channel (key, SHMV_CHANNEL_WRITER);
+  g_autoptr (ShmvChannel) reader = NULL;
+  const char *native = shmv_channel_native_key (writer);
+  g_autoptr (GstBuffer) first = NULL;
+  g_autofree guint8 *pixels = NULL;
+  ShmvFrame *ours[3] = { NULL };
+  GstHarness *h;
+  guint32 seed;
+
+  h = play_src (key, "max-leases=10");
+  for (seed = 1; seed <= 10; seed++)
+    publish_and_wait (writer, h, SIDE, SIDE, seed);
+
+  /* Frames 10, 11 and 12 leased by us too: 10 + 2 slots, all of them. */
+  reader = shmv_test_open_channel (key, SHMV_CHANNEL_READER);
+  for (int i = 0; i < 3; i++)
+    {
+      g_assert_true (shmv_channel_acquire (reader, 0, SHMV_ACQUIRE_DEFAULT, 0, &ours[i]));
+      if (i < 2)
+        publish_and_wait (writer, h, SIDE, SIDE, seed++);
+    }
+  pixels = shmv_test_pattern_new ((gsize) ROW * SIDE, seed);
+  g_assert_false (shmv_channel_publish (writer, pixels, SIDE, SIDE, ROW, SHMV_FORMAT_RGBA8, "t"));
+  g_assert_cmpint (shmv_channel_error (writer), ==, SHMV_ERROR_OUT_OF_RESOURCES);
+
+  /* Frame 1's buffer freed: its slot takes frame 13, which is leased (9
+   * leased buffers alive). */
+  first = gst_harness_pull (h);
+  assert_buffer (first, native, ROW, ROW, SIDE, 1, TRUE);
+  g_clear_pointer (&first, gst_buffer_unref);
+  publish_and_wait (writer, h, SIDE, SIDE, seed);
+
+  for (guint32 i = 2; i <= seed; i++)
+    {
+      g_autoptr (GstBuffer) buffer = gst_harness_pull (h);
+
+      assert_buffer (buffer, native, ROW, ROW, SIDE, i, i <= 10 || i == seed);
+    }
+  for (int i = 0; i < 3; i++)
+    shmv_frame_release (ours[i]);
+  gst_harness_teardown (h);
+  shmv_channel_remove (writer);
+}
+
+/* A leased buffer stays valid, with its pixels, after the element stopped
+ * and the channel is gone. */
+static void
+test_src_lease_outlives_element (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("gst-lease-outlive");
+  ShmvChannel *writer = shmv_test_open_channel (key, SHMV_CHANNEL_WRITER);
+  g_autofree char *native = g_strdup (shmv_channel_native_key (writer));
+  g_autoptr (GstBuffer) buffer = NULL;
+  GstHarness *h;
+
+  shmv_test_publish_seed (writer, SIDE, SIDE, SHMV_FORMAT_RGBA8, 4);
+  h = play_src (key, "");
+  buffer = gst_harness_pull (h);
+  gst_harness_teardown (h);
+  shmv_channel_remove (writer);
+  shmv_channel_free (writer);
+  g_assert_false (shmv_test_shm_exists (native));
+  assert_buffer (buffer, native, ROW, ROW, SIDE, 4, TRUE);
+}
+
+/* Flips one byte of the channel's current frame behind the writer's back. */
+static void
+damage_current_frame (const char *key, gsize at)
+{
+  g_autoptr (ShmvSegment) seg = shmv_segment_new (key);
+  ShmvChannelHeader *header;
+
+  g_assert_true (shmv_segment_attach (seg, SHMV_ACCESS_READ_WRITE));
+  header = shmv_segment_data (seg);
+  ((guint8 *) header)[header->slots[header->front].offset + at] ^= 1;
+}
+
+/* verify=true (the default) refuses a damaged frame with an error naming
+ * the key; verify=false leases it unchecked, damage included. */
+static void
+test_src_lease_verify (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("gst-lease-verify");
+  g_autoptr (ShmvChannel) writer = shmv_test_open_channel (key, SHMV_CHANNEL_WRITER);
+  g_autofree char *launch = g_strdup_printf ("shmviewsrc key=%s num-buffers=1 ! fakesink", key);
+  g_autofree char *message = NULL;
+  g_autofree guint8 *expected = shmv_test_pattern_new ((gsize) ROW * SIDE, 5);
+  g_autoptr (GstBuffer) buffer = NULL;
+  GstHarness *h;
+  GstMapInfo map;
+
+  shmv_test_publish_seed (writer, SIDE, SIDE, SHMV_FORMAT_RGBA8, 5);
+  damage_current_frame (key, 7);
+  message = run_pipeline (launch);
+  g_assert_nonnull (message);
+  g_assert_nonnull (strstr (message, key));
+
+  h = play_src (key, "verify=false");
+  buffer = gst_harness_pull (h);
+  g_assert_true (gst_buffer_map (buffer, &map, GST_MAP_READ));
+  g_assert_true (shmv_test_maps_channel (map.data, shmv_channel_native_key (writer)));
+  g_assert_cmpuint (map.data[7], ==, expected[7] ^ 1);
+  g_assert_cmpmem (map.data + 8, ROW * SIDE - 8, expected + 8, ROW * SIDE - 8);
+  gst_buffer_unmap (buffer, &map);
+  gst_harness_teardown (h);
+  shmv_channel_remove (writer);
+}
+
+/* max-leases=0: every frame is copied. */
+static void
+test_src_lease_none (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("gst-lease-none");
+  g_autoptr (ShmvChannel) writer = shmv_test_open_channel (key, SHMV_CHANNEL_WRITER);
+  g_autoptr (GstBuffer) buffer = NULL;
+  GstHarness *h;
+
+  shmv_test_publish_seed (writer, SIDE, SIDE, SHMV_FORMAT_RGBA8, 6);
+  h = play_src (key, "max-leases=0");
+  buffer = gst_harness_pull (h);
+  assert_buffer (buffer, shmv_channel_native_key (writer), ROW, ROW, SIDE, 6, FALSE);
+  gst_harness_teardown (h);
+  shmv_channel_remove (writer);
+}
+
 static const SinkCase sink_cases[] = {
   { "video/x-raw,format=RGBA,width=64,height=48,framerate=0/1", SHMV_FORMAT_RGBA8 },
   { "video/x-raw,format=RGB,width=33,height=7,framerate=0/1", SHMV_FORMAT_RGB8 },
   { "video/x-raw,format=" GST_SHMVIEW_TEST_RGBA64 ",width=9,height=4,framerate=0/1",
     SHMV_FORMAT_RGBA16 },
+};
+
+static const LayoutCase layout_cases[] = {
+  { 64, 48, SHMV_FORMAT_RGBA8, 64 * 4, TRUE },
+  { 32, 3, SHMV_FORMAT_RGB8, 32 * 3, TRUE }, /* 96-byte rows: GStreamer's too */
+  { 33, 5, SHMV_FORMAT_RGB8, 100, FALSE },   /* 99-byte rows: GStreamer pads them */
+  { 16, 4, SHMV_FORMAT_RGBA16, 16 * 8, TRUE },
+  { 5, 3, SHMV_FORMAT_RGB16, 5 * 8, FALSE }, /* widened to RGBA64 */
 };
 
 int
@@ -419,6 +688,20 @@ main (int argc, char **argv)
   g_test_add_func ("/gst/src/rgb16-gains-alpha", test_src_widens_rgb16);
   g_test_add_func ("/gst/src/missing-channel-names-key", test_src_missing_channel_error);
   g_test_add_func ("/gst/src/no-writer-ends-after-image", test_src_no_writer_ends);
+  g_test_add_data_func ("/gst/src/lease/layout/rgba", &layout_cases[0], test_src_lease_layout);
+  g_test_add_data_func ("/gst/src/lease/layout/rgb-width-4n", &layout_cases[1],
+                        test_src_lease_layout);
+  g_test_add_data_func ("/gst/src/lease/layout/rgb-odd-width-copied", &layout_cases[2],
+                        test_src_lease_layout);
+  g_test_add_data_func ("/gst/src/lease/layout/rgba64", &layout_cases[3], test_src_lease_layout);
+  g_test_add_data_func ("/gst/src/lease/layout/rgb16-copied", &layout_cases[4],
+                        test_src_lease_layout);
+  g_test_add_func ("/gst/src/lease/bounded-writer-keeps-publishing", test_src_lease_bounded);
+  g_test_add_func ("/gst/src/lease/freed-buffer-frees-its-slot",
+                   test_src_lease_freed_buffer_frees_slot);
+  g_test_add_func ("/gst/src/lease/outlives-element-and-channel", test_src_lease_outlives_element);
+  g_test_add_func ("/gst/src/lease/verify", test_src_lease_verify);
+  g_test_add_func ("/gst/src/lease/max-leases-0-copies", test_src_lease_none);
   status = g_test_run ();
   /* What GStreamer holds until it is told it is done: not a leak of ours. */
   gst_deinit ();

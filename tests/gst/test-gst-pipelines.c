@@ -109,13 +109,15 @@ test_sink_matches_rgba64 (void)
 }
 
 /* shmview-ctl publish, then shmviewsrc with no caps typed: the same
- * pixels. */
+ * pixels, leased (RGBA) or copied into the rows GStreamer pads (RGB 97
+ * pixels wide). */
 static void
-test_src_matches_published_png (void)
+test_src_matches_published_png (gconstpointer data)
 {
+  ShmvFormat format = GPOINTER_TO_INT (data);
   g_autofree char *key = shmv_test_unique_key ("gst-src-png");
   g_autofree char *dir = shmv_test_tmpdir_new ();
-  g_autofree char *input = shmv_test_make_png (dir, "in.png", 97, 31, SHMV_FORMAT_RGBA8, 5);
+  g_autofree char *input = shmv_test_make_png (dir, "in.png", 97, 31, format, 5);
   g_autofree char *output = g_build_filename (dir, "out.png", NULL);
   g_autofree char *src = g_strdup_printf (
       "shmviewsrc key=%s num-buffers=1 ! videoconvert ! pngenc ! filesink location=%s", key,
@@ -223,6 +225,73 @@ test_kill_writer_then_resume (void)
   shmv_test_tmpdir_remove (dir);
 }
 
+/* Reads @pid's debug lines on @err_fd until the event @format says about
+ * frame @generation (and, for a lease, how many are in flight). */
+static void
+wait_for_event (int err_fd, const char *format, guint32 generation, guint in_flight)
+{
+  g_autofree char *needle = g_strdup_printf (format, generation, in_flight);
+
+  g_assert_true (shmv_test_wait_for_line (err_fd, needle, PATIENCE_MS));
+}
+
+#define WAIT_AN_HOUR "3600000000000"
+
+/* A shmviewsrc pipeline whose sink keeps every buffer (it waits an hour
+ * before the first) holds max-leases=10 leases in its queue: with two more
+ * frames leased by this test, the channel's 12 slots are all leased and the
+ * writer's next publish fails. kill -9 of the pipeline: the kernel drops its
+ * locks, and the writer publishes again, this test's leases still held. */
+static void
+test_kill_reader_holding_leases (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("gst-kill-leases");
+  g_autoptr (ShmvChannel) writer = shmv_test_open_channel (key, SHMV_CHANNEL_WRITER);
+  g_autoptr (ShmvChannel) reader = NULL;
+  g_autofree char *line = g_strdup_printf (
+      "shmviewsrc key=%s max-leases=10 ! queue max-size-buffers=0 max-size-bytes=0 "
+      "max-size-time=0 ! fakesink sync=true ts-offset=" WAIT_AN_HOUR,
+      key);
+  g_autofree guint8 *pixels = shmv_test_pattern_new (8 * 8 * 4, 13);
+  ShmvFrame *ours[3] = { NULL };
+  int err_fd = -1;
+  guint32 seed;
+  GPid pid;
+
+  shmv_test_publish_seed (writer, 8, 8, SHMV_FORMAT_RGBA8, 1);
+  g_setenv ("GST_DEBUG", "shmviewsrc:5", TRUE);
+  g_setenv ("GST_DEBUG_NO_COLOR", "1", TRUE);
+  pid = gst_test_launch_spawn (line, &err_fd);
+  g_unsetenv ("GST_DEBUG");
+  wait_for_event (err_fd, GST_SHMVIEW_EVENT_LEASED, 1, 1);
+  for (seed = 2; seed <= 10; seed++)
+    {
+      shmv_test_publish_seed (writer, 8, 8, SHMV_FORMAT_RGBA8, seed);
+      wait_for_event (err_fd, GST_SHMVIEW_EVENT_LEASED, seed, seed);
+    }
+
+  /* Frames 10 (leased twice), 11 and 12 leased here: 10 + 2 slots. */
+  reader = shmv_test_open_channel (key, SHMV_CHANNEL_READER);
+  for (int i = 0; i < 3; i++)
+    {
+      g_assert_true (shmv_channel_acquire (reader, 0, SHMV_ACQUIRE_DEFAULT, 0, &ours[i]));
+      if (i == 2)
+        break;
+      shmv_test_publish_seed (writer, 8, 8, SHMV_FORMAT_RGBA8, seed);
+      wait_for_event (err_fd, GST_SHMVIEW_EVENT_COPIED, seed++, 0);
+    }
+  g_assert_false (shmv_channel_publish (writer, pixels, 8, 8, 8 * 4, SHMV_FORMAT_RGBA8, "t"));
+  g_assert_cmpint (shmv_channel_error (writer), ==, SHMV_ERROR_OUT_OF_RESOURCES);
+
+  shmv_test_kill (pid);
+  close (err_fd);
+  for (guint32 i = 0; i < SHMV_CHANNEL_MAX_SLOTS; i++)
+    shmv_test_publish_seed (writer, 8, 8, SHMV_FORMAT_RGBA8, seed++);
+  for (int i = 0; i < 3; i++)
+    shmv_frame_release (ours[i]);
+  shmv_channel_remove (writer);
+}
+
 /* Errors speak the user's language, through shmview's gettext domain, inside
  * gst-launch-1.0 (a program that knows nothing of it). */
 static void
@@ -320,7 +389,11 @@ main (int argc, char **argv)
   g_test_add_data_func ("/gst/launch/sink-matches-pngenc/rgba", "RGBA", test_sink_matches_pngenc);
   g_test_add_data_func ("/gst/launch/sink-matches-pngenc/rgb", "RGB", test_sink_matches_pngenc);
   g_test_add_func ("/gst/launch/sink-matches-raw/rgba64", test_sink_matches_rgba64);
-  g_test_add_func ("/gst/launch/src-matches-published-png", test_src_matches_published_png);
+  g_test_add_data_func ("/gst/launch/src-matches-published-png/rgba",
+                        GINT_TO_POINTER (SHMV_FORMAT_RGBA8), test_src_matches_published_png);
+  g_test_add_data_func ("/gst/launch/src-matches-published-png/rgb-odd-width",
+                        GINT_TO_POINTER (SHMV_FORMAT_RGB8), test_src_matches_published_png);
+  g_test_add_func ("/gst/launch/kill-9-reader-holding-leases", test_kill_reader_holding_leases);
   g_test_add_func ("/gst/launch/kill-9-writer-then-resume", test_kill_writer_then_resume);
   g_test_add_func ("/gst/launch/four-readers-live", test_four_readers);
   g_test_add_func ("/gst/launch/error-in-users-language", test_error_translated);
