@@ -243,14 +243,15 @@ shmv_qt_segment_probe (const char *key_file, ShmvQtSegmentStamp *stamp)
 }
 
 /* Qt's detach(): whoever detaches last removes the segment and its key file
- * (under the lock, so that no reader attaches meanwhile). */
+ * (under the lock, so that no reader attaches meanwhile). Only looking
+ * leaves even an orphan where it is. */
 static void
-detach (const void *addr, int id, const char *key_file)
+detach (const void *addr, int id, const char *key_file, ShmvQtReadMode mode)
 {
   struct shmid_ds ds;
 
   shmdt (addr);
-  if (shmctl (id, IPC_STAT, &ds) == 0 && ds.shm_nattch == 0)
+  if (mode == SHMV_QT_READ_AS_QT && shmctl (id, IPC_STAT, &ds) == 0 && ds.shm_nattch == 0)
     {
       g_debug ("Qt segment %s: detached last, removing it as Qt does", key_file);
       shmctl (id, IPC_RMID, NULL);
@@ -259,7 +260,8 @@ detach (const void *addr, int id, const char *key_file)
 }
 
 GBytes *
-shmv_qt_segment_read (const char *key, gsize max_size, ShmvQtSegmentInfo *info, GError **error)
+shmv_qt_segment_read (
+    const char *key, ShmvQtReadMode mode, gsize max_size, ShmvQtSegmentInfo *info, GError **error)
 {
   g_auto (ShmvQtSegmentInfo) found = { 0 };
   GError *unlock_error = NULL;
@@ -296,7 +298,7 @@ shmv_qt_segment_read (const char *key, gsize max_size, ShmvQtSegmentInfo *info, 
     }
   /* The size Qt's size() reports: the segment's, as the kernel keeps it. */
   bytes = g_bytes_new (addr, found.size);
-  detach (addr, shm_id, found.key_file);
+  detach (addr, shm_id, found.key_file, mode);
   if (!semaphore_op (sem_id, +1, &unlock_error))
     {
       g_warning ("Qt segment “%s”: %s", key, unlock_error->message);
@@ -327,6 +329,7 @@ max_segment_size (const ShmvPngOptions *options)
 
 gboolean
 shmv_qt_segment_read_image (const char *key,
+                            ShmvQtReadMode mode,
                             const ShmvPngOptions *options,
                             ShmvQtSegmentInfo *info,
                             ShmvImage *image,
@@ -338,7 +341,7 @@ shmv_qt_segment_read_image (const char *key,
   const void *data;
 
   memset (image, 0, sizeof *image);
-  bytes = shmv_qt_segment_read (key, max_segment_size (options), info, error);
+  bytes = shmv_qt_segment_read (key, mode, max_segment_size (options), info, error);
   if (bytes == NULL)
     return FALSE;
   data = g_bytes_get_data (bytes, &size);

@@ -48,6 +48,19 @@ char *shmv_qt_temp_dir (void);
 char *shmv_qt_key_file (const char *key, const char *prefix);
 
 /**
+ * ShmvQtReadMode:
+ * @SHMV_QT_READ_AS_QT: detach as Qt's reader does: detaching last removes
+ *   the segment and its key file (an orphan's end)
+ * @SHMV_QT_READ_LOOK: only look: detach and leave the segment as it was,
+ *   even an orphan (shmview-ctl info; looking never removes)
+ */
+typedef enum
+{
+  SHMV_QT_READ_AS_QT,
+  SHMV_QT_READ_LOOK,
+} ShmvQtReadMode;
+
+/**
  * shmv_qt_segment_read:
  * @max_size: refuse (SHMV_ERROR_IMAGE) a segment larger than this, before copying
  * @info: (out caller-allocates) (optional): filled on success
@@ -56,13 +69,14 @@ char *shmv_qt_key_file (const char *key, const char *prefix);
  * reader does: attach (read-only here), lock Qt's semaphore (SEM_UNDO, so a
  * death releases it), copy, detach, unlock; the segment is never held
  * longer, or Qt's writer could not replace it. Whoever detaches last removes
- * the segment and its key file, Qt's rule: so does this, for an orphan.
+ * the segment and its key file, Qt's rule: so does this with
+ * SHMV_QT_READ_AS_QT, for an orphan; SHMV_QT_READ_LOOK leaves it.
  * Errors in SHMV_GERROR: NOT_FOUND (no key file or no segment),
  * PERMISSION_DENIED (not ours), TIMEOUT (the lock stayed taken for seconds),
  * IMAGE (over @max_size), others from the system.
  */
-GBytes *
-shmv_qt_segment_read (const char *key, gsize max_size, ShmvQtSegmentInfo *info, GError **error);
+GBytes *shmv_qt_segment_read (
+    const char *key, ShmvQtReadMode mode, gsize max_size, ShmvQtSegmentInfo *info, GError **error);
 
 /**
  * shmv_qt_segment_read_image:
@@ -75,6 +89,7 @@ shmv_qt_segment_read (const char *key, gsize max_size, ShmvQtSegmentInfo *info, 
  * or too large one) fails with SHMV_ERROR_CORRUPT and the reason.
  */
 gboolean shmv_qt_segment_read_image (const char *key,
+                                     ShmvQtReadMode mode,
                                      const ShmvPngOptions *options,
                                      ShmvQtSegmentInfo *info,
                                      ShmvImage *image,

@@ -106,7 +106,7 @@ read_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellab
   Copy *copy;
   gsize size;
 
-  if (!shmv_qt_segment_read_image (key, NULL, &segment, &image, &error))
+  if (!shmv_qt_segment_read_image (key, SHMV_QT_READ_AS_QT, NULL, &segment, &image, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;

@@ -169,5 +169,7 @@ ctl_json_add_qt (ShmvJson *json, const ShmvQtSegmentInfo *info, const ShmvFrameI
     }
   shmv_json_add_int (json, "creator_pid", info->creator_pid);
   shmv_json_add_uint (json, "attach_count", info->attach_count);
+  /* Nobody attached: a writer left it, and the next Qt reader removes it. */
+  shmv_json_add_bool (json, "orphan", info->attach_count == 0);
   shmv_json_end_object (json);
 }

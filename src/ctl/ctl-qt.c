@@ -24,9 +24,11 @@
 #include <string.h>
 
 /* The image Qt published under the options' key, or the exit code of the
- * failure, which has been printed. */
+ * failure, which has been printed. @mode: read detaches as Qt's reader
+ * (the last one removes an orphan), info only looks. */
 static CtlExit
 read_image (const CtlOptions *options,
+            ShmvQtReadMode mode,
             ShmvQtSegmentInfo *info,
             ShmvImage *image,
             ShmvFrameInfo *frame)
@@ -34,7 +36,7 @@ read_image (const CtlOptions *options,
   ShmvPngOptions png_options = { .max_pixels = (uint64_t) options->max_pixels };
   GError *error = NULL;
 
-  if (!shmv_qt_segment_read_image (options->key, &png_options, info, image, &error))
+  if (!shmv_qt_segment_read_image (options->key, mode, &png_options, info, image, &error))
     {
       /* TRANSLATORS: the key of a Qt QSharedMemory segment */
       g_autofree char *doing = g_strdup_printf (_ ("Cannot read Qt segment “%s”"), options->key);
@@ -63,7 +65,7 @@ ctl_cmd_read_qt (const CtlOptions *options, const char *path)
   ShmvImage image;
   CtlExit result;
 
-  if ((result = read_image (options, &info, &image, &frame)) != CTL_EXIT_OK)
+  if ((result = read_image (options, SHMV_QT_READ_AS_QT, &info, &image, &frame)) != CTL_EXIT_OK)
     return result;
   dimensions = shmv_frame_dimensions (&frame);
   /* TRANSLATORS: key, "640 × 480 RGBA8", then a file name */
@@ -82,7 +84,7 @@ ctl_cmd_info_qt (const CtlOptions *options, const char *arg)
   ShmvImage image;
   CtlExit result;
 
-  if ((result = read_image (options, &info, &image, &frame)) != CTL_EXIT_OK)
+  if ((result = read_image (options, SHMV_QT_READ_LOOK, &info, &image, &frame)) != CTL_EXIT_OK)
     return result;
   shmv_image_clear (&image);
   if (options->json)

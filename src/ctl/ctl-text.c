@@ -163,7 +163,12 @@ ctl_text_print_qt (const ShmvQtSegmentInfo *info, const ShmvFrameInfo *frame)
   block_add (&block, _ ("Image:"), shmv_frame_dimensions (frame));
   block_add (&block, _ ("Creator PID:"), g_strdup_printf ("%d", (int) info->creator_pid));
   /* TRANSLATORS: how many processes have the Qt segment attached, besides us */
-  block_add (&block, _ ("Attached processes:"), g_strdup_printf ("%u", info->attach_count));
+  if (info->attach_count > 0)
+    block_add (&block, _ ("Attached processes:"), g_strdup_printf ("%u", info->attach_count));
+  else
+    /* TRANSLATORS: after "Attached processes:" of a Qt segment nobody is attached to */
+    block_add (&block, _ ("Attached processes:"),
+               g_strdup (_ ("0 (an orphan: its writer has left; the next Qt reader removes it)")));
   block_print (&block);
   g_ptr_array_unref (block.labels);
   g_ptr_array_unref (block.values);

@@ -497,6 +497,66 @@ test_publish_reclaims_orphan (void)
   shmv_test_tmpdir_remove (in_dir);
 }
 
+/* Looking never removes: `info --qt` on the orphan of a SIGKILLed publisher
+ * says it is one and leaves it, so that `read --qt` still finds the image
+ * (and, as Qt's reader, detaching last, removes it). */
+static void
+test_info_keeps_orphan (void)
+{
+  g_autofree char *key = qt_test_letters_key ("InfoOrphan");
+  g_autofree char *in_dir = g_dir_make_tmp ("shmv-qt-in-XXXXXX", NULL);
+  g_autofree char *src = g_build_filename (in_dir, "in.png", NULL);
+  g_autofree char *out = g_build_filename (in_dir, "out.png", NULL);
+  g_autofree char *stdout_text = NULL, *err = NULL;
+  g_autoptr (JsonNode) info = NULL;
+  PngTestPixels expected = { 0 }, got = { 0 };
+  PngTestSpec spec;
+  struct shmid_ds ds;
+  int out_fd, orphan_id, sem_id;
+  GPid pid;
+
+  qt_test_write_spec (src, PNG_COLOR_TYPE_RGB, 8, 51, &spec);
+  png_test_spec_expected (&spec, &expected);
+  pid = ctl_publish_qt (key, src, &out_fd);
+  qt_test_ids (key, &orphan_id, &sem_id);
+  shmv_test_kill (pid);
+  close (out_fd);
+
+  ctl_assert_exit (ctl_run (&stdout_text, &err, "info", "--qt", "-k", key, NULL), 0, err);
+  g_test_message ("info --qt of an orphan: %s", stdout_text);
+  g_assert_nonnull (strstr (stdout_text, "orphan"));
+  g_clear_pointer (&stdout_text, g_free);
+  g_clear_pointer (&err, g_free);
+  ctl_assert_exit (ctl_run (&stdout_text, &err, "info", "--qt", "-k", key, "--json", NULL), 0, err);
+  info = json_from_string (stdout_text, NULL);
+  g_assert_nonnull (info);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (info), "orphan"));
+  g_assert_cmpint (shmctl (orphan_id, IPC_STAT, &ds), ==, 0);
+
+  g_clear_pointer (&stdout_text, g_free);
+  g_clear_pointer (&err, g_free);
+  ctl_assert_exit (ctl_run (&stdout_text, &err, "read", "--qt", "-k", key, out, NULL), 0, err);
+  png_test_reference_decode (out, &got);
+  png_test_assert_pixels_equal (&got, &expected, "read --qt after info --qt");
+  g_assert_cmpint (shmctl (orphan_id, IPC_STAT, &ds), ==, -1);
+
+  /* What the killed publisher left: its lock and the lock's key file. */
+  semctl (sem_id, 0, IPC_RMID);
+  {
+    g_auto (GStrv) names = shmv_test_dir_list (qt_tmpdir);
+
+    for (guint i = 0; names[i] != NULL; i++)
+      {
+        g_autofree char *path = g_build_filename (qt_tmpdir, names[i], NULL);
+        g_unlink (path);
+      }
+  }
+  png_test_pixels_clear (&got);
+  png_test_pixels_clear (&expected);
+  png_test_spec_clear (&spec);
+  shmv_test_tmpdir_remove (in_dir);
+}
+
 /* A segment a process is attached to is no orphan: exit 7, a clear message,
  * and Qt's segment is left as it was. */
 static void
@@ -566,6 +626,7 @@ main (int argc, char **argv)
   g_test_add_func ("/qt/publish-sigkill", test_publish_sigkill);
   g_test_add_func ("/qt/publish-reclaims-orphan", test_publish_reclaims_orphan);
   g_test_add_func ("/qt/publish-refuses-attached", test_publish_refuses_attached);
+  g_test_add_func ("/qt/info-keeps-orphan", test_info_keeps_orphan);
   result = g_test_run ();
   if (!qt_test_private_ipc_is_clean ())
     result = 1;
