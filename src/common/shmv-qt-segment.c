@@ -19,6 +19,7 @@
 #include "shmv-gerror.h"
 #include "shmv-qt-image.h"
 
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
 #include <errno.h>
@@ -89,43 +90,60 @@ shmv_qt_key_file (const char *key, const char *prefix)
   return g_strconcat (dir, "/", name->str, NULL);
 }
 
-static GError *error_from_errno (int err, const char *format, ...) G_GNUC_PRINTF (2, 3);
-
-static GError *
-error_from_errno (int err, const char *format, ...)
+/* The code for a system error @err. */
+static ShmvError
+code_for_errno (int err)
 {
-  g_autofree char *what = NULL;
-  g_autofree char *detail = NULL;
-  ShmvError code;
-  va_list args;
-
-  va_start (args, format);
-  what = g_strdup_vprintf (format, args);
-  va_end (args);
   switch (err)
     {
     case ENOENT:
     case EIDRM:
-      code = SHMV_ERROR_NOT_FOUND;
-      break;
+      return SHMV_ERROR_NOT_FOUND;
     case EACCES:
     case EPERM:
-      code = SHMV_ERROR_PERMISSION_DENIED;
-      break;
+      return SHMV_ERROR_PERMISSION_DENIED;
     case EAGAIN:
-      code = SHMV_ERROR_TIMEOUT;
-      break;
+      return SHMV_ERROR_TIMEOUT;
     case ENOMEM:
     case EMFILE:
     case ENFILE:
-      code = SHMV_ERROR_OUT_OF_RESOURCES;
-      break;
+      return SHMV_ERROR_OUT_OF_RESOURCES;
     default:
-      code = SHMV_ERROR_UNKNOWN;
-      break;
+      return SHMV_ERROR_UNKNOWN;
     }
-  detail = g_strdup_printf ("%s (%s)", what, g_strerror (err));
-  return shmv_gerror_new (code, detail);
+}
+
+/* @what failed (a translated sentence): then the system's reason, which
+ * glibc translates. */
+static GError *
+error_from_errno (int err, const char *what)
+{
+  /* TRANSLATORS: what failed, then the system's reason ("Permission denied") */
+  return g_error_new (SHMV_GERROR, code_for_errno (err), _ ("%s: %s"), what, g_strerror (err));
+}
+
+/* The errors a reader of @key meets, each one sentence naming the key. */
+static GError *
+error_not_found (const char *key)
+{
+  return g_error_new (SHMV_GERROR, SHMV_ERROR_NOT_FOUND,
+                      /* TRANSLATORS: %s is the key of a Qt QSharedMemory segment */
+                      _ ("There is no Qt segment with the key “%s”"), key);
+}
+
+static GError *
+error_not_ours (const char *key)
+{
+  return g_error_new (SHMV_GERROR, SHMV_ERROR_PERMISSION_DENIED,
+                      _ ("The Qt segment “%s” belongs to another user"), key);
+}
+
+static GError *
+error_no_image (const char *key, const char *reason)
+{
+  return g_error_new (SHMV_GERROR, SHMV_ERROR_CORRUPT,
+                      /* TRANSLATORS: a key, then why, such as "its PNG is damaged" */
+                      _ ("The Qt segment “%s” holds no image shmview can read: %s"), key, reason);
 }
 
 /* The System V key Qt derives from @path; -1 with errno set. */
@@ -174,17 +192,20 @@ semaphore_op (int id, int delta, GError **error)
         continue;
       if (errno == EINTR || errno == EAGAIN)
         g_propagate_error (
-            error, shmv_gerror_new (SHMV_ERROR_TIMEOUT, "the Qt segment's lock stayed taken"));
+            error, g_error_new_literal (SHMV_GERROR, SHMV_ERROR_TIMEOUT,
+                                        _ ("The Qt segment’s lock stayed taken for seconds: the "
+                                           "program holding it seems stuck")));
       else
-        g_propagate_error (error, error_from_errno (errno, "cannot lock the Qt segment"));
+        g_propagate_error (error,
+                           error_from_errno (errno, _ ("Cannot take the Qt segment’s lock")));
       return FALSE;
     }
 }
 
 /* The live segment behind @key_file, if it is ours to read; fills @info's
- * size, pid, count and uid. */
+ * size, pid, count and uid. @name: the key, for the messages. */
 static int
-find_segment (const char *key_file, ShmvQtSegmentInfo *info, GError **error)
+find_segment (const char *key_file, const char *name, ShmvQtSegmentInfo *info, GError **error)
 {
   struct shmid_ds ds;
   key_t sys_key;
@@ -194,24 +215,31 @@ find_segment (const char *key_file, ShmvQtSegmentInfo *info, GError **error)
     {
       int err = errno;
 
-      g_propagate_error (error, error_from_errno (err, "no Qt segment: %s", key_file));
+      g_debug ("Qt key file %s: %s", key_file, g_strerror (err));
+      g_propagate_error (error, err == ENOENT
+                                    ? error_not_found (name)
+                                    : error_from_errno (err, _ ("Cannot read Qt’s key file")));
       return -1;
     }
   if ((id = shmget (sys_key, 0, 0400)) < 0 || shmctl (id, IPC_STAT, &ds) != 0)
     {
       int err = errno;
 
-      g_propagate_error (error, error_from_errno (err, "no Qt segment for %s", key_file));
+      g_debug ("Qt segment for %s: %s", key_file, g_strerror (err));
+      if (err == ENOENT || err == EIDRM || err == EINVAL)
+        g_propagate_error (error, error_not_found (name));
+      else if (err == EACCES || err == EPERM)
+        g_propagate_error (error, error_not_ours (name));
+      else
+        g_propagate_error (error, error_from_errno (err, _ ("Cannot read the Qt segment")));
       return -1;
     }
   /* Qt makes its objects 0600: someone else's, even one we could read as
    * root, is not ours to read (and detaching last would remove it). */
   if (ds.shm_perm.uid != geteuid ())
     {
-      g_autofree char *detail = g_strdup_printf ("the Qt segment for %s belongs to uid %u",
-                                                 key_file, (unsigned) ds.shm_perm.uid);
-
-      g_propagate_error (error, shmv_gerror_new (SHMV_ERROR_PERMISSION_DENIED, detail));
+      g_debug ("Qt segment for %s: belongs to uid %u", key_file, (unsigned) ds.shm_perm.uid);
+      g_propagate_error (error, error_not_ours (name));
       return -1;
     }
   info->size = ds.shm_segsz;
@@ -273,14 +301,14 @@ shmv_qt_segment_read (
 
   found.key = g_strdup (key);
   found.key_file = shmv_qt_key_file (key, SHMV_QT_PREFIX_SEGMENT);
-  if ((shm_id = find_segment (found.key_file, &found, error)) < 0)
+  if ((shm_id = find_segment (found.key_file, key, &found, error)) < 0)
     return NULL;
   if (found.size > max_size)
     {
-      g_autofree char *detail = g_strdup_printf (
-          "the Qt segment has %" G_GSIZE_FORMAT " bytes, more than its image can take", found.size);
-
-      g_propagate_error (error, shmv_gerror_new (SHMV_ERROR_CORRUPT, detail));
+      g_debug ("Qt segment “%s”: %" G_GSIZE_FORMAT " bytes, more than its image can take", key,
+               found.size);
+      g_propagate_error (error,
+                         error_no_image (key, _ ("it is larger than any image shmview accepts")));
       return NULL;
     }
 
@@ -292,7 +320,7 @@ shmv_qt_segment_read (
     {
       int err = errno;
 
-      g_propagate_error (error, error_from_errno (err, "cannot attach %s", found.key_file));
+      g_propagate_error (error, error_from_errno (err, _ ("Cannot read the Qt segment")));
       semaphore_op (sem_id, +1, NULL);
       return NULL;
     }
@@ -327,6 +355,29 @@ max_segment_size (const ShmvPngOptions *options)
   return (gsize) max_pixels * 9 + ((gsize) 32 << 20);
 }
 
+/* Why the segment of @key holds no image, in a sentence. */
+static GError *
+fault_error (const char *key, ShmvQtImageFault fault, const ShmvStatus *status)
+{
+  switch (fault)
+    {
+    case SHMV_QT_IMAGE_TOO_SHORT:
+      return error_no_image (key, _ ("it is too short"));
+    case SHMV_QT_IMAGE_NULL:
+      return error_no_image (key, _ ("its image is empty (a null QImage)"));
+    case SHMV_QT_IMAGE_NOT_PNG:
+      return error_no_image (key, _ ("it holds no PNG image"));
+    case SHMV_QT_IMAGE_DAMAGED:
+      return error_no_image (key, _ ("its PNG is damaged"));
+    case SHMV_QT_IMAGE_TOO_LARGE:
+      return error_no_image (key, _ ("its image has more pixels than shmview accepts"));
+    case SHMV_QT_IMAGE_OK:
+    case SHMV_QT_IMAGE_FAILED:
+    default:
+      return shmv_gerror_new (status->code, NULL);
+    }
+}
+
 gboolean
 shmv_qt_segment_read_image (const char *key,
                             ShmvQtReadMode mode,
@@ -336,6 +387,7 @@ shmv_qt_segment_read_image (const char *key,
                             GError **error)
 {
   g_autoptr (GBytes) bytes = NULL;
+  ShmvQtImageFault fault;
   ShmvStatus status;
   gsize size;
   const void *data;
@@ -345,12 +397,12 @@ shmv_qt_segment_read_image (const char *key,
   if (bytes == NULL)
     return FALSE;
   data = g_bytes_get_data (bytes, &size);
-  if (shmv_qt_image_decode (data, size, options, image, &status))
+  fault = shmv_qt_image_decode (data, size, options, image, &status);
+  if (fault == SHMV_QT_IMAGE_OK)
     return TRUE;
-  /* For Qt's reader it is all the same: no image to show. */
-  if (status.code != SHMV_ERROR_OUT_OF_RESOURCES && status.code != SHMV_ERROR_CANCELLED)
-    status.code = SHMV_ERROR_CORRUPT;
-  g_propagate_error (error, shmv_gerror_new_from_status (&status));
+  g_debug ("Qt segment “%s”: %s", key, status.message);
+  /* For Qt's reader it is all the same: no image to show (exit 6). */
+  g_propagate_error (error, fault_error (key, fault, &status));
   if (info != NULL)
     shmv_qt_segment_info_clear (info);
   return FALSE;
@@ -415,7 +467,7 @@ shmv_qt_segment_list (void)
         }
       info = g_new0 (ShmvQtSegmentInfo, 1);
       info->key_file = path;
-      if (find_segment (path, info, &error) < 0)
+      if (find_segment (path, path, info, &error) < 0)
         {
           g_debug ("Qt key file %s: %s", path, error->message);
           info_free (info);
@@ -450,10 +502,29 @@ create_key_file (const char *path, GError **error)
     {
       int err = errno;
 
-      g_propagate_error (error, error_from_errno (err, "cannot create %s", path));
+      g_debug ("cannot create %s: %s", path, g_strerror (err));
+      g_propagate_error (error, error_from_errno (err, _ ("Cannot create Qt’s key file")));
       return FALSE;
     }
   return TRUE;
+}
+
+/* Another program's segment has the key: say whose, and what to do. */
+static GError *
+error_key_taken (key_t sys_key)
+{
+  struct shmid_ds ds;
+  int id = shmget (sys_key, 0, 0);
+
+  if (id >= 0 && shmctl (id, IPC_STAT, &ds) == 0 && ds.shm_perm.uid == geteuid ())
+    return g_error_new (SHMV_GERROR, SHMV_ERROR_ALREADY_EXISTS,
+                        /* TRANSLATORS: %d is a process id */
+                        _ ("Another program (process %d) publishes on this key: close it, or "
+                           "choose another key"),
+                        (int) ds.shm_cpid);
+  return g_error_new_literal (
+      SHMV_GERROR, SHMV_ERROR_ALREADY_EXISTS,
+      _ ("Another user’s program publishes on this key: choose another key"));
 }
 
 /* Undoes what a publisher made, as Qt's detach() and cleanHandle(). */
@@ -538,7 +609,7 @@ shmv_qt_segment_publish (const char *key, const void *data, gsize size, GError *
     {
       int err = errno;
 
-      g_propagate_error (error, error_from_errno (err, "cannot make Qt's lock %s", pub->sem_file));
+      g_propagate_error (error, error_from_errno (err, _ ("Cannot make the Qt segment’s lock")));
       goto failed;
     }
   /* create() holds the lock from here, as Qt's does. */
@@ -562,19 +633,14 @@ shmv_qt_segment_publish (const char *key, const void *data, gsize size, GError *
         {
           /* Someone's segment: neither its key file nor the lock are ours
            * to remove. */
-          g_autofree char *detail = g_strdup_printf (
-              "a Qt segment already exists for %s, and a process is attached to it (or it "
-              "belongs to another user)",
-              pub->shm_file);
-
-          g_propagate_error (error, shmv_gerror_new (SHMV_ERROR_ALREADY_EXISTS, detail));
+          g_propagate_error (error, error_key_taken (sys_key));
           g_clear_pointer (&pub->shm_file, g_free);
           semaphore_op (pub->sem_id, +1, NULL);
           pub->sem_id = -1;
           g_clear_pointer (&pub->sem_file, g_free);
         }
       else
-        g_propagate_error (error, error_from_errno (err, "cannot create %s's segment", key));
+        g_propagate_error (error, error_from_errno (err, _ ("Cannot create the Qt segment")));
       goto failed;
     }
   pub->addr = shmat (pub->shm_id, NULL, 0);
@@ -583,7 +649,7 @@ shmv_qt_segment_publish (const char *key, const void *data, gsize size, GError *
       int err = errno;
 
       pub->addr = NULL;
-      g_propagate_error (error, error_from_errno (err, "cannot attach %s", pub->shm_file));
+      g_propagate_error (error, error_from_errno (err, _ ("Cannot attach the Qt segment")));
       goto failed;
     }
   memcpy (pub->addr, data, size);
@@ -623,7 +689,7 @@ shmv_qt_image_encode (const ShmvImage *image, GError **error)
     {
       int err = errno;
 
-      g_propagate_error (error, error_from_errno (err, "cannot encode the image"));
+      g_propagate_error (error, error_from_errno (err, _ ("Cannot encode the image")));
       return NULL;
     }
   if (!shmv_png_save_fd (fd, "memory", image->pixels, image->width, image->height, image->stride,
@@ -643,7 +709,7 @@ shmv_qt_image_encode (const ShmvImage *image, GError **error)
         {
           int err = errno;
 
-          g_propagate_error (error, error_from_errno (err, "cannot encode the image"));
+          g_propagate_error (error, error_from_errno (err, _ ("Cannot encode the image")));
           close (fd);
           return NULL;
         }

@@ -36,14 +36,9 @@ read_image (const CtlOptions *options,
   ShmvPngOptions png_options = { .max_pixels = (uint64_t) options->max_pixels };
   GError *error = NULL;
 
+  /* Its messages are whole sentences that name the key. */
   if (!shmv_qt_segment_read_image (options->key, mode, &png_options, info, image, &error))
-    {
-      /* TRANSLATORS: the key of a Qt QSharedMemory segment */
-      g_autofree char *doing = g_strdup_printf (_ ("Cannot read Qt segment “%s”"), options->key);
-
-      shmv_prefix_error (&error, doing);
-      return ctl_fail (error, CTL_SUBJECT_CHANNEL);
-    }
+    return ctl_fail (error, CTL_SUBJECT_CHANNEL);
   memset (frame, 0, sizeof *frame);
   frame->width = image->width;
   frame->height = image->height;

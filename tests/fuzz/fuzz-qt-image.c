@@ -28,8 +28,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   ShmvPngOptions options = { .max_pixels = MAX_PIXELS };
   ShmvImage image;
   ShmvStatus status;
+  ShmvQtImageFault fault = shmv_qt_image_decode (data, size, &options, &image, &status);
 
-  if (shmv_qt_image_decode (data, size, &options, &image, &status))
+  if (fault == SHMV_QT_IMAGE_OK)
     {
       unsigned bpp = shmv_format_bytes_per_pixel (image.format);
 
@@ -45,6 +46,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   FUZZ_CHECK (status.code == SHMV_ERROR_CORRUPT || status.code == SHMV_ERROR_IMAGE ||
               status.code == SHMV_ERROR_IO || status.code == SHMV_ERROR_OUT_OF_RESOURCES);
   FUZZ_CHECK (status.message[0] != '\0');
+  FUZZ_CHECK (fault > SHMV_QT_IMAGE_OK && fault <= SHMV_QT_IMAGE_FAILED);
   FUZZ_CHECK (image.pixels == NULL);
   return 0;
 }

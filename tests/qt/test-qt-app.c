@@ -251,7 +251,12 @@ test_reader_corrupt (void)
   pane = shmv_window_get_reader_pane (window);
   g_assert_true (gui_test_wait_until (pane_in_error, pane, TIMEOUT_MS));
   g_test_message ("the reader says: %s", shmv_reader_pane_get_message (pane));
-  g_assert_nonnull (strstr (shmv_reader_pane_get_message (pane), "Corrupt"));
+  {
+    g_autofree char *said = g_strdup_printf (
+        "The Qt segment “%s” holds no image shmview can read: it holds no PNG image", key);
+
+    g_assert_nonnull (strstr (shmv_reader_pane_get_message (pane), said));
+  }
   g_assert_false (shmv_reader_pane_get_frame_info (pane, NULL));
   g_assert_cmpint (shmctl (id, IPC_STAT, &ds), ==, -1);
   g_assert_true (gui_test_wait_until (pane_waiting, pane, TIMEOUT_MS));

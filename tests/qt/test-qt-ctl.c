@@ -19,6 +19,7 @@
 #include <png.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <string.h>
 #include <sys/ipc.h>
 #include <sys/sem.h>
@@ -215,6 +216,95 @@ test_huge_image (void)
   check_undecodable ("Huge", bytes, size + 4);
 }
 
+/* shmview-ctl ARGS... in @lang (LANGUAGE, as a user sets it, with the
+ * build's catalogues: SHMVIEW_LOCALEDIR): its exit status; stderr in @err. */
+static int
+ctl_run_lang (const char *lang, char **err, ...)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_auto (GStrv) env = g_get_environ ();
+  g_autoptr (GError) error = NULL;
+  const char *arg;
+  int status = -1;
+  va_list ap;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("SHMVIEW_CTL"));
+  va_start (ap, err);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  /* gettext ignores LANGUAGE under C: C.UTF-8 is the locale there is. */
+  env = g_environ_unsetenv (env, "LC_ALL");
+  env = g_environ_unsetenv (env, "LC_MESSAGES");
+  env = g_environ_setenv (env, "LANG", "C.UTF-8", TRUE);
+  env = g_environ_setenv (env, "LANGUAGE", lang, TRUE);
+  env = g_environ_unsetenv (env, "G_MESSAGES_DEBUG");
+  g_assert_nonnull (g_getenv ("SHMVIEW_LOCALEDIR"));
+  g_clear_pointer (err, g_free);
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL, NULL, err,
+                     &status, &error))
+    g_error ("cannot run shmview-ctl: %s", error->message);
+  g_test_message ("LANGUAGE=%s: %s", lang, *err);
+  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+/* The Qt errors in the user's language, one sentence naming the key and the
+ * reason (no English detail behind it): a missing key, random bytes. */
+static void
+test_errors_translated (void)
+{
+  static const struct
+  {
+    const char *lang, *missing, *no_image, *not_png;
+  } langs[] = {
+    { "de", "Es gibt kein Qt-Segment mit dem Schlüssel „%s“",
+      "Das Qt-Segment „%s“ enthält kein Bild, das shmview lesen kann: ",
+      "es enthält kein PNG-Bild" },
+    { "fr", "Il n’y a aucun segment Qt avec la clé « %s »",
+      "Le segment Qt « %s » ne contient aucune image que shmview puisse lire : ",
+      "il ne contient aucune image PNG" },
+  };
+  g_autofree char *key = qt_test_letters_key ("Lang");
+  g_autofree char *err = NULL;
+  GRand *rand = g_rand_new_with_seed (7);
+  guint8 bytes[512];
+  guint8 damaged[64] = { 0, 0, 0, 1, 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+
+  for (gsize i = 0; i < sizeof bytes; i++)
+    bytes[i] = (guint8) g_rand_int (rand);
+  bytes[3] = 1;
+  for (gsize i = 0; i < G_N_ELEMENTS (langs); i++)
+    {
+      g_autofree char *missing = g_strdup_printf (langs[i].missing, key);
+      g_autofree char *no_image = g_strdup_printf (langs[i].no_image, key);
+      g_autofree char *not_png = g_strconcat (no_image, langs[i].not_png, NULL);
+
+      g_assert_cmpint (ctl_run_lang (langs[i].lang, &err, "read", "--qt", "-k", key, "x.png", NULL),
+                       ==, 2);
+      g_assert_nonnull (strstr (err, missing));
+      g_assert_null (strstr (err, "Qt segment"));
+      g_assert_null (strstr (err, qt_tmpdir));
+
+      qt_test_make_segment (key, bytes, sizeof bytes);
+      g_assert_cmpint (ctl_run_lang (langs[i].lang, &err, "read", "--qt", "-k", key, "x.png", NULL),
+                       ==, 6);
+      g_assert_nonnull (strstr (err, not_png));
+
+      /* A PNG signature, then nothing a PNG decoder takes: libpng's English
+       * ("[00][00][00][00]: invalid chunk type") stays out of it. */
+      qt_test_make_segment (key, damaged, sizeof damaged);
+      g_assert_cmpint (ctl_run_lang (langs[i].lang, &err, "info", "--qt", "-k", key, NULL), ==, 6);
+      g_assert_nonnull (strstr (err, no_image));
+      g_assert_null (strstr (err, "chunk"));
+      /* info only looks: the segment stays until a read takes it. */
+      g_assert_cmpint (ctl_run_lang (langs[i].lang, &err, "read", "--qt", "-k", key, "x.png", NULL),
+                       ==, 6);
+    }
+  g_rand_free (rand);
+  qt_test_assert_tmpdir_empty ();
+}
+
 /* Another user's segment (as root: a child that became nobody made it) is
  * not ours to read: exit 4, and it stays. */
 static void
@@ -260,6 +350,23 @@ test_other_user (void)
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
   ctl_assert_exit (ctl_run (&out, &err, "info", "--qt", "-k", key, NULL), 4, err);
+  /* Said once, in the user's language. */
+  g_assert_cmpint (ctl_run_lang ("de", &err, "read", "--qt", "-k", key, "x.png", NULL), ==, 4);
+  {
+    g_autofree char *german =
+        g_strdup_printf ("Das Qt-Segment „%s“ gehört einem anderen Benutzer", key);
+
+    g_assert_nonnull (strstr (err, german));
+    g_assert_null (strstr (err, "Permission"));
+    g_assert_null (strstr (err, "Zugriff verweigert"));
+  }
+  g_assert_cmpint (ctl_run_lang ("ja", &err, "read", "--qt", "-k", key, "x.png", NULL), ==, 4);
+  {
+    g_autofree char *japanese =
+        g_strdup_printf ("Qt セグメント「%s」は別のユーザーのものです", key);
+
+    g_assert_nonnull (strstr (err, japanese));
+  }
   /* Not listed either: only this user's segments are. */
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
@@ -579,7 +686,8 @@ test_publish_refuses_attached (void)
 
   ctl_assert_exit (ctl_run (&stdout_text, &err, "publish", "--qt", "-k", key, mine, NULL), 7, err);
   g_test_message ("publish --qt on a taken key: %s", err);
-  g_assert_nonnull (strstr (err, "a process is attached"));
+  g_assert_nonnull (strstr (err, "Another program (process "));
+  g_assert_nonnull (strstr (err, "close it, or choose another key"));
   qt_test_read_assert (key, out, &expected, "Qt's segment after the refusal");
 
   qt_test_unpublish (&pub);
@@ -618,6 +726,7 @@ main (int argc, char **argv)
   g_test_add_func ("/qt/null-image", test_null_image);
   g_test_add_func ("/qt/huge-image", test_huge_image);
   g_test_add_func ("/qt/other-user", test_other_user);
+  g_test_add_func ("/qt/errors-translated", test_errors_translated);
   g_test_add_func ("/qt/lock", test_lock);
   g_test_add_func ("/qt/publish-rgb8", test_publish_rgb8);
   g_test_add_func ("/qt/publish-rgba16", test_publish_rgba16);
