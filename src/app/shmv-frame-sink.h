@@ -22,8 +22,9 @@ typedef struct
   ShmvFrameInfo info;
   GBytes *pixels;
   gsize segment_size;
-  char *notice;     /* (nullable): the channel had to be made anew (shmv_channel_recreated()) */
-  gboolean removed; /* read_current(): the channel was removed; the next publish makes it again */
+  gboolean system_v; /* the segment is System V (a Qt segment), not a file in /dev/shm */
+  char *notice;      /* (nullable): the channel had to be made anew (shmv_channel_recreated()) */
+  gboolean removed;  /* read_current(): the channel was removed; the next publish makes it again */
 } ShmvPublished;
 
 void shmv_published_free (ShmvPublished *published);

@@ -139,6 +139,7 @@ published_new (ShmvQtSink *self, ShmvImage *image, GFile *file, gsize segment_si
   published->pixels = g_bytes_new_with_free_func (image->pixels, size, free, image->pixels);
   image->pixels = NULL;
   published->segment_size = segment_size;
+  published->system_v = TRUE;
   return published;
 }
 

@@ -60,6 +60,7 @@ update_status (ShmvReaderPane *self)
         &self->info, self->live ? shmv_frame_view_get_latency_ms (self->view) : -1,
         self->frame_pending ? newest_generation (self) : 0,
         shmv_frame_rate_get (self->rate, g_get_monotonic_time ()),
+        self->source != NULL && shmv_frame_source_is_checksummed (self->source),
         /* Not a warning: nobody is meant to write (the chooser says the same). */
         self->state == SHMV_SOURCE_STATE_KEPT ? _ ("kept without a writer") : NULL);
   gtk_label_set_label (self->status_label, status);

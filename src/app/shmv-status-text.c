@@ -49,15 +49,26 @@ shmv_status_text_writer_idle (const char *key)
   return g_strjoin (SEPARATOR, key_part, _ ("nothing published yet"), NULL);
 }
 
+/**
+ * shmv_status_text_writer:
+ * @system_v: the memory is a System V segment (Qt's), not a file in /dev/shm
+ */
 char *
-shmv_status_text_writer (const char *key, const ShmvFrameInfo *info, gsize segment_size)
+shmv_status_text_writer (const char *key,
+                         const ShmvFrameInfo *info,
+                         gsize segment_size,
+                         gboolean system_v)
 {
   g_autofree char *key_part = key_text (key);
   g_autofree char *dimensions = shmv_frame_dimensions (info);
   g_autofree char *generation = generation_text (info->generation);
   g_autofree char *bytes = g_format_size (segment_size);
-  /* TRANSLATORS: how much shared memory the channel uses, e.g. "1.0 MB in /dev/shm" */
-  g_autofree char *memory = g_strdup_printf (_ ("%s in /dev/shm"), bytes);
+  g_autofree char *memory =
+      system_v
+          /* TRANSLATORS: a Qt segment's size: "1.0 MB of System V shared memory" */
+          ? g_strdup_printf (_ ("%s of System V shared memory"), bytes)
+          /* TRANSLATORS: how much shared memory the channel uses, e.g. "1.0 MB in /dev/shm" */
+          : g_strdup_printf (_ ("%s in /dev/shm"), bytes);
 
   return g_strjoin (SEPARATOR, key_part, dimensions, generation, memory, NULL);
 }
@@ -75,6 +86,7 @@ shmv_status_text_reader_idle (const char *key)
  * @latency_ms: publish to screen; < 0: not known
  * @waiting: the generation of a newer frame not shown (live updates off); 0: none
  * @fps: frames displayed a second; < 0: not shown (slower than one a second)
+ * @checksummed: the frame was checked against its writer's checksum
  * @note: (nullable): appended, e.g. who stands behind the image
  */
 char *
@@ -82,6 +94,7 @@ shmv_status_text_reader (const ShmvFrameInfo *info,
                          double latency_ms,
                          guint32 waiting,
                          double fps,
+                         gboolean checksummed,
                          const char *note)
 {
   g_autoptr (GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
@@ -94,8 +107,9 @@ shmv_status_text_reader (const ShmvFrameInfo *info,
   if (fps >= 0)
     /* TRANSLATORS: frames displayed per second, for video */
     g_ptr_array_add (parts, g_strdup_printf (_ ("%.1f fps"), fps));
-  /* A frame is only ever shown after shmv_channel_read() checked its checksum. */
-  g_ptr_array_add (parts, g_strdup (_ ("checksum OK")));
+  /* Only what was checked says so: Qt's format has no checksum. */
+  if (checksummed)
+    g_ptr_array_add (parts, g_strdup (_ ("checksum OK")));
   if (waiting != 0)
     /* TRANSLATORS: appended to the status line when live updates are off */
     g_ptr_array_add (parts, g_strdup_printf (_ ("generation %u is waiting"), waiting));

@@ -11,12 +11,16 @@ G_BEGIN_DECLS
 
 char *shmv_status_text_size (const ShmvFrameInfo *info);
 char *shmv_status_text_writer_idle (const char *key);
-char *shmv_status_text_writer (const char *key, const ShmvFrameInfo *info, gsize segment_size);
+char *shmv_status_text_writer (const char *key,
+                               const ShmvFrameInfo *info,
+                               gsize segment_size,
+                               gboolean system_v);
 char *shmv_status_text_reader_idle (const char *key);
 char *shmv_status_text_reader (const ShmvFrameInfo *info,
                                double latency_ms,
                                guint32 waiting,
                                double fps,
+                               gboolean checksummed,
                                const char *note);
 
 G_END_DECLS

@@ -38,6 +38,7 @@ struct _ShmvWriterPane
   GError *error;      /* shown in the pane */
   ShmvFrameInfo info; /* of the last publish; generation 0 before */
   gsize segment_size;
+  gboolean system_v; /* the segment is System V (Qt's): not in /dev/shm */
   guint progress_delay_id;
 };
 

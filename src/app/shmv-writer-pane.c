@@ -48,7 +48,7 @@ update_status (ShmvWriterPane *self)
   if (self->info.generation == 0)
     status = shmv_status_text_writer_idle (self->key);
   else
-    status = shmv_status_text_writer (self->key, &self->info, self->segment_size);
+    status = shmv_status_text_writer (self->key, &self->info, self->segment_size, self->system_v);
   gtk_label_set_label (self->status_label, status);
 }
 
@@ -133,6 +133,7 @@ show_frame (ShmvWriterPane *self, ShmvPublished *published)
 {
   self->info = published->info;
   self->segment_size = published->segment_size;
+  self->system_v = published->system_v;
 
   if (published->pixels != NULL)
     {
@@ -511,6 +512,15 @@ shmv_writer_pane_get_message (ShmvWriterPane *self)
   g_return_val_if_fail (SHMV_IS_WRITER_PANE (self), NULL);
 
   return shmv_banner_get_text (self->banner);
+}
+
+/** shmv_writer_pane_get_status: (transfer none): the status line under the image. */
+const char *
+shmv_writer_pane_get_status (ShmvWriterPane *self)
+{
+  g_return_val_if_fail (SHMV_IS_WRITER_PANE (self), NULL);
+
+  return gtk_label_get_label (self->status_label);
 }
 
 /** shmv_writer_pane_get_canvas: (transfer none): the widget that draws the preview. */

@@ -25,6 +25,7 @@ gboolean shmv_writer_pane_is_loading (ShmvWriterPane *self);
 guint shmv_writer_pane_get_generation (ShmvWriterPane *self);
 const GError *shmv_writer_pane_get_error (ShmvWriterPane *self);
 const char *shmv_writer_pane_get_message (ShmvWriterPane *self);
+const char *shmv_writer_pane_get_status (ShmvWriterPane *self);
 ShmvImageCanvas *shmv_writer_pane_get_canvas (ShmvWriterPane *self);
 GdkPaintable *shmv_writer_pane_get_preview (ShmvWriterPane *self);
 

@@ -69,6 +69,13 @@ source_read (ShmvFrameSource *source, ShmvFrameInfo *info, GError **error)
   return shmv_channel_follower_lease (SHMV_CHANNEL_SOURCE (source)->follower, info, error);
 }
 
+/* shmv_channel_read() checks the writer's checksum before it hands a frame out. */
+static gboolean
+source_is_checksummed (ShmvFrameSource *source)
+{
+  return TRUE;
+}
+
 static void
 frame_source_iface_init (ShmvFrameSourceInterface *iface)
 {
@@ -77,6 +84,7 @@ frame_source_iface_init (ShmvFrameSourceInterface *iface)
   iface->get_problem = source_get_problem;
   iface->get_newest = source_get_newest;
   iface->read = source_read;
+  iface->is_checksummed = source_is_checksummed;
 }
 
 static void

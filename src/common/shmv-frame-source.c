@@ -106,6 +106,24 @@ shmv_frame_source_get_problem (ShmvFrameSource *self)
   return SHMV_FRAME_SOURCE_GET_IFACE (self)->get_problem (self);
 }
 
+/**
+ * shmv_frame_source_is_checksummed:
+ *
+ * Whether the frames read() returns were checked against a checksum their
+ * writer made (a libshmview channel's), so that a status line may say so.
+ * Qt's format has none: a source that does not say is not.
+ */
+gboolean
+shmv_frame_source_is_checksummed (ShmvFrameSource *self)
+{
+  ShmvFrameSourceInterface *iface;
+
+  g_return_val_if_fail (SHMV_IS_FRAME_SOURCE (self), FALSE);
+
+  iface = SHMV_FRAME_SOURCE_GET_IFACE (self);
+  return iface->is_checksummed != NULL && iface->is_checksummed (self);
+}
+
 gboolean
 shmv_frame_source_get_newest (ShmvFrameSource *self, ShmvFrameInfo *info)
 {

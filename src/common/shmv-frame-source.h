@@ -59,6 +59,8 @@ struct _ShmvFrameSourceInterface
   const char *(*get_problem) (ShmvFrameSource *self);
   gboolean (*get_newest) (ShmvFrameSource *self, ShmvFrameInfo *info);
   GBytes *(*read) (ShmvFrameSource *self, ShmvFrameInfo *info, GError **error);
+  /* (optional): whether read() checked the writer's checksum; unset: no */
+  gboolean (*is_checksummed) (ShmvFrameSource *self);
 };
 
 gboolean shmv_frame_source_start (ShmvFrameSource *self, GError **error);
@@ -68,5 +70,6 @@ const char *shmv_frame_source_get_problem (ShmvFrameSource *self);
 gboolean shmv_frame_source_get_newest (ShmvFrameSource *self, ShmvFrameInfo *info);
 GBytes *shmv_frame_source_read (ShmvFrameSource *self, ShmvFrameInfo *info, GError **error);
 void shmv_frame_source_frame_available (ShmvFrameSource *self);
+gboolean shmv_frame_source_is_checksummed (ShmvFrameSource *self);
 
 G_END_DECLS

@@ -57,8 +57,8 @@ test_status_line (void)
   ShmvFrameInfo info = {
     .generation = 3, .width = 1280, .height = 720, .stride = 1280 * 4, .format = SHMV_FORMAT_RGBA8
   };
-  g_autofree char *with = shmv_status_text_reader (&info, 5.0, 0, 29.97, NULL);
-  g_autofree char *without = shmv_status_text_reader (&info, 5.0, 0, -1, NULL);
+  g_autofree char *with = shmv_status_text_reader (&info, 5.0, 0, 29.97, TRUE, NULL);
+  g_autofree char *without = shmv_status_text_reader (&info, 5.0, 0, -1, TRUE, NULL);
 
   g_assert_nonnull (strstr (with, "30.0 fps"));
   g_assert_null (strstr (without, "fps"));

@@ -449,6 +449,15 @@ test_loopback (void)
   shmv_writer_pane_load_file (shmv_window_get_writer_pane (window), file2);
   wait_pane (pane, 2);
   assert_pane_pixels (pane, &expected, dir);
+  /* True of a Qt segment: System V memory, not /dev/shm, and no checksum
+   * (Qt's format has none). */
+  g_test_message ("writer: %s", shmv_writer_pane_get_status (shmv_window_get_writer_pane (window)));
+  g_test_message ("reader: %s", shmv_reader_pane_get_status (pane));
+  g_assert_nonnull (strstr (shmv_writer_pane_get_status (shmv_window_get_writer_pane (window)),
+                            "of System V shared memory"));
+  g_assert_null (
+      strstr (shmv_writer_pane_get_status (shmv_window_get_writer_pane (window)), "/dev/shm"));
+  g_assert_null (strstr (shmv_reader_pane_get_status (pane), "checksum"));
 
   destroy_window (window);
   qt_test_assert_tmpdir_empty ();
