@@ -265,7 +265,7 @@ for png in "$@"; do
       ok=false note="read --qt failed: $(cat "$work/ctl.log")"
     elif [ "$(compare -metric AE "$png" "$work/out.png" null: 2>&1)" != 0 ]; then
       ok=false note="pixels differ: $(compare -metric AE "$png" "$work/out.png" null: 2>&1)"
-    elif ! "$ctl" info --qt --json | grep -q "\"creator_pid\":$pid,\"attach_count\":1}"; then
+    elif ! "$ctl" info --qt --json | grep -q "\"creator_pid\":$pid,\"attach_count\":1,\"orphan\":false}"; then
       ok=false note="info --qt: $("$ctl" info --qt --json)"
     fi
     # A graceful close: ~QSharedMemory removes segment, semaphore, key files.
