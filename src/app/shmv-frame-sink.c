@@ -43,6 +43,7 @@ shmv_published_free (ShmvPublished *published)
     return;
   g_clear_pointer (&published->pixels, g_bytes_unref);
   g_free (published->notice);
+  g_free (published->other);
   g_free (published);
 }
 

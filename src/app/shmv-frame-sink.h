@@ -25,6 +25,8 @@ typedef struct
   gboolean system_v; /* the segment is System V (a Qt segment), not a file in /dev/shm */
   char *notice;      /* (nullable): the channel had to be made anew (shmv_channel_recreated()) */
   gboolean removed;  /* read_current(): the channel was removed; the next publish makes it again */
+  char *other; /* (nullable) read_current(): another program publishes there, said in a sentence
+                  that tells what to do; else the pane words it ("Another writer published …") */
 } ShmvPublished;
 
 void shmv_published_free (ShmvPublished *published);

@@ -8,6 +8,11 @@
  * withdraws it: when nobody else is attached, nothing of ours is left
  * (segment, semaphore, both key files).
  *
+ * While it publishes nothing of its own, the sink looks at what another Qt
+ * program publishes on its key (polling, as ShmvQtSource does: Qt has no
+ * notification; looking never attaches for long nor removes), so that the
+ * pane shows that image and says who holds the key.
+ *
  * The publisher changes hands as a channel sink's channel does
  * (ShmvSinkWork): while a load runs only the worker touches it, and closing
  * during a load withdraws as soon as the load ends.
@@ -25,6 +30,7 @@
 #include "shmv-image-loader.h"
 #include "shmv-qt-segment.h"
 #include "shmv-qt-sink.h"
+#include "shmv-qt-source.h"
 #include "shmv-sink-progress.h"
 #include "shmv-sink-work.h"
 
@@ -36,6 +42,13 @@ struct _ShmvQtSink
   ShmvQtPublisher *publisher; /* the segment of the image published, if any */
   guint32 generation;
   ShmvSinkWork work;
+
+  /* Another program's segment on the key, looked at while we publish none. */
+  char *key_file;
+  guint poll_id;
+  ShmvQtProbe probed;
+  ShmvQtSegmentStamp stamp;
+  guint32 other_generation; /* counts the other program's segments seen */
 };
 
 static void frame_sink_iface_init (ShmvFrameSinkInterface *iface);
@@ -56,6 +69,7 @@ shmv_qt_sink_finalize (GObject *object)
 
   sink_close (SHMV_FRAME_SINK (self));
   g_clear_pointer (&self->key, g_free);
+  g_clear_pointer (&self->key_file, g_free);
 
   G_OBJECT_CLASS (shmv_qt_sink_parent_class)->finalize (object);
 }
@@ -85,14 +99,87 @@ shmv_qt_sink_new (const char *key)
 
   self = g_object_new (SHMV_TYPE_QT_SINK, NULL);
   self->key = g_strdup (key);
+  self->key_file = shmv_qt_key_file (key, SHMV_QT_PREFIX_SEGMENT);
   return self;
 }
 
-/* A Qt segment is its image: there is nothing to show readers before one. */
+/* Whether another segment stands behind the key than the last poll saw
+ * (another program published, or left): then the pane looks again. */
+static gboolean
+poll_other (gpointer data)
+{
+  ShmvQtSink *self = data;
+  ShmvQtSegmentStamp stamp = { 0 };
+  ShmvQtProbe probed;
+
+  /* Our own segment is what the pane shows; a worker may be replacing it. */
+  if (self->work.busy || self->publisher != NULL)
+    return G_SOURCE_CONTINUE;
+  probed = shmv_qt_segment_probe (self->key_file, &stamp);
+  if (probed == self->probed && stamp.shm_id == self->stamp.shm_id &&
+      stamp.ctime == self->stamp.ctime)
+    return G_SOURCE_CONTINUE;
+  self->probed = probed;
+  self->stamp = stamp;
+  if (probed == SHMV_QT_PROBE_PRESENT)
+    self->other_generation++;
+  g_signal_emit_by_name (self, "changed");
+  return G_SOURCE_CONTINUE;
+}
+
+/* A Qt segment is its image: there is nothing to show readers before one.
+ * Until then, what another program publishes on the key is looked at. */
 static gboolean
 sink_open (ShmvFrameSink *sink, GError **error)
 {
+  ShmvQtSink *self = SHMV_QT_SINK (sink);
+
+  if (self->poll_id == 0)
+    {
+      self->poll_id = g_timeout_add (SHMV_QT_SOURCE_POLL_MS, poll_other, self);
+      poll_other (self);
+    }
   return TRUE;
+}
+
+/* The image another program publishes on the key, looked at without holding
+ * its segment (nor removing it); NULL when we publish, or there is none we
+ * can read. Main thread. */
+static ShmvPublished *
+sink_read_current (ShmvFrameSink *sink)
+{
+  ShmvQtSink *self = SHMV_QT_SINK (sink);
+  g_auto (ShmvQtSegmentInfo) info = { 0 };
+  g_autoptr (GError) error = NULL;
+  ShmvPublished *published;
+  ShmvImage image;
+  gsize size;
+
+  if (self->work.busy || self->work.closed || self->publisher != NULL ||
+      self->probed != SHMV_QT_PROBE_PRESENT)
+    return NULL;
+  if (!shmv_qt_segment_read_image (self->key, SHMV_QT_READ_LOOK, NULL, &info, &image, &error))
+    {
+      g_debug ("Qt key “%s”: not showing what another program publishes: %s", self->key,
+               error->message);
+      return NULL;
+    }
+  size = (gsize) image.height * image.stride;
+  published = g_new0 (ShmvPublished, 1);
+  published->info.generation = self->other_generation;
+  published->info.width = image.width;
+  published->info.height = image.height;
+  published->info.stride = (guint32) image.stride;
+  published->info.format = image.format;
+  published->info.checksum = shmv_checksum (image.pixels, size);
+  /* Which segment it is: what tells this frame from the next. */
+  published->info.publish_time_ns = self->stamp.ctime * G_GINT64_CONSTANT (1000000000);
+  published->info.writer_pid = (gint32) info.creator_pid;
+  published->pixels = g_bytes_new_with_free_func (image.pixels, size, free, image.pixels);
+  published->segment_size = info.size;
+  published->system_v = TRUE;
+  published->other = shmv_qt_key_taken_sentence (self->key, info.creator_pid);
+  return published;
 }
 
 static char *
@@ -115,7 +202,10 @@ withdraw (gpointer sink)
 static void
 sink_close (ShmvFrameSink *sink)
 {
-  shmv_sink_work_close (&SHMV_QT_SINK (sink)->work, sink);
+  ShmvQtSink *self = SHMV_QT_SINK (sink);
+
+  g_clear_handle_id (&self->poll_id, g_source_remove);
+  shmv_sink_work_close (&self->work, sink);
 }
 
 /* What readers get: the pixels encoded (PNG is lossless), and the header
@@ -211,4 +301,5 @@ frame_sink_iface_init (ShmvFrameSinkInterface *iface)
   iface->publish_file_async = sink_publish_file_async;
   iface->publish_file_finish = sink_publish_file_finish;
   iface->close = sink_close;
+  iface->read_current = sink_read_current;
 }

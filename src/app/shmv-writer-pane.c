@@ -184,7 +184,9 @@ sync_with_sink (ShmvWriterPane *self)
 
   show_frame (self, current);
   /* TRANSLATORS: the writer pane shows a frame it did not publish itself */
-  text = g_strdup_printf (_ ("Another writer published generation %u"), current->info.generation);
+  text = current->other != NULL ? g_strdup (current->other)
+                                : g_strdup_printf (_ ("Another writer published generation %u"),
+                                                   current->info.generation);
   shmv_banner_set_status (self->banner, SHMV_BANNER_INFO, "emblem-shared-symbolic", text);
   g_debug (SHMV_EVENT_WRITER_OTHER, current->info.generation, self->key);
 }

@@ -509,22 +509,31 @@ create_key_file (const char *path, GError **error)
   return TRUE;
 }
 
-/* Another program's segment has the key: say whose, and what to do. */
+char *
+shmv_qt_key_taken_sentence (const char *key, gint64 creator_pid)
+{
+  /* TRANSLATORS: a process id, then the key of a Qt QSharedMemory segment */
+  return g_strdup_printf (_ ("Another program (process %d) publishes on the Qt key “%s”: close "
+                             "it, or choose another key"),
+                          (int) creator_pid, key);
+}
+
+/* Another program's segment has @key: say whose, and what to do. */
 static GError *
-error_key_taken (key_t sys_key)
+error_key_taken (key_t sys_key, const char *key)
 {
   struct shmid_ds ds;
   int id = shmget (sys_key, 0, 0);
 
   if (id >= 0 && shmctl (id, IPC_STAT, &ds) == 0 && ds.shm_perm.uid == geteuid ())
-    return g_error_new (SHMV_GERROR, SHMV_ERROR_ALREADY_EXISTS,
-                        /* TRANSLATORS: %d is a process id */
-                        _ ("Another program (process %d) publishes on this key: close it, or "
-                           "choose another key"),
-                        (int) ds.shm_cpid);
-  return g_error_new_literal (
-      SHMV_GERROR, SHMV_ERROR_ALREADY_EXISTS,
-      _ ("Another user’s program publishes on this key: choose another key"));
+    {
+      g_autofree char *sentence = shmv_qt_key_taken_sentence (key, ds.shm_cpid);
+
+      return g_error_new_literal (SHMV_GERROR, SHMV_ERROR_ALREADY_EXISTS, sentence);
+    }
+  return g_error_new (SHMV_GERROR, SHMV_ERROR_ALREADY_EXISTS,
+                      _ ("Another user’s program publishes on the Qt key “%s”: choose another key"),
+                      key);
 }
 
 /* Undoes what a publisher made, as Qt's detach() and cleanHandle(). */
@@ -633,7 +642,7 @@ shmv_qt_segment_publish (const char *key, const void *data, gsize size, GError *
         {
           /* Someone's segment: neither its key file nor the lock are ours
            * to remove. */
-          g_propagate_error (error, error_key_taken (sys_key));
+          g_propagate_error (error, error_key_taken (sys_key, key));
           g_clear_pointer (&pub->shm_file, g_free);
           semaphore_op (pub->sem_id, +1, NULL);
           pub->sem_id = -1;

@@ -161,6 +161,14 @@ ShmvQtPublisher *
 shmv_qt_segment_publish (const char *key, const void *data, gsize size, GError **error);
 
 /**
+ * shmv_qt_key_taken_sentence:
+ *
+ * What to tell a user who wants to publish on @key while another program
+ * of theirs (@creator_pid) does: translated, naming both.
+ */
+char *shmv_qt_key_taken_sentence (const char *key, gint64 creator_pid);
+
+/**
  * shmv_qt_publisher_withdraw:
  *
  * Qt's detach() and destructor: under the lock, detaches and, when nobody

@@ -132,7 +132,9 @@ ctl_cmd_publish_qt (const CtlOptions *options, const char *path)
       g_autofree char *doing =
           g_strdup_printf (_ ("Cannot publish “%s” on Qt segment “%s”"), display, options->key);
 
-      shmv_prefix_error (&error, doing);
+      /* "Another program publishes on the Qt key …" says it all. */
+      if (!g_error_matches (error, SHMV_GERROR, SHMV_ERROR_ALREADY_EXISTS))
+        shmv_prefix_error (&error, doing);
       return ctl_fail (error, CTL_SUBJECT_CHANNEL);
     }
 

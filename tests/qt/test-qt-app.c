@@ -369,6 +369,68 @@ writer_idle (gpointer data)
   return !shmv_writer_pane_is_loading (data);
 }
 
+/* A writer on a key another Qt program holds shows that program's image
+ * (looked at, not held: Qt's segment stays as it was) and says who holds
+ * the key and what to do; its own publish then fails with the same words. */
+static gboolean
+writer_shows_other (gpointer data)
+{
+  return shmv_writer_pane_get_generation (data) > 0;
+}
+
+static void
+test_writer_key_held (void)
+{
+  g_autofree char *key = qt_test_letters_key ("Held");
+  g_autofree char *dir = g_dir_make_tmp ("shmv-qt-app-XXXXXX", NULL);
+  g_autofree char *src = g_build_filename (dir, "qt.png", NULL);
+  g_autofree char *mine = g_build_filename (dir, "mine.png", NULL);
+  g_autofree char *out = g_build_filename (dir, "out.png", NULL);
+  g_autofree char *said = NULL;
+  g_autoptr (GFile) file = g_file_new_for_path (mine);
+  PngTestPixels expected = { 0 };
+  PngTestSpec spec, other;
+  ShmvWindow *window = NULL;
+  ShmvWriterPane *pane = NULL;
+  QtPublisher pub;
+
+  GUI_TEST_REQUIRE_DISPLAY ();
+
+  qt_test_write_spec (src, PNG_COLOR_TYPE_RGB, 8, 91, &spec);
+  qt_test_write_spec (mine, PNG_COLOR_TYPE_RGB_ALPHA, 8, 92, &other);
+  png_test_spec_expected (&spec, &expected);
+  qt_test_publish (&pub, key, src);
+  said = g_strdup_printf ("Another program (process %d) publishes on the Qt key “%s”: close it, "
+                          "or choose another key",
+                          (int) pub.pid, key);
+
+  window = shmv_window_new_for_kind (NULL, SHMV_WINDOW_MODE_WRITER, SHMV_SOURCE_KIND_QT, key);
+  gtk_window_present (GTK_WINDOW (window));
+  pane = shmv_window_get_writer_pane (window);
+  g_assert_true (gui_test_wait_until (writer_shows_other, pane, TIMEOUT_MS));
+  g_test_message ("writer: %s | %s", shmv_writer_pane_get_message (pane),
+                  shmv_writer_pane_get_status (pane));
+  g_assert_cmpstr (shmv_writer_pane_get_message (pane), ==, said);
+  g_assert_nonnull (strstr (shmv_writer_pane_get_status (pane), "37 × 23 RGB8"));
+
+  shmv_writer_pane_load_file (pane, file);
+  g_assert_true (gui_test_wait_until (writer_idle, pane, TIMEOUT_MS));
+  g_test_message ("after a publish: %s", shmv_writer_pane_get_message (pane));
+  g_assert_nonnull (strstr (shmv_writer_pane_get_message (pane), said));
+  g_assert_null (strstr (shmv_writer_pane_get_message (pane), qt_tmpdir));
+  /* Still Qt's image, in Qt's segment: looking held and removed nothing. */
+  g_assert_nonnull (strstr (shmv_writer_pane_get_status (pane), "37 × 23 RGB8"));
+  qt_test_read_assert (key, out, &expected, "Qt's segment under a shmview writer");
+
+  destroy_window (window);
+  qt_test_unpublish (&pub);
+  qt_test_assert_tmpdir_empty ();
+  png_test_pixels_clear (&expected);
+  png_test_spec_clear (&spec);
+  png_test_spec_clear (&other);
+  shmv_test_tmpdir_remove (dir);
+}
+
 /* A `shmview --writer --qt` killed with SIGKILL leaves its segment with
  * nobody attached (and Qt's lock free: SEM_UNDO); the next writer reclaims
  * that orphan, as a Qt reader would, and publishes. */
@@ -547,6 +609,7 @@ main (int argc, char **argv)
   g_test_add_func ("/qt-app/writer-rgba16", test_writer_rgba16);
   g_test_add_func ("/qt-app/writer-after-sigkill", test_writer_after_sigkill);
   g_test_add_func ("/qt-app/loopback", test_loopback);
+  g_test_add_func ("/qt-app/writer-key-held", test_writer_key_held);
   g_test_add_func ("/qt-app/chooser", test_chooser);
   result = g_test_run ();
   if (!qt_test_private_ipc_is_clean ())
