@@ -520,6 +520,20 @@ test_publish_bad_file (void)
 
 /* SIGKILL: nothing is withdrawn, but Qt's lock is free (SEM_UNDO): a Qt
  * reader gets the image and, detaching last, removes the orphan segment. */
+/* What a SIGKILLed publisher left: its lock (@sem_id) and the key files. */
+static void
+clear_killed_publisher (int sem_id)
+{
+  g_auto (GStrv) names = shmv_test_dir_list (qt_tmpdir);
+
+  semctl (sem_id, 0, IPC_RMID);
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autofree char *path = g_build_filename (qt_tmpdir, names[i], NULL);
+      g_unlink (path);
+    }
+}
+
 static void
 test_publish_sigkill (void)
 {
@@ -544,16 +558,7 @@ test_publish_sigkill (void)
   g_assert_false (g_file_test (shm_file, G_FILE_TEST_EXISTS));
   /* Qt's reader re-made the semaphore's Create state and removed it on
    * exit, or left ours: either way clear what a killed publisher left. */
-  semctl (sem_id, 0, IPC_RMID);
-  {
-    g_auto (GStrv) names = shmv_test_dir_list (qt_tmpdir);
-
-    for (guint i = 0; names[i] != NULL; i++)
-      {
-        g_autofree char *path = g_build_filename (qt_tmpdir, names[i], NULL);
-        g_unlink (path);
-      }
-  }
+  clear_killed_publisher (sem_id);
   png_test_pixels_clear (&expected);
   png_test_spec_clear (&spec);
   shmv_test_tmpdir_remove (in_dir);
@@ -647,17 +652,7 @@ test_info_keeps_orphan (void)
   png_test_assert_pixels_equal (&got, &expected, "read --qt after info --qt");
   g_assert_cmpint (shmctl (orphan_id, IPC_STAT, &ds), ==, -1);
 
-  /* What the killed publisher left: its lock and the lock's key file. */
-  semctl (sem_id, 0, IPC_RMID);
-  {
-    g_auto (GStrv) names = shmv_test_dir_list (qt_tmpdir);
-
-    for (guint i = 0; names[i] != NULL; i++)
-      {
-        g_autofree char *path = g_build_filename (qt_tmpdir, names[i], NULL);
-        g_unlink (path);
-      }
-  }
+  clear_killed_publisher (sem_id);
   png_test_pixels_clear (&got);
   png_test_pixels_clear (&expected);
   png_test_spec_clear (&spec);
