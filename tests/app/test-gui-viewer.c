@@ -637,6 +637,25 @@ assert_nothing_cut (GtkWidget *widget, const char *language)
     assert_nothing_cut (child, language);
 }
 
+/* Fit means the same in both panes: one image, one size (issue 14, bug 1),
+ * whatever the chrome around each pane's image area. */
+static void
+assert_same_fit_in_both_panes (Fixture *f, const char *language)
+{
+  double writer_zoom = shmv_image_canvas_get_zoom (f->writer_canvas);
+  double reader_zoom = shmv_image_canvas_get_zoom (f->reader_canvas);
+
+  g_assert_true (shmv_image_canvas_get_fit (f->writer_canvas));
+  g_assert_true (shmv_image_canvas_get_fit (f->reader_canvas));
+  if (fabs (writer_zoom - reader_zoom) > 1e-9)
+    g_error ("%s: Fit is %.1f %% in the writer, %.1f %% in the reader (image areas %d×%d, %d×%d)",
+             language, 100 * writer_zoom, 100 * reader_zoom,
+             gtk_widget_get_width (GTK_WIDGET (f->writer_canvas)),
+             gtk_widget_get_height (GTK_WIDGET (f->writer_canvas)),
+             gtk_widget_get_width (GTK_WIDGET (f->reader_canvas)),
+             gtk_widget_get_height (GTK_WIDGET (f->reader_canvas)));
+}
+
 static gboolean
 is_allocated (gpointer data)
 {
@@ -664,9 +683,11 @@ test_loopback_window_600_px_wide (Fixture *f, gconstpointer data)
                           NULL, NULL);
       g_assert_cmpint (minimum, <=, 600);
       g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->window)), <=, 600);
-      pixels = publish_pattern (f, W, H, SHMV_FORMAT_RGBA16, 10);
+      /* A tall image: its Fit depends on the height each pane gives it. */
+      pixels = publish_pattern (f, W / 4, H * 2, SHMV_FORMAT_RGBA16, 10);
       hover_pixel (f, 1, 1);
       gui_test_spin (100);
+      assert_same_fit_in_both_panes (f, languages[i]);
 
       /* Stacked: the reader under the writer, each as wide as the window allows. */
       g_assert_true (gtk_widget_compute_point (GTK_WIDGET (f->writer), GTK_WIDGET (f->window),
@@ -696,6 +717,8 @@ test_wide_loopback_window_is_side_by_side (Fixture *f, gconstpointer data)
   g_assert_cmpfloat (reader_at.y, ==, writer_at.y);
   g_assert_cmpfloat (reader_at.x, >, writer_at.x + gtk_widget_get_width (GTK_WIDGET (f->writer)));
   assert_nothing_cut (GTK_WIDGET (f->window), "C");
+  g_free (publish_pattern (f, W / 4, H * 2, SHMV_FORMAT_RGBA8, 11));
+  assert_same_fit_in_both_panes (f, "C");
 }
 
 int
