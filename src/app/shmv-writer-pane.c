@@ -70,19 +70,16 @@ on_banner_dismissed (ShmvWriterPane *self)
   g_clear_error (&self->error);
 }
 
-/* Tells the user that the channel had to be made anew (@notice, nullable):
- * readers following the old one may need to look again. Not an error: the
- * publish went through. */
+/* Tells the user that the channel had to be made anew (@notice, nullable,
+ * a sentence naming the channel): readers following the old one may need to
+ * look again. Not an error: the publish went through. */
 static void
 show_notice (ShmvWriterPane *self, const char *notice)
 {
-  g_autofree char *text = NULL;
-
   if (notice == NULL)
     return;
-  text = g_strdup_printf (_ ("Channel “%s”: %s"), self->key, notice);
-  shmv_banner_set_notice (self->banner, SHMV_BANNER_WARNING, "dialog-information-symbolic", text,
-                          0);
+  /* Information, not a warning: the image is published, as asked. */
+  shmv_banner_set_notice (self->banner, SHMV_BANNER_INFO, "dialog-information-symbolic", notice, 0);
   g_debug (SHMV_EVENT_WRITER_NOTICE ": %s", self->key, notice);
 }
 

@@ -478,8 +478,7 @@ test_publish_after_rm_recreates_the_channel (void)
   gtk_widget_activate_action (GTK_WIDGET (pane), "writer.republish", NULL);
   wait_writer (pane, 1);
   g_assert_true (shmv_test_shm_exists (native));
-  expected =
-      g_strdup_printf ("Channel “%s”: The channel was removed: publishing made it again", key);
+  expected = g_strdup_printf ("Channel “%s” was removed; publishing made it again", key);
   g_assert_cmpstr (shmv_writer_pane_get_message (pane), ==, expected);
   g_assert_null (shmv_writer_pane_get_error (pane));
 
