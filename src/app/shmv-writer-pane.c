@@ -170,9 +170,13 @@ sync_with_sink (ShmvWriterPane *self)
   current = shmv_frame_sink_read_current (self->sink);
   if (current != NULL && current->removed)
     {
-      /* The frame on screen is gone from shared memory; publishing is not. */
+      /* The frame on screen is gone from shared memory; publishing is not.
+       * Publish Again needs an image of this pane's own; without one (the
+       * image shown is another writer's), loading one is the way. */
       shmv_banner_set_status (self->banner, SHMV_BANNER_WARNING, "dialog-warning-symbolic",
-                              _ ("The channel was removed: publishing again makes it anew"));
+                              self->last_file != NULL
+                                  ? _ ("The channel was removed: publishing again makes it anew")
+                                  : _ ("The channel was removed: load an image to make it again"));
       return;
     }
   if (current == NULL || current->info.generation == 0 || same_frame (&current->info, &self->info))
