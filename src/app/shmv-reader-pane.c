@@ -53,7 +53,8 @@ update_status (ShmvReaderPane *self)
   g_autofree char *status = NULL;
 
   if (self->info.generation == 0)
-    status = shmv_status_text_reader_idle (self->key);
+    status = shmv_status_text_reader_idle (self->key,
+                                           self->frame_pending ? newest_generation (self) : 0);
   else
     /* Publish to screen means something only while following live. */
     status = shmv_status_text_reader (
