@@ -725,6 +725,8 @@ assert_same_fit_in_both_panes (Fixture *f, const char *language)
 
   g_assert_true (shmv_image_canvas_get_fit (f->writer_canvas));
   g_assert_true (shmv_image_canvas_get_fit (f->reader_canvas));
+  g_test_message ("%s: Fit %.1f %% in the writer, %.1f %% in the reader", language,
+                  100 * writer_zoom, 100 * reader_zoom);
   if (fabs (writer_zoom - reader_zoom) > 1e-9)
     g_error ("%s: Fit is %.1f %% in the writer, %.1f %% in the reader (image areas %d×%d, %d×%d)",
              language, 100 * writer_zoom, 100 * reader_zoom,
