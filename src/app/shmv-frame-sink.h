@@ -22,7 +22,7 @@ typedef struct
   ShmvFrameInfo info;
   GBytes *pixels;
   gsize segment_size;
-  char *notice;     /* (nullable): the channel had to be made anew (shmv_channel_recreated()) */
+  char *notice;     /* (nullable): the channel had to be made anew: a sentence naming it */
   gboolean removed; /* read_current(): the channel was removed; the next publish makes it again */
 } ShmvPublished;
 
@@ -39,7 +39,7 @@ G_DECLARE_INTERFACE (ShmvFrameSink, shmv_frame_sink, SHMV, FRAME_SINK, GObject)
  * @open: makes the sink visible to readers now, before the first frame.
  *   A failure is not final: each publish tries again.
  * @take_notice: (transfer full) (nullable): something the user should be
- *   told about the sink, once (a channel made anew).
+ *   told about the sink, once: one sentence naming the channel (made anew).
  * @publish_file_async: loads @file in the background and publishes it,
  *   emitting ::progress; one load at a time.
  * @publish_file_finish: what was published.

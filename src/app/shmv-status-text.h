@@ -12,7 +12,7 @@ G_BEGIN_DECLS
 char *shmv_status_text_size (const ShmvFrameInfo *info);
 char *shmv_status_text_writer_idle (const char *key);
 char *shmv_status_text_writer (const char *key, const ShmvFrameInfo *info, gsize segment_size);
-char *shmv_status_text_reader_idle (const char *key);
+char *shmv_status_text_reader_idle (const char *key, guint32 waiting);
 char *shmv_status_text_reader (const ShmvFrameInfo *info,
                                double latency_ms,
                                guint32 waiting,
