@@ -100,7 +100,7 @@ remember_notice (ShmvChannelSink *self)
   if (notice == NULL)
     return;
   g_free (self->notice);
-  self->notice = shmv_recreated_sentence (notice);
+  self->notice = shmv_recreated_sentence (self->key, notice);
 }
 
 /* Runs on whichever thread owns the channel at the time. */

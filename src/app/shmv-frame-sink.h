@@ -23,7 +23,7 @@ typedef struct
   GBytes *pixels;
   gsize segment_size;
   gboolean system_v; /* the segment is System V (a Qt segment), not a file in /dev/shm */
-  char *notice;      /* (nullable): the channel had to be made anew (shmv_channel_recreated()) */
+  char *notice;      /* (nullable): the channel had to be made anew: a sentence naming it */
   gboolean removed;  /* read_current(): the channel was removed; the next publish makes it again */
   char *other; /* (nullable) read_current(): another program publishes there, said in a sentence
                   that tells what to do; else the pane words it ("Another writer published …") */
@@ -42,7 +42,7 @@ G_DECLARE_INTERFACE (ShmvFrameSink, shmv_frame_sink, SHMV, FRAME_SINK, GObject)
  * @open: makes the sink visible to readers now, before the first frame.
  *   A failure is not final: each publish tries again.
  * @take_notice: (transfer full) (nullable): something the user should be
- *   told about the sink, once (a channel made anew).
+ *   told about the sink, once: one sentence naming the channel (made anew).
  * @publish_file_async: loads @file in the background and publishes it,
  *   emitting ::progress; one load at a time.
  * @publish_file_finish: what was published.

@@ -8,17 +8,25 @@
  * width. Separators between the panes are drawn along whichever way the panes
  * are arranged (a separator paints its whole allocation).
  *
+ * Fit must mean the same in both panes, so the layout gives the panes' image
+ * areas (the frame styled "shmv-canvas" in each) one height, whatever the
+ * controls and wrapped status lines around them.
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "config.h"
 
 #include "shmv-panes-layout.h"
 
+/* Two panes and a separator; more children than this are not evened out. */
+#define MAX_CHILDREN 8
+
 struct _ShmvPanesLayout
 {
   GtkLayoutManager parent_instance;
 
-  gboolean stacked; /* as last allocated */
+  gboolean stacked;         /* as last allocated */
+  int chrome[MAX_CHILDREN]; /* each pane's height less its image area's, as last allocated */
 };
 
 G_DEFINE_FINAL_TYPE (ShmvPanesLayout, shmv_panes_layout, GTK_TYPE_LAYOUT_MANAGER)
@@ -123,46 +131,123 @@ shmv_panes_layout_measure (GtkLayoutManager *manager,
     }
 }
 
-static void
-allocate_column (GtkWidget *widget, int width, int height)
+/* A pane's image area: the descendant styled "shmv-canvas" (both panes draw
+ * their image in such a frame), or NULL. */
+static GtkWidget *
+image_area (GtkWidget *widget)
 {
-  int spare = height;
-  int panes = n_panes (widget);
-  int y = 0;
-
+  if (gtk_widget_has_css_class (widget, "shmv-canvas"))
+    return widget;
   for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
-    if (gtk_widget_should_layout (c))
-      spare -= min_size (c, GTK_ORIENTATION_VERTICAL, width);
-  spare = MAX (spare, 0);
+    {
+      GtkWidget *area = image_area (c);
+
+      if (area != NULL)
+        return area;
+    }
+  return NULL;
+}
+
+static int
+chrome_of (ShmvPanesLayout *self, int i)
+{
+  return i < MAX_CHILDREN ? self->chrome[i] : 0;
+}
+
+/* The heights the children get, in order: each pane's chrome (what is not
+ * its image area) plus one area height @area, never below its minimum;
+ * separators get their minimum. */
+static void
+plan_heights (ShmvPanesLayout *self, GtkWidget *widget, int width, int area, int *heights)
+{
+  int i = 0;
 
   for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
     {
-      int h;
+      int minimum;
 
       if (!gtk_widget_should_layout (c))
         continue;
-      h = min_size (c, GTK_ORIENTATION_VERTICAL, width) + (is_pane (c) ? spare / panes : 0);
-      gtk_widget_size_allocate (c, &(GtkAllocation){ 0, y, width, h }, -1);
-      y += h;
+      minimum = min_size (c, GTK_ORIENTATION_VERTICAL,
+                          self->stacked ? width : row_child_width (widget, c, width));
+      heights[i] = is_pane (c) ? MAX (chrome_of (self, i) + area, minimum) : minimum;
+      i++;
     }
 }
 
-static void
-allocate_row (GtkWidget *widget, int width, int height)
+/* The area height all panes can have: stacked, the panes share @height;
+ * side by side, the pane with the most chrome decides. */
+static int
+common_area (ShmvPanesLayout *self, GtkWidget *widget, int width, int height)
 {
-  gboolean rtl = gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL;
-  int x = 0;
+  int chrome = 0;
+  int i = 0;
 
   for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
     {
+      if (!gtk_widget_should_layout (c))
+        continue;
+      if (!self->stacked)
+        chrome = MAX (chrome, is_pane (c) ? chrome_of (self, i) : 0);
+      else if (is_pane (c))
+        chrome += chrome_of (self, i);
+      else
+        chrome += min_size (c, GTK_ORIENTATION_VERTICAL, width);
+      i++;
+    }
+  return MAX (0, (height - chrome) / (self->stacked ? n_panes (widget) : 1));
+}
+
+/* Allocates the children @heights high and notes each pane's chrome.
+ * Returns whether all image areas came out @area high. */
+static gboolean
+place (ShmvPanesLayout *self, GtkWidget *widget, int width, const int *heights, int area)
+{
+  gboolean rtl = gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL;
+  gboolean even = TRUE;
+  int offset = 0;
+  int i = 0;
+
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *area_widget;
       int w;
 
       if (!gtk_widget_should_layout (c))
         continue;
-      w = row_child_width (widget, c, width);
-      gtk_widget_size_allocate (c, &(GtkAllocation){ rtl ? width - x - w : x, 0, w, height }, -1);
-      x += w;
+      if (self->stacked)
+        {
+          gtk_widget_size_allocate (c, &(GtkAllocation){ 0, offset, width, heights[i] }, -1);
+          offset += heights[i];
+        }
+      else
+        {
+          /* Side by side, a pane with less chrome ends higher up rather than
+           * showing the image larger. */
+          w = row_child_width (widget, c, width);
+          gtk_widget_size_allocate (
+              c, &(GtkAllocation){ rtl ? width - offset - w : offset, 0, w, heights[i] }, -1);
+          offset += w;
+        }
+      area_widget = image_area (c);
+      if (is_pane (c) && area_widget != NULL && i < MAX_CHILDREN)
+        {
+          self->chrome[i] = heights[i] - gtk_widget_get_height (area_widget);
+          even = even && gtk_widget_get_height (area_widget) == area;
+        }
+      i++;
     }
+  return even;
+}
+
+static int
+n_children (GtkWidget *widget)
+{
+  int n = 0;
+
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    n += gtk_widget_should_layout (c);
+  return n;
 }
 
 static void
@@ -170,12 +255,23 @@ shmv_panes_layout_allocate (
     GtkLayoutManager *manager, GtkWidget *widget, int width, int height, int baseline)
 {
   ShmvPanesLayout *self = SHMV_PANES_LAYOUT (manager);
+  int *heights = g_newa (int, n_children (widget));
+  int area;
 
   self->stacked = !fits_in_a_row (widget, width);
-  if (self->stacked)
-    allocate_column (widget, width, height);
-  else
-    allocate_row (widget, width, height);
+  /* Fit must mean the same in every pane, so the panes' image areas get one
+   * height: the panes have different controls, and status lines wrap
+   * differently in each language. The chrome noted at the last allocation
+   * plans this one; when it changed (another width or text), the panes are
+   * laid out once more with what the first pass measured. A pane is laid
+   * out once when nothing changed, so the image view keeps its state. */
+  for (int pass = 0; pass < 2; pass++)
+    {
+      area = common_area (self, widget, width, height);
+      plan_heights (self, widget, width, area, heights);
+      if (place (self, widget, width, heights, area))
+        break;
+    }
 }
 
 static GtkSizeRequestMode

@@ -53,7 +53,9 @@ update_status (ShmvReaderPane *self)
   g_autofree char *status = NULL;
 
   if (self->info.generation == 0)
-    status = shmv_status_text_reader_idle (self->key);
+    /* As the page says: an image waits only while it is not shown by itself. */
+    status = shmv_status_text_reader_idle (
+        self->key, self->frame_pending && !self->live ? newest_generation (self) : 0);
   else
     /* Publish to screen means something only while following live. */
     status = shmv_status_text_reader (

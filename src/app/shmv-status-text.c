@@ -41,6 +41,13 @@ generation_text (guint32 generation)
   return g_strdup_printf (_ ("generation %u"), generation);
 }
 
+static char *
+waiting_text (guint32 waiting)
+{
+  /* TRANSLATORS: in the status line when live updates are off */
+  return g_strdup_printf (_ ("generation %u is waiting"), waiting);
+}
+
 char *
 shmv_status_text_writer_idle (const char *key)
 {
@@ -73,12 +80,21 @@ shmv_status_text_writer (const char *key,
   return g_strjoin (SEPARATOR, key_part, dimensions, generation, memory, NULL);
 }
 
+/**
+ * shmv_status_text_reader_idle:
+ * @waiting: the generation of a frame not shown yet (live updates off); 0: none
+ *
+ * The status line of a reader that shows no image: none there yet, or one
+ * waiting to be displayed (as the page above it says).
+ */
 char *
-shmv_status_text_reader_idle (const char *key)
+shmv_status_text_reader_idle (const char *key, guint32 waiting)
 {
   g_autofree char *key_part = key_text (key);
+  g_autofree char *state = NULL;
 
-  return g_strjoin (SEPARATOR, key_part, _ ("no image yet"), NULL);
+  state = waiting != 0 ? waiting_text (waiting) : g_strdup (_ ("no image yet"));
+  return g_strjoin (SEPARATOR, key_part, state, NULL);
 }
 
 /**
@@ -111,8 +127,7 @@ shmv_status_text_reader (const ShmvFrameInfo *info,
   if (checksummed)
     g_ptr_array_add (parts, g_strdup (_ ("checksum OK")));
   if (waiting != 0)
-    /* TRANSLATORS: appended to the status line when live updates are off */
-    g_ptr_array_add (parts, g_strdup_printf (_ ("generation %u is waiting"), waiting));
+    g_ptr_array_add (parts, waiting_text (waiting));
   if (note != NULL)
     g_ptr_array_add (parts, g_strdup (note));
   g_ptr_array_add (parts, NULL);

@@ -15,7 +15,7 @@ char *shmv_status_text_writer (const char *key,
                                const ShmvFrameInfo *info,
                                gsize segment_size,
                                gboolean system_v);
-char *shmv_status_text_reader_idle (const char *key);
+char *shmv_status_text_reader_idle (const char *key, guint32 waiting);
 char *shmv_status_text_reader (const ShmvFrameInfo *info,
                                double latency_ms,
                                guint32 waiting,

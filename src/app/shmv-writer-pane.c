@@ -70,19 +70,16 @@ on_banner_dismissed (ShmvWriterPane *self)
   g_clear_error (&self->error);
 }
 
-/* Tells the user that the channel had to be made anew (@notice, nullable):
- * readers following the old one may need to look again. Not an error: the
- * publish went through. */
+/* Tells the user that the channel had to be made anew (@notice, nullable,
+ * a sentence naming the channel): readers following the old one may need to
+ * look again. Not an error: the publish went through. */
 static void
 show_notice (ShmvWriterPane *self, const char *notice)
 {
-  g_autofree char *text = NULL;
-
   if (notice == NULL)
     return;
-  text = g_strdup_printf (_ ("Channel “%s”: %s"), self->key, notice);
-  shmv_banner_set_notice (self->banner, SHMV_BANNER_WARNING, "dialog-information-symbolic", text,
-                          0);
+  /* Information, not a warning: the image is published, as asked. */
+  shmv_banner_set_notice (self->banner, SHMV_BANNER_INFO, "dialog-information-symbolic", notice, 0);
   g_debug (SHMV_EVENT_WRITER_NOTICE ": %s", self->key, notice);
 }
 
@@ -174,9 +171,13 @@ sync_with_sink (ShmvWriterPane *self)
   current = shmv_frame_sink_read_current (self->sink);
   if (current != NULL && current->removed)
     {
-      /* The frame on screen is gone from shared memory; publishing is not. */
+      /* The frame on screen is gone from shared memory; publishing is not.
+       * Publish Again needs an image of this pane's own; without one (the
+       * image shown is another writer's), loading one is the way. */
       shmv_banner_set_status (self->banner, SHMV_BANNER_WARNING, "dialog-warning-symbolic",
-                              _ ("The channel was removed: publishing again makes it anew"));
+                              self->last_file != NULL
+                                  ? _ ("The channel was removed: publishing again makes it anew")
+                                  : _ ("The channel was removed: load an image to make it again"));
       return;
     }
   if (current == NULL || current->info.generation == 0 || same_frame (&current->info, &self->info))

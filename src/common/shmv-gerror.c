@@ -164,22 +164,24 @@ shmv_gerror_new_for_file (ShmvError code, int sys_errno, const char *detail, con
 }
 
 char *
-shmv_recreated_sentence (const char *notice)
+shmv_recreated_sentence (const char *key, const char *notice)
 {
   static const char corrupt[] = "replaced a corrupt channel: ";
   const char *reason = NULL;
 
   /* The library words these for logs, in English (shmv_channel_recreated()
-   * lists them); the user reads a translated sentence. */
+   * lists them); the user reads one translated sentence that names the
+   * channel. */
   if (g_str_has_prefix (notice, "re-created the channel"))
-    return g_strdup (_ ("The channel was removed: publishing made it again"));
+    return g_strdup_printf (_ ("Channel “%s” was removed; publishing made it again"), key);
   if (g_str_has_prefix (notice, "joined a new channel"))
-    return g_strdup (
-        _ ("The channel was removed and another writer made it again: published there"));
+    return g_strdup_printf (
+        _ ("Channel “%s” was removed and another writer made it again; published there"), key);
   if ((reason = strstr (notice, corrupt)) != NULL)
-    /* TRANSLATORS: %s is the library's English reason */
-    return g_strdup_printf (_ ("A corrupt channel was replaced (%s)"), reason + strlen (corrupt));
-  return g_strdup (notice);
+    /* TRANSLATORS: the first %s is the channel's key, the second the library's English reason */
+    return g_strdup_printf (_ ("Channel “%s” was corrupt and has been replaced (%s)"), key,
+                            reason + strlen (corrupt));
+  return g_strdup_printf (_ ("Channel “%s”: %s"), key, notice);
 }
 
 gboolean

@@ -69,11 +69,12 @@ const char *shmv_file_detail (const char *detail, const char *path);
 
 /**
  * shmv_recreated_sentence:
+ * @key: the channel's key, as the user gave it
  * @notice: what shmv_channel_recreated() said
  *
- * (transfer full): the notice as a translated sentence.
+ * (transfer full): the notice as one translated sentence naming the channel.
  */
-char *shmv_recreated_sentence (const char *notice);
+char *shmv_recreated_sentence (const char *key, const char *notice);
 
 /**
  * shmv_propagate_status:

@@ -68,8 +68,8 @@ warn_recreated (ShmvChannel *ch, const char *key)
 
   if (shmv_channel_recreated (ch) == NULL)
     return;
-  sentence = shmv_recreated_sentence (shmv_channel_recreated (ch));
-  ctl_warn (_ ("Channel “%s”: %s"), key, sentence);
+  sentence = shmv_recreated_sentence (key, shmv_channel_recreated (ch));
+  ctl_warn ("%s", sentence);
 }
 
 /* How to get rid of a corrupt channel: nobody can use it, but while a live

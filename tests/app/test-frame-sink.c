@@ -226,15 +226,15 @@ test_the_pane_publishes_to_any_frame_sink (void)
 
   /* The pane opens the sink it is given and tells its notice. */
   sink = g_object_new (SHMV_TYPE_MEMORY_SINK, NULL);
-  sink->notice = g_strdup ("made anew");
+  notice = g_strdup_printf ("Channel “%s” was made anew", key);
+  sink->notice = g_strdup (notice);
   pane = shmv_writer_pane_new_for_sink (key, SHMV_FRAME_SINK (sink));
   window = gtk_window_new ();
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (pane));
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (shmv_writer_pane_get_sink (pane) == SHMV_FRAME_SINK (sink));
   g_assert_true (sink->opened);
-  notice = g_strdup_printf ("Channel “%s”: made anew", key);
-  /* Told, not as an error: nothing failed. */
+  /* Told as the sink words it, not as an error: nothing failed. */
   g_assert_cmpstr (shmv_writer_pane_get_message (pane), ==, notice);
   g_assert_null (shmv_writer_pane_get_error (pane));
   g_assert_cmpuint (shmv_writer_pane_get_generation (pane), ==, 0);

@@ -446,6 +446,16 @@ load_in (ShmvWriterPane *pane, const char *path)
   shmv_writer_pane_load_file (pane, file);
 }
 
+/* Whether the pane's Publish Again button can be pressed. */
+static gboolean
+republish_enabled (ShmvWriterPane *pane)
+{
+  GtkWidget *label = gui_test_find_widget (GTK_WIDGET (pane), GTK_TYPE_LABEL, "Publish _Again");
+
+  g_assert_nonnull (label);
+  return gtk_widget_is_sensitive (gtk_widget_get_ancestor (label, GTK_TYPE_BUTTON));
+}
+
 /* `shmview-ctl rm`, then Publish Again: the channel is made again, readers
  * find it, and the pane says what happened. */
 static void
@@ -472,14 +482,15 @@ test_publish_after_rm_recreates_the_channel (void)
   wait_writer (pane, 1);
 
   remove_channel (key, native);
-  /* The pane learns it at once, before any publish. */
+  /* The pane learns it at once, before any publish, and the way out it
+   * names is there to take. */
   g_assert_true (gui_test_wait_until (writer_says, &removed, TIMEOUT_MS));
+  g_assert_true (republish_enabled (pane));
 
   gtk_widget_activate_action (GTK_WIDGET (pane), "writer.republish", NULL);
   wait_writer (pane, 1);
   g_assert_true (shmv_test_shm_exists (native));
-  expected =
-      g_strdup_printf ("Channel “%s”: The channel was removed: publishing made it again", key);
+  expected = g_strdup_printf ("Channel “%s” was removed; publishing made it again", key);
   g_assert_cmpstr (shmv_writer_pane_get_message (pane), ==, expected);
   g_assert_null (shmv_writer_pane_get_error (pane));
 
@@ -488,6 +499,35 @@ test_publish_after_rm_recreates_the_channel (void)
   seen = read_channel (reader, 1, &info);
   g_assert_cmpmem (seen, info.height * info.stride, pixels, (gsize) W * 3 * H);
   shmv_channel_free (reader);
+
+  gui_test_destroy_window (GTK_WINDOW (window));
+  g_assert_false (shmv_test_shm_exists (native));
+}
+
+/* A writer showing another writer's image has nothing of its own to
+ * publish again: after `shmview-ctl rm` it says what it can do. */
+static void
+test_rm_under_a_writer_with_no_image_of_its_own (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("rm-theirs");
+  g_autofree char *native = native_name (key);
+  g_autofree char *path = shmv_test_path ("rm-theirs.png");
+  ShmvWriterPane *pane = NULL;
+  ShmvWindow *window = NULL;
+  MessageWait removed = { NULL, "The channel was removed: load an image to make it again" };
+
+  GUI_TEST_REQUIRE_DISPLAY ();
+
+  g_free (shmv_test_write_png (path, W, H, SHMV_FORMAT_RGB8, 26));
+  ctl_ok ("publish", path, key);
+  window = open_writer_window (key, &pane);
+  removed.pane = pane;
+  wait_writer (pane, 1);
+  g_assert_false (republish_enabled (pane));
+
+  remove_channel (key, native);
+  g_assert_true (gui_test_wait_until (writer_says, &removed, TIMEOUT_MS));
+  g_assert_false (republish_enabled (pane));
 
   gui_test_destroy_window (GTK_WINDOW (window));
   g_assert_false (shmv_test_shm_exists (native));
@@ -761,6 +801,8 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/gui/processes/publish-after-rm-re-creates-the-channel",
                    test_publish_after_rm_recreates_the_channel);
+  g_test_add_func ("/gui/processes/rm-under-a-writer-with-no-image-of-its-own",
+                   test_rm_under_a_writer_with_no_image_of_its_own);
   g_test_add_func ("/gui/processes/second-writer-shown-in-the-first-writers-pane",
                    test_second_writer_shown_in_the_first_writers_pane);
   g_test_add_func ("/gui/processes/writer-opens-on-the-existing-image",

@@ -154,6 +154,7 @@ test_live_off_one_message_per_state (void)
   shmv_reader_pane_set_live (reader, FALSE);
   g_assert_nonnull (shown_label (root, waiting));
   g_assert_null (shown_label (root, PROMISE));
+  g_assert_nonnull (strstr (shmv_reader_pane_get_status (reader), "no image yet"));
 
   /* A frame arrives: it is ready, and that is all the page says. */
   writer = shmv_channel_new (key);
@@ -162,6 +163,9 @@ test_live_off_one_message_per_state (void)
   wait_label (root, ready);
   g_assert_null (shown_label (root, PROMISE));
   g_assert_null (shown_label (root, waiting));
+  /* The status line says the same as the page, not "no image yet". */
+  g_assert_null (strstr (shmv_reader_pane_get_status (reader), "no image yet"));
+  g_assert_nonnull (strstr (shmv_reader_pane_get_status (reader), "generation 1 is waiting"));
 
   /* Displayed on request, after a wait: no publish-to-screen time. */
   gui_test_spin (200);

@@ -552,6 +552,84 @@ test_ctrl_w_closes_the_window (Fixture *f, gconstpointer data)
   g_assert_true (gui_test_wait_until (window_gone, &f->window, TIMEOUT_MS));
 }
 
+/* glibc caches translations without regard to LANGUAGE: changing it takes
+ * this counter's increment (as the gettext manual says). */
+extern int _nl_msg_cat_cntr;
+
+static void
+set_language (const char *language)
+{
+  g_setenv ("LANGUAGE", language, TRUE);
+  ++_nl_msg_cat_cntr;
+}
+
+/* The shortcut of the shortcuts window (Ctrl+?) with @title and @subtitle
+ * (NULL: any), or NULL. */
+static GtkShortcutsShortcut *
+find_shortcut (GtkBuilder *builder, const char *title, const char *subtitle)
+{
+  g_autoptr (GSList) objects = gtk_builder_get_objects (builder);
+
+  for (GSList *l = objects; l != NULL; l = l->next)
+    {
+      g_autofree char *its_title = NULL;
+      g_autofree char *its_subtitle = NULL;
+
+      if (!GTK_IS_SHORTCUTS_SHORTCUT (l->data))
+        continue;
+      g_object_get (l->data, "title", &its_title, "subtitle", &its_subtitle, NULL);
+      if ((title == NULL || g_strcmp0 (its_title, title) == 0) &&
+          (subtitle == NULL || g_strcmp0 (its_subtitle, subtitle) == 0))
+        return l->data;
+    }
+  return NULL;
+}
+
+static GtkShortcutType
+shortcut_type (GtkShortcutsShortcut *shortcut)
+{
+  GtkShortcutType type = GTK_SHORTCUT_ACCELERATOR;
+
+  g_object_get (shortcut, "shortcut-type", &type, NULL);
+  return type;
+}
+
+/* The shortcuts window lists every way to zoom and pan that the panes
+ * offer, mouse included, and in the user's language. */
+static void
+test_shortcuts_window_lists_wheel_and_drag (Fixture *f, gconstpointer data)
+{
+  const struct
+  {
+    const char *title, *subtitle;
+  } mouse[] = {
+    { "Zoom Around the Pointer", "Ctrl + mouse wheel" },
+    { "Move a Zoomed Image", "Drag with the mouse" },
+  };
+
+  GUI_TEST_REQUIRE_DISPLAY ();
+  for (guint i = 0; i < G_N_ELEMENTS (mouse); i++)
+    {
+      g_autoptr (GtkBuilder) builder = NULL;
+      GtkShortcutsShortcut *shortcut = NULL;
+
+      set_language ("C");
+      builder = gtk_builder_new_from_resource ("/io/github/shmview/Shmview/gtk/help-overlay.ui");
+      shortcut = find_shortcut (builder, mouse[i].title, mouse[i].subtitle);
+      if (shortcut == NULL)
+        g_error ("the shortcuts window has no “%s” (%s)", mouse[i].title, mouse[i].subtitle);
+      g_assert_cmpint (shortcut_type (shortcut), ==, GTK_SHORTCUT_GESTURE);
+      g_clear_object (&builder);
+
+      /* Translated: the German window has no English title or subtitle. */
+      set_language ("de");
+      builder = gtk_builder_new_from_resource ("/io/github/shmview/Shmview/gtk/help-overlay.ui");
+      g_assert_null (find_shortcut (builder, mouse[i].title, NULL));
+      g_assert_null (find_shortcut (builder, NULL, mouse[i].subtitle));
+      set_language ("C");
+    }
+}
+
 static gboolean
 menu_has (GMenuModel *menu, const char *label, const char *action)
 {
@@ -637,6 +715,27 @@ assert_nothing_cut (GtkWidget *widget, const char *language)
     assert_nothing_cut (child, language);
 }
 
+/* Fit means the same in both panes: one image, one size (issue 14, bug 1),
+ * whatever the chrome around each pane's image area. */
+static void
+assert_same_fit_in_both_panes (Fixture *f, const char *language)
+{
+  double writer_zoom = shmv_image_canvas_get_zoom (f->writer_canvas);
+  double reader_zoom = shmv_image_canvas_get_zoom (f->reader_canvas);
+
+  g_assert_true (shmv_image_canvas_get_fit (f->writer_canvas));
+  g_assert_true (shmv_image_canvas_get_fit (f->reader_canvas));
+  g_test_message ("%s: Fit %.1f %% in the writer, %.1f %% in the reader", language,
+                  100 * writer_zoom, 100 * reader_zoom);
+  if (fabs (writer_zoom - reader_zoom) > 1e-9)
+    g_error ("%s: Fit is %.1f %% in the writer, %.1f %% in the reader (image areas %d×%d, %d×%d)",
+             language, 100 * writer_zoom, 100 * reader_zoom,
+             gtk_widget_get_width (GTK_WIDGET (f->writer_canvas)),
+             gtk_widget_get_height (GTK_WIDGET (f->writer_canvas)),
+             gtk_widget_get_width (GTK_WIDGET (f->reader_canvas)),
+             gtk_widget_get_height (GTK_WIDGET (f->reader_canvas)));
+}
+
 static gboolean
 is_allocated (gpointer data)
 {
@@ -656,7 +755,7 @@ test_loopback_window_600_px_wide (Fixture *f, gconstpointer data)
     {
       g_autofree guint8 *pixels = NULL;
 
-      g_setenv ("LANGUAGE", languages[i], TRUE);
+      set_language (languages[i]);
       open_window (f, 600, 1000);
       g_assert_true (gui_test_wait_until (is_allocated, f->window, TIMEOUT_MS));
       /* 600 px is the window's size with its frame; the content is a bit less. */
@@ -664,9 +763,11 @@ test_loopback_window_600_px_wide (Fixture *f, gconstpointer data)
                           NULL, NULL);
       g_assert_cmpint (minimum, <=, 600);
       g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->window)), <=, 600);
-      pixels = publish_pattern (f, W, H, SHMV_FORMAT_RGBA16, 10);
+      /* A tall image: its Fit depends on the height each pane gives it. */
+      pixels = publish_pattern (f, W / 4, H * 2, SHMV_FORMAT_RGBA16, 10);
       hover_pixel (f, 1, 1);
       gui_test_spin (100);
+      assert_same_fit_in_both_panes (f, languages[i]);
 
       /* Stacked: the reader under the writer, each as wide as the window allows. */
       g_assert_true (gtk_widget_compute_point (GTK_WIDGET (f->writer), GTK_WIDGET (f->window),
@@ -679,7 +780,7 @@ test_loopback_window_600_px_wide (Fixture *f, gconstpointer data)
       assert_nothing_cut (GTK_WIDGET (f->window), languages[i]);
       close_window (f);
     }
-  g_setenv ("LANGUAGE", "C", TRUE);
+  set_language ("C");
 }
 
 static void
@@ -696,6 +797,8 @@ test_wide_loopback_window_is_side_by_side (Fixture *f, gconstpointer data)
   g_assert_cmpfloat (reader_at.y, ==, writer_at.y);
   g_assert_cmpfloat (reader_at.x, >, writer_at.x + gtk_widget_get_width (GTK_WIDGET (f->writer)));
   assert_nothing_cut (GTK_WIDGET (f->window), "C");
+  g_free (publish_pattern (f, W / 4, H * 2, SHMV_FORMAT_RGBA8, 11));
+  assert_same_fit_in_both_panes (f, "C");
 }
 
 int
@@ -717,6 +820,8 @@ main (int argc, char *argv[])
   ADD ("/gui/viewer/pixel-values/16-bit-with-alpha", test_pixel_values_16_bit_with_alpha);
   ADD ("/gui/viewer/checkerboard-behind-alpha", test_checkerboard_behind_alpha);
   ADD ("/gui/viewer/window/ctrl-w-closes-it", test_ctrl_w_closes_the_window);
+  ADD ("/gui/viewer/window/shortcuts-window-lists-wheel-and-drag",
+       test_shortcuts_window_lists_wheel_and_drag);
   ADD ("/gui/viewer/window/menu-opens-writer-and-reader-windows",
        test_menu_opens_writer_and_reader_windows);
   ADD ("/gui/viewer/window/waiting-page-says-how-to-start-a-writer",

@@ -107,13 +107,15 @@ result /i18n/ctl/timeout-reorders-arguments-in-zh_CN
 run ja "$ctl" publish -k "$key" "$sample"
 check_rc 0
 check "$out" "をチャンネル「$key」に発行しました: "
-check "$out" "世代 1"
+# A generation is the channel's Nth frame: 第 N フレーム, as the catalogue
+# calls every publish a new フレーム (not 世代, a product's generation).
+check "$out" "第 1 フレーム"
 result /i18n/ctl/publish-speaks-ja
 
 run ja "$ctl" info -k "$key"
 check_rc 0
 check "$out" "キー:"
-check "$out" "世代:"
+check "$out" "フレーム番号:"
 check "$out" "書き込み側が動作中:"
 result /i18n/ctl/info-speaks-ja
 
