@@ -835,6 +835,31 @@ start_watch (Fixture *f, const char *const *extra, int *out_fd, int *err_fd)
   return pid;
 }
 
+/* A watch that ends on its own or on a signal says nothing of GLib's own:
+ * a CRITICAL or WARNING there is a bug (a source removed twice, say). */
+static void
+assert_no_glib_warnings (const char *err)
+{
+  g_assert_null (strstr (err, "CRITICAL"));
+  g_assert_null (strstr (err, "WARNING"));
+}
+
+/* The rest of @fd, after its process ended. */
+static char *
+read_rest (int fd)
+{
+  GString *rest = g_string_new (NULL);
+  char *line;
+
+  while ((line = shmv_test_read_line (fd, 5000)) != NULL)
+    {
+      g_test_message ("stderr: %s", line);
+      g_string_append_printf (rest, "%s\n", line);
+      g_free (line);
+    }
+  return g_string_free (rest, FALSE);
+}
+
 static void
 assert_frame_line (int out_fd, unsigned generation, const char *dimensions)
 {
@@ -932,6 +957,14 @@ test_watch_timeout_no_channel (Fixture *f, gconstpointer data)
   g_assert_cmpint (elapsed_ms, <, 5000);
   g_assert_cmpstr (out, ==, "");
   g_assert_nonnull (strstr (err, f->key));
+  assert_no_glib_warnings (err);
+
+  /* And with --json. */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  ctl_assert_exit (ctl_run (&out, &err, "watch", "--json", "--timeout", "100", "-k", f->key, NULL),
+                   5, err);
+  assert_no_glib_warnings (err);
 }
 
 static void
@@ -944,6 +977,7 @@ test_watch_timeout_no_frame (Fixture *f, gconstpointer data)
   publish_ok (f, a);
   ctl_assert_exit (ctl_run (&out, &err, "-k", f->key, "--timeout", "200", "watch", NULL), 5, err);
   g_assert_cmpstr (out, ==, "");
+  assert_no_glib_warnings (err);
 }
 
 static void
@@ -958,12 +992,15 @@ test_watch_signal (Fixture *f, gconstpointer data)
     {
       int out_fd, err_fd;
       GPid pid;
+      g_autofree char *err = NULL;
 
       if (phase == 1)
         publish_ok (f, a);
       pid = start_watch (f, extra, &out_fd, &err_fd);
       kill (pid, signo);
       g_assert_cmpint (shmv_test_wait_exit (pid, 5000), ==, 0);
+      err = read_rest (err_fd);
+      assert_no_glib_warnings (err);
       close (out_fd);
       close (err_fd);
     }
