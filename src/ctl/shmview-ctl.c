@@ -29,6 +29,7 @@ typedef enum
   CTL_OPT_SHARE = 1 << 4,
   CTL_OPT_OWNER = 1 << 5,
   CTL_OPT_QT = 1 << 6,
+  CTL_OPT_KEY = 1 << 7,
 } CtlOptionFlags;
 
 typedef struct
@@ -43,15 +44,18 @@ typedef struct
 
 static const CtlCommand commands[] = {
   { "publish", N_ ("FILE"), N_ ("Publish a PNG file; it stays until rm or a newer publish"),
-    CTL_OPT_MAX_PIXELS | CTL_OPT_SHARE | CTL_OPT_QT, ctl_cmd_publish, ctl_cmd_publish_qt },
+    CTL_OPT_KEY | CTL_OPT_MAX_PIXELS | CTL_OPT_SHARE | CTL_OPT_QT, ctl_cmd_publish,
+    ctl_cmd_publish_qt },
   { "read", N_ ("OUT.png"), N_ ("Save the current image as a PNG file, losslessly"),
-    CTL_OPT_OWNER | CTL_OPT_QT, ctl_cmd_read, ctl_cmd_read_qt },
+    CTL_OPT_KEY | CTL_OPT_OWNER | CTL_OPT_QT, ctl_cmd_read, ctl_cmd_read_qt },
   { "info", NULL, N_ ("Describe the channel (generation 0: no image yet)"),
-    CTL_OPT_JSON | CTL_OPT_OWNER | CTL_OPT_QT, ctl_cmd_info, ctl_cmd_info_qt },
+    CTL_OPT_KEY | CTL_OPT_JSON | CTL_OPT_OWNER | CTL_OPT_QT, ctl_cmd_info, ctl_cmd_info_qt },
+  /* list and gc act on every channel: a key would be ignored, which for gc
+   * means removing far more than the user asked for. */
   { "list", NULL, N_ ("List every channel of this user"), CTL_OPT_JSON, ctl_cmd_list, NULL },
-  { "rm", NULL, N_ ("Remove the channel"), 0, ctl_cmd_rm, NULL },
+  { "rm", NULL, N_ ("Remove the channel"), CTL_OPT_KEY, ctl_cmd_rm, NULL },
   { "watch", NULL, N_ ("Print a line for each new frame, until --count or Ctrl+C"),
-    CTL_OPT_JSON | CTL_OPT_COUNT | CTL_OPT_TIMEOUT, ctl_cmd_watch, NULL },
+    CTL_OPT_KEY | CTL_OPT_JSON | CTL_OPT_COUNT | CTL_OPT_TIMEOUT, ctl_cmd_watch, NULL },
   { "gc", NULL, N_ ("Remove channels whose users all exited, unless persistent"), CTL_OPT_JSON,
     ctl_cmd_gc, NULL },
 };
@@ -88,8 +92,8 @@ static GOptionGroup *
 option_group_new (CtlRawOptions *raw)
 {
   const GOptionEntry entries[] = {
-    { "key", 'k', 0, G_OPTION_ARG_STRING, &raw->key, N_ ("The channel’s key (default: “shmview”)"),
-      N_ ("KEY") },
+    { "key", 'k', 0, G_OPTION_ARG_STRING, &raw->key,
+      N_ ("publish, read, info, rm, watch: the channel’s key (default: “shmview”)"), N_ ("KEY") },
     { "max-pixels", 0, 0, G_OPTION_ARG_INT64, &raw->max_pixels,
       N_ ("publish: refuse images of more pixels than N (default: 268435456, 2^28)"), N_ ("N") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &raw->json,
@@ -180,19 +184,17 @@ check_options (const CtlCommand *command, const CtlRawOptions *raw, CtlOptions *
     CtlOptionFlags flag;
     const char *name;
   } names[] = {
-    { CTL_OPT_MAX_PIXELS, "--max-pixels" },
-    { CTL_OPT_JSON, "--json" },
-    { CTL_OPT_COUNT, "--count" },
-    { CTL_OPT_TIMEOUT, "--timeout" },
-    { CTL_OPT_SHARE, "--share" },
-    { CTL_OPT_OWNER, "--owner" },
-    { CTL_OPT_QT, "--qt" },
+    { CTL_OPT_KEY, "--key" },         { CTL_OPT_MAX_PIXELS, "--max-pixels" },
+    { CTL_OPT_JSON, "--json" },       { CTL_OPT_COUNT, "--count" },
+    { CTL_OPT_TIMEOUT, "--timeout" }, { CTL_OPT_SHARE, "--share" },
+    { CTL_OPT_OWNER, "--owner" },     { CTL_OPT_QT, "--qt" },
   };
   CtlOptionFlags given =
       (raw->max_pixels != UNSET_INT64 ? CTL_OPT_MAX_PIXELS : 0) | (raw->json ? CTL_OPT_JSON : 0) |
       (raw->count != UNSET_INT ? CTL_OPT_COUNT : 0) |
       (raw->timeout != UNSET_INT ? CTL_OPT_TIMEOUT : 0) | (raw->share != NULL ? CTL_OPT_SHARE : 0) |
-      (raw->owner != NULL ? CTL_OPT_OWNER : 0) | (raw->qt ? CTL_OPT_QT : 0);
+      (raw->owner != NULL ? CTL_OPT_OWNER : 0) | (raw->qt ? CTL_OPT_QT : 0) |
+      (raw->key != NULL ? CTL_OPT_KEY : 0);
 
   for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
     if ((given & names[i].flag) && !(command->accepts & names[i].flag))
