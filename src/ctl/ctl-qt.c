@@ -121,7 +121,7 @@ ctl_cmd_publish_qt (const CtlOptions *options, const char *path)
       g_autofree char *doing =
           g_strdup_printf (_ ("Cannot publish “%s” on Qt segment “%s”"), display, options->key);
 
-      error = shmv_gerror_new_from_status (&status);
+      error = shmv_gerror_new_for_file (status.code, status.sys_errno, status.message, path);
       shmv_prefix_error (&error, doing);
       return ctl_fail (error, CTL_SUBJECT_INPUT_FILE);
     }

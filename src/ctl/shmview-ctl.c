@@ -92,7 +92,9 @@ static GOptionGroup *
 option_group_new (CtlRawOptions *raw)
 {
   const GOptionEntry entries[] = {
-    { "key", 'k', 0, G_OPTION_ARG_STRING, &raw->key,
+    /* Bytes, checked in check_options(): as a string, GOption would fail on
+     * bytes that are not UTF-8 with a bare "Invalid byte sequence". */
+    { "key", 'k', 0, G_OPTION_ARG_FILENAME, &raw->key,
       N_ ("publish, read, info, rm, watch: the channel’s key (default: “shmview”)"), N_ ("KEY") },
     { "max-pixels", 0, 0, G_OPTION_ARG_INT64, &raw->max_pixels,
       N_ ("publish: refuse images of more pixels than N (default: 268435456, 2^28)"), N_ ("N") },
@@ -202,6 +204,8 @@ check_options (const CtlCommand *command, const CtlRawOptions *raw, CtlOptions *
 
   if (raw->key != NULL && raw->key[0] == '\0')
     return ctl_usage_error (_ ("The key must not be empty"));
+  if (raw->key != NULL && !g_utf8_validate (raw->key, -1, NULL))
+    return ctl_usage_error (_ ("The key is not valid UTF-8 text"));
   if (raw->max_pixels != UNSET_INT64 && raw->max_pixels <= 0)
     return ctl_usage_error (_ ("--max-pixels needs a number above 0"));
   if (raw->count != UNSET_INT && raw->count <= 0)

@@ -150,6 +150,19 @@ test_usage (gconstpointer data)
   g_assert_nonnull (strstr (err, "--help"));
 }
 
+static void
+test_key_not_utf8 (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  ctl_assert_exit (ctl_run (&out, &err, "info", "-k", "\xff\xfe", NULL), 1, err);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_cmpstr (err, ==,
+                   "shmview-ctl: The key is not valid UTF-8 text\n"
+                   "Try “shmview-ctl --help” for more information.\n");
+}
+
 /* publish and read */
 
 typedef struct
@@ -258,8 +271,15 @@ test_publish_not_png (Fixture *f, gconstpointer data)
   g_autofree char *text = path_in (f, "not.png");
   g_autofree char *err = NULL;
 
+  g_autofree char *expected = NULL;
+
   g_assert_true (g_file_set_contents (text, "hello, not a PNG\n", -1, NULL));
   ctl_assert_exit (ctl_run (NULL, &err, "publish", text, "-k", f->key, NULL), 3, err);
+  /* One plain sentence: the file, the channel, the reason (no three-way
+   * hedge, no libpng English). */
+  expected = g_strdup_printf (
+      "shmview-ctl: Cannot publish “%s” on channel “%s”: it is not a PNG image\n", text, f->key);
+  g_assert_cmpstr (err, ==, expected);
 }
 
 static void
@@ -273,6 +293,8 @@ test_publish_max_pixels (Fixture *f, gconstpointer data)
   ctl_assert_exit (ctl_run (NULL, &err, "publish", big, "--max-pixels", "4095", "-k", f->key, NULL),
                    3, err);
   g_assert_nonnull (strstr (err, "big.png"));
+  g_assert_nonnull (
+      strstr (err, ": the image is 64 × 64 pixels, more than the limit of 4095 pixels\n"));
   assert_channel_holds (f, good);
 
   /* The limit itself is allowed. */
@@ -303,6 +325,18 @@ test_read_unwritable (Fixture *f, gconstpointer data)
   g_clear_pointer (&err, g_free);
   ctl_assert_exit (ctl_run (NULL, &err, "read", under_file, "-k", f->key, NULL), 4, err);
   g_assert_false (g_file_test (under_file, G_FILE_TEST_EXISTS));
+
+  /* A file that exists in a folder that takes no new files: the save's
+   * temporary file is what fails, and the message says so (not "No such
+   * file or directory" about a file that is there). */
+  if (g_file_test ("/proc/version", G_FILE_TEST_EXISTS))
+    {
+      g_clear_pointer (&err, g_free);
+      ctl_assert_exit (ctl_run (NULL, &err, "read", "/proc/version", "-k", f->key, NULL), 4, err);
+      g_assert_cmpstr (err, ==,
+                       "shmview-ctl: Cannot save “/proc/version”: its folder does not allow new "
+                       "files, and a save first writes a new file beside it\n");
+    }
 
   /* Nothing else was left in the directory either (no temporary file). */
   {
@@ -1059,6 +1093,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/ctl/help/lists-commands-options-and-exit-codes", test_help);
   g_test_add_func ("/ctl/version", test_version);
+  g_test_add_func ("/ctl/usage/key-not-utf8-says-so", test_key_not_utf8);
   for (gsize i = 0; i < G_N_ELEMENTS (usage_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/ctl/usage/%s-gives-1", usage_cases[i].name);
