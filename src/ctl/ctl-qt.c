@@ -100,10 +100,11 @@ ctl_cmd_info_qt (const CtlOptions *options, const char *arg)
 }
 
 CtlExit
-ctl_cmd_publish_qt (const CtlOptions *options, const char *path)
+ctl_cmd_publish_qt (const CtlOptions *options, const char *arg)
 {
   ShmvPngOptions png_options = { .max_pixels = (uint64_t) options->max_pixels };
-  g_autofree char *display = g_filename_display_name (path);
+  const char *path = ctl_input_path (arg);
+  g_autofree char *display = ctl_input_display (arg);
   g_autoptr (GBytes) bytes = NULL;
   ShmvQtPublisher *publisher;
   GError *error = NULL;

@@ -43,7 +43,8 @@ typedef struct
 } CtlCommand;
 
 static const CtlCommand commands[] = {
-  { "publish", N_ ("FILE"), N_ ("Publish a PNG file; it stays until rm or a newer publish"),
+  { "publish", N_ ("FILE"),
+    N_ ("Publish a PNG file (-: standard input); it stays until rm or a newer publish"),
     CTL_OPT_KEY | CTL_OPT_MAX_PIXELS | CTL_OPT_SHARE | CTL_OPT_QT, ctl_cmd_publish,
     ctl_cmd_publish_qt },
   { "read", N_ ("OUT.png"), N_ ("Save the current image as a PNG file, losslessly"),

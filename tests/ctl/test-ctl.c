@@ -526,6 +526,41 @@ test_read_to_stdout (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (err, "Saved channel"));
 }
 
+/* Runs `cat @input | shmview-ctl publish - -k KEY`; the exit status. */
+static int
+publish_from_pipe (Fixture *f, const char *input, char **err)
+{
+  g_autofree char *script =
+      g_strdup_printf ("cat '%s' | \"$SHMVIEW_CTL\" publish - -k '%s'", input, f->key);
+  const char *argv[] = { "/bin/sh", "-c", script, NULL };
+  int status = shmv_test_run (argv, NULL, NULL, err);
+
+  g_assert_true (WIFEXITED (status));
+  return WEXITSTATUS (status);
+}
+
+/* publish - reads standard input, as read - writes standard output; a bad
+ * stream leaves the previous image. */
+static void
+test_publish_from_stdin (Fixture *f, gconstpointer data)
+{
+  g_autofree char *png = shmv_test_make_png (f->dir, "in.png", 7, 5, SHMV_FORMAT_RGBA16, 7);
+  g_autofree char *junk = path_in (f, "junk");
+  g_autofree char *err = NULL;
+  g_autofree char *expected = NULL;
+
+  ctl_assert_exit (publish_from_pipe (f, png, &err), 0, err);
+  assert_channel_holds (f, png);
+
+  g_assert_true (g_file_set_contents (junk, "no PNG at all, but long enough\n", -1, NULL));
+  ctl_assert_exit (publish_from_pipe (f, junk, &err), 3, err);
+  expected = g_strdup_printf (
+      "shmview-ctl: Cannot publish “standard input” on channel “%s”: it is not a PNG image\n",
+      f->key);
+  g_assert_cmpstr (err, ==, expected);
+  assert_channel_holds (f, png);
+}
+
 static void
 test_read_missing_channel (Fixture *f, gconstpointer data)
 {
@@ -1124,6 +1159,7 @@ main (int argc, char **argv)
   ADD ("/ctl/read/fifo-is-written-through", test_read_into_fifo, NULL);
   ADD ("/ctl/read/device-is-written-through", test_read_into_device, NULL);
   ADD ("/ctl/read/dash-is-stdout", test_read_to_stdout, NULL);
+  ADD ("/ctl/publish/dash-is-stdin-bad-stream-keeps-previous", test_publish_from_stdin, NULL);
   ADD ("/ctl/info/json-fields-and-types", test_info_json, NULL);
   ADD ("/ctl/info/json-stays-clean-with-debug-messages", test_info_json_debug, NULL);
   ADD ("/ctl/info/text", test_info_text, NULL);
