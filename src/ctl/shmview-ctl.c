@@ -61,6 +61,18 @@ static const CtlCommand commands[] = {
     ctl_cmd_gc, NULL },
 };
 
+/* The options a command may refuse, by the flag its table gives them. */
+static const struct
+{
+  CtlOptionFlags flag;
+  const char *name;
+} option_names[] = {
+  { CTL_OPT_KEY, "--key" },         { CTL_OPT_MAX_PIXELS, "--max-pixels" },
+  { CTL_OPT_JSON, "--json" },       { CTL_OPT_COUNT, "--count" },
+  { CTL_OPT_TIMEOUT, "--timeout" }, { CTL_OPT_SHARE, "--share" },
+  { CTL_OPT_OWNER, "--owner" },     { CTL_OPT_QT, "--qt" },
+};
+
 /* Values no user can give, to tell "not given" from a default. */
 #define UNSET_INT   G_MININT
 #define UNSET_INT64 G_MININT64
@@ -77,6 +89,7 @@ typedef struct
   char *owner;
   gboolean qt;
   gboolean version;
+  gboolean help;
 } CtlRawOptions;
 
 static void
@@ -89,8 +102,20 @@ raw_options_clear (CtlRawOptions *raw)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CtlRawOptions, raw_options_clear)
 
+/* Whether the help of @command (NULL: every command) shows option @name. */
+static gboolean
+shows_option (const CtlCommand *command, const char *name)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (option_names); i++)
+    if (g_str_equal (option_names[i].name + 2, name))
+      return command == NULL || (command->accepts & option_names[i].flag);
+  /* --version and --help: the program's, not a command's */
+  return command == NULL;
+}
+
+/* The options, all of them, or those @command takes (for its help). */
 static GOptionGroup *
-option_group_new (CtlRawOptions *raw)
+option_group_new (CtlRawOptions *raw, const CtlCommand *command)
 {
   const GOptionEntry entries[] = {
     /* Bytes, checked in check_options(): as a string, GOption would fail on
@@ -116,11 +141,18 @@ option_group_new (CtlRawOptions *raw)
           "“QSharedMemoryExample”)"),
       NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &raw->version, N_ ("Show the version and exit"), NULL },
-    { NULL }
+    { "help", 'h', 0, G_OPTION_ARG_NONE, &raw->help,
+      N_ ("Show the commands, options and exit statuses; after a command, only its own"), NULL },
   };
   GOptionGroup *group = g_option_group_new (NULL, NULL, NULL, NULL, NULL);
 
-  g_option_group_add_entries (group, entries);
+  for (gsize i = 0; i < G_N_ELEMENTS (entries); i++)
+    if (shows_option (command, entries[i].long_name))
+      {
+        GOptionEntry one[] = { entries[i], { NULL } };
+
+        g_option_group_add_entries (group, one);
+      }
   g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
   return group;
 }
@@ -182,16 +214,6 @@ find_command (const char *name)
 static CtlExit
 check_options (const CtlCommand *command, const CtlRawOptions *raw, CtlOptions *options)
 {
-  static const struct
-  {
-    CtlOptionFlags flag;
-    const char *name;
-  } names[] = {
-    { CTL_OPT_KEY, "--key" },         { CTL_OPT_MAX_PIXELS, "--max-pixels" },
-    { CTL_OPT_JSON, "--json" },       { CTL_OPT_COUNT, "--count" },
-    { CTL_OPT_TIMEOUT, "--timeout" }, { CTL_OPT_SHARE, "--share" },
-    { CTL_OPT_OWNER, "--owner" },     { CTL_OPT_QT, "--qt" },
-  };
   CtlOptionFlags given =
       (raw->max_pixels != UNSET_INT64 ? CTL_OPT_MAX_PIXELS : 0) | (raw->json ? CTL_OPT_JSON : 0) |
       (raw->count != UNSET_INT ? CTL_OPT_COUNT : 0) |
@@ -199,9 +221,10 @@ check_options (const CtlCommand *command, const CtlRawOptions *raw, CtlOptions *
       (raw->owner != NULL ? CTL_OPT_OWNER : 0) | (raw->qt ? CTL_OPT_QT : 0) |
       (raw->key != NULL ? CTL_OPT_KEY : 0);
 
-  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
-    if ((given & names[i].flag) && !(command->accepts & names[i].flag))
-      return ctl_usage_error (_ ("Option %s does not apply to “%s”"), names[i].name, command->name);
+  for (gsize i = 0; i < G_N_ELEMENTS (option_names); i++)
+    if ((given & option_names[i].flag) && !(command->accepts & option_names[i].flag))
+      return ctl_usage_error (_ ("Option %s does not apply to “%s”"), option_names[i].name,
+                              command->name);
 
   if (raw->key != NULL && raw->key[0] == '\0')
     return ctl_usage_error (_ ("The key must not be empty"));
@@ -236,6 +259,30 @@ check_options (const CtlCommand *command, const CtlRawOptions *raw, CtlOptions *
   return CTL_EXIT_OK;
 }
 
+/* `shmview-ctl read --help`: the command's usage, what it does and the
+ * options it takes, from the same tables as the whole help. */
+static char *
+command_help (const CtlCommand *command)
+{
+  g_auto (CtlRawOptions) unused = { 0 };
+  g_autofree char *usage =
+      g_strjoin (" ", command->name, command->argument ? _ (command->argument) : NULL, NULL);
+  g_autoptr (GOptionContext) context = g_option_context_new (usage);
+
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_help_enabled (context, FALSE);
+  g_option_context_set_summary (context, _ (command->help));
+  g_option_context_set_main_group (context, option_group_new (&unused, command));
+  return g_option_context_get_help (context, TRUE, NULL);
+}
+
+static void
+print_help (char *text)
+{
+  g_print ("%s", text);
+  g_free (text);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -262,7 +309,9 @@ main (int argc, char **argv)
 
   context = g_option_context_new (_ ("COMMAND [FILE]"));
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_set_main_group (context, option_group_new (&raw));
+  /* --help is ours: after a command, it shows only that command's. */
+  g_option_context_set_help_enabled (context, FALSE);
+  g_option_context_set_main_group (context, option_group_new (&raw, NULL));
   summary = commands_summary ();
   description = exit_codes_description ();
   g_option_context_set_summary (context, summary);
@@ -283,6 +332,14 @@ main (int argc, char **argv)
   for (int i = 1; i < argc; i++)
     if (!g_str_equal (argv[i], "--") || seen_dashes++ > 0)
       words[n_words++] = argv[i];
+
+  if (raw.help)
+    {
+      command = n_words > 0 ? find_command (words[0]) : NULL;
+      print_help (command != NULL ? command_help (command)
+                                  : g_option_context_get_help (context, TRUE, NULL));
+      return CTL_EXIT_OK;
+    }
 
   if (n_words == 0)
     return ctl_usage_error (_ ("No command given"));

@@ -102,6 +102,33 @@ test_help (void)
   g_assert_cmpstr (err, ==, "");
 }
 
+/* `CMD --help` shows that command's usage, description and options only. */
+static void
+test_help_of_command (void)
+{
+  static const char *const read_has[] = { "shmview-ctl [OPTION…] read OUT.png",
+                                          "Save the current image as a PNG file", "-k, --key",
+                                          "--owner", "--qt" };
+  static const char *const read_lacks[] = { "--json",       "--count",      "--timeout",  "--share",
+                                            "--max-pixels", "publish FILE", "Exit status" };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  ctl_assert_exit (ctl_run (&out, &err, "read", "--help", NULL), 0, err);
+  g_test_message ("%s", out);
+  for (gsize i = 0; i < G_N_ELEMENTS (read_has); i++)
+    g_assert_nonnull (strstr (out, read_has[i]));
+  for (gsize i = 0; i < G_N_ELEMENTS (read_lacks); i++)
+    g_assert_null (strstr (out, read_lacks[i]));
+  g_assert_cmpstr (err, ==, "");
+
+  g_clear_pointer (&out, g_free);
+  ctl_assert_exit (ctl_run (&out, &err, "-h", "gc", NULL), 0, err);
+  g_assert_nonnull (strstr (out, "shmview-ctl [OPTION…] gc"));
+  g_assert_nonnull (strstr (out, "--json"));
+  g_assert_null (strstr (out, "--key"));
+}
+
 static void
 test_version (void)
 {
@@ -1128,6 +1155,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/ctl/help/lists-commands-options-and-exit-codes", test_help);
   g_test_add_func ("/ctl/version", test_version);
+  g_test_add_func ("/ctl/help/after-a-command-only-its-own", test_help_of_command);
   g_test_add_func ("/ctl/usage/key-not-utf8-says-so", test_key_not_utf8);
   for (gsize i = 0; i < G_N_ELEMENTS (usage_cases); i++)
     {
