@@ -17,6 +17,7 @@
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <shmview/shmview.h>
+#include <stdio.h>
 
 #include "shmv-app-resources.h"
 #include "shmv-application.h"
@@ -34,6 +35,7 @@ struct _ShmvApplication
   GFile *load_file;
   guint sigint_id;
   guint sigterm_id;
+  gboolean no_display; /* said after the options are checked */
 };
 
 G_DEFINE_FINAL_TYPE (ShmvApplication, shmv_application, GTK_TYPE_APPLICATION)
@@ -223,11 +225,11 @@ shmv_application_handle_local_options (GApplication *application, GVariantDict *
       self->load_file = g_file_new_for_commandline_arg (load);
     }
 
-  /* GTK would only print "cannot open display"; say what to do instead. */
+  /* GTK would only print "cannot open display"; say what to do instead
+   * (after the options, as it is no usage error). */
   if (!gtk_init_check ())
     {
-      g_printerr ("%s\n", _ ("shmview needs a graphical display (DISPLAY or WAYLAND_DISPLAY is not "
-                             "set or cannot be opened); shmview-ctl works without one"));
+      self->no_display = TRUE;
       return 1;
     }
 
@@ -235,6 +237,35 @@ shmv_application_handle_local_options (GApplication *application, GVariantDict *
                : reader ? SHMV_WINDOW_MODE_READER
                         : SHMV_WINDOW_MODE_LOOPBACK;
   return -1;
+}
+
+/* Everything the command line's check writes to stderr is a usage error:
+ * said as shmview-ctl says them, with the program's name and where to look. */
+static void
+print_usage_error (const char *message)
+{
+  g_autofree char *line = g_strdup (message);
+
+  g_strchomp (line);
+  fprintf (stderr, "shmview: %s\n", line);
+  fprintf (stderr, _ ("Try “%s --help” for more information.\n"), "shmview");
+}
+
+/* GApplication says a bad option bare ("Unknown option --bogus"), with no
+ * hook to word it: its printerr is taken over while it checks the options. */
+static gboolean
+shmv_application_local_command_line (GApplication *application, char ***arguments, int *status)
+{
+  ShmvApplication *self = SHMV_APPLICATION (application);
+  GPrintFunc old = g_set_printerr_handler (print_usage_error);
+  gboolean handled = G_APPLICATION_CLASS (shmv_application_parent_class)
+                         ->local_command_line (application, arguments, status);
+
+  g_set_printerr_handler (old);
+  if (self->no_display)
+    g_printerr ("%s\n", _ ("shmview needs a graphical display (DISPLAY or WAYLAND_DISPLAY is not "
+                           "set or cannot be opened); shmview-ctl works without one"));
+  return handled;
 }
 
 static void
@@ -260,6 +291,7 @@ shmv_application_class_init (ShmvApplicationClass *klass)
   app_class->shutdown = shmv_application_shutdown;
   app_class->activate = shmv_application_activate;
   app_class->handle_local_options = shmv_application_handle_local_options;
+  app_class->local_command_line = shmv_application_local_command_line;
 }
 
 static void

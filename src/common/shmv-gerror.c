@@ -13,7 +13,9 @@
 
 /* The domain by name, not the process default: the GStreamer plugin runs
  * these inside other programs (gst-launch-1.0), whose default is not ours. */
+#include <errno.h>
 #include <glib/gi18n-lib.h>
+#include <stdio.h>
 #include <string.h>
 
 /* clang-format off */
@@ -151,16 +153,55 @@ shmv_file_detail (const char *detail, const char *path)
   return detail;
 }
 
+/* The library's (and libpng's) English reason why a file is no image it can
+ * take, as one translated reason: "not a PNG image", "too large", else
+ * "not a valid PNG image" with the reason for the curious. */
+static GError *
+image_error (const char *reason)
+{
+  guint width, height;
+  guint64 pixels, limit;
+
+  if (g_str_equal (reason, "Not a PNG file"))
+    return g_error_new_literal (SHMV_GERROR, SHMV_ERROR_IMAGE, _ ("it is not a PNG image"));
+  if (sscanf (reason, "%ux%u is %" G_GUINT64_FORMAT " pixels, over the limit of %" G_GUINT64_FORMAT,
+              &width, &height, &pixels, &limit) == 4)
+    {
+      g_autofree char *limit_text = g_strdup_printf ("%" G_GUINT64_FORMAT, limit);
+
+      /* TRANSLATORS: width, height, then the limit in pixels */
+      return g_error_new (SHMV_GERROR, SHMV_ERROR_IMAGE,
+                          _ ("the image is %u × %u pixels, more than the limit of %s pixels"),
+                          width, height, limit_text);
+    }
+  /* TRANSLATORS: %s is libpng's English reason, such as "unexpected end of file" */
+  return g_error_new (SHMV_GERROR, SHMV_ERROR_IMAGE, _ ("it is not a valid PNG image (%s)"),
+                      reason);
+}
+
 GError *
 shmv_gerror_new_for_file (ShmvError code, int sys_errno, const char *detail, const char *path)
 {
+  const char *reason = shmv_file_detail (detail, path);
+
   if (code == SHMV_ERROR_NONE)
     code = SHMV_ERROR_UNKNOWN;
+  /* A file is saved under a temporary name beside it and renamed: in a
+   * folder that takes no new files (/proc, /sys), that fails with "No such
+   * file or directory" although the file is there. */
+  if (sys_errno == ENOENT && reason != NULL &&
+      g_str_has_prefix (reason, "cannot create a file beside it") && path != NULL &&
+      g_file_test (path, G_FILE_TEST_EXISTS))
+    return g_error_new_literal (
+        SHMV_GERROR, code,
+        _ ("its folder does not allow new files, and a save first writes a new file beside it"));
   /* The library says "<path>: cannot create a file beside it: Permission
    * denied": the system's reason alone is the plain one, and translated. */
   if (sys_errno != 0)
     return g_error_new_literal (SHMV_GERROR, code, g_strerror (sys_errno));
-  return shmv_gerror_new (code, shmv_file_detail (detail, path));
+  if (code == SHMV_ERROR_IMAGE && reason != NULL)
+    return image_error (reason);
+  return shmv_gerror_new (code, reason);
 }
 
 char *

@@ -27,4 +27,15 @@ void shmv_i18n_init (void);
  */
 const char *shmv_i18n_localedir (void);
 
+/**
+ * shmv_i18n_localedir_of:
+ * @code: the address of a function of the calling module
+ *
+ * As shmv_i18n_localedir(), but for a module loaded into another program
+ * (the GStreamer plugin inside gst-launch-1.0): the build tree looked for is
+ * the one the module holding @code lives in (found with dladdr()), not the
+ * executable's. The string is static.
+ */
+const char *shmv_i18n_localedir_of (gconstpointer code);
+
 G_END_DECLS

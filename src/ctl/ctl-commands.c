@@ -143,11 +143,26 @@ remove_made_channel (gpointer key)
   shmv_channel_free (ch);
 }
 
+const char *
+ctl_input_path (const char *arg)
+{
+  /* libshmview reads any stream into memory, within its bounds: standard
+   * input is one more stream, opened by name. */
+  return g_str_equal (arg, "-") ? "/dev/stdin" : arg;
+}
+
+char *
+ctl_input_display (const char *arg)
+{
+  return g_str_equal (arg, "-") ? g_strdup (_ ("standard input")) : g_filename_display_name (arg);
+}
+
 CtlExit
-ctl_cmd_publish (const CtlOptions *options, const char *path)
+ctl_cmd_publish (const CtlOptions *options, const char *arg)
 {
   g_autoptr (ShmvChannel) ch = channel_new (options);
-  g_autofree char *display = g_filename_display_name (path);
+  const char *path = ctl_input_path (arg);
+  g_autofree char *display = ctl_input_display (arg);
   ShmvPngOptions png_options = { .max_pixels = (uint64_t) options->max_pixels };
   g_autofree ShmvChannelEntry *entry = g_new0 (ShmvChannelEntry, 1);
   ShmvFrameInfo info;

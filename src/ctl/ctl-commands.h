@@ -39,6 +39,11 @@ CtlExit ctl_cmd_read_qt (const CtlOptions *options, const char *arg);
 CtlExit ctl_cmd_info_qt (const CtlOptions *options, const char *arg);
 CtlExit ctl_cmd_publish_qt (const CtlOptions *options, const char *arg);
 
+/* The file publish reads for its argument @arg ("-": standard input), and
+ * what messages call it. */
+const char *ctl_input_path (const char *arg);
+char *ctl_input_display (const char *arg);
+
 /* Saves @pixels as described by @info to @path ("-": standard output, which
  * @display names), signals held while a file is replaced; then prints @done
  * (to stderr when the image went to stdout), or the error. */

@@ -97,10 +97,11 @@ ctl_cmd_info_qt (const CtlOptions *options, const char *arg)
 }
 
 CtlExit
-ctl_cmd_publish_qt (const CtlOptions *options, const char *path)
+ctl_cmd_publish_qt (const CtlOptions *options, const char *arg)
 {
   ShmvPngOptions png_options = { .max_pixels = (uint64_t) options->max_pixels };
-  g_autofree char *display = g_filename_display_name (path);
+  const char *path = ctl_input_path (arg);
+  g_autofree char *display = ctl_input_display (arg);
   g_autoptr (GBytes) bytes = NULL;
   ShmvQtPublisher *publisher;
   GError *error = NULL;
@@ -118,7 +119,7 @@ ctl_cmd_publish_qt (const CtlOptions *options, const char *path)
       g_autofree char *doing =
           g_strdup_printf (_ ("Cannot publish “%s” on Qt segment “%s”"), display, options->key);
 
-      error = shmv_gerror_new_from_status (&status);
+      error = shmv_gerror_new_for_file (status.code, status.sys_errno, status.message, path);
       shmv_prefix_error (&error, doing);
       return ctl_fail (error, CTL_SUBJECT_INPUT_FILE);
     }

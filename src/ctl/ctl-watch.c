@@ -41,6 +41,9 @@ typedef struct
   gboolean stopped;   /* by a signal, the timeout or a failure */
   CtlExit result;
   int frames_seen;
+  /* Zeroed by a source that removes itself, so that it is not removed twice. */
+  guint signal_id;
+  guint timeout_id;
 } Watch;
 
 static CtlExit
@@ -107,6 +110,7 @@ on_stop_signal (int fd, GIOCondition condition, gpointer user_data)
   if (read (fd, &info, sizeof info) == sizeof info)
     g_debug ("stopped by signal %u", info.ssi_signo);
   w->stopped = TRUE;
+  w->signal_id = 0;
   return G_SOURCE_REMOVE;
 }
 
@@ -119,6 +123,7 @@ on_timeout (gpointer user_data)
   w->ever_open = w->ever_open || shmv_channel_follower_is_open (w->follower);
   w->result = timed_out (w);
   w->stopped = TRUE;
+  w->timeout_id = 0;
   return G_SOURCE_REMOVE;
 }
 
@@ -157,15 +162,13 @@ ctl_cmd_watch (const CtlOptions *options, const char *arg)
     .follower = follower,
     .result = CTL_EXIT_OK,
   };
-  guint signal_id = 0;
-  guint timeout_id = 0;
   int signal_fd;
 
   if ((signal_fd = catch_stop_signals (&error)) < 0)
     return fail_with (&w, g_steal_pointer (&error));
-  signal_id = g_unix_fd_add (signal_fd, G_IO_IN, on_stop_signal, &w);
+  w.signal_id = g_unix_fd_add (signal_fd, G_IO_IN, on_stop_signal, &w);
   if (options->timeout_ms >= 0)
-    timeout_id = g_timeout_add ((guint) options->timeout_ms, on_timeout, &w);
+    w.timeout_id = g_timeout_add ((guint) options->timeout_ms, on_timeout, &w);
 
   /* The frame on show when we start is not news: only then do we listen. */
   if (!shmv_channel_follower_start (follower, &error))
@@ -184,8 +187,8 @@ ctl_cmd_watch (const CtlOptions *options, const char *arg)
   while (!done (&w))
     g_main_context_iteration (NULL, TRUE);
 
-  g_clear_handle_id (&timeout_id, g_source_remove);
-  g_clear_handle_id (&signal_id, g_source_remove);
+  g_clear_handle_id (&w.timeout_id, g_source_remove);
+  g_clear_handle_id (&w.signal_id, g_source_remove);
   shmv_channel_follower_stop (follower);
   g_close (signal_fd, NULL);
   return w.result;

@@ -29,6 +29,7 @@ typedef enum
   CTL_OPT_SHARE = 1 << 4,
   CTL_OPT_OWNER = 1 << 5,
   CTL_OPT_QT = 1 << 6,
+  CTL_OPT_KEY = 1 << 7,
 } CtlOptionFlags;
 
 typedef struct
@@ -42,18 +43,34 @@ typedef struct
 } CtlCommand;
 
 static const CtlCommand commands[] = {
-  { "publish", N_ ("FILE"), N_ ("Publish a PNG file; it stays until rm or a newer publish"),
-    CTL_OPT_MAX_PIXELS | CTL_OPT_SHARE | CTL_OPT_QT, ctl_cmd_publish, ctl_cmd_publish_qt },
+  { "publish", N_ ("FILE"),
+    N_ ("Publish a PNG file (-: standard input); it stays until rm or a newer publish"),
+    CTL_OPT_KEY | CTL_OPT_MAX_PIXELS | CTL_OPT_SHARE | CTL_OPT_QT, ctl_cmd_publish,
+    ctl_cmd_publish_qt },
   { "read", N_ ("OUT.png"), N_ ("Save the current image as a PNG file, losslessly"),
-    CTL_OPT_OWNER | CTL_OPT_QT, ctl_cmd_read, ctl_cmd_read_qt },
+    CTL_OPT_KEY | CTL_OPT_OWNER | CTL_OPT_QT, ctl_cmd_read, ctl_cmd_read_qt },
   { "info", NULL, N_ ("Describe the channel (generation 0: no image yet)"),
-    CTL_OPT_JSON | CTL_OPT_OWNER | CTL_OPT_QT, ctl_cmd_info, ctl_cmd_info_qt },
+    CTL_OPT_KEY | CTL_OPT_JSON | CTL_OPT_OWNER | CTL_OPT_QT, ctl_cmd_info, ctl_cmd_info_qt },
+  /* list and gc act on every channel: a key would be ignored, which for gc
+   * means removing far more than the user asked for. */
   { "list", NULL, N_ ("List every channel of this user"), CTL_OPT_JSON, ctl_cmd_list, NULL },
-  { "rm", NULL, N_ ("Remove the channel"), 0, ctl_cmd_rm, NULL },
+  { "rm", NULL, N_ ("Remove the channel"), CTL_OPT_KEY, ctl_cmd_rm, NULL },
   { "watch", NULL, N_ ("Print a line for each new frame, until --count or Ctrl+C"),
-    CTL_OPT_JSON | CTL_OPT_COUNT | CTL_OPT_TIMEOUT, ctl_cmd_watch, NULL },
+    CTL_OPT_KEY | CTL_OPT_JSON | CTL_OPT_COUNT | CTL_OPT_TIMEOUT, ctl_cmd_watch, NULL },
   { "gc", NULL, N_ ("Remove channels whose users all exited, unless persistent"), CTL_OPT_JSON,
     ctl_cmd_gc, NULL },
+};
+
+/* The options a command may refuse, by the flag its table gives them. */
+static const struct
+{
+  CtlOptionFlags flag;
+  const char *name;
+} option_names[] = {
+  { CTL_OPT_KEY, "--key" },         { CTL_OPT_MAX_PIXELS, "--max-pixels" },
+  { CTL_OPT_JSON, "--json" },       { CTL_OPT_COUNT, "--count" },
+  { CTL_OPT_TIMEOUT, "--timeout" }, { CTL_OPT_SHARE, "--share" },
+  { CTL_OPT_OWNER, "--owner" },     { CTL_OPT_QT, "--qt" },
 };
 
 /* Values no user can give, to tell "not given" from a default. */
@@ -72,6 +89,7 @@ typedef struct
   char *owner;
   gboolean qt;
   gboolean version;
+  gboolean help;
 } CtlRawOptions;
 
 static void
@@ -84,12 +102,26 @@ raw_options_clear (CtlRawOptions *raw)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CtlRawOptions, raw_options_clear)
 
+/* Whether the help of @command (NULL: every command) shows option @name. */
+static gboolean
+shows_option (const CtlCommand *command, const char *name)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (option_names); i++)
+    if (g_str_equal (option_names[i].name + 2, name))
+      return command == NULL || (command->accepts & option_names[i].flag);
+  /* --version and --help: the program's, not a command's */
+  return command == NULL;
+}
+
+/* The options, all of them, or those @command takes (for its help). */
 static GOptionGroup *
-option_group_new (CtlRawOptions *raw)
+option_group_new (CtlRawOptions *raw, const CtlCommand *command)
 {
   const GOptionEntry entries[] = {
-    { "key", 'k', 0, G_OPTION_ARG_STRING, &raw->key, N_ ("The channel’s key (default: “shmview”)"),
-      N_ ("KEY") },
+    /* Bytes, checked in check_options(): as a string, GOption would fail on
+     * bytes that are not UTF-8 with a bare "Invalid byte sequence". */
+    { "key", 'k', 0, G_OPTION_ARG_FILENAME, &raw->key,
+      N_ ("publish, read, info, rm, watch: the channel’s key (default: “shmview”)"), N_ ("KEY") },
     { "max-pixels", 0, 0, G_OPTION_ARG_INT64, &raw->max_pixels,
       N_ ("publish: refuse images of more pixels than N (default: 268435456, 2^28)"), N_ ("N") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &raw->json,
@@ -109,11 +141,18 @@ option_group_new (CtlRawOptions *raw)
           "“QSharedMemoryExample”)"),
       NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &raw->version, N_ ("Show the version and exit"), NULL },
-    { NULL }
+    { "help", 'h', 0, G_OPTION_ARG_NONE, &raw->help,
+      N_ ("Show the commands, options and exit statuses; after a command, only its own"), NULL },
   };
   GOptionGroup *group = g_option_group_new (NULL, NULL, NULL, NULL, NULL);
 
-  g_option_group_add_entries (group, entries);
+  for (gsize i = 0; i < G_N_ELEMENTS (entries); i++)
+    if (shows_option (command, entries[i].long_name))
+      {
+        GOptionEntry one[] = { entries[i], { NULL } };
+
+        g_option_group_add_entries (group, one);
+      }
   g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
   return group;
 }
@@ -175,31 +214,22 @@ find_command (const char *name)
 static CtlExit
 check_options (const CtlCommand *command, const CtlRawOptions *raw, CtlOptions *options)
 {
-  static const struct
-  {
-    CtlOptionFlags flag;
-    const char *name;
-  } names[] = {
-    { CTL_OPT_MAX_PIXELS, "--max-pixels" },
-    { CTL_OPT_JSON, "--json" },
-    { CTL_OPT_COUNT, "--count" },
-    { CTL_OPT_TIMEOUT, "--timeout" },
-    { CTL_OPT_SHARE, "--share" },
-    { CTL_OPT_OWNER, "--owner" },
-    { CTL_OPT_QT, "--qt" },
-  };
   CtlOptionFlags given =
       (raw->max_pixels != UNSET_INT64 ? CTL_OPT_MAX_PIXELS : 0) | (raw->json ? CTL_OPT_JSON : 0) |
       (raw->count != UNSET_INT ? CTL_OPT_COUNT : 0) |
       (raw->timeout != UNSET_INT ? CTL_OPT_TIMEOUT : 0) | (raw->share != NULL ? CTL_OPT_SHARE : 0) |
-      (raw->owner != NULL ? CTL_OPT_OWNER : 0) | (raw->qt ? CTL_OPT_QT : 0);
+      (raw->owner != NULL ? CTL_OPT_OWNER : 0) | (raw->qt ? CTL_OPT_QT : 0) |
+      (raw->key != NULL ? CTL_OPT_KEY : 0);
 
-  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
-    if ((given & names[i].flag) && !(command->accepts & names[i].flag))
-      return ctl_usage_error (_ ("Option %s does not apply to “%s”"), names[i].name, command->name);
+  for (gsize i = 0; i < G_N_ELEMENTS (option_names); i++)
+    if ((given & option_names[i].flag) && !(command->accepts & option_names[i].flag))
+      return ctl_usage_error (_ ("Option %s does not apply to “%s”"), option_names[i].name,
+                              command->name);
 
   if (raw->key != NULL && raw->key[0] == '\0')
     return ctl_usage_error (_ ("The key must not be empty"));
+  if (raw->key != NULL && !g_utf8_validate (raw->key, -1, NULL))
+    return ctl_usage_error (_ ("The key is not valid UTF-8 text"));
   if (raw->max_pixels != UNSET_INT64 && raw->max_pixels <= 0)
     return ctl_usage_error (_ ("--max-pixels needs a number above 0"));
   if (raw->count != UNSET_INT && raw->count <= 0)
@@ -229,6 +259,30 @@ check_options (const CtlCommand *command, const CtlRawOptions *raw, CtlOptions *
   return CTL_EXIT_OK;
 }
 
+/* `shmview-ctl read --help`: the command's usage, what it does and the
+ * options it takes, from the same tables as the whole help. */
+static char *
+command_help (const CtlCommand *command)
+{
+  g_auto (CtlRawOptions) unused = { 0 };
+  g_autofree char *usage =
+      g_strjoin (" ", command->name, command->argument ? _ (command->argument) : NULL, NULL);
+  g_autoptr (GOptionContext) context = g_option_context_new (usage);
+
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_help_enabled (context, FALSE);
+  g_option_context_set_summary (context, _ (command->help));
+  g_option_context_set_main_group (context, option_group_new (&unused, command));
+  return g_option_context_get_help (context, TRUE, NULL);
+}
+
+static void
+print_help (char *text)
+{
+  g_print ("%s", text);
+  g_free (text);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -255,7 +309,9 @@ main (int argc, char **argv)
 
   context = g_option_context_new (_ ("COMMAND [FILE]"));
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_set_main_group (context, option_group_new (&raw));
+  /* --help is ours: after a command, it shows only that command's. */
+  g_option_context_set_help_enabled (context, FALSE);
+  g_option_context_set_main_group (context, option_group_new (&raw, NULL));
   summary = commands_summary ();
   description = exit_codes_description ();
   g_option_context_set_summary (context, summary);
@@ -276,6 +332,14 @@ main (int argc, char **argv)
   for (int i = 1; i < argc; i++)
     if (!g_str_equal (argv[i], "--") || seen_dashes++ > 0)
       words[n_words++] = argv[i];
+
+  if (raw.help)
+    {
+      command = n_words > 0 ? find_command (words[0]) : NULL;
+      print_help (command != NULL ? command_help (command)
+                                  : g_option_context_get_help (context, TRUE, NULL));
+      return CTL_EXIT_OK;
+    }
 
   if (n_words == 0)
     return ctl_usage_error (_ ("No command given"));

@@ -14,8 +14,9 @@
 static gboolean
 plugin_init (GstPlugin *plugin)
 {
-  /* Only bound, never made the default: the plugin lives in other programs. */
-  bindtextdomain (GETTEXT_PACKAGE, shmv_i18n_localedir ());
+  /* Only bound, never made the default: the plugin lives in other programs,
+   * so its translations are found from the plugin's file, not theirs. */
+  bindtextdomain (GETTEXT_PACKAGE, shmv_i18n_localedir_of (plugin_init));
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
 
   return GST_ELEMENT_REGISTER (shmviewsink, plugin) && GST_ELEMENT_REGISTER (shmviewsrc, plugin);

@@ -438,6 +438,80 @@ test_list_long_key (void)
   shmv_channel_free (writer);
 }
 
+/* Which options each command takes, as docs/man/shmview-ctl.1 and --help
+ * say. Every other pair must be a usage error that runs nothing: gc or list
+ * running anyway would act on every channel of the user, which is why this
+ * is here, in the program that runs alone. */
+static const struct
+{
+  const char *command;
+  const char *argument;
+  const char *accepts; /* the options it takes, space-separated */
+} option_table[] = {
+  { "publish", "no-such.png", "--key --max-pixels --share --qt" },
+  { "read", "out.png", "--key --owner --qt" },
+  { "info", NULL, "--key --json --owner --qt" },
+  { "list", NULL, "--json" },
+  { "rm", NULL, "--key" },
+  { "watch", NULL, "--key --json --count --timeout" },
+  { "gc", NULL, "--json" },
+};
+
+static const struct
+{
+  const char *name;
+  const char *value; /* NULL for a flag */
+} all_options[] = {
+  { "--key", NULL }, /* the test's own key */
+  { "--max-pixels", "5" }, { "--json", NULL }, { "--count", "1" }, { "--timeout", "1" },
+  { "--share", "user" },   { "--owner", "0" }, { "--qt", NULL },
+};
+
+static void
+test_refused_options (void)
+{
+  g_autofree char *dir = shmv_test_tmpdir_new ();
+  g_autofree char *key = shmv_test_unique_key ("refused");
+  int n_refused = 0;
+
+  for (gsize c = 0; c < G_N_ELEMENTS (option_table); c++)
+    {
+      g_auto (GStrv) accepts = g_strsplit (option_table[c].accepts, " ", -1);
+
+      for (gsize o = 0; o < G_N_ELEMENTS (all_options); o++)
+        {
+          const char *name = all_options[o].name;
+          g_autofree char *argument = NULL;
+          g_autofree char *expected = NULL;
+          g_autofree char *out = NULL;
+          g_autofree char *err = NULL;
+          const char *args[6] = { option_table[c].command };
+          int n = 1;
+
+          if (g_strv_contains ((const char *const *) accepts, name))
+            continue;
+          if (option_table[c].argument != NULL)
+            args[n++] = argument = g_build_filename (dir, option_table[c].argument, NULL);
+          args[n++] = g_str_equal (name, "--key") ? "-k" : name;
+          if (g_str_equal (name, "--key"))
+            args[n++] = key;
+          else if (all_options[o].value != NULL)
+            args[n++] = all_options[o].value;
+
+          g_test_message ("%s %s", option_table[c].command, name);
+          ctl_assert_exit (ctl_runv (args, &out, &err), 1, err);
+          expected = g_strdup_printf ("shmview-ctl: Option %s does not apply to “%s”\n", name,
+                                      option_table[c].command);
+          g_assert_true (g_str_has_prefix (err, expected));
+          g_assert_cmpstr (out, ==, "");
+          n_refused++;
+        }
+    }
+  /* 7 commands × 8 options, less the 18 pairs that are taken. */
+  g_assert_cmpint (n_refused, ==, 38);
+  shmv_test_tmpdir_remove (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -466,6 +540,7 @@ main (int argc, char **argv)
                         GINT_TO_POINTER (BREAK_TRUNCATE_PREFIX), test_corrupt_listed_and_collected);
   g_test_add_func ("/ctl/corrupt/in-use-kept-and-rm-named", test_corrupt_in_use);
   g_test_add_func ("/ctl/long-key/listed-in-full", test_list_long_key);
+  g_test_add_func ("/ctl/usage/every-option-a-command-does-not-take-gives-1", test_refused_options);
 
   result = g_test_run ();
   if (private && !shmv_test_private_dev_shm_is_clean ())

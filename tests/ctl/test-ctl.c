@@ -102,6 +102,33 @@ test_help (void)
   g_assert_cmpstr (err, ==, "");
 }
 
+/* `CMD --help` shows that command's usage, description and options only. */
+static void
+test_help_of_command (void)
+{
+  static const char *const read_has[] = { "shmview-ctl [OPTION…] read OUT.png",
+                                          "Save the current image as a PNG file", "-k, --key",
+                                          "--owner", "--qt" };
+  static const char *const read_lacks[] = { "--json",       "--count",      "--timeout",  "--share",
+                                            "--max-pixels", "publish FILE", "Exit status" };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  ctl_assert_exit (ctl_run (&out, &err, "read", "--help", NULL), 0, err);
+  g_test_message ("%s", out);
+  for (gsize i = 0; i < G_N_ELEMENTS (read_has); i++)
+    g_assert_nonnull (strstr (out, read_has[i]));
+  for (gsize i = 0; i < G_N_ELEMENTS (read_lacks); i++)
+    g_assert_null (strstr (out, read_lacks[i]));
+  g_assert_cmpstr (err, ==, "");
+
+  g_clear_pointer (&out, g_free);
+  ctl_assert_exit (ctl_run (&out, &err, "-h", "gc", NULL), 0, err);
+  g_assert_nonnull (strstr (out, "shmview-ctl [OPTION…] gc"));
+  g_assert_nonnull (strstr (out, "--json"));
+  g_assert_null (strstr (out, "--key"));
+}
+
 static void
 test_version (void)
 {
@@ -148,6 +175,19 @@ test_usage (gconstpointer data)
   g_assert_cmpstr (out, ==, "");
   g_assert_true (g_str_has_prefix (err, "shmview-ctl: "));
   g_assert_nonnull (strstr (err, "--help"));
+}
+
+static void
+test_key_not_utf8 (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  ctl_assert_exit (ctl_run (&out, &err, "info", "-k", "\xff\xfe", NULL), 1, err);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_cmpstr (err, ==,
+                   "shmview-ctl: The key is not valid UTF-8 text\n"
+                   "Try “shmview-ctl --help” for more information.\n");
 }
 
 /* publish and read */
@@ -258,8 +298,15 @@ test_publish_not_png (Fixture *f, gconstpointer data)
   g_autofree char *text = path_in (f, "not.png");
   g_autofree char *err = NULL;
 
+  g_autofree char *expected = NULL;
+
   g_assert_true (g_file_set_contents (text, "hello, not a PNG\n", -1, NULL));
   ctl_assert_exit (ctl_run (NULL, &err, "publish", text, "-k", f->key, NULL), 3, err);
+  /* One plain sentence: the file, the channel, the reason (no three-way
+   * hedge, no libpng English). */
+  expected = g_strdup_printf (
+      "shmview-ctl: Cannot publish “%s” on channel “%s”: it is not a PNG image\n", text, f->key);
+  g_assert_cmpstr (err, ==, expected);
 }
 
 static void
@@ -273,6 +320,8 @@ test_publish_max_pixels (Fixture *f, gconstpointer data)
   ctl_assert_exit (ctl_run (NULL, &err, "publish", big, "--max-pixels", "4095", "-k", f->key, NULL),
                    3, err);
   g_assert_nonnull (strstr (err, "big.png"));
+  g_assert_nonnull (
+      strstr (err, ": the image is 64 × 64 pixels, more than the limit of 4095 pixels\n"));
   assert_channel_holds (f, good);
 
   /* The limit itself is allowed. */
@@ -303,6 +352,18 @@ test_read_unwritable (Fixture *f, gconstpointer data)
   g_clear_pointer (&err, g_free);
   ctl_assert_exit (ctl_run (NULL, &err, "read", under_file, "-k", f->key, NULL), 4, err);
   g_assert_false (g_file_test (under_file, G_FILE_TEST_EXISTS));
+
+  /* A file that exists in a folder that takes no new files: the save's
+   * temporary file is what fails, and the message says so (not "No such
+   * file or directory" about a file that is there). */
+  if (g_file_test ("/proc/version", G_FILE_TEST_EXISTS))
+    {
+      g_clear_pointer (&err, g_free);
+      ctl_assert_exit (ctl_run (NULL, &err, "read", "/proc/version", "-k", f->key, NULL), 4, err);
+      g_assert_cmpstr (err, ==,
+                       "shmview-ctl: Cannot save “/proc/version”: its folder does not allow new "
+                       "files, and a save first writes a new file beside it\n");
+    }
 
   /* Nothing else was left in the directory either (no temporary file). */
   {
@@ -490,6 +551,41 @@ test_read_to_stdout (Fixture *f, gconstpointer data)
   shmv_test_assert_same_pixels (png, copy);
   /* The summary went to stderr, not into the image. */
   g_assert_nonnull (strstr (err, "Saved channel"));
+}
+
+/* Runs `cat @input | shmview-ctl publish - -k KEY`; the exit status. */
+static int
+publish_from_pipe (Fixture *f, const char *input, char **err)
+{
+  g_autofree char *script =
+      g_strdup_printf ("cat '%s' | \"$SHMVIEW_CTL\" publish - -k '%s'", input, f->key);
+  const char *argv[] = { "/bin/sh", "-c", script, NULL };
+  int status = shmv_test_run (argv, NULL, NULL, err);
+
+  g_assert_true (WIFEXITED (status));
+  return WEXITSTATUS (status);
+}
+
+/* publish - reads standard input, as read - writes standard output; a bad
+ * stream leaves the previous image. */
+static void
+test_publish_from_stdin (Fixture *f, gconstpointer data)
+{
+  g_autofree char *png = shmv_test_make_png (f->dir, "in.png", 7, 5, SHMV_FORMAT_RGBA16, 7);
+  g_autofree char *junk = path_in (f, "junk");
+  g_autofree char *err = NULL;
+  g_autofree char *expected = NULL;
+
+  ctl_assert_exit (publish_from_pipe (f, png, &err), 0, err);
+  assert_channel_holds (f, png);
+
+  g_assert_true (g_file_set_contents (junk, "no PNG at all, but long enough\n", -1, NULL));
+  ctl_assert_exit (publish_from_pipe (f, junk, &err), 3, err);
+  expected = g_strdup_printf (
+      "shmview-ctl: Cannot publish “standard input” on channel “%s”: it is not a PNG image\n",
+      f->key);
+  g_assert_cmpstr (err, ==, expected);
+  assert_channel_holds (f, png);
 }
 
 static void
@@ -835,6 +931,31 @@ start_watch (Fixture *f, const char *const *extra, int *out_fd, int *err_fd)
   return pid;
 }
 
+/* A watch that ends on its own or on a signal says nothing of GLib's own:
+ * a CRITICAL or WARNING there is a bug (a source removed twice, say). */
+static void
+assert_no_glib_warnings (const char *err)
+{
+  g_assert_null (strstr (err, "CRITICAL"));
+  g_assert_null (strstr (err, "WARNING"));
+}
+
+/* The rest of @fd, after its process ended. */
+static char *
+read_rest (int fd)
+{
+  GString *rest = g_string_new (NULL);
+  char *line;
+
+  while ((line = shmv_test_read_line (fd, 5000)) != NULL)
+    {
+      g_test_message ("stderr: %s", line);
+      g_string_append_printf (rest, "%s\n", line);
+      g_free (line);
+    }
+  return g_string_free (rest, FALSE);
+}
+
 static void
 assert_frame_line (int out_fd, unsigned generation, const char *dimensions)
 {
@@ -932,6 +1053,14 @@ test_watch_timeout_no_channel (Fixture *f, gconstpointer data)
   g_assert_cmpint (elapsed_ms, <, 5000);
   g_assert_cmpstr (out, ==, "");
   g_assert_nonnull (strstr (err, f->key));
+  assert_no_glib_warnings (err);
+
+  /* And with --json. */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  ctl_assert_exit (ctl_run (&out, &err, "watch", "--json", "--timeout", "100", "-k", f->key, NULL),
+                   5, err);
+  assert_no_glib_warnings (err);
 }
 
 static void
@@ -944,6 +1073,7 @@ test_watch_timeout_no_frame (Fixture *f, gconstpointer data)
   publish_ok (f, a);
   ctl_assert_exit (ctl_run (&out, &err, "-k", f->key, "--timeout", "200", "watch", NULL), 5, err);
   g_assert_cmpstr (out, ==, "");
+  assert_no_glib_warnings (err);
 }
 
 static void
@@ -958,12 +1088,15 @@ test_watch_signal (Fixture *f, gconstpointer data)
     {
       int out_fd, err_fd;
       GPid pid;
+      g_autofree char *err = NULL;
 
       if (phase == 1)
         publish_ok (f, a);
       pid = start_watch (f, extra, &out_fd, &err_fd);
       kill (pid, signo);
       g_assert_cmpint (shmv_test_wait_exit (pid, 5000), ==, 0);
+      err = read_rest (err_fd);
+      assert_no_glib_warnings (err);
       close (out_fd);
       close (err_fd);
     }
@@ -1022,6 +1155,8 @@ main (int argc, char **argv)
 
   g_test_add_func ("/ctl/help/lists-commands-options-and-exit-codes", test_help);
   g_test_add_func ("/ctl/version", test_version);
+  g_test_add_func ("/ctl/help/after-a-command-only-its-own", test_help_of_command);
+  g_test_add_func ("/ctl/usage/key-not-utf8-says-so", test_key_not_utf8);
   for (gsize i = 0; i < G_N_ELEMENTS (usage_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/ctl/usage/%s-gives-1", usage_cases[i].name);
@@ -1052,6 +1187,7 @@ main (int argc, char **argv)
   ADD ("/ctl/read/fifo-is-written-through", test_read_into_fifo, NULL);
   ADD ("/ctl/read/device-is-written-through", test_read_into_device, NULL);
   ADD ("/ctl/read/dash-is-stdout", test_read_to_stdout, NULL);
+  ADD ("/ctl/publish/dash-is-stdin-bad-stream-keeps-previous", test_publish_from_stdin, NULL);
   ADD ("/ctl/info/json-fields-and-types", test_info_json, NULL);
   ADD ("/ctl/info/json-stays-clean-with-debug-messages", test_info_json_debug, NULL);
   ADD ("/ctl/info/text", test_info_text, NULL);

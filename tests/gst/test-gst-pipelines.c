@@ -293,10 +293,14 @@ test_kill_reader_holding_leases (void)
 }
 
 /* Errors speak the user's language, through shmview's gettext domain, inside
- * gst-launch-1.0 (a program that knows nothing of it). */
+ * gst-launch-1.0 (a program that knows nothing of it). With @data TRUE,
+ * $SHMVIEW_LOCALEDIR names the translations; else the plugin finds them
+ * itself, in the build tree it was loaded from, as the README runs it (not
+ * from gst-launch-1.0's own place, /usr/bin). */
 static void
-test_error_translated (void)
+test_error_translated (gconstpointer data)
 {
+  gboolean override = GPOINTER_TO_INT (data);
   g_autofree char *key = shmv_test_unique_key ("gst-de");
   g_autofree char *line =
       g_strdup_printf ("shmviewsrc key=%s wait-for-writer=false ! fakesink", key);
@@ -308,6 +312,10 @@ test_error_translated (void)
 
   env = g_environ_setenv (env, "LC_ALL", "C.UTF-8", TRUE);
   env = g_environ_setenv (env, "LANGUAGE", "de", TRUE);
+  if (override)
+    g_assert_nonnull (g_environ_getenv (env, "SHMVIEW_LOCALEDIR"));
+  else
+    env = g_environ_unsetenv (env, "SHMVIEW_LOCALEDIR");
   g_assert_true (
       g_spawn_sync (NULL, argv, env, G_SPAWN_DEFAULT, NULL, NULL, NULL, &err, &status, NULL));
   g_test_message ("stderr: %s", err);
@@ -396,6 +404,9 @@ main (int argc, char **argv)
   g_test_add_func ("/gst/launch/kill-9-reader-holding-leases", test_kill_reader_holding_leases);
   g_test_add_func ("/gst/launch/kill-9-writer-then-resume", test_kill_writer_then_resume);
   g_test_add_func ("/gst/launch/four-readers-live", test_four_readers);
-  g_test_add_func ("/gst/launch/error-in-users-language", test_error_translated);
+  g_test_add_data_func ("/gst/launch/error-in-users-language/from-build-tree",
+                        GINT_TO_POINTER (FALSE), test_error_translated);
+  g_test_add_data_func ("/gst/launch/error-in-users-language/shmview-localedir",
+                        GINT_TO_POINTER (TRUE), test_error_translated);
   return g_test_run ();
 }

@@ -186,9 +186,21 @@ if [ -n "$app" ]; then
   check_rc 0
   check "$out" "只打开写入端窗口（双进程演示中的一端）"
   result /i18n/app/help-speaks-zh_CN
+
+  # As shmview-ctl says a usage error: the program, the mistake, where to look.
+  run "" "$app" --bogus
+  check_rc 1
+  check "$err" "shmview: Unknown option --bogus"
+  check "$err" "Try “shmview --help” for more information."
+  run de "$app" --bogus
+  check_rc 1
+  check "$err" "shmview: Unbekannte Option --bogus"
+  check "$err" "Versuchen Sie „shmview --help“ für weitere Informationen."
+  result /i18n/app/unknown-option-names-program-and-help
 else
   skip /i18n/app/help-speaks-ja "shmview not built (-Dgui=disabled)"
   skip /i18n/app/help-speaks-zh_CN "shmview not built (-Dgui=disabled)"
+  skip /i18n/app/unknown-option-names-program-and-help "shmview not built (-Dgui=disabled)"
 fi
 
 echo "1..$n"
