@@ -22,14 +22,14 @@ void shmv_hasher_update (ShmvHasher *hasher, const void *data, size_t len);
 uint64_t shmv_hasher_finish (const ShmvHasher *hasher);
 
 /* Copies @len bytes from @src to @dst and returns XXH3-64 of the bytes copied, in
- * one pass over memory: each block is hashed right after it is copied, while
- * it is still in the L1 cache, so the hash costs no second trip to memory.
- * For copies into the caller's own memory (readers). */
+ * one pass over memory: each 1 KiB chunk is hashed right after it is copied,
+ * while it is still in the L1 cache, so the hash costs no second trip to
+ * memory. For copies into the caller's own memory (readers). */
 uint64_t shmv_copy_and_checksum (void *dst, const void *src, size_t len);
 
 /* The same value, for copies into shared memory that other processes will
- * read (writers): hashes each block of @src, then copies it with stores that
- * bypass the caches. @src must not change meanwhile. */
+ * read (writers): hashes each chunk of @src, then copies it, taking the
+ * destination's lines ahead. @src must not change meanwhile. */
 uint64_t shmv_checksum_and_copy_out (void *dst, const void *src, size_t len);
 
 /* XXH64 (seed 0) of @len bytes: what native names are made of. Names keep

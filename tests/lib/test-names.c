@@ -138,10 +138,40 @@ test_fused_copy_matches_plain_hash (void)
   g_rand_free (rand);
 }
 
+/* Copies and hashes go in chunks with prefetches ahead (shmv-checksum.c):
+ * at every length around the chunk's size and past it, all three give
+ * libxxhash's own XXH3-64 of the whole buffer. */
+static void
+test_chunked_hash_is_xxh3 (void)
+{
+  static const gsize lengths[] = { 1,    63,   64,   1023, 1024, 1025, 2047,          2048,
+                                   3071, 3072, 3073, 8191, 8192, 8193, 9 * 1024 + 17, 65536 + 5 };
+  gsize max = 65536 + 6;
+  g_autofree guint8 *src = g_malloc (max);
+  g_autofree guint8 *dst = g_malloc (max);
+
+  for (gsize i = 0; i < max; i++)
+    src[i] = (guint8) (i * 2654435761u >> 11);
+  for (gsize k = 0; k < G_N_ELEMENTS (lengths); k++)
+    for (gsize shift = 0; shift < 2; shift++)
+      {
+        gsize len = lengths[k];
+        guint64 expect = XXH3_64bits (src + shift, len);
+
+        g_assert_cmphex (shmv_checksum (src + shift, len), ==, expect);
+        memset (dst, 0, max);
+        g_assert_cmphex (shmv_copy_and_checksum (dst + shift, src + shift, len), ==, expect);
+        g_assert_cmpmem (dst + shift, len, src + shift, len);
+        memset (dst, 0, max);
+        g_assert_cmphex (shmv_checksum_and_copy_out (dst + shift, src + shift, len), ==, expect);
+        g_assert_cmpmem (dst + shift, len, src + shift, len);
+      }
+}
+
 static void
 test_fused_copy_large (void)
 {
-  /* Past the size where the copy streams its stores around the caches. */
+  /* A frame larger than the caches (16 MiB and a bit). */
   gsize len = (16u << 20) + 13;
   g_autofree guint8 *src = g_malloc (len);
   g_autofree guint8 *dst = g_malloc0 (len);
@@ -150,7 +180,7 @@ test_fused_copy_large (void)
     src[i] = (guint8) (i * 2654435761u >> 13);
   g_assert_cmphex (shmv_copy_and_checksum (dst, src, len), ==, shmv_checksum (src, len));
   g_assert_true (memcmp (dst, src, len) == 0);
-  /* The writer's way (streaming stores), aligned and not. */
+  /* The writer's way, aligned and not. */
   for (gsize shift = 0; shift < 2; shift++)
     {
       memset (dst, 0, len);
@@ -183,6 +213,7 @@ main (int argc, char **argv)
   g_test_add_func ("/names/keys-of-any-length-accepted", test_keys_of_any_length_accepted);
   g_test_add_func ("/checksum/xxh-reference-values", test_xxh_reference_values);
   g_test_add_func ("/checksum/fused-copy-matches-plain-hash", test_fused_copy_matches_plain_hash);
+  g_test_add_func ("/checksum/chunked-hash-is-xxh3", test_chunked_hash_is_xxh3);
   g_test_add_func ("/checksum/fused-copy-large", test_fused_copy_large);
   g_test_add_func ("/format/names-and-sizes", test_formats);
   return g_test_run ();
