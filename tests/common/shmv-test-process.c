@@ -37,12 +37,14 @@ shmv_test_run (const char *const *argv, const char *debug_domains, char **out, c
 {
   g_auto (GStrv) env = child_env (debug_domains);
   g_autofree char *joined = g_strjoinv (" ", (char **) argv);
+  /* The log is TAP, which must be UTF-8: a test may pass invalid bytes. */
+  g_autofree char *shown = g_utf8_make_valid (joined, -1);
   g_autofree char *child_out = NULL;
   g_autofree char *child_err = NULL;
   g_autoptr (GError) error = NULL;
   int status = -1;
 
-  g_test_message ("running %s", joined);
+  g_test_message ("running %s", shown);
   if (!g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_DEFAULT, die_with_parent, NULL, &child_out,
                      &child_err, &status, &error))
     g_error ("cannot run %s: %s", argv[0], error->message);
