@@ -42,7 +42,8 @@ struct _GstShmviewSink
   ShmvChannel *channel;
   GstVideoInfo info;
   ShmvFormat format;
-  gboolean kept; /* the channel was made persistent */
+  gboolean kept;     /* the channel was made persistent */
+  char *source_name; /* what readers see as the frames' source */
 };
 
 enum
@@ -96,6 +97,11 @@ gst_shmview_sink_start (GstBaseSink *sink)
       GST_ELEMENT_ERROR (self, RESOURCE, NO_SPACE_LEFT, (NULL), ("out of memory"));
       return FALSE;
     }
+  /* Readers (shmview-ctl info, the app) show where frames come from: a file
+   * for the other writers, this element and its program here. */
+  g_free (self->source_name);
+  self->source_name = g_strdup_printf ("%s (%s)", GST_OBJECT_NAME (self),
+                                       g_get_prgname () != NULL ? g_get_prgname () : "GStreamer");
   shmv_channel_set_sharing (self->channel, share);
   if (!shmv_channel_open (self->channel, SHMV_CHANNEL_WRITER, 0))
     {
@@ -182,7 +188,7 @@ publish (GstShmviewSink *self, GstBuffer *buffer)
     }
   copy_rows (self->channel, &frame, pixels, stride);
   gst_video_frame_unmap (&frame);
-  return shmv_channel_commit_frame (self->channel, NULL);
+  return shmv_channel_commit_frame (self->channel, self->source_name);
 }
 
 static GstFlowReturn
@@ -284,6 +290,7 @@ gst_shmview_sink_finalize (GObject *object)
   GstShmviewSink *self = GST_SHMVIEW_SINK (object);
 
   g_free (self->key);
+  g_free (self->source_name);
   G_OBJECT_CLASS (gst_shmview_sink_parent_class)->finalize (object);
 }
 

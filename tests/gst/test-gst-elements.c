@@ -70,6 +70,7 @@ assert_channel_holds (const char *key,
 {
   g_autoptr (ShmvChannel) ch = open_reader (key);
   g_autofree void *pixels = NULL;
+  g_autofree char *program = g_strdup_printf (" (%s)", g_get_prgname ());
   size_t capacity = 0;
   ShmvFrameInfo frame;
   GstMapInfo map;
@@ -80,6 +81,9 @@ assert_channel_holds (const char *key,
   g_assert_cmpuint (frame.height, ==, GST_VIDEO_INFO_HEIGHT (info));
   g_assert_cmpint (frame.format, ==, format);
   g_assert_cmpuint (frame.stride, ==, row);
+  /* Readers are told which element of which program published it. */
+  g_assert_true (g_str_has_prefix (frame.source_name, "shmviewsink"));
+  g_assert_true (g_str_has_suffix (frame.source_name, program));
   gst_buffer_map (buffer, &map, GST_MAP_READ);
   for (guint y = 0; y < frame.height; y++)
     g_assert_cmpmem ((guint8 *) pixels + y * frame.stride, row,
