@@ -158,9 +158,8 @@ publish_png (Load *load, const char *path, ShmvChannel *channel, GError **error)
   if (shmv_channel_publish_png (channel, path, &options))
     return TRUE;
 
-  if (!set_png_error (load, path, shmv_channel_error (channel),
-                      shmv_channel_error_errno (channel), shmv_channel_error_string (channel),
-                      error))
+  if (!set_png_error (load, path, shmv_channel_error (channel), shmv_channel_error_errno (channel),
+                      shmv_channel_error_string (channel), error))
     g_propagate_error (error, shmv_gerror_new_from_channel (channel));
   return FALSE;
 }
