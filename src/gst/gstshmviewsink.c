@@ -16,6 +16,7 @@
 
 #include "gstshmview-error.h"
 #include "gstshmview-format.h"
+#include "shmv-gerror.h"
 
 #include <glib/gi18n-lib.h>
 #include <gst/video/video.h>
@@ -79,6 +80,23 @@ gst_shmview_share_get_type (void)
   return type_id;
 }
 
+/* Says, in the same translated sentence as shmview-ctl and the app, when
+ * opening or publishing made the channel anew (removed, or corrupt); the
+ * library's English notice stays in the debug detail. */
+static void
+warn_if_recreated (GstShmviewSink *self, GstResourceError code)
+{
+  const char *notice = shmv_channel_recreated (self->channel);
+  g_autofree char *sentence = NULL;
+
+  if (notice == NULL)
+    return;
+  sentence = shmv_recreated_sentence (shmv_channel_key (self->channel), notice);
+  gst_element_message_full (GST_ELEMENT (self), GST_MESSAGE_WARNING, GST_RESOURCE_ERROR, code,
+                            g_steal_pointer (&sentence), g_strdup (notice), __FILE__, GST_FUNCTION,
+                            __LINE__);
+}
+
 static gboolean
 gst_shmview_sink_start (GstBaseSink *sink)
 {
@@ -111,10 +129,7 @@ gst_shmview_sink_start (GstBaseSink *sink)
       g_clear_pointer (&self->channel, shmv_channel_free);
       return FALSE;
     }
-  if (shmv_channel_recreated (self->channel) != NULL)
-    GST_ELEMENT_WARNING (self, RESOURCE, OPEN_WRITE,
-                         (_ ("Channel “%s”: %s"), key, shmv_channel_recreated (self->channel)),
-                         (NULL));
+  warn_if_recreated (self, GST_RESOURCE_ERROR_OPEN_WRITE);
   self->kept = FALSE;
   return TRUE;
 }
@@ -206,10 +221,7 @@ gst_shmview_sink_render (GstBaseSink *sink, GstBuffer *buffer)
         GST_SHMVIEW_CHANNEL_ERROR (self, WRITE, doing, self->channel);
       return GST_FLOW_ERROR;
     }
-  if (shmv_channel_recreated (self->channel) != NULL)
-    GST_ELEMENT_WARNING (self, RESOURCE, WRITE,
-                         (_ ("Channel “%s”: %s"), key, shmv_channel_recreated (self->channel)),
-                         (NULL));
+  warn_if_recreated (self, GST_RESOURCE_ERROR_WRITE);
 
   GST_OBJECT_LOCK (self);
   persistent = self->persistent;

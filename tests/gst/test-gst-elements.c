@@ -346,6 +346,40 @@ test_sink_bad_key_error (void)
   g_assert_nonnull (strstr (message, "channel “”"));
 }
 
+/* The channel removed under the sink (shmview-ctl rm): the next frame
+ * makes it again, and the warning says so in the words shmview-ctl uses. */
+static void
+test_sink_recreated_warns (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("gst-sink-rm");
+  const char *caps = "video/x-raw,format=RGBA,width=8,height=2,framerate=0/1";
+  GstHarness *h = harness_for ("shmviewsink", key, "sync=false");
+  g_autoptr (GstBus) bus = gst_bus_new ();
+  g_autoptr (ShmvChannel) ch = shmv_channel_new (key);
+  g_autoptr (GstMessage) msg = NULL;
+  g_autoptr (GError) warning = NULL;
+  g_autofree char *debug = NULL;
+  g_autofree char *expected = g_strdup_printf ("Channel “%s” was removed", key);
+  GstVideoInfo info;
+
+  gst_element_set_bus (h->element, bus);
+  gst_harness_set_src_caps_str (h, caps);
+  g_assert_cmpint (gst_harness_push (h, pattern_buffer (caps, 1, &info)), ==, GST_FLOW_OK);
+  g_assert_null (gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING));
+  g_assert_true (shmv_channel_remove (ch));
+  g_assert_cmpint (gst_harness_push (h, pattern_buffer (caps, 2, &info)), ==, GST_FLOW_OK);
+
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING);
+  g_assert_nonnull (msg);
+  gst_message_parse_warning (msg, &warning, &debug);
+  g_test_message ("warning: %s (%s)", warning->message, debug);
+  g_assert_true (g_error_matches (warning, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_WRITE));
+  g_assert_true (g_str_has_prefix (warning->message, expected));
+  gst_element_set_bus (h->element, NULL);
+  gst_harness_teardown (h);
+  shmv_test_forget_key (key);
+}
+
 /* New caps mid-stream: the next frame has the new size and format. */
 static void
 test_sink_follows_caps_change (void)
@@ -686,6 +720,7 @@ main (int argc, char **argv)
                         test_sink_persistent);
   g_test_add_func ("/gst/sink/bad-key-names-key", test_sink_bad_key_error);
   g_test_add_func ("/gst/sink/follows-caps-change", test_sink_follows_caps_change);
+  g_test_add_func ("/gst/sink/removed-channel-recreated-warns", test_sink_recreated_warns);
   g_test_add_func ("/gst/sink/share-group", test_sink_share_group);
   g_test_add_func ("/gst/src/unknown-owner-names-it", test_src_unknown_owner);
   g_test_add_func ("/gst/src/caps-follow-frames", test_src_caps_follow_frames);
