@@ -100,13 +100,13 @@ is_absent (const GError *error)
 static void
 set_failure (ShmvChannelFollower *self, const GError *error)
 {
-  if ((error == NULL || is_absent (error)) && !self->had_frame)
+  if (error != NULL && !is_absent (error))
+    set_state (self, SHMV_SOURCE_STATE_ERROR, error);
+  else if (!self->had_frame)
     set_state (self, SHMV_SOURCE_STATE_WAITING, NULL);
-  else if (error == NULL || is_absent (error))
+  else
     set_state (self, self->removed ? SHMV_SOURCE_STATE_REMOVED : SHMV_SOURCE_STATE_WRITER_LEFT,
                NULL);
-  else
-    set_state (self, SHMV_SOURCE_STATE_ERROR, error);
 }
 
 static void
