@@ -297,14 +297,6 @@ shmv_channel_follower_new (const char *key)
   return self;
 }
 
-const char *
-shmv_channel_follower_get_key (ShmvChannelFollower *self)
-{
-  g_return_val_if_fail (SHMV_IS_CHANNEL_FOLLOWER (self), NULL);
-
-  return self->key;
-}
-
 /**
  * shmv_channel_follower_start:
  *
