@@ -100,13 +100,13 @@ is_absent (const GError *error)
 static void
 set_failure (ShmvChannelFollower *self, const GError *error)
 {
-  if ((error == NULL || is_absent (error)) && !self->had_frame)
+  if (error != NULL && !is_absent (error))
+    set_state (self, SHMV_SOURCE_STATE_ERROR, error);
+  else if (!self->had_frame)
     set_state (self, SHMV_SOURCE_STATE_WAITING, NULL);
-  else if (error == NULL || is_absent (error))
+  else
     set_state (self, self->removed ? SHMV_SOURCE_STATE_REMOVED : SHMV_SOURCE_STATE_WRITER_LEFT,
                NULL);
-  else
-    set_state (self, SHMV_SOURCE_STATE_ERROR, error);
 }
 
 static void
@@ -295,14 +295,6 @@ shmv_channel_follower_new (const char *key)
   self = g_object_new (SHMV_TYPE_CHANNEL_FOLLOWER, NULL);
   self->key = g_strdup (key);
   return self;
-}
-
-const char *
-shmv_channel_follower_get_key (ShmvChannelFollower *self)
-{
-  g_return_val_if_fail (SHMV_IS_CHANNEL_FOLLOWER (self), NULL);
-
-  return self->key;
 }
 
 /**

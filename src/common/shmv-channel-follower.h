@@ -17,7 +17,6 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (ShmvChannelFollower, shmv_channel_follower, SHMV, CHANNEL_FOLLOWER, GObject)
 
 ShmvChannelFollower *shmv_channel_follower_new (const char *key);
-const char *shmv_channel_follower_get_key (ShmvChannelFollower *self);
 gboolean shmv_channel_follower_start (ShmvChannelFollower *self, GError **error);
 void shmv_channel_follower_stop (ShmvChannelFollower *self);
 void shmv_channel_follower_update (ShmvChannelFollower *self);

@@ -69,7 +69,7 @@ source_read (ShmvFrameSource *source, ShmvFrameInfo *info, GError **error)
   return shmv_channel_follower_lease (SHMV_CHANNEL_SOURCE (source)->follower, info, error);
 }
 
-/* shmv_channel_read() checks the writer's checksum before it hands a frame out. */
+/* shmv_channel_acquire() checks the writer's checksum before it hands a frame out. */
 static gboolean
 source_is_checksummed (ShmvFrameSource *source)
 {

@@ -1,8 +1,8 @@
 /* shmv-frame-source.c: what a reader pane shows frames from
  *
  * A reader pane knows nothing of where frames come from: a libshmview
- * channel (ShmvChannelSource) today, a Qt QSharedMemory segment or a
- * GStreamer pipeline next. Each kind is one implementation of this
+ * channel (ShmvChannelSource) or a Qt QSharedMemory segment
+ * (ShmvQtSource). Each kind is one implementation of this
  * interface, in its own file; the pane only follows the state and, on
  * ::frame-available, reads when it wants to show a frame. Reading is apart
  * from the announcement so that a pane that is hidden, or not live, or

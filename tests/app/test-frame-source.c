@@ -209,15 +209,6 @@ wait_follower (Seen *seen, int frames, ShmvSourceState state)
   g_assert_true (gui_test_wait_until (reached, &until, TIMEOUT_MS));
 }
 
-static ShmvChannel *
-open_writer (const char *key)
-{
-  ShmvChannel *ch = shmv_channel_new (key);
-
-  g_assert_true (shmv_channel_open (ch, SHMV_CHANNEL_WRITER, 0));
-  return ch;
-}
-
 static void
 publish_on (ShmvChannel *ch, const guint8 *pixels, guint32 width, guint32 height)
 {
@@ -250,7 +241,7 @@ test_follower_follows_a_writer_that_comes_and_goes (void)
   g_assert_false (shmv_channel_follower_get_frame_info (follower, &info));
 
   /* Three publishes before the follower wakes: one announcement, two skipped. */
-  writer = open_writer (key);
+  writer = shmv_test_open_channel (key, SHMV_CHANNEL_WRITER);
   publish_on (writer, first, W, H);
   publish_on (writer, first, W, H);
   publish_on (writer, first, W, H);
@@ -267,7 +258,7 @@ test_follower_follows_a_writer_that_comes_and_goes (void)
    * and its first frame is news although its generation is 1 again. */
   g_assert_true (shmv_channel_remove (writer));
   shmv_channel_free (writer);
-  writer = open_writer (key);
+  writer = shmv_test_open_channel (key, SHMV_CHANNEL_WRITER);
   publish_on (writer, second, W / 2, H / 2);
   wait_follower (&seen, 2, SHMV_SOURCE_STATE_LIVE);
   g_assert_cmpuint (seen.last.generation, ==, 1);
@@ -338,7 +329,7 @@ test_channel_source_delivers_published_frames (void)
   g_assert_cmpint (shmv_frame_source_get_state (source), ==, SHMV_SOURCE_STATE_WAITING);
   g_assert_null (shmv_frame_source_get_problem (source));
 
-  writer = open_writer (key);
+  writer = shmv_test_open_channel (key, SHMV_CHANNEL_WRITER);
   publish_on (writer, pattern, W, H);
   g_assert_true (gui_test_wait_until (count_reached, &available, TIMEOUT_MS));
   g_assert_cmpint (shmv_frame_source_get_state (source), ==, SHMV_SOURCE_STATE_LIVE);

@@ -124,15 +124,6 @@ open_reader (const char *key)
   return ch;
 }
 
-static ShmvChannel *
-open_writer (const char *key)
-{
-  ShmvChannel *ch = shmv_channel_new (key);
-
-  g_assert_true (shmv_channel_open (ch, SHMV_CHANNEL_WRITER, 0));
-  return ch;
-}
-
 static void
 publish_on (ShmvChannel *ch, const guint8 *pixels, guint32 width, guint32 height)
 {
@@ -144,7 +135,7 @@ publish_on (ShmvChannel *ch, const guint8 *pixels, guint32 width, guint32 height
 static void
 publish (const char *key, const guint8 *pixels, guint32 width, guint32 height)
 {
-  ShmvChannel *ch = open_writer (key);
+  ShmvChannel *ch = shmv_test_open_channel (key, SHMV_CHANNEL_WRITER);
 
   publish_on (ch, pixels, width, height);
   shmv_channel_free (ch);
@@ -334,14 +325,14 @@ test_reader_reconnects_when_the_writer_restarts (void)
   g_assert_true (wait_for_event (reader.out, SHMV_EVENT_READER_FOLLOWING, key));
 
   /* A writer publishes, then removes its channel on the way out... */
-  writer = open_writer (key);
+  writer = shmv_test_open_channel (key, SHMV_CHANNEL_WRITER);
   publish_on (writer, first, W, H);
   g_assert_true (wait_for_event (reader.out, SHMV_EVENT_READER_SHOWING, 1));
   g_assert_true (shmv_channel_remove (writer));
   shmv_channel_free (writer);
 
   /* ...and its successor makes the channel again: the reader follows it there. */
-  writer = open_writer (key);
+  writer = shmv_test_open_channel (key, SHMV_CHANNEL_WRITER);
   publish_on (writer, second, W / 2, H / 2);
   g_assert_true (shmv_test_wait_for_line (reader.out, "32x24 RGB8", TIMEOUT_MS));
   shmv_channel_free (writer);
@@ -734,7 +725,7 @@ test_keys_and_wheel_zoom_and_ctrl_w_closes (void)
     }
 
   key = shmv_test_unique_key ("keys");
-  writer = open_writer (key);
+  writer = shmv_test_open_channel (key, SHMV_CHANNEL_WRITER);
   pixels = shmv_test_pattern_image (W, H, SHMV_FORMAT_RGB8, 21, &stride);
   publish_on (writer, pixels, W, H);
   reader = start_shmview ("shmv-image-canvas", "--reader", "-k", key, NULL);
