@@ -268,17 +268,25 @@ read_header (ShmvChannel *ch, ShmvChannelHeader *copy)
   return true;
 }
 
+/* read_header(), refusing a header that is no channel's (or a damaged one). */
+static bool
+read_checked_header (ShmvChannel *ch, ShmvChannelHeader *copy)
+{
+  const char *reason;
+
+  if (!read_header (ch, copy))
+    return false;
+  reason = shmv_channel_validate_header (copy);
+  return reason == NULL || fail (ch, SHMV_ERROR_CORRUPT, reason);
+}
+
 /* A segment of our key that is no channel (or a damaged one) is refused. */
 static bool
 check_header (ShmvChannel *ch)
 {
   ShmvChannelHeader copy;
-  const char *reason;
 
-  if (!read_header (ch, &copy))
-    return false;
-  reason = shmv_channel_validate_header (&copy);
-  return reason == NULL || fail (ch, SHMV_ERROR_CORRUPT, reason);
+  return read_checked_header (ch, &copy);
 }
 
 /* Undoes a failed open, keeping its error. An open that failed on what it
@@ -752,10 +760,7 @@ shmv_channel_begin_frame (ShmvChannel *ch,
   header = header_of (ch);
   if (!pick_slot (ch, header, &target))
     {
-      ShmvStatus pick_status = ch->status;
-
-      shmv_segment_unlock (ch->seg);
-      ch->status = pick_status;
+      shmv_segment_unlock (ch->seg); /* keeps ch->status: pick_slot()'s error */
       return false;
     }
   offset = place_pixels (header, shmv_segment_size (ch->seg), target, bytes);
@@ -1022,10 +1027,8 @@ try_snapshot (ShmvChannel *ch, void **pixels, size_t *capacity, ShmvFrameInfo *i
   uint64_t checksum = 0;
   ShmvSlot slot;
 
-  if (!read_header (ch, &header))
+  if (!read_checked_header (ch, &header))
     return SNAP_FAILED;
-  if ((reason = shmv_channel_validate_header (&header)) != NULL)
-    return fail (ch, SHMV_ERROR_CORRUPT, reason), SNAP_FAILED;
   slot = header.slots[header.front];
   if ((slot.seq & 1) != 0)
     {
@@ -1295,12 +1298,7 @@ shmv_channel_succeed (ShmvChannel *ch)
 bool
 shmv_channel_copy_header (ShmvChannel *ch, ShmvChannelHeader *copy)
 {
-  const char *reason;
-
-  if (!check_reader (ch) || !read_header (ch, copy))
-    return false;
-  reason = shmv_channel_validate_header (copy);
-  return reason == NULL || fail (ch, SHMV_ERROR_CORRUPT, reason);
+  return check_reader (ch) && read_checked_header (ch, copy);
 }
 
 ShmvLeaseMap **
