@@ -223,6 +223,23 @@ test_verified_and_corrupted (void)
   finish (writer, reader);
 }
 
+/* Before the first publish there is nothing to lease: acquire says so, and
+ * hands out no frame. */
+static void
+test_no_frame_yet (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("lease-none");
+  ShmvChannel *writer = shmv_test_open_channel (key, SHMV_CHANNEL_WRITER);
+  ShmvChannel *reader = shmv_test_open_channel (key, SHMV_CHANNEL_READER);
+  ShmvFrame *frame = NULL;
+
+  g_assert_false (shmv_channel_acquire (reader, 0, SHMV_ACQUIRE_DEFAULT, 0, &frame));
+  g_assert_null (frame);
+  g_assert_cmpint (shmv_channel_error (reader), ==, SHMV_ERROR_NO_FRAME);
+  g_assert_nonnull (strstr (shmv_channel_error_string (reader), "no image"));
+  finish (writer, reader);
+}
+
 /* A frame keeps its own mapping and lease: it outlives its handle, and the
  * writer still keeps off its slot. */
 static void
@@ -322,6 +339,7 @@ main (int argc, char **argv)
   g_test_add_func ("/lease/bound/grow-then-fail-then-kill-frees",
                    test_all_slots_leased_grow_then_fail);
   g_test_add_func ("/lease/verify/verified-and-corrupted", test_verified_and_corrupted);
+  g_test_add_func ("/lease/wait/no-frame-yet", test_no_frame_yet);
   g_test_add_func ("/lease/lifetime/frame-outlives-channel", test_frame_outlives_channel);
   g_test_add_func ("/lease/hostile/truncated-under-lease-reads-zeros",
                    test_truncated_under_lease_reads_zeros);
