@@ -484,6 +484,18 @@ shmv_channel_set_owner (ShmvChannel *ch, uid_t owner)
   return shmv_segment_set_owner (ch->seg, owner) ? succeed (ch) : fail_from_segment (ch);
 }
 
+/* Drops the handle's mappings (its own and its lease map: frames keep
+ * theirs) and detaches, which may remove the channel (shmv_segment_detach). */
+static void
+let_go (ShmvChannel *ch)
+{
+  shmv_lease_map_unref (ch->lease_map);
+  ch->lease_map = NULL;
+  shmv_segment_detach (ch->seg);
+  ch->open = false;
+  ch->last_published = 0;
+}
+
 void
 shmv_channel_close (ShmvChannel *ch)
 {
@@ -491,11 +503,7 @@ shmv_channel_close (ShmvChannel *ch)
     return;
   if (ch->in_frame)
     shmv_channel_abort_frame (ch);
-  shmv_lease_map_unref (ch->lease_map);
-  ch->lease_map = NULL;
-  shmv_segment_detach (ch->seg);
-  ch->open = false;
-  ch->last_published = 0;
+  let_go (ch);
 }
 
 bool
@@ -670,11 +678,7 @@ reopen_writer (ShmvChannel *ch)
 {
   bool persistent = shmv_segment_is_persistent (ch->seg);
 
-  shmv_lease_map_unref (ch->lease_map);
-  ch->lease_map = NULL;
-  shmv_segment_detach (ch->seg); /* removes nothing: the name is not its own */
-  ch->open = false;
-  ch->last_published = 0;
+  let_go (ch); /* removes nothing: the name is not its own */
   if (!open_writer (ch))
     return false;
   ch->open = true;
