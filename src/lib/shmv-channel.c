@@ -416,7 +416,7 @@ attach_reader (ShmvChannel *ch, int timeout_ms)
       ok = shmv_segment_attach (ch->seg, SHMV_ACCESS_READ_ONLY);
       if (ok || shmv_segment_error (ch->seg) != SHMV_ERROR_NOT_FOUND || timeout_ms == 0)
         break;
-      if (timeout_ms > 0 && left == 0)
+      if (left == 0)
         {
           shmv_appear_watch_free (watch);
           return fail (ch, SHMV_ERROR_TIMEOUT, "timed out waiting for the channel to appear");
