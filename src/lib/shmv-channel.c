@@ -268,17 +268,25 @@ read_header (ShmvChannel *ch, ShmvChannelHeader *copy)
   return true;
 }
 
+/* read_header(), refusing a header that is no channel's (or a damaged one). */
+static bool
+read_checked_header (ShmvChannel *ch, ShmvChannelHeader *copy)
+{
+  const char *reason;
+
+  if (!read_header (ch, copy))
+    return false;
+  reason = shmv_channel_validate_header (copy);
+  return reason == NULL || fail (ch, SHMV_ERROR_CORRUPT, reason);
+}
+
 /* A segment of our key that is no channel (or a damaged one) is refused. */
 static bool
 check_header (ShmvChannel *ch)
 {
   ShmvChannelHeader copy;
-  const char *reason;
 
-  if (!read_header (ch, &copy))
-    return false;
-  reason = shmv_channel_validate_header (&copy);
-  return reason == NULL || fail (ch, SHMV_ERROR_CORRUPT, reason);
+  return read_checked_header (ch, &copy);
 }
 
 /* Undoes a failed open, keeping its error. An open that failed on what it
@@ -408,7 +416,7 @@ attach_reader (ShmvChannel *ch, int timeout_ms)
       ok = shmv_segment_attach (ch->seg, SHMV_ACCESS_READ_ONLY);
       if (ok || shmv_segment_error (ch->seg) != SHMV_ERROR_NOT_FOUND || timeout_ms == 0)
         break;
-      if (timeout_ms > 0 && left == 0)
+      if (left == 0)
         {
           shmv_appear_watch_free (watch);
           return fail (ch, SHMV_ERROR_TIMEOUT, "timed out waiting for the channel to appear");
@@ -476,6 +484,18 @@ shmv_channel_set_owner (ShmvChannel *ch, uid_t owner)
   return shmv_segment_set_owner (ch->seg, owner) ? succeed (ch) : fail_from_segment (ch);
 }
 
+/* Drops the handle's mappings (its own and its lease map: frames keep
+ * theirs) and detaches, which may remove the channel (shmv_segment_detach). */
+static void
+let_go (ShmvChannel *ch)
+{
+  shmv_lease_map_unref (ch->lease_map);
+  ch->lease_map = NULL;
+  shmv_segment_detach (ch->seg);
+  ch->open = false;
+  ch->last_published = 0;
+}
+
 void
 shmv_channel_close (ShmvChannel *ch)
 {
@@ -483,11 +503,7 @@ shmv_channel_close (ShmvChannel *ch)
     return;
   if (ch->in_frame)
     shmv_channel_abort_frame (ch);
-  shmv_lease_map_unref (ch->lease_map);
-  ch->lease_map = NULL;
-  shmv_segment_detach (ch->seg);
-  ch->open = false;
-  ch->last_published = 0;
+  let_go (ch);
 }
 
 bool
@@ -662,11 +678,7 @@ reopen_writer (ShmvChannel *ch)
 {
   bool persistent = shmv_segment_is_persistent (ch->seg);
 
-  shmv_lease_map_unref (ch->lease_map);
-  ch->lease_map = NULL;
-  shmv_segment_detach (ch->seg); /* removes nothing: the name is not its own */
-  ch->open = false;
-  ch->last_published = 0;
+  let_go (ch); /* removes nothing: the name is not its own */
   if (!open_writer (ch))
     return false;
   ch->open = true;
@@ -752,10 +764,7 @@ shmv_channel_begin_frame (ShmvChannel *ch,
   header = header_of (ch);
   if (!pick_slot (ch, header, &target))
     {
-      ShmvStatus pick_status = ch->status;
-
-      shmv_segment_unlock (ch->seg);
-      ch->status = pick_status;
+      shmv_segment_unlock (ch->seg); /* keeps ch->status: pick_slot()'s error */
       return false;
     }
   offset = place_pixels (header, shmv_segment_size (ch->seg), target, bytes);
@@ -1022,10 +1031,8 @@ try_snapshot (ShmvChannel *ch, void **pixels, size_t *capacity, ShmvFrameInfo *i
   uint64_t checksum = 0;
   ShmvSlot slot;
 
-  if (!read_header (ch, &header))
+  if (!read_checked_header (ch, &header))
     return SNAP_FAILED;
-  if ((reason = shmv_channel_validate_header (&header)) != NULL)
-    return fail (ch, SHMV_ERROR_CORRUPT, reason), SNAP_FAILED;
   slot = header.slots[header.front];
   if ((slot.seq & 1) != 0)
     {
@@ -1295,12 +1302,7 @@ shmv_channel_succeed (ShmvChannel *ch)
 bool
 shmv_channel_copy_header (ShmvChannel *ch, ShmvChannelHeader *copy)
 {
-  const char *reason;
-
-  if (!check_reader (ch) || !read_header (ch, copy))
-    return false;
-  reason = shmv_channel_validate_header (copy);
-  return reason == NULL || fail (ch, SHMV_ERROR_CORRUPT, reason);
+  return check_reader (ch) && read_checked_header (ch, copy);
 }
 
 ShmvLeaseMap **

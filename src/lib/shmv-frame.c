@@ -306,7 +306,7 @@ shmv_channel_acquire (ShmvChannel *ch,
           break;
         }
       tries = 0;
-      if (timeout_ms == 0 || (timeout_ms > 0 && shmv_deadline_left (deadline) == 0))
+      if (shmv_deadline_left (deadline) == 0)
         {
           if (generation == 0)
             shmv_channel_fail (ch, SHMV_ERROR_NO_FRAME, "no image has been published yet");
@@ -314,8 +314,7 @@ shmv_channel_acquire (ShmvChannel *ch,
             shmv_channel_fail (ch, SHMV_ERROR_TIMEOUT, "no new frame in time");
           break;
         }
-      if (!shmv_channel_wait (ch, generation,
-                              timeout_ms < 0 ? -1 : shmv_deadline_left (deadline)) &&
+      if (!shmv_channel_wait (ch, generation, shmv_deadline_left (deadline)) &&
           shmv_channel_error (ch) != SHMV_ERROR_TIMEOUT)
         break;
     }

@@ -223,6 +223,23 @@ test_verified_and_corrupted (void)
   finish (writer, reader);
 }
 
+/* Before the first publish there is nothing to lease: acquire says so, and
+ * hands out no frame. */
+static void
+test_no_frame_yet (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("lease-none");
+  ShmvChannel *writer = shmv_test_open_channel (key, SHMV_CHANNEL_WRITER);
+  ShmvChannel *reader = shmv_test_open_channel (key, SHMV_CHANNEL_READER);
+  ShmvFrame *frame = NULL;
+
+  g_assert_false (shmv_channel_acquire (reader, 0, SHMV_ACQUIRE_DEFAULT, 0, &frame));
+  g_assert_null (frame);
+  g_assert_cmpint (shmv_channel_error (reader), ==, SHMV_ERROR_NO_FRAME);
+  g_assert_nonnull (strstr (shmv_channel_error_string (reader), "no image"));
+  finish (writer, reader);
+}
+
 /* A frame keeps its own mapping and lease: it outlives its handle, and the
  * writer still keeps off its slot. */
 static void
@@ -314,6 +331,48 @@ test_writer_reuses_slot_before_lock (void)
   finish (writer, reader);
 }
 
+/* A writer that takes the slot at every attempt: acquire gives up after a
+ * bounded number of tries, saying why, and holds no lease. */
+static void
+publish_at_every_attempt (const char *name)
+{
+  if (strcmp (name, "acquire:leasing") != 0)
+    return;
+  for (guint32 seed = 1; seed <= 3; seed++)
+    shmv_test_publish_seed (racing_writer, SIDE, SIDE, SHMV_FORMAT_RGBA8, seed);
+}
+
+static void
+test_writer_always_first_gives_up (void)
+{
+  g_autofree char *key = shmv_test_unique_key ("lease-starved");
+  ShmvChannel *writer = shmv_test_open_channel (key, SHMV_CHANNEL_WRITER);
+  ShmvChannel *reader;
+  ShmvFrame *frame = NULL;
+  ShmvChannelHeader header;
+  guint32 before;
+
+  shmv_test_publish_seed (writer, SIDE, SIDE, SHMV_FORMAT_RGBA8, 50);
+  reader = shmv_test_open_channel (key, SHMV_CHANNEL_READER);
+  racing_writer = writer;
+  shmv_test_point_hook = publish_at_every_attempt;
+  g_assert_false (shmv_channel_acquire (reader, 0, SHMV_ACQUIRE_DEFAULT, 0, &frame));
+  shmv_test_point_hook = NULL;
+  racing_writer = NULL;
+  g_assert_null (frame);
+  g_assert_cmpint (shmv_channel_error (reader), ==, SHMV_ERROR_TIMEOUT);
+  g_assert_nonnull (strstr (shmv_channel_error_string (reader), "kept changing"));
+  /* No lease was left behind: the writer fills every slot again. */
+  before = shmv_channel_generation (reader);
+  for (guint32 seed = 60; seed < 70; seed++)
+    shmv_test_publish_seed (writer, SIDE, SIDE, SHMV_FORMAT_RGBA8, seed);
+  header = header_of (key);
+  g_assert_cmpuint (header.n_slots, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpuint (header.slots[i].generation, >, before);
+  finish (writer, reader);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -322,9 +381,11 @@ main (int argc, char **argv)
   g_test_add_func ("/lease/bound/grow-then-fail-then-kill-frees",
                    test_all_slots_leased_grow_then_fail);
   g_test_add_func ("/lease/verify/verified-and-corrupted", test_verified_and_corrupted);
+  g_test_add_func ("/lease/wait/no-frame-yet", test_no_frame_yet);
   g_test_add_func ("/lease/lifetime/frame-outlives-channel", test_frame_outlives_channel);
   g_test_add_func ("/lease/hostile/truncated-under-lease-reads-zeros",
                    test_truncated_under_lease_reads_zeros);
+  g_test_add_func ("/lease/race/writer-always-first-gives-up", test_writer_always_first_gives_up);
   g_test_add_func ("/lease/race/writer-reuses-slot-before-lock",
                    test_writer_reuses_slot_before_lock);
   return g_test_run ();
