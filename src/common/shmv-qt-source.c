@@ -80,6 +80,13 @@ set_state (ShmvQtSource *self, ShmvSourceState state, const char *problem)
   g_object_notify (G_OBJECT (self), "state");
 }
 
+/* A segment shown is LIVE while its writer (any process) is attached to it. */
+static ShmvSourceState
+shown_state (gboolean attached)
+{
+  return attached ? SHMV_SOURCE_STATE_LIVE : SHMV_SOURCE_STATE_WRITER_LEFT;
+}
+
 /* --- The copy, in a worker thread ---------------------------------------- */
 
 typedef struct
@@ -156,7 +163,7 @@ on_read_done (GObject *object, GAsyncResult *result, gpointer user_data)
   self->pixels = g_steal_pointer (&copy->pixels);
   copy_free (copy);
 
-  set_state (self, attached ? SHMV_SOURCE_STATE_LIVE : SHMV_SOURCE_STATE_WRITER_LEFT, NULL);
+  set_state (self, shown_state (attached), NULL);
   shmv_frame_source_frame_available (SHMV_FRAME_SOURCE (self));
 }
 
@@ -212,9 +219,7 @@ poll_cb (gpointer user_data)
           start_read (self);
         }
       else if (self->state != SHMV_SOURCE_STATE_ERROR && self->info.generation != 0)
-        set_state (self,
-                   stamp.attach_count > 0 ? SHMV_SOURCE_STATE_LIVE : SHMV_SOURCE_STATE_WRITER_LEFT,
-                   NULL);
+        set_state (self, shown_state (stamp.attach_count > 0), NULL);
       break;
     }
   return G_SOURCE_CONTINUE;
