@@ -23,7 +23,6 @@
 #include "shmv-qt-source.h"
 
 #include <gio/gio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -111,7 +110,6 @@ read_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellab
   g_autoptr (GError) error = NULL;
   ShmvImage image;
   Copy *copy;
-  gsize size;
 
   if (!shmv_qt_segment_read_image (key, SHMV_QT_READ_AS_QT, NULL, &segment, &image, &error))
     {
@@ -119,15 +117,9 @@ read_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellab
       return;
     }
   copy = g_new0 (Copy, 1);
-  size = (gsize) image.height * image.stride;
-  copy->info.width = image.width;
-  copy->info.height = image.height;
-  copy->info.stride = (guint32) image.stride;
-  copy->info.format = image.format;
-  copy->info.checksum = shmv_checksum (image.pixels, size);
+  copy->pixels = shmv_qt_image_take_pixels (&image, &copy->info);
   copy->info.writer_pid = (gint32) segment.creator_pid;
   copy->attached = segment.attach_count > 0;
-  copy->pixels = g_bytes_new_with_free_func (image.pixels, size, free, image.pixels);
   g_task_return_pointer (task, copy, (GDestroyNotify) copy_free);
 }
 
