@@ -51,9 +51,7 @@ CtlExit
 ctl_cmd_read_qt (const CtlOptions *options, const char *path)
 {
   g_auto (ShmvQtSegmentInfo) info = { 0 };
-  gboolean to_stdout = g_str_equal (path, "-");
-  g_autofree char *display =
-      to_stdout ? g_strdup (_ ("standard output")) : g_filename_display_name (path);
+  g_autofree char *display = ctl_output_display (path);
   g_autofree char *dimensions = NULL;
   g_autofree char *message = NULL;
   ShmvFrameInfo frame;
