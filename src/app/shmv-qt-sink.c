@@ -24,7 +24,6 @@
 #include "config.h"
 
 #include <shmview/shmview.h>
-#include <stdlib.h>
 #include <unistd.h>
 
 #include "shmv-image-loader.h"
@@ -153,7 +152,6 @@ sink_read_current (ShmvFrameSink *sink)
   g_autoptr (GError) error = NULL;
   ShmvPublished *published;
   ShmvImage image;
-  gsize size;
 
   if (self->work.busy || self->work.closed || self->publisher != NULL ||
       self->probed != SHMV_QT_PROBE_PRESENT)
@@ -164,18 +162,12 @@ sink_read_current (ShmvFrameSink *sink)
                error->message);
       return NULL;
     }
-  size = (gsize) image.height * image.stride;
   published = g_new0 (ShmvPublished, 1);
+  published->pixels = shmv_qt_image_take_pixels (&image, &published->info);
   published->info.generation = self->other_generation;
-  published->info.width = image.width;
-  published->info.height = image.height;
-  published->info.stride = (guint32) image.stride;
-  published->info.format = image.format;
-  published->info.checksum = shmv_checksum (image.pixels, size);
   /* Which segment it is: what tells this frame from the next. */
   published->info.publish_time_ns = self->stamp.ctime * G_GINT64_CONSTANT (1000000000);
   published->info.writer_pid = (gint32) info.creator_pid;
-  published->pixels = g_bytes_new_with_free_func (image.pixels, size, free, image.pixels);
   published->segment_size = info.size;
   published->system_v = TRUE;
   published->other = shmv_qt_key_taken_sentence (self->key, info.creator_pid);
@@ -215,19 +207,12 @@ published_new (ShmvQtSink *self, ShmvImage *image, GFile *file, gsize segment_si
 {
   ShmvPublished *published = g_new0 (ShmvPublished, 1);
   g_autofree char *name = g_file_get_basename (file);
-  gsize size = (gsize) image->height * image->stride;
 
+  published->pixels = shmv_qt_image_take_pixels (image, &published->info);
   published->info.generation = ++self->generation;
-  published->info.width = image->width;
-  published->info.height = image->height;
-  published->info.stride = (guint32) image->stride;
-  published->info.format = image->format;
-  published->info.checksum = shmv_checksum (image->pixels, size);
   published->info.publish_time_ns = g_get_real_time () * 1000;
   published->info.writer_pid = (gint32) getpid ();
   g_snprintf (published->info.source_name, sizeof published->info.source_name, "%s", name);
-  published->pixels = g_bytes_new_with_free_func (image->pixels, size, free, image->pixels);
-  image->pixels = NULL;
   published->segment_size = segment_size;
   published->system_v = TRUE;
   return published;

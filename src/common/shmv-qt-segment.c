@@ -683,6 +683,20 @@ shmv_qt_publisher_withdraw (ShmvQtPublisher *publisher)
 }
 
 GBytes *
+shmv_qt_image_take_pixels (ShmvImage *image, ShmvFrameInfo *info)
+{
+  gsize size = (gsize) image->height * image->stride;
+  void *pixels = g_steal_pointer (&image->pixels);
+
+  info->width = image->width;
+  info->height = image->height;
+  info->stride = (guint32) image->stride;
+  info->format = image->format;
+  info->checksum = shmv_checksum (pixels, size);
+  return g_bytes_new_with_free_func (pixels, size, free, pixels);
+}
+
+GBytes *
 shmv_qt_image_encode (const ShmvImage *image, GError **error)
 {
   static const guint8 marker[4] = { 0, 0, 0, 1 };

@@ -139,6 +139,15 @@ ShmvQtProbe shmv_qt_segment_probe (const char *key_file, ShmvQtSegmentStamp *sta
 typedef struct _ShmvQtPublisher ShmvQtPublisher;
 
 /**
+ * shmv_qt_image_take_pixels:
+ *
+ * Fills in @info the header a channel would give @image (its size, stride,
+ * format and checksum; the other fields are left as they are) and hands
+ * out its pixels, taken from @image.
+ */
+GBytes *shmv_qt_image_take_pixels (ShmvImage *image, ShmvFrameInfo *info);
+
+/**
  * shmv_qt_image_encode:
  *
  * The bytes Qt's `QDataStream << QImage` writes for @image: the marker

@@ -23,7 +23,6 @@
 #include "shmv-qt-source.h"
 
 #include <gio/gio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -80,6 +79,13 @@ set_state (ShmvQtSource *self, ShmvSourceState state, const char *problem)
   g_object_notify (G_OBJECT (self), "state");
 }
 
+/* A segment shown is LIVE while its writer (any process) is attached to it. */
+static ShmvSourceState
+shown_state (gboolean attached)
+{
+  return attached ? SHMV_SOURCE_STATE_LIVE : SHMV_SOURCE_STATE_WRITER_LEFT;
+}
+
 /* --- The copy, in a worker thread ---------------------------------------- */
 
 typedef struct
@@ -104,7 +110,6 @@ read_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellab
   g_autoptr (GError) error = NULL;
   ShmvImage image;
   Copy *copy;
-  gsize size;
 
   if (!shmv_qt_segment_read_image (key, SHMV_QT_READ_AS_QT, NULL, &segment, &image, &error))
     {
@@ -112,15 +117,9 @@ read_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellab
       return;
     }
   copy = g_new0 (Copy, 1);
-  size = (gsize) image.height * image.stride;
-  copy->info.width = image.width;
-  copy->info.height = image.height;
-  copy->info.stride = (guint32) image.stride;
-  copy->info.format = image.format;
-  copy->info.checksum = shmv_checksum (image.pixels, size);
+  copy->pixels = shmv_qt_image_take_pixels (&image, &copy->info);
   copy->info.writer_pid = (gint32) segment.creator_pid;
   copy->attached = segment.attach_count > 0;
-  copy->pixels = g_bytes_new_with_free_func (image.pixels, size, free, image.pixels);
   g_task_return_pointer (task, copy, (GDestroyNotify) copy_free);
 }
 
@@ -156,7 +155,7 @@ on_read_done (GObject *object, GAsyncResult *result, gpointer user_data)
   self->pixels = g_steal_pointer (&copy->pixels);
   copy_free (copy);
 
-  set_state (self, attached ? SHMV_SOURCE_STATE_LIVE : SHMV_SOURCE_STATE_WRITER_LEFT, NULL);
+  set_state (self, shown_state (attached), NULL);
   shmv_frame_source_frame_available (SHMV_FRAME_SOURCE (self));
 }
 
@@ -212,9 +211,7 @@ poll_cb (gpointer user_data)
           start_read (self);
         }
       else if (self->state != SHMV_SOURCE_STATE_ERROR && self->info.generation != 0)
-        set_state (self,
-                   stamp.attach_count > 0 ? SHMV_SOURCE_STATE_LIVE : SHMV_SOURCE_STATE_WRITER_LEFT,
-                   NULL);
+        set_state (self, shown_state (stamp.attach_count > 0), NULL);
       break;
     }
   return G_SOURCE_CONTINUE;

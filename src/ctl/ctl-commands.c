@@ -157,6 +157,13 @@ ctl_input_display (const char *arg)
   return g_str_equal (arg, "-") ? g_strdup (_ ("standard input")) : g_filename_display_name (arg);
 }
 
+char *
+ctl_output_display (const char *path)
+{
+  return g_str_equal (path, "-") ? g_strdup (_ ("standard output"))
+                                 : g_filename_display_name (path);
+}
+
 CtlExit
 ctl_cmd_publish (const CtlOptions *options, const char *arg)
 {
@@ -267,9 +274,7 @@ CtlExit
 ctl_cmd_read (const CtlOptions *options, const char *path)
 {
   g_autoptr (ShmvChannel) ch = channel_new (options);
-  gboolean to_stdout = g_str_equal (path, "-");
-  g_autofree char *display =
-      to_stdout ? g_strdup (_ ("standard output")) : g_filename_display_name (path);
+  g_autofree char *display = ctl_output_display (path);
   g_autofree char *summary = NULL;
   g_autofree char *message = NULL;
   void *pixels = NULL;

@@ -44,6 +44,9 @@ CtlExit ctl_cmd_publish_qt (const CtlOptions *options, const char *arg);
 const char *ctl_input_path (const char *arg);
 char *ctl_input_display (const char *arg);
 
+/* What messages call the file read writes to, @path ("-": standard output). */
+char *ctl_output_display (const char *path);
+
 /* Saves @pixels as described by @info to @path ("-": standard output, which
  * @display names), signals held while a file is replaced; then prints @done
  * (to stderr when the image went to stdout), or the error. */

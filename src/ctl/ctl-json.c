@@ -23,6 +23,34 @@ add_writer_pid (ShmvJson *json, gint writer_pid)
     shmv_json_add_null (json, "writer_pid");
 }
 
+/* A key that a listing cannot tell (from the native key alone) is null. */
+static void
+add_key (ShmvJson *json, const char *key)
+{
+  if (key != NULL)
+    shmv_json_add_string (json, "key", key);
+  else
+    shmv_json_add_null (json, "key");
+}
+
+/* The image's size and format; nulls without a @frame. */
+static void
+add_image (ShmvJson *json, const ShmvFrameInfo *frame)
+{
+  if (frame == NULL)
+    {
+      shmv_json_add_null (json, "width");
+      shmv_json_add_null (json, "height");
+      shmv_json_add_null (json, "format");
+      shmv_json_add_null (json, "stride");
+      return;
+    }
+  shmv_json_add_uint (json, "width", frame->width);
+  shmv_json_add_uint (json, "height", frame->height);
+  shmv_json_add_string (json, "format", shmv_format_name (frame->format));
+  shmv_json_add_uint (json, "stride", frame->stride);
+}
+
 static void
 add_frame (ShmvJson *json, const ShmvFrameInfo *frame, gint writer_pid)
 {
@@ -30,10 +58,7 @@ add_frame (ShmvJson *json, const ShmvFrameInfo *frame, gint writer_pid)
       g_strdup_printf ("%016" G_GINT64_MODIFIER "x", (guint64) frame->checksum);
   g_autofree char *time = shmv_time_ns_to_iso8601 (frame->publish_time_ns);
 
-  shmv_json_add_uint (json, "width", frame->width);
-  shmv_json_add_uint (json, "height", frame->height);
-  shmv_json_add_string (json, "format", shmv_format_name (frame->format));
-  shmv_json_add_uint (json, "stride", frame->stride);
+  add_image (json, frame);
   shmv_json_add_uint (json, "generation", frame->generation);
   add_writer_pid (json, writer_pid);
   shmv_json_add_string (json, "checksum", checksum);
@@ -46,12 +71,10 @@ add_frame (ShmvJson *json, const ShmvFrameInfo *frame, gint writer_pid)
 static void
 add_no_frame (ShmvJson *json, gboolean generation_known, gint writer_pid)
 {
-  static const char *const nulls_before[] = { "width", "height", "format", "stride" };
   static const char *const nulls_after[] = { "checksum", "publish_time_ns", "publish_time",
                                              "source" };
 
-  for (gsize i = 0; i < G_N_ELEMENTS (nulls_before); i++)
-    shmv_json_add_null (json, nulls_before[i]);
+  add_image (json, NULL);
   if (generation_known)
     shmv_json_add_uint (json, "generation", 0);
   else
@@ -79,10 +102,7 @@ ctl_json_add_report (ShmvJson *json, const ShmvChannelReport *report)
   gboolean opened = report->state == SHMV_REPORT_OPENED;
 
   shmv_json_begin_object (json, NULL);
-  if (report->key != NULL)
-    shmv_json_add_string (json, "key", report->key);
-  else
-    shmv_json_add_null (json, "key");
+  add_key (json, report->key);
   shmv_json_add_string (json, "native_key", report->native_key);
   shmv_json_add_uint (json, "size", report->size);
 
@@ -147,26 +167,10 @@ ctl_json_add_qt (ShmvJson *json, const ShmvQtSegmentInfo *info, const ShmvFrameI
 {
   shmv_json_begin_object (json, NULL);
   shmv_json_add_string (json, "kind", "qt");
-  if (info->key != NULL)
-    shmv_json_add_string (json, "key", info->key);
-  else
-    shmv_json_add_null (json, "key");
+  add_key (json, info->key);
   shmv_json_add_string (json, "native_key", info->key_file);
   shmv_json_add_uint (json, "size", info->size);
-  if (frame != NULL)
-    {
-      shmv_json_add_uint (json, "width", frame->width);
-      shmv_json_add_uint (json, "height", frame->height);
-      shmv_json_add_string (json, "format", shmv_format_name (frame->format));
-      shmv_json_add_uint (json, "stride", frame->stride);
-    }
-  else
-    {
-      shmv_json_add_null (json, "width");
-      shmv_json_add_null (json, "height");
-      shmv_json_add_null (json, "format");
-      shmv_json_add_null (json, "stride");
-    }
+  add_image (json, frame);
   shmv_json_add_int (json, "creator_pid", info->creator_pid);
   shmv_json_add_uint (json, "attach_count", info->attach_count);
   /* Nobody attached: a writer left it, and the next Qt reader removes it. */

@@ -51,9 +51,7 @@ CtlExit
 ctl_cmd_read_qt (const CtlOptions *options, const char *path)
 {
   g_auto (ShmvQtSegmentInfo) info = { 0 };
-  gboolean to_stdout = g_str_equal (path, "-");
-  g_autofree char *display =
-      to_stdout ? g_strdup (_ ("standard output")) : g_filename_display_name (path);
+  g_autofree char *display = ctl_output_display (path);
   g_autofree char *dimensions = NULL;
   g_autofree char *message = NULL;
   ShmvFrameInfo frame;
@@ -96,6 +94,21 @@ ctl_cmd_info_qt (const CtlOptions *options, const char *arg)
   return CTL_EXIT_OK;
 }
 
+/* Prints why publishing @display failed; "Another program publishes on
+ * the Qt key …" says it all, every other error is prefixed. */
+static CtlExit
+publish_failed (const CtlOptions *options, const char *display, GError *error, CtlSubject subject)
+{
+  if (!g_error_matches (error, SHMV_GERROR, SHMV_ERROR_ALREADY_EXISTS))
+    {
+      g_autofree char *doing =
+          g_strdup_printf (_ ("Cannot publish “%s” on Qt segment “%s”"), display, options->key);
+
+      shmv_prefix_error (&error, doing);
+    }
+  return ctl_fail (error, subject);
+}
+
 CtlExit
 ctl_cmd_publish_qt (const CtlOptions *options, const char *arg)
 {
@@ -116,12 +129,8 @@ ctl_cmd_publish_qt (const CtlOptions *options, const char *arg)
 
   if (!shmv_png_load (path, &png_options, &image, &status))
     {
-      g_autofree char *doing =
-          g_strdup_printf (_ ("Cannot publish “%s” on Qt segment “%s”"), display, options->key);
-
       error = shmv_gerror_new_for_file (status.code, status.sys_errno, status.message, path);
-      shmv_prefix_error (&error, doing);
-      return ctl_fail (error, CTL_SUBJECT_INPUT_FILE);
+      return publish_failed (options, display, error, CTL_SUBJECT_INPUT_FILE);
     }
   bytes = shmv_qt_image_encode (&image, &error);
   shmv_image_clear (&image);
@@ -129,15 +138,7 @@ ctl_cmd_publish_qt (const CtlOptions *options, const char *arg)
                             : shmv_qt_segment_publish (options->key, g_bytes_get_data (bytes, NULL),
                                                        g_bytes_get_size (bytes), &error);
   if (publisher == NULL)
-    {
-      g_autofree char *doing =
-          g_strdup_printf (_ ("Cannot publish “%s” on Qt segment “%s”"), display, options->key);
-
-      /* "Another program publishes on the Qt key …" says it all. */
-      if (!g_error_matches (error, SHMV_GERROR, SHMV_ERROR_ALREADY_EXISTS))
-        shmv_prefix_error (&error, doing);
-      return ctl_fail (error, CTL_SUBJECT_CHANNEL);
-    }
+    return publish_failed (options, display, error, CTL_SUBJECT_CHANNEL);
 
   /* TRANSLATORS: a file name, then the key of a Qt QSharedMemory segment */
   g_print (_ ("Publishing “%s” on Qt segment “%s”: press Ctrl+C to withdraw\n"), display,

@@ -514,12 +514,14 @@ test_publish_bad_file (void)
   g_assert_true (g_file_set_contents (src, "\x89PNG\r\n\x1a\nnot really", -1, NULL));
   ctl_assert_exit (ctl_run (&out, &err, "publish", "--qt", "-k", key, src, NULL), 3, err);
   g_assert_cmpstr (err, !=, "");
+  /* What failed, on which file and key. */
+  g_assert_nonnull (strstr (err, "Cannot publish “"));
+  g_assert_nonnull (strstr (err, "bad.png"));
+  g_assert_nonnull (strstr (err, key));
   qt_test_assert_tmpdir_empty ();
   shmv_test_tmpdir_remove (in_dir);
 }
 
-/* SIGKILL: nothing is withdrawn, but Qt's lock is free (SEM_UNDO): a Qt
- * reader gets the image and, detaching last, removes the orphan segment. */
 /* What a SIGKILLed publisher left: its lock (@sem_id) and the key files. */
 static void
 clear_killed_publisher (int sem_id)
@@ -534,6 +536,8 @@ clear_killed_publisher (int sem_id)
     }
 }
 
+/* SIGKILL: nothing is withdrawn, but Qt's lock is free (SEM_UNDO): a Qt
+ * reader gets the image and, detaching last, removes the orphan segment. */
 static void
 test_publish_sigkill (void)
 {
@@ -683,6 +687,8 @@ test_publish_refuses_attached (void)
   g_test_message ("publish --qt on a taken key: %s", err);
   g_assert_nonnull (strstr (err, "Another program (process "));
   g_assert_nonnull (strstr (err, "close it, or choose another key"));
+  /* That sentence says it all: no "Cannot publish …" before it. */
+  g_assert_null (strstr (err, "Cannot publish"));
   qt_test_read_assert (key, out, &expected, "Qt's segment after the refusal");
 
   qt_test_unpublish (&pub);
